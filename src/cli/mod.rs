@@ -1,0 +1,60 @@
+//! Command-line interface: argument definitions and dispatch to one module
+//! per subcommand.
+
+mod build;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::pipeline::Options;
+
+/// 部门预算绩效文本生成工具：TOML 数据 → PDF。
+#[derive(Debug, Parser)]
+#[command(name = "jixiao", version, about)]
+pub struct Cli {
+    /// The subcommand to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build a document folder into a PDF (生成 PDF).
+    Build(build::BuildArgs),
+}
+
+/// Options shared by every command that reads a document.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// Project root holding templates/ and fonts/ (default: found above the document).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Also use fonts installed on this computer (e.g. 仿宋_GB2312).
+    #[arg(long)]
+    pub system_fonts: bool,
+    /// Additional folder of font files (repeatable).
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+}
+
+impl CommonArgs {
+    /// The validated pipeline options.
+    pub fn options(&self) -> Options {
+        Options {
+            root: self.root.clone(),
+            system_fonts: self.system_fonts,
+            font_dirs: self.font_paths.clone(),
+        }
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => build::run(&args),
+    }
+}

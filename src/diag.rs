@@ -1,0 +1,293 @@
+//! Diagnostics: one located message type for every error source (TOML, model,
+//! Tera, Typst, fonts, I/O) and the one printer that shows them.
+
+use std::fmt;
+use std::io::IsTerminal;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::{Files, SimpleFiles};
+use codespan_reporting::term::{self, termcolor};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Something to know; never blocks a build.
+    Note,
+    /// Probably wrong; the build goes on.
+    Warning,
+    /// The build cannot go on.
+    Error,
+}
+
+/// A file known to the diagnostics printer.
+pub type FileKey = usize;
+
+/// A span inside a registered file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// The file the span points into.
+    pub file: FileKey,
+    /// Byte range inside the file's text.
+    pub range: Range<usize>,
+}
+
+/// One message for the user, optionally pointing into a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error, warning or note.
+    pub severity: Severity,
+    /// Stable rule code such as `J101`, if the message comes from a rule.
+    pub code: Option<String>,
+    /// What is wrong, in Chinese for users.
+    pub message: String,
+    /// Where it is wrong, if known.
+    pub span: Option<Span>,
+    /// A short text at the caret.
+    pub label: Option<String>,
+    /// How to fix it, and further context.
+    pub hints: Vec<String>,
+}
+
+impl Diagnostic {
+    /// An error with a message and nothing else yet.
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message)
+    }
+
+    /// A warning with a message and nothing else yet.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, message)
+    }
+
+    fn new(severity: Severity, message: impl Into<String>) -> Self {
+        Self {
+            severity,
+            code: None,
+            message: message.into(),
+            span: None,
+            label: None,
+            hints: Vec::new(),
+        }
+    }
+
+    /// Points the diagnostic at a span.
+    pub fn with_span(mut self, span: Option<Span>) -> Self {
+        self.span = span;
+        self
+    }
+
+    /// Sets the text shown at the caret.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a hint line ("how to fix").
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// Sets the stable rule code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Whether this diagnostic stops a build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// A list of diagnostics, used as the error type of every pipeline stage.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Self(vec![d])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{}", d.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// Result of a pipeline stage.
+pub type Result<T> = std::result::Result<T, Diagnostics>;
+
+/// Builds an I/O error diagnostic naming the path.
+pub fn io_error(action: &str, path: &Path, err: &std::io::Error) -> Diagnostic {
+    let why = match err.kind() {
+        std::io::ErrorKind::NotFound => "文件或文件夹不存在".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有访问权限".to_string(),
+        _ => err.to_string(),
+    };
+    Diagnostic::error(format!("无法{action}“{}”：{why}", path.display()))
+}
+
+/// The texts that diagnostics point into, shared by every stage of one run.
+///
+/// Registering a file returns a key; the same path registered again with the
+/// same text reuses its key, so repeated builds (watch) do not grow it.
+#[derive(Clone, Default)]
+pub struct SourceMap {
+    inner: Arc<RwLock<SimpleFiles<String, Arc<str>>>>,
+    paths: Arc<RwLock<Vec<PathBuf>>>,
+}
+
+impl SourceMap {
+    /// Registers a file's display name and text.
+    pub fn add(&self, path: &Path, text: &str) -> FileKey {
+        let mut files = self.inner.write().expect("source map lock");
+        let mut paths = self.paths.write().expect("source map lock");
+        if let Some(key) = paths.iter().rposition(|p| p == path)
+            && files.get(key).is_ok_and(|f| f.source().as_ref() == text)
+        {
+            return key;
+        }
+        paths.push(path.to_path_buf());
+        files.add(display_path(path), Arc::from(text))
+    }
+
+    /// The registered text of a file.
+    pub fn text(&self, key: FileKey) -> Option<Arc<str>> {
+        let files = self.inner.read().expect("source map lock");
+        files.get(key).ok().map(|f| f.source().clone())
+    }
+
+    /// The key and text of the newest registration of a path.
+    pub fn text_of_path(&self, path: &Path) -> Option<(FileKey, Arc<str>)> {
+        let key = {
+            let paths = self.paths.read().expect("source map lock");
+            paths.iter().rposition(|p| p == path)?
+        };
+        Some((key, self.text(key)?))
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, span: &Span) -> Option<(usize, usize)> {
+        let files = self.inner.read().expect("source map lock");
+        let loc = files.location(span.file, span.range.start).ok()?;
+        Some((loc.line_number, loc.column_number))
+    }
+
+    /// Renders diagnostics as plain text (used by tests and `--color never`).
+    pub fn render_plain(&self, diags: &[Diagnostic]) -> String {
+        let mut out = String::new();
+        let files = self.inner.read().expect("source map lock");
+        for d in diags {
+            let cs = to_codespan(d);
+            let _ = term::emit_to_string(&mut out, &config(), &*files, &cs);
+        }
+        out
+    }
+
+    /// Prints diagnostics to standard error, coloured when it is a terminal.
+    pub fn print(&self, diags: &[Diagnostic]) {
+        let choice = if std::io::stderr().is_terminal() {
+            termcolor::ColorChoice::Auto
+        } else {
+            termcolor::ColorChoice::Never
+        };
+        let stream = termcolor::StandardStream::stderr(choice);
+        let mut lock = stream.lock();
+        let files = self.inner.read().expect("source map lock");
+        for d in diags {
+            let _ = term::emit_to_write_style(&mut lock, &config(), &*files, &to_codespan(d));
+        }
+    }
+}
+
+fn config() -> term::Config {
+    term::Config {
+        tab_width: 4,
+        ..Default::default()
+    }
+}
+
+/// Shows a path relative to the working directory when it lies below it.
+fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd
+        .as_deref()
+        .and_then(|c| path.strip_prefix(c).ok())
+        .unwrap_or(path);
+    shown.display().to_string()
+}
+
+fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<FileKey> {
+    let base = match d.severity {
+        Severity::Error => cs::Diagnostic::error(),
+        Severity::Warning => cs::Diagnostic::warning(),
+        Severity::Note => cs::Diagnostic::note(),
+    };
+    let mut out = base.with_message(&d.message);
+    if let Some(code) = &d.code {
+        out = out.with_code(code);
+    }
+    if let Some(span) = &d.span {
+        let label = cs::Label::primary(span.file, span.range.clone());
+        out = out.with_labels(vec![match &d.label {
+            Some(text) => label.with_message(text),
+            None => label,
+        }]);
+    }
+    out.with_notes(d.hints.iter().map(|h| format!("提示：{h}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_render_names_file_line_and_column() {
+        let map = SourceMap::default();
+        let key = map.add(Path::new("/x/doc.toml"), "a = 1\nbad = 2\n");
+        let d = Diagnostic::error("未知字段")
+            .with_span(Some(Span {
+                file: key,
+                range: 6..9,
+            }))
+            .with_label("这里")
+            .with_hint("删除它");
+        let text = map.render_plain(&[d]);
+        assert!(text.contains("error: 未知字段"), "{text}");
+        assert!(text.contains("/x/doc.toml:2:1"), "{text}");
+        assert!(text.contains("bad = 2"), "{text}");
+        assert!(text.contains("提示：删除它"), "{text}");
+    }
+
+    #[test]
+    fn same_file_is_registered_once() {
+        let map = SourceMap::default();
+        let a = map.add(Path::new("/a"), "x");
+        let b = map.add(Path::new("/a"), "x");
+        let c = map.add(Path::new("/a"), "y");
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(
+            map.line_col(&Span {
+                file: a,
+                range: 0..1
+            }),
+            Some((1, 1))
+        );
+    }
+}

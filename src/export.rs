@@ -1,0 +1,90 @@
+//! Exporting: the paged document to PDF bytes, and writing any output file
+//! atomically so a failed build never leaves a partial file.
+
+use std::io::Write;
+use std::path::Path;
+
+use typst_layout::PagedDocument;
+use typst_pdf::PdfOptions;
+
+use crate::diag::{Diagnostic, Diagnostics, Result, io_error};
+
+/// Encodes a document as PDF with content-derived identifiers and no clock.
+pub fn pdf(document: &PagedDocument) -> Result<Vec<u8>> {
+    let options = PdfOptions {
+        creator: typst::foundations::Smart::Custom(Some(format!(
+            "jixiao {}",
+            env!("CARGO_PKG_VERSION")
+        ))),
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(document, &options).map_err(|errors| {
+        Diagnostics(
+            errors
+                .iter()
+                .map(|e| Diagnostic::error(format!("PDF 导出失败：{}", e.message)))
+                .collect(),
+        )
+    })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder that
+/// is renamed into place, so readers see the old file or the new one, never
+/// a mix.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| io_error("创建输出文件夹", dir, &e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Diagnostics::from(
+            io_error("写入输出文件", path, &e)
+                .with_hint("请确认输出位置可写，或用 -o 指定其他位置"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let dir = std::env::temp_dir().join(format!("jixiao-export-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.pdf");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let leftovers = std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(leftovers, 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn failed_write_keeps_old_file() {
+        let dir = std::env::temp_dir().join(format!("jixiao-export2-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.pdf");
+        std::fs::write(&path, b"old").unwrap();
+        // A directory in the way of the rename makes the write fail.
+        let blocked = dir.join("sub");
+        std::fs::create_dir_all(blocked.join("x")).unwrap();
+        assert!(write_atomic(&blocked, b"new").is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

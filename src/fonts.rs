@@ -1,0 +1,97 @@
+//! Fonts: the families shipped in `fonts/` (and the system's, on request),
+//! loaded lazily, and the check that every configured role exists.
+
+use std::path::Path;
+
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst_kit::fonts::FontStore;
+
+use crate::diag::{Diagnostic, Result};
+use crate::style::Fonts;
+
+/// The fonts one run can use; each file is read only when first needed.
+pub struct FontSet {
+    store: FontStore,
+}
+
+impl FontSet {
+    /// Scans the font folders, and the system fonts when asked to.
+    pub fn load(dirs: &[&Path], system: bool) -> Result<Self> {
+        let mut store = FontStore::new();
+        for dir in dirs {
+            if !dir.is_dir() {
+                return Err(
+                    Diagnostic::error(format!("字体文件夹“{}”不存在", dir.display()))
+                        .with_hint(
+                            "jixiao 自带的字体在项目的 fonts/ 文件夹中；请确认它没有被删除或移动",
+                        )
+                        .into(),
+                );
+            }
+            // Sorted so that font indices, and with them the PDF, do not
+            // depend on the order the file system lists files in.
+            let mut found: Vec<_> = typst_kit::fonts::scan(dir).collect();
+            found.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
+            store.extend(found);
+        }
+        if system {
+            store.extend(typst_kit::fonts::system());
+        }
+        Ok(Self { store })
+    }
+
+    /// Metadata of every known font.
+    pub fn book(&self) -> &LazyHash<FontBook> {
+        self.store.book()
+    }
+
+    /// Loads font `index` (None past the end).
+    pub fn font(&self, index: usize) -> Option<Font> {
+        self.store.font(index)
+    }
+
+    /// Every family name, sorted.
+    pub fn families(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.book().families().map(|(f, _)| f.to_string()).collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Whether a family is known (case-insensitive, as Typst matches).
+    pub fn has_family(&self, family: &str) -> bool {
+        self.book().contains_family(&family.to_lowercase())
+    }
+
+    /// Whether some font of a family has a glyph for `c`.
+    pub fn family_covers(&self, family: &str, c: char) -> bool {
+        let book = self.book();
+        book.select_family(&family.to_lowercase())
+            .filter_map(|i| book.info(i))
+            .any(|info| info.coverage.contains(c as u32))
+    }
+
+    /// Errors for configured role families that no loaded font provides.
+    ///
+    /// Typst only warns about an unknown family and silently falls back to
+    /// another font, which would print a wrong typeface: so this is an error.
+    pub fn check_roles(&self, fonts: &Fonts) -> Vec<Diagnostic> {
+        let known = self.families();
+        fonts
+            .roles()
+            .into_iter()
+            .filter(|(_, family)| !self.has_family(family))
+            .map(|(role, family)| {
+                let mut d = Diagnostic::error(format!(
+                    "找不到字体“{family}”（用于 style.fonts.{role}）"
+                ))
+                .with_hint(format!("可用的字体：{}", known.join("、")));
+                if let Some(best) = crate::load::nearest(family, &known) {
+                    d = d.with_hint(format!("您是不是想写“{best}”？"));
+                }
+                d.with_hint("使用本机安装的字体（如 仿宋_GB2312 的英文名 FangSong_GB2312）请设 style.system_fonts = true 或加 --system-fonts")
+            })
+            .collect()
+    }
+}

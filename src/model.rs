@@ -1,0 +1,385 @@
+//! The data model: serde types for one 部门预算绩效文本, strict about keys.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// One whole document: the contents of `document.toml` plus its projects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// 预算年度, e.g. 2025.
+    pub year: i32,
+    /// 部门名称, shown on the cover and as PDF author.
+    pub department: String,
+    /// 单位编码, printed above every table.
+    pub unit_code: String,
+    /// 单位名称, printed after the unit code.
+    pub unit_name: String,
+    /// 金额单位, printed as "单位：万元".
+    #[serde(default = "default_money_unit")]
+    pub money_unit: String,
+    /// 一、总体绩效目标 (one paragraph per line).
+    #[serde(default)]
+    pub overall: String,
+    /// The cover page.
+    #[serde(default)]
+    pub cover: Cover,
+    /// 二、分项绩效目标.
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    /// 三、工作保障措施.
+    #[serde(default)]
+    pub measures: Vec<Measure>,
+    /// Overrides of the fixed table labels for every table.
+    #[serde(default)]
+    pub labels: Labels,
+    /// Layout and font settings.
+    #[serde(default)]
+    pub style: Style,
+    /// 第二部分: the project tables, read from `projects/*.toml`.
+    #[serde(skip)]
+    pub projects: Vec<Project>,
+}
+
+fn default_money_unit() -> String {
+    "万元".into()
+}
+
+/// The cover page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cover {
+    /// The title under the department name; default "{year}年部门预算绩效文本".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Extra lines under the title (e.g. "某某县财政局审核").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<String>,
+}
+
+/// One 分项绩效目标.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    /// Heading text after "（一）".
+    pub title: String,
+    /// 绩效目标 paragraph(s).
+    #[serde(default)]
+    pub target: String,
+    /// 绩效指标 paragraph(s).
+    #[serde(default)]
+    pub indicator: String,
+}
+
+/// One 工作保障措施.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    /// Lead sentence after "（一）".
+    pub lead: String,
+    /// Body text; its first paragraph continues the lead's line.
+    #[serde(default)]
+    pub text: String,
+}
+
+/// One 项目绩效目标表, the contents of one `projects/*.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    /// 项目编码.
+    pub code: String,
+    /// 项目名称.
+    pub name: String,
+    /// Table title; default "{name}绩效目标表".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// 资金用途.
+    #[serde(default)]
+    pub usage: String,
+    /// 绩效目标 row.
+    #[serde(default)]
+    pub goal: String,
+    /// 预算规模.
+    pub budget: Budget,
+    /// 资金支出计划 (cumulative percentages).
+    #[serde(default)]
+    pub plan: Plan,
+    /// Overrides of this table's fixed labels.
+    #[serde(default)]
+    pub labels: Labels,
+    /// The indicator rows, in order.
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+}
+
+impl Project {
+    /// The table title without its number.
+    pub fn title(&self) -> String {
+        self.title
+            .clone()
+            .unwrap_or_else(|| format!("{}绩效目标表", self.name))
+    }
+}
+
+/// 预算规模: 预算数 and its split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// 预算数.
+    pub total: Amount,
+    /// 其中：财政资金 (blank when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fiscal: Option<Amount>,
+    /// 其他资金 (blank when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<Amount>,
+}
+
+/// 资金支出计划: cumulative percentage at each checkpoint (blank when absent).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// 3月底.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub march: Option<Amount>,
+    /// 6月底.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub june: Option<Amount>,
+    /// 10月底.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub october: Option<Amount>,
+    /// 12月底.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub december: Option<Amount>,
+}
+
+impl Plan {
+    /// The four checkpoints in calendar order.
+    pub fn checkpoints(&self) -> [Option<Amount>; 4] {
+        [self.march, self.june, self.october, self.december]
+    }
+}
+
+/// One indicator row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    /// 一级指标 (equal neighbours are merged in the table).
+    pub level1: String,
+    /// 二级指标.
+    pub level2: String,
+    /// 三级指标.
+    pub name: String,
+    /// 绩效指标描述.
+    #[serde(default)]
+    pub description: String,
+    /// 指标值, the user's text.
+    #[serde(default)]
+    pub value: String,
+    /// 指标值确定依据.
+    #[serde(default)]
+    pub basis: String,
+}
+
+/// Optional overrides of the fixed words of a project table.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    /// 项目编码.
+    pub code: Option<String>,
+    /// 项目名称.
+    pub name: Option<String>,
+    /// 预算规模及资金用途.
+    pub budget_block: Option<String>,
+    /// 预算数.
+    pub total: Option<String>,
+    /// 其中：财政资金.
+    pub fiscal: Option<String>,
+    /// 其他资金.
+    pub other: Option<String>,
+    /// 资金支出计划（%）.
+    pub plan: Option<String>,
+    /// 3月底.
+    pub march: Option<String>,
+    /// 6月底.
+    pub june: Option<String>,
+    /// 10月底.
+    pub october: Option<String>,
+    /// 12月底.
+    pub december: Option<String>,
+    /// 绩效目标.
+    pub goal: Option<String>,
+    /// 一级指标.
+    pub level1: Option<String>,
+    /// 二级指标.
+    pub level2: Option<String>,
+    /// 三级指标.
+    pub name3: Option<String>,
+    /// 绩效指标描述.
+    pub description: Option<String>,
+    /// 指标值.
+    pub value: Option<String>,
+    /// 指标值确定依据.
+    pub basis: Option<String>,
+}
+
+/// Layout and font settings; every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Style {
+    /// "reference" (the published look, default) or "gb9704" (the strict grid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// Body font size in pt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_size: Option<f64>,
+    /// Distance between body baselines in pt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_pitch: Option<f64>,
+    /// Font size inside tables in pt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_size: Option<f64>,
+    /// Font families per role.
+    #[serde(default)]
+    pub fonts: FontRoles,
+    /// Also use the fonts installed on this computer.
+    #[serde(default)]
+    pub system_fonts: bool,
+}
+
+/// Font family names per typographic role (GB/T 9704).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontRoles {
+    /// Title (小标宋).
+    pub title: Option<String>,
+    /// "一、" headings (黑体).
+    pub heading: Option<String>,
+    /// "（一）" headings (楷体).
+    pub subheading: Option<String>,
+    /// Body text (仿宋).
+    pub body: Option<String>,
+    /// Table cells (仿宋 by default).
+    pub table: Option<String>,
+    /// Page numbers (宋体).
+    pub page_number: Option<String>,
+}
+
+/// An exact decimal as the user wrote it (money or percentage).
+///
+/// `Decimal` keeps the scale, so "6.20" prints as 6.20 and "6.2" as 6.2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Amount(pub Decimal);
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl FromStr for Amount {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        if t.is_empty() || t.contains(['e', 'E', '_']) {
+            return Err(format!("“{s}”不是数字"));
+        }
+        Decimal::from_str(t)
+            .map(Amount)
+            .map_err(|_| format!("“{s}”不是数字"))
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AmountVisitor)
+    }
+}
+
+struct AmountVisitor;
+
+impl serde::de::Visitor<'_> for AmountVisitor {
+    type Value = Amount;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("数字，例如 117.26 或 \"117.26\"")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Amount, E> {
+        v.parse().map_err(E::custom)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Amount, E> {
+        Ok(Amount(Decimal::from(v)))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Amount, E> {
+        Ok(Amount(Decimal::from(v)))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Amount, E> {
+        // Rust prints the shortest text that reads back as the same f64, which
+        // is what the user typed for any money value of up to 15 digits.
+        if !v.is_finite() {
+            return Err(E::custom("金额必须是有限的数字"));
+        }
+        format!("{v}").parse().map_err(E::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct One {
+        a: Amount,
+    }
+
+    fn amount(toml_value: &str) -> Result<Amount, String> {
+        toml::from_str::<One>(&format!("a = {toml_value}"))
+            .map(|o| o.a)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn amounts_print_as_written() {
+        assert_eq!(amount("6.2").unwrap().to_string(), "6.2");
+        assert_eq!(amount("117.26").unwrap().to_string(), "117.26");
+        assert_eq!(amount("\"6.20\"").unwrap().to_string(), "6.20");
+        assert_eq!(amount("78").unwrap().to_string(), "78");
+        assert_eq!(amount("0.1").unwrap().to_string(), "0.1");
+    }
+
+    #[test]
+    fn amounts_sum_exactly() {
+        let a = amount("0.1").unwrap().0 + amount("0.2").unwrap().0;
+        assert_eq!(a.to_string(), "0.3");
+    }
+
+    #[test]
+    fn bad_amounts_are_refused() {
+        assert!(amount("\"abc\"").is_err());
+        assert!(amount("\"\"").is_err());
+        assert!(amount("\"1e5\"").is_err());
+        assert!(amount("inf").is_err());
+        assert!(amount("true").is_err());
+    }
+
+    #[test]
+    fn default_title_appends_suffix() {
+        let p: Project =
+            toml::from_str("code='X'\nname='进京值班费'\n[budget]\ntotal=1\n").unwrap();
+        assert_eq!(p.title(), "进京值班费绩效目标表");
+    }
+}

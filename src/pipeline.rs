@@ -1,0 +1,172 @@
+//! The pipeline in order: load data → resolve style → fonts → render Typst
+//! source → compile → PDF. Commands call these stages; nothing here prints.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::compile::{self, Compiled, Origin};
+use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap};
+use crate::fonts::FontSet;
+use crate::load::{self, Loaded};
+use crate::render::{self, MAIN_TEMPLATE, Templates};
+use crate::style::{self, ResolvedStyle};
+use crate::world::JixiaoWorld;
+
+/// The folders a build reads besides the data: templates and fonts.
+#[derive(Debug, Clone)]
+pub struct Root {
+    /// The project root (holds `templates/`, `fonts/`, `out/`).
+    pub dir: PathBuf,
+}
+
+impl Root {
+    /// Finds the project root: `explicit`, else the nearest folder above
+    /// `start` holding `templates/` and `fonts/`, else the source tree this
+    /// binary was built from.
+    pub fn find(start: &Path, explicit: Option<&Path>) -> Result<Self> {
+        if let Some(dir) = explicit {
+            return Self::check(dir).map_err(Diagnostics::from);
+        }
+        let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
+        let found = start.ancestors().find(|d| is_root(d));
+        let built_in = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = found.unwrap_or(built_in);
+        Self::check(dir).map_err(Diagnostics::from)
+    }
+
+    fn check(dir: &Path) -> std::result::Result<Self, Diagnostic> {
+        if is_root(dir) {
+            Ok(Self {
+                dir: dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()),
+            })
+        } else {
+            Err(Diagnostic::error(format!(
+                "“{}”不是 jixiao 项目文件夹（缺少 templates/{MAIN_TEMPLATE} 或 fonts/）",
+                dir.display()
+            ))
+            .with_hint(
+                "请在 jixiao 项目中运行，或用 --root 指定包含 templates/ 和 fonts/ 的文件夹",
+            ))
+        }
+    }
+
+    /// The Tera and Typst templates.
+    pub fn templates(&self) -> PathBuf {
+        self.dir.join("templates")
+    }
+
+    /// The shipped fonts.
+    pub fn fonts(&self) -> PathBuf {
+        self.dir.join("fonts")
+    }
+
+    /// The default output path of a document folder: `out/<path below data/>.pdf`.
+    pub fn default_output(&self, doc_dir: &Path) -> PathBuf {
+        let doc = doc_dir
+            .canonicalize()
+            .unwrap_or_else(|_| doc_dir.to_path_buf());
+        let below = doc
+            .strip_prefix(self.dir.join("data"))
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| PathBuf::from(doc.file_name().unwrap_or_default()));
+        self.dir.join("out").join(below).with_extension("pdf")
+    }
+}
+
+fn is_root(dir: &Path) -> bool {
+    dir.join("templates").join(MAIN_TEMPLATE).is_file() && dir.join("fonts").is_dir()
+}
+
+/// What a build needs besides the document folder.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Project root override.
+    pub root: Option<PathBuf>,
+    /// Also use the system's fonts.
+    pub system_fonts: bool,
+    /// Extra font folders.
+    pub font_dirs: Vec<PathBuf>,
+}
+
+/// A document loaded and rendered to Typst source, ready to compile.
+pub struct Prepared {
+    /// The project root used.
+    pub root: Root,
+    /// The loaded data.
+    pub loaded: Loaded,
+    /// The resolved layout.
+    pub style: ResolvedStyle,
+    /// The generated Typst source.
+    pub typst: String,
+    /// The fonts.
+    pub fonts: Arc<FontSet>,
+    /// Warnings so far.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads, checks fonts and renders a document folder.
+pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Prepared> {
+    let root = Root::find(doc_dir, opts.root.as_deref())?;
+    let loaded = load::load_dir(doc_dir, sources)?;
+    let style = style::resolve(&loaded.document.style)?;
+    let system = opts.system_fonts || loaded.document.style.system_fonts;
+    let mut dirs: Vec<&Path> = opts.font_dirs.iter().map(PathBuf::as_path).collect();
+    let shipped = root.fonts();
+    dirs.push(&shipped);
+    let fonts = Arc::new(FontSet::load(&dirs, system)?);
+    let font_errors = fonts.check_roles(&style.fonts);
+    if !font_errors.is_empty() {
+        return Err(Diagnostics(font_errors));
+    }
+    let templates = Templates::load(&root.templates(), sources)?;
+    let view = render::view(&loaded.document, style.clone());
+    let typst = templates.render(&view, sources)?;
+    Ok(Prepared {
+        root,
+        loaded,
+        style,
+        typst,
+        fonts,
+        warnings: Vec::new(),
+    })
+}
+
+impl Prepared {
+    /// A Typst world for this document.
+    pub fn world(&self) -> JixiaoWorld {
+        let mut world =
+            JixiaoWorld::new(self.fonts.clone(), &self.root.templates(), &self.loaded.dir);
+        world.set_main(self.typst.clone());
+        world
+    }
+
+    /// Compiles the generated source; `main_path` is how it is named in messages.
+    pub fn compile(
+        &self,
+        world: &JixiaoWorld,
+        main_path: &Path,
+        sources: &SourceMap,
+    ) -> Result<Compiled> {
+        let templates = self.root.templates();
+        let origin = Origin {
+            main_path,
+            templates_dir: &templates,
+        };
+        compile::compile(world, sources, &origin)
+    }
+}
+
+/// Builds a document folder to PDF bytes (no file is written).
+pub fn build_pdf(
+    doc_dir: &Path,
+    opts: &Options,
+    sources: &SourceMap,
+) -> Result<(Vec<u8>, Vec<Diagnostic>)> {
+    let prepared = prepare(doc_dir, opts, sources)?;
+    let world = prepared.world();
+    let compiled = prepared.compile(&world, Path::new("main.typ"), sources)?;
+    let pdf = crate::export::pdf(&compiled.document)?;
+    let mut warnings = prepared.warnings;
+    warnings.extend(compiled.warnings);
+    Ok((pdf, warnings))
+}

@@ -1,0 +1,181 @@
+//! Layout presets and font roles: turns the optional `[style]` settings into
+//! the concrete numbers and families the Typst style library receives.
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Result};
+use crate::model::Style;
+
+/// Default family per role: the Fandol fonts shipped in `fonts/`.
+pub const DEFAULT_FONTS: [(&str, &str); 6] = [
+    ("title", "FandolSong"),
+    ("heading", "FandolHei"),
+    ("subheading", "FandolKai"),
+    ("body", "FandolFang R"),
+    ("table", "FandolFang R"),
+    ("page_number", "FandolSong"),
+];
+
+/// Concrete layout numbers (pt) and font families for the Typst library.
+///
+/// Numbers are strings because every value reaches Typst as an escaped
+/// string literal; the style library converts them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ResolvedStyle {
+    /// Preset name.
+    pub preset: String,
+    /// Body font size.
+    pub body_size: String,
+    /// Baseline-to-baseline distance of body lines.
+    pub line_pitch: String,
+    /// Extra space between characters (negative to fit 28 a line).
+    pub tracking: String,
+    /// Table cell font size.
+    pub table_size: String,
+    /// Font family per role.
+    pub fonts: Fonts,
+}
+
+/// Family names per role.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Fonts {
+    /// 小标宋 role.
+    pub title: String,
+    /// 黑体 role.
+    pub heading: String,
+    /// 楷体 role.
+    pub subheading: String,
+    /// 仿宋 role.
+    pub body: String,
+    /// Table cells.
+    pub table: String,
+    /// Page numbers.
+    pub page_number: String,
+}
+
+impl Fonts {
+    /// Every (role, family) pair.
+    pub fn roles(&self) -> [(&'static str, &str); 6] {
+        [
+            ("title", &self.title),
+            ("heading", &self.heading),
+            ("subheading", &self.subheading),
+            ("body", &self.body),
+            ("table", &self.table),
+            ("page_number", &self.page_number),
+        ]
+    }
+}
+
+/// Resolves the preset and overrides of a `[style]` table.
+pub fn resolve(style: &Style) -> Result<ResolvedStyle> {
+    let preset = style.preset.as_deref().unwrap_or("reference");
+    // The reference look (Word, 四号仿宋 on a 22 pt grid) and the strict
+    // GB/T 9704 grid (三号仿宋, 22 lines of 28 characters in 156 × 225 mm).
+    let (body, pitch, tracking, table) = match preset {
+        "reference" => (14.0, 22.0, 0.0, 10.5),
+        "gb9704" => (
+            16.0,
+            225.0 / 22.0 * 72.0 / 25.4,
+            156.0 / 28.0 * 72.0 / 25.4 - 16.0,
+            12.0,
+        ),
+        other => {
+            return Err(Diagnostic::error(format!("未知的版式预设“{other}”"))
+                .with_hint("style.preset 可选 \"reference\"（与参考文本一致）或 \"gb9704\"（严格按 GB/T 9704 每页 22 行、每行 28 字）")
+                .into());
+        }
+    };
+    let body = positive(style.body_size, body, "body_size")?;
+    let f = &style.fonts;
+    let pick = |v: &Option<String>, role: &str| {
+        v.clone().unwrap_or_else(|| {
+            DEFAULT_FONTS
+                .iter()
+                .find(|(r, _)| *r == role)
+                .map(|(_, f)| f.to_string())
+                .unwrap_or_default()
+        })
+    };
+    Ok(ResolvedStyle {
+        preset: preset.to_string(),
+        body_size: num(body),
+        line_pitch: num(positive(style.line_pitch, pitch, "line_pitch")?),
+        tracking: num(if style.body_size.is_some() {
+            0.0
+        } else {
+            tracking
+        }),
+        table_size: num(positive(style.table_size, table, "table_size")?),
+        fonts: Fonts {
+            title: pick(&f.title, "title"),
+            heading: pick(&f.heading, "heading"),
+            subheading: pick(&f.subheading, "subheading"),
+            body: pick(&f.body, "body"),
+            table: pick(&f.table, "table"),
+            page_number: pick(&f.page_number, "page_number"),
+        },
+    })
+}
+
+fn positive(v: Option<f64>, default: f64, name: &str) -> Result<f64> {
+    match v {
+        None => Ok(default),
+        Some(x) if x.is_finite() && x > 1.0 && x < 200.0 => Ok(x),
+        Some(x) => Err(
+            Diagnostic::error(format!("style.{name} = {x} 不是合理的磅值"))
+                .with_hint("请填写 1 到 200 之间的数字，单位为磅（pt），例如 16")
+                .into(),
+        ),
+    }
+}
+
+fn num(x: f64) -> String {
+    // Four decimals keep the output stable and exact enough for layout.
+    let s = format!("{x:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_resolve() {
+        let r = resolve(&Style::default()).unwrap();
+        assert_eq!(r.preset, "reference");
+        let g = resolve(&Style {
+            preset: Some("gb9704".into()),
+            ..Style::default()
+        })
+        .unwrap();
+        assert_eq!(g.body_size, "16");
+        assert_eq!(g.line_pitch, "36.8182");
+        assert_eq!(g.tracking, "-0.2286");
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(
+            resolve(&Style {
+                preset: Some("x".into()),
+                ..Style::default()
+            })
+            .is_err()
+        );
+        assert!(
+            resolve(&Style {
+                body_size: Some(-3.0),
+                ..Style::default()
+            })
+            .is_err()
+        );
+        assert!(
+            resolve(&Style {
+                line_pitch: Some(f64::NAN),
+                ..Style::default()
+            })
+            .is_err()
+        );
+    }
+}

@@ -1,0 +1,150 @@
+//! The Typst `World`: the rendered main source, the template and data folders
+//! as the only readable files, the shipped fonts, and a fixed date.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use typst::diag::{FileError, FileResult, PackageError};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::fonts::FontSet;
+
+/// Virtual path of the generated main file.
+pub const MAIN_PATH: &str = "/main.typ";
+/// Virtual folder that maps to the project's `templates/`.
+pub const TEMPLATES_MOUNT: &str = "/templates";
+/// Virtual folder that maps to the document's data folder.
+pub const DATA_MOUNT: &str = "/data";
+
+/// The compilation environment for one document.
+pub struct JixiaoWorld {
+    library: LazyHash<Library>,
+    fonts: Arc<FontSet>,
+    main: FileId,
+    main_source: Source,
+    mounts: Vec<(String, PathBuf)>,
+    cache: Mutex<HashMap<FileId, FileResult<Bytes>>>,
+    today: Option<Datetime>,
+}
+
+impl JixiaoWorld {
+    /// Creates a world reading templates and data only from the given folders.
+    pub fn new(fonts: Arc<FontSet>, templates_dir: &Path, data_dir: &Path) -> Self {
+        let main = file_id(MAIN_PATH);
+        let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        Self {
+            library: LazyHash::new(Library::builder().build()),
+            fonts,
+            main,
+            main_source: Source::new(main, String::new()),
+            mounts: vec![
+                (TEMPLATES_MOUNT.to_string(), canon(templates_dir)),
+                (DATA_MOUNT.to_string(), canon(data_dir)),
+            ],
+            cache: Mutex::new(HashMap::new()),
+            today: None,
+        }
+    }
+
+    /// Replaces the main source; unchanged parts keep their incremental cache.
+    pub fn set_main(&mut self, text: String) {
+        self.main_source.replace(&text);
+    }
+
+    /// The generated main source.
+    pub fn main_source(&self) -> &Source {
+        &self.main_source
+    }
+
+    /// Sets the date `datetime.today()` returns (none by default: reproducible).
+    pub fn set_today(&mut self, today: Option<Datetime>) {
+        self.today = today;
+    }
+
+    /// Forgets cached files so edits on disk are seen by the next compile.
+    pub fn reset_files(&self) {
+        self.cache.lock().expect("file cache lock").clear();
+    }
+
+    /// The real path of a virtual file id, if it lies in a mount.
+    pub fn real_path(&self, id: FileId) -> Option<PathBuf> {
+        let vpath = id.vpath().get_with_slash();
+        self.mounts.iter().find_map(|(mount, dir)| {
+            let rest = vpath.strip_prefix(mount.as_str())?.strip_prefix('/')?;
+            Some(dir.join(rest))
+        })
+    }
+
+    /// Reads a file, confined to the mounted folders (no `..`, no symlink
+    /// escapes, no packages).
+    fn read(&self, id: FileId) -> FileResult<Bytes> {
+        if let VirtualRoot::Package(spec) = id.root() {
+            return Err(FileError::Package(PackageError::Other(Some(
+                format!("jixiao 不下载 Typst 包（{spec}）：请把需要的代码放进 templates/").into(),
+            ))));
+        }
+        let path = self.real_path(id).ok_or(FileError::AccessDenied)?;
+        let real = path
+            .canonicalize()
+            .map_err(|e| FileError::from_io(e, &path))?;
+        if !self.mounts.iter().any(|(_, dir)| real.starts_with(dir)) {
+            return Err(FileError::AccessDenied);
+        }
+        if real.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        std::fs::read(&real)
+            .map(Bytes::new)
+            .map_err(|e| FileError::from_io(e, &path))
+    }
+}
+
+/// The file id of a project path such as `/main.typ`.
+pub fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("valid virtual path");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+impl World for JixiaoWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main {
+            return Ok(self.main_source.clone());
+        }
+        let bytes = self.file(id)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
+        Ok(Source::new(id, text.to_string()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.main {
+            return Ok(Bytes::from_string(self.main_source.text().to_string()));
+        }
+        let mut cache = self.cache.lock().expect("file cache lock");
+        cache.entry(id).or_insert_with(|| self.read(id)).clone()
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
