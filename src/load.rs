@@ -35,7 +35,7 @@ pub fn load_dir(dir: &Path, sources: &SourceMap) -> Result<Loaded> {
     let mut files = vec![doc_path.clone()];
     let document = parse_file::<Document>(&doc_path, sources).map_err(|d| errors.extend(d.0));
     let mut projects = Vec::new();
-    for path in project_files(&dir).map_err(Diagnostics::from)? {
+    for path in project_files(&dir)? {
         match parse_file::<Project>(&path, sources) {
             Ok(p) => projects.push(p),
             Err(d) => errors.extend(d.0),
@@ -56,7 +56,7 @@ pub fn load_dir(dir: &Path, sources: &SourceMap) -> Result<Loaded> {
 }
 
 /// The project files of a document folder, sorted by name.
-pub fn project_files(dir: &Path) -> std::result::Result<Vec<PathBuf>, Diagnostic> {
+pub fn project_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let pdir = dir.join(PROJECTS_DIR);
     if !pdir.exists() {
         return Ok(Vec::new());

@@ -25,16 +25,16 @@ impl Root {
     /// binary was built from.
     pub fn find(start: &Path, explicit: Option<&Path>) -> Result<Self> {
         if let Some(dir) = explicit {
-            return Self::check(dir).map_err(Diagnostics::from);
+            return Self::check(dir);
         }
         let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
         let found = start.ancestors().find(|d| is_root(d));
         let built_in = Path::new(env!("CARGO_MANIFEST_DIR"));
         let dir = found.unwrap_or(built_in);
-        Self::check(dir).map_err(Diagnostics::from)
+        Self::check(dir)
     }
 
-    fn check(dir: &Path) -> std::result::Result<Self, Diagnostic> {
+    fn check(dir: &Path) -> Result<Self> {
         if is_root(dir) {
             Ok(Self {
                 dir: dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()),
@@ -44,9 +44,8 @@ impl Root {
                 "“{}”不是 jixiao 项目文件夹（缺少 templates/{MAIN_TEMPLATE} 或 fonts/）",
                 dir.display()
             ))
-            .with_hint(
-                "请在 jixiao 项目中运行，或用 --root 指定包含 templates/ 和 fonts/ 的文件夹",
-            ))
+            .with_hint("请在 jixiao 项目中运行，或用 --root 指定包含 templates/ 和 fonts/ 的文件夹")
+            .into())
         }
     }
 

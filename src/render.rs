@@ -358,7 +358,11 @@ pub fn chinese_number(n: usize) -> String {
         20..=99 => format!(
             "{}十{}",
             DIGITS[n / 10],
-            if n % 10 == 0 { "" } else { DIGITS[n % 10] }
+            if n.is_multiple_of(10) {
+                ""
+            } else {
+                DIGITS[n % 10]
+            }
         ),
         100..=999 => {
             let rest = n % 100;

@@ -73,7 +73,7 @@ pub fn resolve(style: &Style) -> Result<ResolvedStyle> {
     // The reference look (Word, 四号仿宋 on a 22 pt grid) and the strict
     // GB/T 9704 grid (三号仿宋, 22 lines of 28 characters in 156 × 225 mm).
     let (body, pitch, tracking, table) = match preset {
-        "reference" => (14.0, 22.0, 0.0, 10.5),
+        "reference" => (14.0, 23.5, -0.45, 10.5),
         "gb9704" => (
             16.0,
             225.0 / 22.0 * 72.0 / 25.4,
@@ -150,8 +150,8 @@ mod tests {
         })
         .unwrap();
         assert_eq!(g.body_size, "16");
-        assert_eq!(g.line_pitch, "36.8182");
-        assert_eq!(g.tracking, "-0.2286");
+        assert_eq!(g.line_pitch, "28.9907");
+        assert_eq!(g.tracking, "-0.207");
     }
 
     #[test]
