@@ -95,3 +95,75 @@ impl FontSet {
             .collect()
     }
 }
+
+/// Errors for characters of the data that no loaded font can draw.
+///
+/// Typst prints such a character as an empty box and says nothing
+/// (typst#5137), so every data string is checked before compiling.
+pub fn check_coverage<'a>(
+    fonts: &FontSet,
+    texts: impl IntoIterator<Item = (String, &'a str)>,
+) -> Vec<Diagnostic> {
+    let book = fonts.book();
+    let mut known = std::collections::HashSet::new();
+    let mut covered = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || known.contains(&c)
+            || ((0..)
+                .map_while(|i| book.info(i))
+                .any(|f| f.coverage.contains(c as u32))
+                && known.insert(c))
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for (place, text) in texts {
+        for c in text.chars() {
+            if !covered(c) && seen.insert(c) {
+                out.push(
+                    Diagnostic::error(format!(
+                        "字体中没有字符“{c}”（U+{:04X}），它会印成空白方框",
+                        c as u32
+                    ))
+                    .with_hint(format!("出现在：{place}"))
+                    .with_hint("请改用常用字，或用 --font-path / style.fonts 提供包含该字的字体"),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped() -> FontSet {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        FontSet::load(&[&dir], false).unwrap()
+    }
+
+    #[test]
+    fn shipped_fonts_give_every_default_role() {
+        let fonts = shipped();
+        let style = crate::style::resolve(&Default::default()).unwrap();
+        assert!(fonts.check_roles(&style.fonts).is_empty());
+        assert!(!fonts.has_family("FandolFang"));
+    }
+
+    #[test]
+    fn uncovered_characters_are_reported_once_with_place() {
+        let fonts = shipped();
+        let found = check_coverage(
+            &fonts,
+            [
+                ("甲".to_string(), "信访≥“”😀😀"),
+                ("乙".to_string(), "😀\u{10FFFD}"),
+            ],
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].message.contains("U+1F600"));
+        assert!(found[0].hints[0].contains("甲"));
+        assert!(found[1].message.contains("U+10FFFD"));
+    }
+}

@@ -44,6 +44,102 @@ pub struct Document {
     pub projects: Vec<Project>,
 }
 
+impl Document {
+    /// Every user string with a description of where it is, for checks.
+    pub fn texts(&self) -> Vec<(String, &str)> {
+        let mut out: Vec<(String, &str)> = vec![
+            ("department".into(), &self.department),
+            ("unit_name".into(), &self.unit_name),
+            ("unit_code".into(), &self.unit_code),
+            ("money_unit".into(), &self.money_unit),
+            ("overall".into(), &self.overall),
+        ];
+        out.extend(
+            self.cover
+                .title
+                .iter()
+                .map(|t| ("cover.title".into(), t.as_str())),
+        );
+        out.extend(
+            self.cover
+                .lines
+                .iter()
+                .map(|t| ("cover.lines".into(), t.as_str())),
+        );
+        for (i, g) in self.goals.iter().enumerate() {
+            let at = format!("第 {} 个 goals", i + 1);
+            out.extend([
+                (at.clone(), g.title.as_str()),
+                (at.clone(), &g.target),
+                (at, &g.indicator),
+            ]);
+        }
+        for (i, m) in self.measures.iter().enumerate() {
+            let at = format!("第 {} 个 measures", i + 1);
+            out.extend([(at.clone(), m.lead.as_str()), (at, &m.text)]);
+        }
+        out.extend(self.labels.texts().map(|t| ("labels".to_string(), t)));
+        for (i, p) in self.projects.iter().enumerate() {
+            p.texts(i + 1, &mut out);
+        }
+        out
+    }
+}
+
+impl Project {
+    fn texts<'a>(&'a self, n: usize, out: &mut Vec<(String, &'a str)>) {
+        let at = format!("第 {n} 个项目表（{}）", self.name);
+        out.extend([
+            (at.clone(), self.code.as_str()),
+            (at.clone(), &self.name),
+            (at.clone(), &self.usage),
+            (at.clone(), &self.goal),
+        ]);
+        out.extend(self.title.iter().map(|t| (at.clone(), t.as_str())));
+        out.extend(self.labels.texts().map(|t| (at.clone(), t)));
+        for (j, r) in self.indicators.iter().enumerate() {
+            let row = format!("{at}第 {} 行指标", j + 1);
+            for t in [
+                &r.level1,
+                &r.level2,
+                &r.name,
+                &r.description,
+                &r.value,
+                &r.basis,
+            ] {
+                out.push((row.clone(), t));
+            }
+        }
+    }
+}
+
+impl Labels {
+    fn texts(&self) -> impl Iterator<Item = &str> {
+        [
+            &self.code,
+            &self.name,
+            &self.budget_block,
+            &self.total,
+            &self.fiscal,
+            &self.other,
+            &self.plan,
+            &self.march,
+            &self.june,
+            &self.october,
+            &self.december,
+            &self.goal,
+            &self.level1,
+            &self.level2,
+            &self.name3,
+            &self.description,
+            &self.value,
+            &self.basis,
+        ]
+        .into_iter()
+        .filter_map(|l| l.as_deref())
+    }
+}
+
 fn default_money_unit() -> String {
     "万元".into()
 }

@@ -113,7 +113,11 @@ pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Pr
     let shipped = root.fonts();
     dirs.push(&shipped);
     let fonts = Arc::new(FontSet::load(&dirs, system)?);
-    let font_errors = fonts.check_roles(&style.fonts);
+    let mut font_errors = fonts.check_roles(&style.fonts);
+    font_errors.extend(crate::fonts::check_coverage(
+        &fonts,
+        loaded.document.texts(),
+    ));
     if !font_errors.is_empty() {
         return Err(Diagnostics(font_errors));
     }
