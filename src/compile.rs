@@ -131,7 +131,10 @@ fn template_origin(
         .map_or(text.len(), |i| range.start + i);
     let line = &text[line_start..line_end];
     let (path, lineno) = find_template_line(origin.templates_dir, sources, line)?;
-    Some(format!("此行由模板 {}:{lineno} 生成", path.display()))
+    Some(format!(
+        "此行由模板 {}:{lineno} 生成（加 --emit typ 可写出生成的 Typst 源文件）",
+        path.display()
+    ))
 }
 
 /// Finds the template line whose literal parts all occur, in order, in a

@@ -79,7 +79,9 @@ pub fn escape_typst_string(input: &str, out: &mut dyn Write) -> std::io::Result<
             '\n' => Some("\\n".into()),
             '\r' => Some("\\r".into()),
             '\t' => Some("\\t".into()),
-            c if c.is_control() => Some(format!("\\u{{{:x}}}", c as u32)),
+            c if c.is_control() || typst::syntax::is_newline(c) => {
+                Some(format!("\\u{{{:x}}}", c as u32))
+            }
             _ => None,
         };
         if let Some(esc) = esc {
