@@ -1,5 +1,5 @@
 //! The Typst `World`: the rendered main source, the template and data folders
-//! as the only readable files, the shipped fonts, and a fixed date.
+//! as the only readable files, the shipped fonts, and no clock.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,8 +28,13 @@ pub struct JixiaoWorld {
     main: FileId,
     main_source: Source,
     mounts: Vec<(String, PathBuf)>,
-    cache: Mutex<HashMap<FileId, FileResult<Bytes>>>,
-    today: Option<Datetime>,
+    files: Mutex<HashMap<FileId, Slot>>,
+}
+
+/// A file read once per world: its bytes, and its parse when used as source.
+struct Slot {
+    bytes: FileResult<Bytes>,
+    source: Option<FileResult<Source>>,
 }
 
 impl JixiaoWorld {
@@ -46,8 +51,7 @@ impl JixiaoWorld {
                 (TEMPLATES_MOUNT.to_string(), canon(templates_dir)),
                 (DATA_MOUNT.to_string(), canon(data_dir)),
             ],
-            cache: Mutex::new(HashMap::new()),
-            today: None,
+            files: Mutex::new(HashMap::new()),
         }
     }
 
@@ -61,16 +65,6 @@ impl JixiaoWorld {
         &self.main_source
     }
 
-    /// Sets the date `datetime.today()` returns (none by default: reproducible).
-    pub fn set_today(&mut self, today: Option<Datetime>) {
-        self.today = today;
-    }
-
-    /// Forgets cached files so edits on disk are seen by the next compile.
-    pub fn reset_files(&self) {
-        self.cache.lock().expect("file cache lock").clear();
-    }
-
     /// The real path of a virtual file id, if it lies in a mount.
     pub fn real_path(&self, id: FileId) -> Option<PathBuf> {
         let vpath = id.vpath().get_with_slash();
@@ -78,6 +72,16 @@ impl JixiaoWorld {
             let rest = vpath.strip_prefix(mount.as_str())?.strip_prefix('/')?;
             Some(dir.join(rest))
         })
+    }
+
+    /// Runs `f` on the slot of a file, reading the file on first use.
+    fn with_slot<T>(&self, id: FileId, f: impl FnOnce(&mut Slot) -> T) -> T {
+        let mut files = self.files.lock().expect("file cache lock");
+        let slot = files.entry(id).or_insert_with(|| Slot {
+            bytes: self.read(id),
+            source: None,
+        });
+        f(slot)
     }
 
     /// Reads a file, confined to the mounted folders (no `..`, no symlink
@@ -127,17 +131,25 @@ impl World for JixiaoWorld {
         if id == self.main {
             return Ok(self.main_source.clone());
         }
-        let bytes = self.file(id)?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
-        Ok(Source::new(id, text.to_string()))
+        // Parsed once per world: Typst asks for an imported file repeatedly.
+        self.with_slot(id, |slot| {
+            let bytes = slot.bytes.clone();
+            slot.source
+                .get_or_insert_with(|| {
+                    let text = std::str::from_utf8(&bytes?)
+                        .map_err(|_| FileError::InvalidUtf8)?
+                        .to_string();
+                    Ok(Source::new(id, text))
+                })
+                .clone()
+        })
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.main {
             return Ok(Bytes::from_string(self.main_source.text().to_string()));
         }
-        let mut cache = self.cache.lock().expect("file cache lock");
-        cache.entry(id).or_insert_with(|| self.read(id)).clone()
+        self.with_slot(id, |slot| slot.bytes.clone())
     }
 
     fn font(&self, index: usize) -> Option<Font> {
@@ -145,6 +157,7 @@ impl World for JixiaoWorld {
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
-        self.today
+        // No clock: the same data must give the same PDF.
+        None
     }
 }
