@@ -64,14 +64,6 @@ impl FontSet {
         self.book().contains_family(&family.to_lowercase())
     }
 
-    /// Whether some font of a family has a glyph for `c`.
-    pub fn family_covers(&self, family: &str, c: char) -> bool {
-        let book = self.book();
-        book.select_family(&family.to_lowercase())
-            .filter_map(|i| book.info(i))
-            .any(|info| info.coverage.contains(c as u32))
-    }
-
     /// Errors for configured role families that no loaded font provides.
     ///
     /// Typst only warns about an unknown family and silently falls back to

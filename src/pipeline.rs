@@ -99,8 +99,6 @@ pub struct Prepared {
     pub typst: String,
     /// The fonts.
     pub fonts: Arc<FontSet>,
-    /// Warnings so far.
-    pub warnings: Vec<Diagnostic>,
 }
 
 /// Loads, checks fonts and renders a document folder.
@@ -130,7 +128,6 @@ pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Pr
         style,
         typst,
         fonts,
-        warnings: Vec::new(),
     })
 }
 
@@ -157,19 +154,4 @@ impl Prepared {
         };
         compile::compile(world, sources, &origin)
     }
-}
-
-/// Builds a document folder to PDF bytes (no file is written).
-pub fn build_pdf(
-    doc_dir: &Path,
-    opts: &Options,
-    sources: &SourceMap,
-) -> Result<(Vec<u8>, Vec<Diagnostic>)> {
-    let prepared = prepare(doc_dir, opts, sources)?;
-    let world = prepared.world();
-    let compiled = prepared.compile(&world, Path::new("main.typ"), sources)?;
-    let pdf = crate::export::pdf(&compiled.document)?;
-    let mut warnings = prepared.warnings;
-    warnings.extend(compiled.warnings);
-    Ok((pdf, warnings))
 }

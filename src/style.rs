@@ -4,17 +4,7 @@
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Result};
-use crate::model::Style;
-
-/// Default family per role: the Fandol fonts shipped in `fonts/`.
-pub const DEFAULT_FONTS: [(&str, &str); 6] = [
-    ("title", "FandolSong"),
-    ("heading", "FandolHei"),
-    ("subheading", "FandolKai"),
-    ("body", "FandolFang R"),
-    ("table", "FandolFang R"),
-    ("page_number", "FandolSong"),
-];
+use crate::model::{FontRoles, Style};
 
 /// Concrete layout numbers (pt) and font families for the Typst library.
 ///
@@ -70,7 +60,8 @@ impl Fonts {
 /// Resolves the preset and overrides of a `[style]` table.
 pub fn resolve(style: &Style) -> Result<ResolvedStyle> {
     let preset = style.preset.as_deref().unwrap_or("reference");
-    // The reference look (Word, 四号仿宋 on a 22 pt grid) and the strict
+    // The reference look (四号仿宋 on a 23.5 pt pitch, 32–33 characters a
+    // line, which lands every 目录 entry on its published page) and the strict
     // GB/T 9704 grid (三号仿宋, 22 lines of 28 characters in 156 × 225 mm).
     let (body, pitch, tracking, table) = match preset {
         "reference" => (14.0, 23.5, -0.45, 10.5),
@@ -87,16 +78,6 @@ pub fn resolve(style: &Style) -> Result<ResolvedStyle> {
         }
     };
     let body = positive(style.body_size, body, "body_size")?;
-    let f = &style.fonts;
-    let pick = |v: &Option<String>, role: &str| {
-        v.clone().unwrap_or_else(|| {
-            DEFAULT_FONTS
-                .iter()
-                .find(|(r, _)| *r == role)
-                .map(|(_, f)| f.to_string())
-                .unwrap_or_default()
-        })
-    };
     Ok(ResolvedStyle {
         preset: preset.to_string(),
         body_size: num(body),
@@ -107,15 +88,21 @@ pub fn resolve(style: &Style) -> Result<ResolvedStyle> {
             tracking
         }),
         table_size: num(positive(style.table_size, table, "table_size")?),
-        fonts: Fonts {
-            title: pick(&f.title, "title"),
-            heading: pick(&f.heading, "heading"),
-            subheading: pick(&f.subheading, "subheading"),
-            body: pick(&f.body, "body"),
-            table: pick(&f.table, "table"),
-            page_number: pick(&f.page_number, "page_number"),
-        },
+        fonts: role_fonts(&style.fonts),
     })
+}
+
+/// The family per role: the user's choice, else the shipped Fandol face.
+fn role_fonts(f: &FontRoles) -> Fonts {
+    let or = |v: &Option<String>, default: &str| v.clone().unwrap_or_else(|| default.into());
+    Fonts {
+        title: or(&f.title, "FandolSong"),
+        heading: or(&f.heading, "FandolHei"),
+        subheading: or(&f.subheading, "FandolKai"),
+        body: or(&f.body, "FandolFang R"),
+        table: or(&f.table, "FandolFang R"),
+        page_number: or(&f.page_number, "FandolSong"),
+    }
 }
 
 fn positive(v: Option<f64>, default: f64, name: &str) -> Result<f64> {

@@ -76,7 +76,7 @@ fn build(
         write_atomic(&typ_path, prepared.typst.as_bytes())?;
         written.push(typ_path.clone());
     }
-    let mut warnings = prepared.warnings.clone();
+    let mut warnings = Vec::new();
     if args.emit.contains(&Emit::Pdf) {
         let bytes = compile_pdf(&prepared, &typ_path, sources, &mut warnings)?;
         write_atomic(&pdf_path, &bytes)?;
