@@ -24,8 +24,8 @@ pub struct Compiled {
 pub struct Origin<'a> {
     /// Display path of the generated main file (e.g. `out/….typ`).
     pub main_path: &'a Path,
-    /// The folder holding the Tera templates, for mapping lines back.
-    pub templates_dir: &'a Path,
+    /// The Tera templates the source came from, for mapping lines back.
+    pub templates: &'a [PathBuf],
 }
 
 /// Compiles the world's main source.
@@ -130,7 +130,7 @@ fn template_origin(
         .find('\n')
         .map_or(text.len(), |i| range.start + i);
     let line = &text[line_start..line_end];
-    let (path, lineno) = find_template_line(origin.templates_dir, sources, line)?;
+    let (path, lineno) = find_template_line(origin.templates, sources, line)?;
     Some(format!(
         "此行由模板 {}:{lineno} 生成（加 --emit typ 可写出生成的 Typst 源文件）",
         path.display()
@@ -140,19 +140,13 @@ fn template_origin(
 /// Finds the template line whose literal parts all occur, in order, in a
 /// generated line. Tera keeps no line map, so this matches by text.
 pub fn find_template_line(
-    dir: &Path,
+    templates: &[PathBuf],
     sources: &SourceMap,
     generated: &str,
 ) -> Option<(PathBuf, usize)> {
     let mut best: Option<(PathBuf, usize, usize)> = None;
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".tera"))
-        .collect();
-    paths.sort();
-    for path in paths {
-        let Some((_, text)) = sources.text_of_path(&path) else {
+    for path in templates {
+        let Some((_, text)) = sources.text_of_path(path) else {
             continue;
         };
         for (i, tline) in text.lines().enumerate() {
@@ -228,5 +222,23 @@ mod tests {
             "#para(".len() + 1
         );
         assert_eq!(literal_match("#para({{ p }})", "#cover(\"甲\")"), 0);
+    }
+
+    #[test]
+    fn generated_line_maps_to_its_template_line() {
+        let sources = SourceMap::default();
+        let a = PathBuf::from("/t/a.typ.tera");
+        let b = PathBuf::from("/t/b.typ.tera");
+        sources.add(
+            &a,
+            "// head\n#(jx.para)({{ p }})\n#(jx.section)(\"一、\", \"总体\")\n",
+        );
+        sources.add(&b, "#(jx.project-table)(\n  number: {{ p.number }},\n");
+        let files = [a.clone(), b.clone()];
+        let found = |line: &str| find_template_line(&files, &sources, line);
+        assert_eq!(found("#(jx.para)(\"甲\")"), Some((a.clone(), 2)));
+        assert_eq!(found("  number: \"3\","), Some((b, 2)));
+        assert_eq!(found("#(jx.section)(\"一、\", \"总体\")"), Some((a, 3)));
+        assert_eq!(found("nothing alike"), None);
     }
 }

@@ -97,6 +97,8 @@ pub struct Prepared {
     pub style: ResolvedStyle,
     /// The generated Typst source.
     pub typst: String,
+    /// The Tera templates it was rendered from.
+    pub template_files: Vec<PathBuf>,
     /// The fonts.
     pub fonts: Arc<FontSet>,
 }
@@ -127,6 +129,7 @@ pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Pr
         loaded,
         style,
         typst,
+        template_files: templates.files().to_vec(),
         fonts,
     })
 }
@@ -147,10 +150,9 @@ impl Prepared {
         main_path: &Path,
         sources: &SourceMap,
     ) -> Result<Compiled> {
-        let templates = self.root.templates();
         let origin = Origin {
             main_path,
-            templates_dir: &templates,
+            templates: &self.template_files,
         };
         compile::compile(world, sources, &origin)
     }

@@ -19,6 +19,7 @@ pub const TYPST_SUFFIX: &str = ".typ.tera";
 pub struct Templates {
     tera: tera::Tera,
     dir: PathBuf,
+    files: Vec<PathBuf>,
 }
 
 impl Templates {
@@ -51,7 +52,13 @@ impl Templates {
         Ok(Self {
             tera,
             dir: dir.to_path_buf(),
+            files: paths,
         })
+    }
+
+    /// The template files loaded, sorted by path.
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
     }
 
     /// Renders the whole document to Typst source.
