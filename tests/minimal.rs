@@ -8,6 +8,30 @@ use std::path::Path;
 
 use common::*;
 
+/// Builds `tests/fixtures/<name>` into a temporary folder (kept alive by the
+/// returned guard) and reads its pages back.
+fn build_fixture(name: &str) -> (std::path::PathBuf, TempDir, std::path::PathBuf, Vec<String>) {
+    let dir = fixture(name);
+    let out = TempDir::new(name);
+    let pdf = build_ok(&dir, out.path(), name);
+    let pages = pages_text(&pdf);
+    (dir, out, pdf, pages)
+}
+
+/// The checks every fixture PDF must pass: at least `min_pages` pages
+/// (`why` names them), cover and metadata from the data, continuous page
+/// numbers, and 目录 numbers matching the pages.
+fn check_document(dir: &Path, pdf: &Path, pages: &[String], min_pages: usize, why: &str) {
+    assert!(
+        pages.len() >= min_pages,
+        "{why}: expected at least {min_pages} pages, got {}",
+        pages.len()
+    );
+    check_cover_and_metadata(dir, pdf, pages);
+    check_page_numbers(pages);
+    check_toc_against_pages(pages);
+}
+
 /// Fails listing every expected string (whitespace removed) missing from
 /// the PDF's body text.
 fn assert_all_present(pages: &[String], expected: &[String], what: &str) {
@@ -102,23 +126,12 @@ fn indicators(p: &toml::Table) -> Vec<toml::Table> {
 
 #[test]
 fn minimal_document_builds() {
-    let dir = fixture("minimal");
+    let (dir, _out, pdf, pages) = build_fixture("minimal");
     assert!(
         !dir.join("projects").exists(),
         "the minimal fixture must have no projects/"
     );
-    let out = TempDir::new("minimal");
-    let pdf = build_ok(&dir, out.path(), "minimal");
-    let pages = pages_text(&pdf);
-    assert!(
-        pages.len() >= 3,
-        "cover, 目录 and a body page expected; got {} pages",
-        pages.len()
-    );
-
-    check_cover_and_metadata(&dir, &pdf, &pages);
-    check_page_numbers(&pages);
-    check_toc_against_pages(&pages);
+    check_document(&dir, &pdf, &pages, 3, "cover, 目录 and a body page");
 
     let body = body_text(&pdf);
     let expected: Vec<String> = [
@@ -149,19 +162,14 @@ fn minimal_document_builds() {
 
 #[test]
 fn empty_sections_build() {
-    let dir = fixture("empty-sections");
-    let out = TempDir::new("empty-sections");
-    let pdf = build_ok(&dir, out.path(), "empty");
-    let pages = pages_text(&pdf);
-    assert!(
-        pages.len() >= 4,
-        "cover, 目录, 第一部分 and one table page expected; got {} pages",
-        pages.len()
+    let (dir, _out, pdf, pages) = build_fixture("empty-sections");
+    check_document(
+        &dir,
+        &pdf,
+        &pages,
+        4,
+        "cover, 目录, 第一部分 and one table page",
     );
-
-    check_cover_and_metadata(&dir, &pdf, &pages);
-    check_page_numbers(&pages);
-    check_toc_against_pages(&pages);
 
     let doc = read_toml(&dir.join("document.toml"));
     let projects = project_tables(&dir);
@@ -239,10 +247,7 @@ fn empty_sections_build() {
 
 #[test]
 fn many_sections_and_a_long_table() {
-    let dir = fixture("many");
-    let out = TempDir::new("many");
-    let pdf = build_ok(&dir, out.path(), "many");
-    let pages = pages_text(&pdf);
+    let (dir, _out, pdf, pages) = build_fixture("many");
 
     let doc = read_toml(&dir.join("document.toml"));
     let goals = doc["goals"].as_array().expect("goals").clone();
@@ -261,15 +266,13 @@ fn many_sections_and_a_long_table() {
     // Cover + 目录 + at least one page of 第一部分 + one page per table + the
     // long table's second page.
     let lower = 2 + 1 + projects.len() + 1;
-    assert!(
-        pages.len() >= lower,
-        "expected at least {lower} pages, got {}",
-        pages.len()
+    check_document(
+        &dir,
+        &pdf,
+        &pages,
+        lower,
+        "cover, 目录, 第一部分, one page per table and the long table's second page",
     );
-
-    check_cover_and_metadata(&dir, &pdf, &pages);
-    check_page_numbers(&pages);
-    check_toc_against_pages(&pages);
 
     let bodies = page_bodies(&pdf);
     let body = bodies.concat();

@@ -540,6 +540,11 @@ fn no_missing_glyphs() {
 
 /// The 目录 parser and the page checks catch a wrong number, a missing
 /// footer and a numbered cover, on synthetic page texts.
+/// Made-up page texts for testing the checkers themselves.
+fn fake_pages(texts: &[&str]) -> Vec<String> {
+    texts.iter().map(|t| t.to_string()).collect()
+}
+
 #[test]
 fn toc_checkers_catch_mismatches() {
     let toc = "目 录\n第一部分 部门整体绩效目标\n一、总体绩效目标 ........ 1\n第二部分\n预算项目绩效目标\n1.甲表 . . . . . 2\n\u{c}";
@@ -565,58 +570,55 @@ fn toc_checkers_catch_mismatches() {
             },
         ]
     );
-    let good: Vec<String> = ["封面", toc, "一、总体绩效目标\n— 1 —", "1.甲表\n— 2 —"]
-        .map(String::from)
-        .to_vec();
+    let good = fake_pages(&["封面", toc, "一、总体绩效目标\n— 1 —", "1.甲表\n— 2 —"]);
     check_page_numbers(&good);
     check_toc_against_pages(&good);
 
-    let fails =
-        |pages: Vec<String>, f: fn(&[String])| std::panic::catch_unwind(|| f(&pages)).is_err();
-    let toc_check: fn(&[String]) = |p| {
+    type Checker = fn(&[String]);
+    let fails = |pages: Vec<String>, f: Checker| std::panic::catch_unwind(|| f(&pages)).is_err();
+    let toc_check: Checker = |p| {
         check_toc_against_pages(p);
     };
-    let wrong_number = [
-        "封面",
-        toc,
-        "一、总体绩效目标\n— 1 —",
-        "正文\n— 2 —",
-        "1.甲表\n— 3 —",
-    ]
-    .map(String::from)
-    .to_vec();
-    assert!(
-        fails(wrong_number, toc_check),
-        "a 目录 number off by one must fail"
-    );
-    let no_footer = ["封面", toc, "一、总体绩效目标\n— 1 —", "1.甲表"]
-        .map(String::from)
-        .to_vec();
-    assert!(
-        fails(no_footer.clone(), toc_check),
-        "a heading page without “— N —” must fail"
-    );
-    assert!(
-        fails(no_footer, check_page_numbers),
-        "a body page without “— N —” must fail"
-    );
-    let numbered_cover = [
-        "封面\n— 1 —",
-        toc,
-        "一、总体绩效目标\n— 1 —",
-        "1.甲表\n— 2 —",
-    ]
-    .map(String::from)
-    .to_vec();
-    assert!(
-        fails(numbered_cover, check_page_numbers),
-        "a numbered cover must fail"
-    );
-    let skipped = ["封面", toc, "一、总体绩效目标\n— 1 —", "1.甲表\n— 3 —"]
-        .map(String::from)
-        .to_vec();
-    assert!(
-        fails(skipped, check_page_numbers),
-        "page numbers 1, 3 must fail"
-    );
+    let number_checker: Checker = check_page_numbers;
+    let cases: [(Vec<String>, Checker, &str); 5] = [
+        (
+            fake_pages(&[
+                "封面",
+                toc,
+                "一、总体绩效目标\n— 1 —",
+                "正文\n— 2 —",
+                "1.甲表\n— 3 —",
+            ]),
+            toc_check,
+            "a 目录 number off by one must fail",
+        ),
+        (
+            fake_pages(&["封面", toc, "一、总体绩效目标\n— 1 —", "1.甲表"]),
+            toc_check,
+            "a heading page without “— N —” must fail",
+        ),
+        (
+            fake_pages(&["封面", toc, "一、总体绩效目标\n— 1 —", "1.甲表"]),
+            number_checker,
+            "a body page without “— N —” must fail",
+        ),
+        (
+            fake_pages(&[
+                "封面\n— 1 —",
+                toc,
+                "一、总体绩效目标\n— 1 —",
+                "1.甲表\n— 2 —",
+            ]),
+            number_checker,
+            "a numbered cover must fail",
+        ),
+        (
+            fake_pages(&["封面", toc, "一、总体绩效目标\n— 1 —", "1.甲表\n— 3 —"]),
+            number_checker,
+            "page numbers 1, 3 must fail",
+        ),
+    ];
+    for (pages, checker, why) in cases {
+        assert!(fails(pages, checker), "{why}");
+    }
 }
