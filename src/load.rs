@@ -13,15 +13,13 @@ pub const DOCUMENT_FILE: &str = "document.toml";
 /// The folder holding one file per project table.
 pub const PROJECTS_DIR: &str = "projects";
 
-/// A loaded document and the files it came from.
+/// A loaded document and the folder it came from.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// The parsed document, projects included.
     pub document: Document,
     /// The document folder, canonicalised.
     pub dir: PathBuf,
-    /// Every data file read, in reading order.
-    pub files: Vec<PathBuf>,
 }
 
 /// Reads a document folder, collecting every error before giving up.
@@ -32,7 +30,6 @@ pub fn load_dir(dir: &Path, sources: &SourceMap) -> Result<Loaded> {
     })?;
     let doc_path = dir.join(DOCUMENT_FILE);
     let mut errors = Vec::new();
-    let mut files = vec![doc_path.clone()];
     let document = parse_file::<Document>(&doc_path, sources).map_err(|d| errors.extend(d.0));
     let mut projects = Vec::new();
     for path in project_files(&dir)? {
@@ -40,16 +37,11 @@ pub fn load_dir(dir: &Path, sources: &SourceMap) -> Result<Loaded> {
             Ok(p) => projects.push(p),
             Err(d) => errors.extend(d.0),
         }
-        files.push(path);
     }
     match document {
         Ok(mut document) if errors.is_empty() => {
             document.projects = projects;
-            Ok(Loaded {
-                document,
-                dir,
-                files,
-            })
+            Ok(Loaded { document, dir })
         }
         _ => Err(Diagnostics(errors)),
     }

@@ -9,7 +9,7 @@ use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap};
 use crate::fonts::FontSet;
 use crate::load::{self, Loaded};
 use crate::render::{self, MAIN_TEMPLATE, Templates};
-use crate::style::{self, ResolvedStyle};
+use crate::style;
 use crate::world::JixiaoWorld;
 
 /// The folders a build reads besides the data: templates and fonts.
@@ -93,8 +93,6 @@ pub struct Prepared {
     pub root: Root,
     /// The loaded data.
     pub loaded: Loaded,
-    /// The resolved layout.
-    pub style: ResolvedStyle,
     /// The generated Typst source.
     pub typst: String,
     /// The Tera templates it was rendered from.
@@ -122,12 +120,11 @@ pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Pr
         return Err(Diagnostics(font_errors));
     }
     let templates = Templates::load(&root.templates(), sources)?;
-    let view = render::view(&loaded.document, style.clone());
+    let view = render::view(&loaded.document, style);
     let typst = templates.render(&view, sources)?;
     Ok(Prepared {
         root,
         loaded,
-        style,
         typst,
         template_files: templates.files().to_vec(),
         fonts,
