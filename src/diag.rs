@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use codespan_reporting::diagnostic as cs;
+
+use crate::locate::Place;
 use codespan_reporting::files::{Files, SimpleFiles};
 use codespan_reporting::term::{self, termcolor};
+use serde::Serialize;
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,6 +23,48 @@ pub enum Severity {
     Warning,
     /// The build cannot go on.
     Error,
+}
+
+impl Severity {
+    /// The English name used in JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One diagnostic as plain data, for JSON output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Record {
+    /// "error", "warning" or "note".
+    pub severity: &'static str,
+    /// Rule code, if any.
+    pub code: Option<String>,
+    /// The message.
+    pub message: String,
+    /// File path as shown to the user.
+    pub file: Option<String>,
+    /// 1-based line of the start.
+    pub line: Option<usize>,
+    /// 1-based column (characters) of the start.
+    pub column: Option<usize>,
+    /// 1-based line of the end.
+    pub end_line: Option<usize>,
+    /// 1-based column of the end.
+    pub end_column: Option<usize>,
+    /// Text at the caret.
+    pub label: Option<String>,
+    /// Hints.
+    pub hints: Vec<String>,
+}
+
+/// Counts of errors, warnings and notes in a list.
+pub fn counts(diags: &[Diagnostic]) -> (usize, usize, usize) {
+    let n = |s| diags.iter().filter(|d| d.severity == s).count();
+    (n(Severity::Error), n(Severity::Warning), n(Severity::Note))
 }
 
 /// A file known to the diagnostics printer.
@@ -49,6 +94,8 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// How to fix it, and further context.
     pub hints: Vec<String>,
+    /// A place in the data not yet turned into a span (see `Loaded::locate`).
+    pub place: Option<Place>,
 }
 
 impl Diagnostic {
@@ -62,6 +109,11 @@ impl Diagnostic {
         Self::new(Severity::Warning, message)
     }
 
+    /// A note with a message and nothing else yet.
+    pub fn note(message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, message)
+    }
+
     fn new(severity: Severity, message: impl Into<String>) -> Self {
         Self {
             severity,
@@ -70,7 +122,14 @@ impl Diagnostic {
             span: None,
             label: None,
             hints: Vec::new(),
+            place: None,
         }
+    }
+
+    /// Records the data place this is about, to be located once files are known.
+    pub fn with_place(mut self, place: Place) -> Self {
+        self.place = Some(place);
+        self
     }
 
     /// Points the diagnostic at a span.
@@ -179,6 +238,39 @@ impl SourceMap {
         let files = self.inner.read().expect("source map lock");
         let loc = files.location(span.file, span.range.start).ok()?;
         Some((loc.line_number, loc.column_number))
+    }
+
+    /// Machine-readable records of diagnostics (for `--format json`).
+    pub fn records(&self, diags: &[Diagnostic]) -> Vec<Record> {
+        diags.iter().map(|d| self.record(d)).collect()
+    }
+
+    fn record(&self, d: &Diagnostic) -> Record {
+        let files = self.inner.read().expect("source map lock");
+        let at = |span: &Span, offset: usize| {
+            let loc = files.location(span.file, offset).ok()?;
+            Some((loc.line_number, loc.column_number))
+        };
+        let (file, start, end) = match &d.span {
+            Some(span) => (
+                files.name(span.file).ok(),
+                at(span, span.range.start),
+                at(span, span.range.end),
+            ),
+            None => (None, None, None),
+        };
+        Record {
+            severity: d.severity.name(),
+            code: d.code.clone(),
+            message: d.message.clone(),
+            file,
+            line: start.map(|s| s.0),
+            column: start.map(|s| s.1),
+            end_line: end.map(|e| e.0),
+            end_column: end.map(|e| e.1),
+            label: d.label.clone(),
+            hints: d.hints.clone(),
+        }
     }
 
     /// Renders diagnostics as plain text (used by tests and `--color never`).

@@ -8,6 +8,8 @@ use typst::utils::LazyHash;
 use typst_kit::fonts::FontStore;
 
 use crate::diag::{Diagnostic, Result};
+use crate::locate::Place;
+use crate::locate::Seg::Key;
 use crate::style::Fonts;
 
 /// The fonts one run can use; each file is read only when first needed.
@@ -82,20 +84,32 @@ impl FontSet {
                 if let Some(best) = crate::load::nearest(family, &known) {
                     d = d.with_hint(format!("您是不是想写“{best}”？"));
                 }
-                d.with_hint("使用本机安装的字体（如 仿宋_GB2312 的英文名 FangSong_GB2312）请设 style.system_fonts = true 或加 --system-fonts")
+                d.with_place(Place::doc(&[Key("style"), Key("fonts"), Key(role)]))
+                    .with_hint("使用本机安装的字体（如 仿宋_GB2312 的英文名 FangSong_GB2312）请设 style.system_fonts = true 或加 --system-fonts")
             })
             .collect()
     }
 }
 
-/// Errors for characters of the data that no loaded font can draw.
+/// A character of the data that no loaded font can draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncovered {
+    /// The character.
+    pub ch: char,
+    /// Its first place in the data.
+    pub place: Place,
+    /// How many further times it occurs.
+    pub more: usize,
+}
+
+/// Characters of the data that no loaded font can draw, each once.
 ///
 /// Typst prints such a character as an empty box and says nothing
 /// (typst#5137), so every data string is checked before compiling.
-pub fn check_coverage<'a>(
+pub fn uncovered<'a>(
     fonts: &FontSet,
-    texts: impl IntoIterator<Item = (String, &'a str)>,
-) -> Vec<Diagnostic> {
+    texts: impl IntoIterator<Item = (Place, &'a str)>,
+) -> Vec<Uncovered> {
     let book = fonts.book();
     let mut known = std::collections::HashSet::new();
     let mut covered = |c: char| {
@@ -107,19 +121,16 @@ pub fn check_coverage<'a>(
                 .any(|f| f.coverage.contains(c as u32))
                 && known.insert(c))
     };
-    let mut seen = std::collections::BTreeSet::new();
-    let mut out = Vec::new();
+    let mut out: Vec<Uncovered> = Vec::new();
     for (place, text) in texts {
-        for c in text.chars() {
-            if !covered(c) && seen.insert(c) {
-                out.push(
-                    Diagnostic::error(format!(
-                        "字体中没有字符“{c}”（U+{:04X}），它会印成空白方框",
-                        c as u32
-                    ))
-                    .with_hint(format!("出现在：{place}"))
-                    .with_hint("请改用常用字，或用 --font-path / style.fonts 提供包含该字的字体"),
-                );
+        for ch in text.chars().filter(|&c| !covered(c)) {
+            match out.iter_mut().find(|u| u.ch == ch) {
+                Some(u) => u.more += 1,
+                None => out.push(Uncovered {
+                    ch,
+                    place: place.clone(),
+                    more: 0,
+                }),
             }
         }
     }
@@ -146,16 +157,17 @@ mod tests {
     #[test]
     fn uncovered_characters_are_reported_once_with_place() {
         let fonts = shipped();
-        let found = check_coverage(
+        let a = Place::doc(&[crate::locate::Seg::Key("overall")]);
+        let b = Place::project(1, &[crate::locate::Seg::Key("goal")]);
+        let found = uncovered(
             &fonts,
-            [
-                ("甲".to_string(), "信访≥“”😀😀"),
-                ("乙".to_string(), "😀\u{10FFFD}"),
-            ],
+            [(a.clone(), "信访≥“”😀😀"), (b.clone(), "😀\u{10FFFD}")],
         );
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found[0].message.contains("U+1F600"));
-        assert!(found[0].hints[0].contains("甲"));
-        assert!(found[1].message.contains("U+10FFFD"));
+        assert_eq!((found[0].ch, &found[0].place, found[0].more), ('😀', &a, 2));
+        assert_eq!(
+            (found[1].ch, &found[1].place, found[1].more),
+            ('\u{10FFFD}', &b, 0)
+        );
     }
 }

@@ -6,12 +6,14 @@
 //! [`export`] writes the PDF; [`pipeline`] chains them, [`diag`] reports, and
 //! [`cli`] holds one file per subcommand.
 
+pub mod checks;
 pub mod cli;
 pub mod compile;
 pub mod diag;
 pub mod export;
 pub mod fonts;
 pub mod load;
+pub mod locate;
 pub mod model;
 pub mod pipeline;
 pub mod render;

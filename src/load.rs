@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap, Span, io_error};
+use crate::diag::{Diagnostic, Diagnostics, FileKey, Result, SourceMap, Span, io_error};
+use crate::locate::{self, FileRef, Place};
 use crate::model::{Document, Project};
 
 /// The file holding everything but the project tables.
@@ -20,6 +21,30 @@ pub struct Loaded {
     pub document: Document,
     /// The document folder, canonicalised.
     pub dir: PathBuf,
+    /// The source-map key of `document.toml`.
+    pub doc_key: FileKey,
+    /// The source-map key of each project file, in table order.
+    pub project_keys: Vec<FileKey>,
+}
+
+impl Loaded {
+    /// The span of a place in the data, for pointing diagnostics at it.
+    pub fn span(&self, sources: &SourceMap, place: &Place) -> Option<Span> {
+        let key = match place.file {
+            FileRef::Document => self.doc_key,
+            FileRef::Project(n) => *self.project_keys.get(n)?,
+        };
+        locate::span_of(sources, key, &place.path)
+    }
+
+    /// Turns the data places of diagnostics into spans of the TOML text.
+    pub fn locate(&self, sources: &SourceMap, diags: &mut [Diagnostic]) {
+        for d in diags.iter_mut().filter(|d| d.span.is_none()) {
+            if let Some(place) = &d.place {
+                d.span = self.span(sources, place);
+            }
+        }
+    }
 }
 
 /// Reads a document folder, collecting every error before giving up.
@@ -32,16 +57,25 @@ pub fn load_dir(dir: &Path, sources: &SourceMap) -> Result<Loaded> {
     let mut errors = Vec::new();
     let document = parse_file::<Document>(&doc_path, sources).map_err(|d| errors.extend(d.0));
     let mut projects = Vec::new();
+    let mut project_keys = Vec::new();
     for path in project_files(&dir)? {
         match parse_file::<Project>(&path, sources) {
-            Ok(p) => projects.push(p),
+            Ok((p, key)) => {
+                projects.push(p);
+                project_keys.push(key);
+            }
             Err(d) => errors.extend(d.0),
         }
     }
     match document {
-        Ok(mut document) if errors.is_empty() => {
+        Ok((mut document, doc_key)) if errors.is_empty() => {
             document.projects = projects;
-            Ok(Loaded { document, dir })
+            Ok(Loaded {
+                document,
+                dir,
+                doc_key,
+                project_keys,
+            })
         }
         _ => Err(Diagnostics(errors)),
     }
@@ -62,9 +96,12 @@ pub fn project_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Reads and parses one TOML file into `T`.
-pub fn parse_file<T: DeserializeOwned>(path: &Path, sources: &SourceMap) -> Result<T> {
-    let bytes = std::fs::read(path).map_err(|e| io_error("读取文件", path, &e))?;
+/// The largest data file read; real ones are a few kilobytes.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads and parses one TOML file into `T`, returning its source-map key.
+pub fn parse_file<T: DeserializeOwned>(path: &Path, sources: &SourceMap) -> Result<(T, FileKey)> {
+    let bytes = read_limited(path)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(format!(
             "“{}”不是 UTF-8 编码的文本（第 {} 个字节起无法解码）",
@@ -74,10 +111,43 @@ pub fn parse_file<T: DeserializeOwned>(path: &Path, sources: &SourceMap) -> Resu
         .with_hint("请用 UTF-8 编码另存此文件（WPS/记事本“另存为”时选择 UTF-8）")
     })?;
     let file = sources.add(path, &text);
-    toml::from_str::<T>(&text).map_err(|e| {
-        let span = e.span().map(|range| Span { file, range });
-        Diagnostics::from(translate_toml_error(e.message()).with_span(span))
-    })
+    let syntax = toml::de::DeTable::parse_recoverable(&text).1;
+    if !syntax.is_empty() {
+        return Err(Diagnostics(
+            syntax.iter().map(|e| located(e, file)).collect(),
+        ));
+    }
+    toml::from_str::<T>(&text)
+        .map(|t| (t, file))
+        .map_err(|e| Diagnostics::from(located(&e, file)))
+}
+
+fn located(e: &toml::de::Error, file: FileKey) -> Diagnostic {
+    let span = e.span().map(|range| Span { file, range });
+    translate_toml_error(e.message()).with_span(span)
+}
+
+/// Reads a file, refusing folders and absurdly large files before reading.
+fn read_limited(path: &Path) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error("读取文件", path, &e))?;
+    if !meta.is_file() {
+        return Err(
+            Diagnostic::error(format!("“{}”不是普通文件", path.display()))
+                .with_hint("请删除或改名这个同名文件夹")
+                .into(),
+        );
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(format!(
+            "“{}”太大（{} 字节，上限 {} 字节）",
+            path.display(),
+            meta.len(),
+            MAX_FILE_BYTES
+        ))
+        .with_hint("一个数据文件通常只有几千字节；请确认选对了文件，或把内容拆分到多个项目文件")
+        .into());
+    }
+    std::fs::read(path).map_err(|e| io_error("读取文件", path, &e).into())
 }
 
 /// Turns a toml/serde message into a Chinese diagnostic with a hint.
@@ -110,9 +180,20 @@ fn translate_toml_error(message: &str) -> Diagnostic {
         ))
         .with_label("类型不对");
     }
+    if let Some(rest) = msg.strip_prefix("unknown variant `") {
+        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known = backticked(expected);
+        return Diagnostic::error(format!("不认识的取值“{value}”"))
+            .with_label("此处不认识")
+            .with_hint(format!("可用的取值：{}", known.join("、")));
+    }
     if let Some(rest) = msg.strip_prefix("duplicate key") {
         return Diagnostic::error(format!("重复的字段{rest}"))
             .with_hint("同一个表里每个字段只能写一次");
+    }
+    if msg.contains("recursion") {
+        return Diagnostic::error("TOML 格式错误：括号嵌套层数太多")
+            .with_hint("数据文件里的列表和表不需要这么多层；请检查是否有多余的 [ 或 {");
     }
     Diagnostic::error(format!("TOML 格式错误：{msg}"))
         .with_hint("请检查引号、括号和等号是否成对、完整")
@@ -182,7 +263,7 @@ mod tests {
         let path = dir.join(format!("t{}.toml", text.len()));
         std::fs::write(&path, text).unwrap();
         let map = SourceMap::default();
-        let err = parse_file::<Project>(&path, &map).unwrap_err();
+        let err = parse_file::<Project>(&path, &map).map(|_| ()).unwrap_err();
         map.render_plain(&err.0)
     }
 

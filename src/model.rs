@@ -6,6 +6,9 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::locate::Place;
+use crate::locate::Seg::{Index, Key};
+
 /// One whole document: the contents of `document.toml` plus its projects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,104 +42,109 @@ pub struct Document {
     /// Layout and font settings.
     #[serde(default)]
     pub style: Style,
+    /// Settings of `jixiao check` for this document.
+    #[serde(default)]
+    pub check: CheckSettings,
     /// 第二部分: the project tables, read from `projects/*.toml`.
     #[serde(skip)]
     pub projects: Vec<Project>,
 }
 
 impl Document {
-    /// Every user string with a description of where it is, for checks.
-    pub fn texts(&self) -> Vec<(String, &str)> {
-        let mut out: Vec<(String, &str)> = vec![
-            ("department".into(), &self.department),
-            ("unit_name".into(), &self.unit_name),
-            ("unit_code".into(), &self.unit_code),
-            ("money_unit".into(), &self.money_unit),
-            ("overall".into(), &self.overall),
+    /// Every user string with its place in the data, for checks.
+    pub fn texts(&self) -> Vec<(Place, &str)> {
+        let mut out: Vec<(Place, &str)> = vec![
+            (Place::doc(&[Key("department")]), &self.department),
+            (Place::doc(&[Key("unit_name")]), &self.unit_name),
+            (Place::doc(&[Key("unit_code")]), &self.unit_code),
+            (Place::doc(&[Key("money_unit")]), &self.money_unit),
+            (Place::doc(&[Key("overall")]), &self.overall),
         ];
-        out.extend(
-            self.cover
-                .title
-                .iter()
-                .map(|t| ("cover.title".into(), t.as_str())),
-        );
-        out.extend(
-            self.cover
-                .lines
-                .iter()
-                .map(|t| ("cover.lines".into(), t.as_str())),
-        );
+        if let Some(t) = &self.cover.title {
+            out.push((Place::doc(&[Key("cover"), Key("title")]), t));
+        }
+        for (i, t) in self.cover.lines.iter().enumerate() {
+            out.push((Place::doc(&[Key("cover"), Key("lines"), Index(i)]), t));
+        }
         for (i, g) in self.goals.iter().enumerate() {
-            let at = format!("第 {} 个 goals", i + 1);
+            let at = |k| Place::doc(&[Key("goals"), Index(i), Key(k)]);
             out.extend([
-                (at.clone(), g.title.as_str()),
-                (at.clone(), &g.target),
-                (at, &g.indicator),
+                (at("title"), g.title.as_str()),
+                (at("target"), &g.target),
+                (at("indicator"), &g.indicator),
             ]);
         }
         for (i, m) in self.measures.iter().enumerate() {
-            let at = format!("第 {} 个 measures", i + 1);
-            out.extend([(at.clone(), m.lead.as_str()), (at, &m.text)]);
+            let at = |k| Place::doc(&[Key("measures"), Index(i), Key(k)]);
+            out.extend([(at("lead"), m.lead.as_str()), (at("text"), &m.text)]);
         }
-        out.extend(self.labels.texts().map(|t| ("labels".to_string(), t)));
+        out.extend(self.labels.texts(Place::doc(&[Key("labels")])));
         for (i, p) in self.projects.iter().enumerate() {
-            p.texts(i + 1, &mut out);
+            p.texts(i, &mut out);
         }
         out
     }
 }
 
 impl Project {
-    fn texts<'a>(&'a self, n: usize, out: &mut Vec<(String, &'a str)>) {
-        let at = format!("第 {n} 个项目表（{}）", self.name);
+    fn texts<'a>(&'a self, n: usize, out: &mut Vec<(Place, &'a str)>) {
+        let at = |k| Place::project(n, &[Key(k)]);
         out.extend([
-            (at.clone(), self.code.as_str()),
-            (at.clone(), &self.name),
-            (at.clone(), &self.usage),
-            (at.clone(), &self.goal),
+            (at("code"), self.code.as_str()),
+            (at("name"), &self.name),
+            (at("usage"), &self.usage),
+            (at("goal"), &self.goal),
         ]);
-        out.extend(self.title.iter().map(|t| (at.clone(), t.as_str())));
-        out.extend(self.labels.texts().map(|t| (at.clone(), t)));
+        if let Some(t) = &self.title {
+            out.push((at("title"), t));
+        }
+        out.extend(self.labels.texts(at("labels")));
         for (j, r) in self.indicators.iter().enumerate() {
-            let row = format!("{at}第 {} 行指标", j + 1);
-            for t in [
-                &r.level1,
-                &r.level2,
-                &r.name,
-                &r.description,
-                &r.value,
-                &r.basis,
-            ] {
-                out.push((row.clone(), t));
+            for (k, t) in r.cells() {
+                out.push((Place::project(n, &[Key("indicators"), Index(j), Key(k)]), t));
             }
         }
     }
 }
 
-impl Labels {
-    fn texts(&self) -> impl Iterator<Item = &str> {
+impl Indicator {
+    /// The row's cells with their keys, in table order.
+    pub fn cells(&self) -> [(&'static str, &str); 6] {
         [
-            &self.code,
-            &self.name,
-            &self.budget_block,
-            &self.total,
-            &self.fiscal,
-            &self.other,
-            &self.plan,
-            &self.march,
-            &self.june,
-            &self.october,
-            &self.december,
-            &self.goal,
-            &self.level1,
-            &self.level2,
-            &self.name3,
-            &self.description,
-            &self.value,
-            &self.basis,
+            ("level1", &self.level1),
+            ("level2", &self.level2),
+            ("name", &self.name),
+            ("description", &self.description),
+            ("value", &self.value),
+            ("basis", &self.basis),
+        ]
+    }
+}
+
+impl Labels {
+    fn texts(&self, at: Place) -> impl Iterator<Item = (Place, &str)> {
+        [
+            ("code", &self.code),
+            ("name", &self.name),
+            ("budget_block", &self.budget_block),
+            ("total", &self.total),
+            ("fiscal", &self.fiscal),
+            ("other", &self.other),
+            ("plan", &self.plan),
+            ("march", &self.march),
+            ("june", &self.june),
+            ("october", &self.october),
+            ("december", &self.december),
+            ("goal", &self.goal),
+            ("level1", &self.level1),
+            ("level2", &self.level2),
+            ("name3", &self.name3),
+            ("description", &self.description),
+            ("value", &self.value),
+            ("basis", &self.basis),
         ]
         .into_iter()
-        .filter_map(|l| l.as_deref())
+        .filter_map(move |(k, l)| l.as_deref().map(|t| (at.join(&[Key(k)]), t)))
     }
 }
 
@@ -209,6 +217,9 @@ pub struct Project {
     /// The indicator rows, in order.
     #[serde(default)]
     pub indicators: Vec<Indicator>,
+    /// Rules silenced for this table only.
+    #[serde(default)]
+    pub check: ProjectCheck,
 }
 
 impl Project {
@@ -364,10 +375,41 @@ pub struct FontRoles {
     pub page_number: Option<String>,
 }
 
+/// The indicator taxonomy a document follows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Profile {
+    /// 财预〔2015〕88号 practice (Hebei): 成本指标 is a 二级 under 产出指标.
+    #[default]
+    A,
+    /// 财预〔2021〕101号 指引: 成本指标 is a 一级 of its own.
+    B,
+}
+
+/// `[check]` in `document.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSettings {
+    /// The indicator taxonomy ("A" by default).
+    #[serde(default)]
+    pub profile: Profile,
+    /// Rule codes silenced for the whole document, e.g. `["J604"]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
+}
+
+/// `[check]` in a project file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectCheck {
+    /// Rule codes silenced for this table only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
+}
+
 /// An exact decimal as the user wrote it (money or percentage).
 ///
 /// `Decimal` keeps the scale, so "6.20" prints as 6.20 and "6.2" as 6.2.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Amount(pub Decimal);
 
 impl fmt::Display for Amount {

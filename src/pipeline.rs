@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::checks;
 use crate::compile::{self, Compiled, Origin};
 use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap};
 use crate::fonts::FontSet;
@@ -99,36 +100,57 @@ pub struct Prepared {
     pub template_files: Vec<PathBuf>,
     /// The fonts.
     pub fonts: Arc<FontSet>,
+    /// What the domain rules found (errors among them stop a build, not a check).
+    pub report: Vec<Diagnostic>,
 }
 
-/// Loads, checks fonts and renders a document folder.
+impl Prepared {
+    /// Whether the rules found an error.
+    pub fn has_errors(&self) -> bool {
+        self.report.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Loads, checks and renders a document folder.
+///
+/// Only problems that make rendering impossible (unreadable data, a bad
+/// style, missing fonts, broken templates) are an `Err`; rule findings go
+/// into [`Prepared::report`] so `check` can still compile and report more.
 pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Prepared> {
     let root = Root::find(doc_dir, opts.root.as_deref())?;
     let loaded = load::load_dir(doc_dir, sources)?;
-    let style = style::resolve(&loaded.document.style)?;
-    let system = opts.system_fonts || loaded.document.style.system_fonts;
-    let mut dirs: Vec<&Path> = opts.font_dirs.iter().map(PathBuf::as_path).collect();
-    let shipped = root.fonts();
-    dirs.push(&shipped);
-    let fonts = Arc::new(FontSet::load(&dirs, system)?);
-    let mut font_errors = fonts.check_roles(&style.fonts);
-    font_errors.extend(crate::fonts::check_coverage(
-        &fonts,
-        loaded.document.texts(),
-    ));
-    if !font_errors.is_empty() {
-        return Err(Diagnostics(font_errors));
+    let mut fatal = Vec::new();
+    let style = style::resolve(&loaded.document.style).map_err(|d| fatal.extend(d.0));
+    let fonts = Arc::new(load_fonts(&root, opts, &loaded)?);
+    if let Ok(style) = &style {
+        fatal.extend(fonts.check_roles(&style.fonts));
     }
-    let templates = Templates::load(&root.templates(), sources)?;
+    let mut report = checks::run(&loaded, Some(&fonts), sources);
+    let templates = Templates::load(&root.templates(), sources).map_err(|d| fatal.extend(d.0));
+    let (Ok(style), Ok(templates), true) = (style, templates, fatal.is_empty()) else {
+        fatal.append(&mut report);
+        loaded.locate(sources, &mut fatal);
+        return Err(Diagnostics(fatal));
+    };
     let view = render::view(&loaded.document, style);
     let typst = templates.render(&view, sources)?;
+    loaded.locate(sources, &mut report);
     Ok(Prepared {
         root,
         loaded,
         typst,
         template_files: templates.files().to_vec(),
         fonts,
+        report,
     })
+}
+
+fn load_fonts(root: &Root, opts: &Options, loaded: &Loaded) -> Result<FontSet> {
+    let system = opts.system_fonts || loaded.document.style.system_fonts;
+    let mut dirs: Vec<&Path> = opts.font_dirs.iter().map(PathBuf::as_path).collect();
+    let shipped = root.fonts();
+    dirs.push(&shipped);
+    FontSet::load(&dirs, system)
 }
 
 impl Prepared {

@@ -4,6 +4,8 @@
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Result};
+use crate::locate::Place;
+use crate::locate::Seg::Key;
 use crate::model::{FontRoles, Style};
 
 /// Concrete layout numbers (pt) and font families for the Typst library.
@@ -73,6 +75,7 @@ pub fn resolve(style: &Style) -> Result<ResolvedStyle> {
         ),
         other => {
             return Err(Diagnostic::error(format!("未知的版式预设“{other}”"))
+                .with_place(Place::doc(&[Key("style"), Key("preset")]))
                 .with_hint("style.preset 可选 \"reference\"（与参考文本一致）或 \"gb9704\"（严格按 GB/T 9704 每页 22 行、每行 28 字）")
                 .into());
         }
@@ -105,12 +108,13 @@ fn role_fonts(f: &FontRoles) -> Fonts {
     }
 }
 
-fn positive(v: Option<f64>, default: f64, name: &str) -> Result<f64> {
+fn positive(v: Option<f64>, default: f64, name: &'static str) -> Result<f64> {
     match v {
         None => Ok(default),
         Some(x) if x.is_finite() && x > 1.0 && x < 200.0 => Ok(x),
         Some(x) => Err(
             Diagnostic::error(format!("style.{name} = {x} 不是合理的磅值"))
+                .with_place(Place::doc(&[Key("style"), Key(name)]))
                 .with_hint("请填写 1 到 200 之间的数字，单位为磅（pt），例如 16")
                 .into(),
         ),

@@ -286,6 +286,8 @@ fn build_and_check(texts: &[String; 6]) -> Result<(), String> {
     )
     .unwrap();
     writeln!(d, "[[measures]]\nlead = {}\ntext = \"措施正文。\"", t(3)).unwrap();
+    // Random text may be blank; that rule is not what this test is about.
+    writeln!(d, "[check]\nallow = [\"J602\"]").unwrap();
     std::fs::write(doc.join("document.toml"), &d).unwrap();
     let mut p = String::new();
     writeln!(
@@ -301,6 +303,13 @@ fn build_and_check(texts: &[String; 6]) -> Result<(), String> {
         t(5)
     )
     .unwrap();
+    for (l1, l2) in [("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标")] {
+        writeln!(
+            p,
+            "[[indicators]]\nlevel1 = \"{l1}\"\nlevel2 = \"{l2}\"\nname = \"{l1}行\"\ndescription = \"描述\"\nvalue = \"≥90%\"\nbasis = \"计划\""
+        )
+        .unwrap();
+    }
     std::fs::write(doc.join("projects/01-zhuanyi.toml"), &p).unwrap();
 
     // The TOML we wrote reads back as the texts (tests the helper, too).

@@ -38,6 +38,9 @@ pub enum Emit {
 
 /// Runs `jixiao build`.
 pub fn run(args: &BuildArgs) -> ExitCode {
+    if let Some(code) = super::missing_dir(&args.dir) {
+        return code;
+    }
     let sources = SourceMap::default();
     let started = Instant::now();
     match build(args, &sources) {
@@ -66,6 +69,9 @@ fn build(
     sources: &SourceMap,
 ) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagnostics> {
     let prepared = pipeline::prepare(&args.dir, &args.common.options(), sources)?;
+    if prepared.has_errors() {
+        return Err(Diagnostics(prepared.report));
+    }
     let pdf_path = args
         .output
         .clone()
@@ -76,7 +82,7 @@ fn build(
         write_atomic(&typ_path, prepared.typst.as_bytes())?;
         written.push(typ_path.clone());
     }
-    let mut warnings = Vec::new();
+    let mut warnings = prepared.report.clone();
     if args.emit.contains(&Emit::Pdf) {
         let bytes = compile_pdf(&prepared, &typ_path, sources, &mut warnings)?;
         write_atomic(&pdf_path, &bytes)?;

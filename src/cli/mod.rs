@@ -2,6 +2,8 @@
 //! per subcommand.
 
 mod build;
+mod check;
+mod rules;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +26,10 @@ pub struct Cli {
 pub enum Command {
     /// Build a document folder into a PDF (生成 PDF).
     Build(build::BuildArgs),
+    /// Check a document folder without writing anything (检查数据).
+    Check(check::CheckArgs),
+    /// List the domain rules and their codes (规则列表).
+    Rules,
 }
 
 /// Options shared by every command that reads a document.
@@ -56,5 +62,24 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => build::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Rules => rules::run(),
     }
+}
+
+/// Exit code 2 with a message when the document folder does not exist.
+fn missing_dir(dir: &std::path::Path) -> Option<ExitCode> {
+    if dir.is_dir() {
+        return None;
+    }
+    let why = if dir.exists() {
+        "不是文件夹"
+    } else {
+        "不存在"
+    };
+    eprintln!(
+        "error: 文档文件夹“{}”{why}\n  = 提示：请给出包含 document.toml 的文件夹，例如 data/2025/chengde-xinfang",
+        dir.display()
+    );
+    Some(ExitCode::from(2))
 }

@@ -1,0 +1,246 @@
+//! Domain rules: what a careful reviewer of a 绩效文本 checks, each with a
+//! stable code (`J101` …) that a document can silence in its `[check]` table.
+
+mod indicators;
+mod money;
+mod text;
+
+use crate::diag::{Diagnostic, Severity, SourceMap};
+use crate::fonts::FontSet;
+use crate::load::Loaded;
+use crate::locate::{self, FileRef, Place};
+use crate::model::Document;
+
+/// One rule: its code, how serious a finding is, and what it checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable code such as `J101`.
+    pub code: &'static str,
+    /// Severity of every finding of this rule.
+    pub severity: Severity,
+    /// What the rule checks, in Chinese.
+    pub title: &'static str,
+}
+
+const fn rule(code: &'static str, severity: Severity, title: &'static str) -> Rule {
+    Rule {
+        code,
+        severity,
+        title,
+    }
+}
+
+use Severity::{Error, Note, Warning};
+
+/// Every rule, in code order.
+pub const RULES: &[Rule] = &[
+    rule(
+        "J101",
+        Error,
+        "每个项目都有产出、效益、满意度指标（B 口径另需成本指标）",
+    ),
+    rule("J102", Error, "一级指标属于所选指标体系"),
+    rule("J103", Warning, "二级指标属于其一级指标"),
+    rule("J104", Warning, "同一项目内三级指标名称不重复"),
+    rule("J105", Warning, "同一一级指标的行连续排列"),
+    rule("J201", Error, "预算数 = 财政资金 + 其他资金"),
+    rule("J202", Error, "金额不为负数"),
+    rule("J203", Warning, "预算数不为 0"),
+    rule("J301", Error, "资金支出计划各节点在 0–100 之间"),
+    rule("J302", Error, "资金支出计划逐节点不减少（累计）"),
+    rule("J303", Error, "资金支出计划最后一个节点为 100"),
+    rule("J304", Warning, "资金支出计划至少填一个节点"),
+    rule("J401", Error, "成本指标金额不超过预算数"),
+    rule("J402", Warning, "“=”或“≥”的百分比指标值不超过 100%"),
+    rule("J501", Warning, "时效指标和绩效目标中的年份与预算年度一致"),
+    rule("J502", Warning, "绩效目标中写的金额与预算数一致"),
+    rule("J601", Error, "项目编码不重复"),
+    rule("J602", Error, "必填单元格不为空"),
+    rule("J603", Warning, "建议填写的单元格不为空"),
+    rule("J604", Note, "表名与项目名称一致"),
+    rule("J605", Warning, "没有重复叠写的词语"),
+    rule("J606", Warning, "没有混入繁体字"),
+    rule("J701", Error, "每个字符都有字体可以显示"),
+    rule("J801", Warning, "[check] allow 中的规则代码存在"),
+];
+
+/// The rule with this code.
+pub fn rule_of(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+/// One problem found in the data, before it is located in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule's code.
+    pub code: &'static str,
+    /// Where in the data.
+    pub place: Place,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hints: Vec<String>,
+    /// Point at this text inside the value rather than at all of it.
+    pub needle: Option<String>,
+}
+
+impl Finding {
+    /// A finding of rule `code` at `place`.
+    pub fn new(code: &'static str, place: Place, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            place,
+            message: message.into(),
+            hints: Vec::new(),
+            needle: None,
+        }
+    }
+
+    /// Adds a hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// Points the caret at the first occurrence of `text` in the value.
+    pub fn at(mut self, text: impl Into<String>) -> Self {
+        self.needle = Some(text.into());
+        self
+    }
+}
+
+/// Every domain-rule finding of a document, silenced ones included.
+pub fn findings(doc: &Document) -> Vec<Finding> {
+    let mut out = Vec::new();
+    indicators::check(doc, &mut out);
+    money::check(doc, &mut out);
+    text::check(doc, &mut out);
+    check_allow_lists(doc, &mut out);
+    out
+}
+
+/// Characters of the data that no loaded font can draw (rule J701).
+pub fn glyphs(doc: &Document, fonts: &FontSet) -> Vec<Finding> {
+    crate::fonts::uncovered(fonts, doc.texts())
+        .into_iter()
+        .map(|u| {
+            let mut f = Finding::new(
+                "J701",
+                u.place,
+                format!(
+                    "字体中没有字符“{}”（U+{:04X}），它会印成空白方框",
+                    u.ch, u.ch as u32
+                ),
+            )
+            .at(u.ch.to_string())
+            .hint("请改用常用字，或用 --font-path / style.fonts 提供包含该字的字体");
+            if u.more > 0 {
+                f = f.hint(format!("此字在数据中另有 {} 处", u.more));
+            }
+            f
+        })
+        .collect()
+}
+
+/// Runs every domain rule and returns located diagnostics, sorted by place.
+pub fn run(loaded: &Loaded, fonts: Option<&FontSet>, sources: &SourceMap) -> Vec<Diagnostic> {
+    let mut found = findings(&loaded.document);
+    if let Some(fonts) = fonts {
+        found.extend(glyphs(&loaded.document, fonts));
+    }
+    locate_all(found, loaded, sources)
+}
+
+/// Drops silenced findings and turns the rest into located diagnostics.
+pub fn locate_all(found: Vec<Finding>, loaded: &Loaded, sources: &SourceMap) -> Vec<Diagnostic> {
+    let doc = &loaded.document;
+    let mut located: Vec<_> = found
+        .into_iter()
+        .filter(|f| !is_allowed(doc, f))
+        .map(|f| {
+            let span = loaded.span(sources, &f.place).map(|s| match &f.needle {
+                Some(t) => locate::narrow(sources, &s, t),
+                None => s,
+            });
+            let key = (f.place.file, span.as_ref().map_or(0, |s| s.range.start));
+            (key, to_diagnostic(f, span))
+        })
+        .collect();
+    located.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.code.cmp(&b.1.code)));
+    located.into_iter().map(|(_, d)| d).collect()
+}
+
+fn to_diagnostic(f: Finding, span: Option<crate::diag::Span>) -> Diagnostic {
+    let rule = rule_of(f.code).expect("every finding uses a listed rule");
+    let mut d = match rule.severity {
+        Error => Diagnostic::error(f.message),
+        Warning => Diagnostic::warning(f.message),
+        Note => Diagnostic::note(f.message),
+    }
+    .with_code(f.code)
+    .with_span(span)
+    .with_label(f.place.to_string());
+    for h in f.hints {
+        d = d.with_hint(h);
+    }
+    if f.code != "J701" {
+        d = d.with_hint(format!(
+            "确属本单位情况的，可在 [check] allow 中加入 \"{}\" 不再提示",
+            f.code
+        ));
+    }
+    d
+}
+
+/// Whether the document or the finding's project silences its rule.
+fn is_allowed(doc: &Document, f: &Finding) -> bool {
+    if f.code == "J701" || f.code == "J801" {
+        return false;
+    }
+    let listed = |allow: &[String]| allow.iter().any(|a| a == f.code);
+    listed(&doc.check.allow)
+        || match f.place.file {
+            FileRef::Project(n) => doc.projects.get(n).is_some_and(|p| listed(&p.check.allow)),
+            FileRef::Document => false,
+        }
+}
+
+fn check_allow_lists(doc: &Document, out: &mut Vec<Finding>) {
+    use crate::locate::Seg::{Index, Key};
+    let codes: Vec<String> = RULES.iter().map(|r| r.code.to_string()).collect();
+    let lists = std::iter::once((FileRef::Document, &doc.check.allow)).chain(
+        doc.projects
+            .iter()
+            .enumerate()
+            .map(|(n, p)| (FileRef::Project(n), &p.check.allow)),
+    );
+    for (file, allow) in lists {
+        for (i, code) in allow.iter().enumerate() {
+            if rule_of(code).is_none() {
+                let place = Place {
+                    file,
+                    path: vec![Key("check"), Key("allow"), Index(i)],
+                };
+                let mut f = Finding::new("J801", place, format!("没有代码为“{code}”的规则"));
+                if let Some(best) = crate::load::nearest(code, &codes) {
+                    f = f.hint(format!("您是不是想写“{best}”？"));
+                }
+                out.push(f.hint("运行 jixiao rules 查看全部规则代码"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_codes_are_unique_and_sorted() {
+        let codes: Vec<_> = RULES.iter().map(|r| r.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+}

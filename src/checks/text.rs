@@ -1,0 +1,367 @@
+//! Text rules (J5xx–J6xx): years and amounts stated in the text, codes,
+//! empty cells, table titles, doubled words and traditional characters.
+
+use rust_decimal::Decimal;
+
+use super::Finding;
+use crate::locate::Place;
+use crate::locate::Seg::{Index, Key};
+use crate::model::{Document, Project};
+
+/// Runs the J5xx–J6xx rules.
+pub fn check(doc: &Document, out: &mut Vec<Finding>) {
+    required(doc, out);
+    duplicate_codes(doc, out);
+    for (n, p) in doc.projects.iter().enumerate() {
+        years(n, p, doc.year, out);
+        amounts(n, p, doc, out);
+        project_cells(n, p, out);
+        title(n, p, out);
+    }
+    for (place, text) in doc.texts() {
+        doubled(&place, text, out);
+        traditional(&place, text, out);
+    }
+}
+
+fn empty(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+fn blank_cell(code: &'static str, place: Place, what: &str) -> Finding {
+    Finding::new(code, place, format!("{what}为空")).hint(format!("请填写{what}"))
+}
+
+/// J602 outside the project tables: names on the cover and headings.
+fn required(doc: &Document, out: &mut Vec<Finding>) {
+    for (key, what, v) in [
+        ("department", "部门名称", &doc.department),
+        ("unit_code", "单位编码", &doc.unit_code),
+        ("unit_name", "单位名称", &doc.unit_name),
+    ] {
+        if empty(v) {
+            out.push(blank_cell("J602", Place::doc(&[Key(key)]), what));
+        }
+    }
+    for (i, g) in doc.goals.iter().enumerate() {
+        if empty(&g.title) {
+            let at = Place::doc(&[Key("goals"), Index(i), Key("title")]);
+            out.push(blank_cell("J602", at, "分项绩效目标标题"));
+        }
+    }
+    for (i, m) in doc.measures.iter().enumerate() {
+        if empty(&m.lead) {
+            let at = Place::doc(&[Key("measures"), Index(i), Key("lead")]);
+            out.push(blank_cell("J602", at, "保障措施首句"));
+        }
+    }
+}
+
+/// J602 and J603 inside one project table.
+fn project_cells(n: usize, p: &Project, out: &mut Vec<Finding>) {
+    let at = |k| Place::project(n, &[Key(k)]);
+    for (k, what, v, code) in [
+        ("code", "项目编码", &p.code, "J602"),
+        ("name", "项目名称", &p.name, "J602"),
+        ("usage", "资金用途", &p.usage, "J603"),
+        ("goal", "绩效目标", &p.goal, "J603"),
+    ] {
+        if empty(v) {
+            out.push(blank_cell(code, at(k), what));
+        }
+    }
+    for (j, r) in p.indicators.iter().enumerate() {
+        for (k, v) in r.cells() {
+            let (code, what) = match k {
+                "level1" => ("J602", "一级指标"),
+                "level2" => ("J602", "二级指标"),
+                "name" => ("J602", "三级指标"),
+                "value" => ("J602", "指标值"),
+                "description" => ("J603", "绩效指标描述"),
+                _ => ("J603", "指标值确定依据"),
+            };
+            if empty(v) {
+                let place = Place::project(n, &[Key("indicators"), Index(j), Key(k)]);
+                out.push(blank_cell(
+                    code,
+                    place,
+                    &format!("第 {} 行指标的{what}", j + 1),
+                ));
+            }
+        }
+    }
+}
+
+/// J601: two tables with the same 项目编码.
+fn duplicate_codes(doc: &Document, out: &mut Vec<Finding>) {
+    for (n, p) in doc.projects.iter().enumerate() {
+        let code = p.code.trim();
+        if code.is_empty() {
+            continue;
+        }
+        if let Some(first) = doc.projects[..n].iter().position(|o| o.code.trim() == code) {
+            out.push(
+                Finding::new(
+                    "J601",
+                    Place::project(n, &[Key("code")]),
+                    format!("项目编码“{code}”与第 {} 张表重复", first + 1),
+                )
+                .hint("每个项目的编码应唯一；请核对预算系统中的项目编码"),
+            );
+        }
+    }
+}
+
+/// J604: a table title that does not name its project (seed table 7).
+fn title(n: usize, p: &Project, out: &mut Vec<Finding>) {
+    let Some(t) = &p.title else { return };
+    if !t.contains(p.name.trim()) {
+        out.push(
+            Finding::new(
+                "J604",
+                Place::project(n, &[Key("title")]),
+                format!("表名“{t}”与项目名称“{}”不一致", p.name.trim()),
+            )
+            .hint("如非有意，请删除 title 行，表名将默认为“项目名称 + 绩效目标表”"),
+        );
+    }
+}
+
+/// Four-digit years written before "年" in a text, with their byte offsets.
+fn stated_years(text: &str) -> Vec<i32> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    for i in 0..chars.len() {
+        let starts = i == 0 || !chars[i - 1].is_ascii_digit();
+        let digits: String = chars[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if !starts || digits.len() != 4 {
+            continue;
+        }
+        let after = chars[i + 4..].iter().find(|c| **c != ' ');
+        if after == Some(&'年') {
+            out.extend(digits.parse::<i32>().ok());
+        }
+    }
+    out
+}
+
+/// J501: a year other than the budget year in a 时效 value or the 绩效目标.
+fn years(n: usize, p: &Project, year: i32, out: &mut Vec<Finding>) {
+    let mut texts = vec![(Place::project(n, &[Key("goal")]), p.goal.as_str())];
+    for (j, r) in p.indicators.iter().enumerate() {
+        if r.level2.trim() == "时效指标" {
+            let place = Place::project(n, &[Key("indicators"), Index(j), Key("value")]);
+            texts.push((place, &r.value));
+        }
+    }
+    for (place, text) in texts {
+        if let Some(y) = stated_years(text).into_iter().find(|y| *y != year) {
+            out.push(
+                Finding::new(
+                    "J501",
+                    place,
+                    format!("写的是 {y} 年，预算年度是 {year} 年"),
+                )
+                .at(y.to_string())
+                .hint("每年更新数据时请同时改掉去年的年份"),
+            );
+        }
+    }
+}
+
+/// Numbers followed by the money unit (or "万" for 万元) in a text.
+fn stated_amounts(text: &str, unit: &str) -> Vec<Decimal> {
+    let short = unit.strip_suffix('元').filter(|s| !s.is_empty());
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        let tail = &rest[start..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(tail.len());
+        let after = tail[end..].trim_start_matches(' ');
+        let names_unit = after.starts_with(unit)
+            || short.is_some_and(|s| {
+                after.starts_with(s)
+                    && !after[s.len()..].starts_with(|c: char| is_cjk(c) && c != '元')
+            });
+        let before_ok = !text[..text.len() - rest.len() + start].ends_with('.');
+        if names_unit && before_ok {
+            out.extend(tail[..end].parse::<Decimal>().ok());
+        }
+        rest = &tail[end..];
+    }
+    out
+}
+
+/// J502: the 绩效目标 states amounts, none of them 预算数.
+fn amounts(n: usize, p: &Project, doc: &Document, out: &mut Vec<Finding>) {
+    let found = stated_amounts(&p.goal, doc.money_unit.trim());
+    let total = p.budget.total.0;
+    if let Some(first) = found.first()
+        && !found.contains(&total)
+    {
+        out.push(
+            Finding::new(
+                "J502",
+                Place::project(n, &[Key("goal")]),
+                format!(
+                    "绩效目标写的金额是 {first}{}，预算数是 {total}",
+                    doc.money_unit
+                ),
+            )
+            .hint("请核对绩效目标中的金额与预算数是否一致"),
+        );
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// J605: the same word of two or more characters written twice in a row.
+fn doubled(place: &Place, text: &str, out: &mut Vec<Finding>) {
+    let chars: Vec<char> = text.chars().collect();
+    for len in (2..=6).rev() {
+        for i in 0..chars.len().saturating_sub(2 * len - 1) {
+            let (a, b) = (&chars[i..i + len], &chars[i + len..i + 2 * len]);
+            if a == b && a.iter().all(|c| is_cjk(*c)) {
+                let word: String = a.iter().collect();
+                out.push(
+                    Finding::new("J605", place.clone(), format!("“{word}”连写了两次"))
+                        .at(format!("{word}{word}"))
+                        .hint(format!("如果是笔误，请删去一个“{word}”")),
+                );
+                return;
+            }
+        }
+    }
+}
+
+/// Common traditional characters and their simplified forms.
+const TRADITIONAL: &[(char, char)] = &[
+    ('辦', '办'),
+    ('發', '发'),
+    ('會', '会'),
+    ('們', '们'),
+    ('對', '对'),
+    ('這', '这'),
+    ('個', '个'),
+    ('為', '为'),
+    ('與', '与'),
+    ('業', '业'),
+    ('財', '财'),
+    ('務', '务'),
+    ('資', '资'),
+    ('費', '费'),
+    ('預', '预'),
+    ('績', '绩'),
+    ('計', '计'),
+    ('劃', '划'),
+    ('處', '处'),
+    ('標', '标'),
+    ('準', '准'),
+    ('護', '护'),
+    ('實', '实'),
+    ('現', '现'),
+    ('產', '产'),
+    ('機', '机'),
+    ('關', '关'),
+    ('應', '应'),
+    ('當', '当'),
+    ('從', '从'),
+    ('進', '进'),
+    ('動', '动'),
+    ('經', '经'),
+    ('濟', '济'),
+    ('領', '领'),
+    ('導', '导'),
+    ('員', '员'),
+    ('設', '设'),
+    ('開', '开'),
+    ('專', '专'),
+    ('項', '项'),
+    ('義', '义'),
+    ('級', '级'),
+    ('單', '单'),
+    ('縣', '县'),
+    ('區', '区'),
+    ('國', '国'),
+    ('門', '门'),
+    ('問', '问'),
+    ('題', '题'),
+    ('時', '时'),
+    ('間', '间'),
+    ('後', '后'),
+    ('據', '据'),
+    ('報', '报'),
+    ('認', '认'),
+    ('證', '证'),
+    ('議', '议'),
+    ('運', '运'),
+    ('營', '营'),
+    ('質', '质'),
+    ('優', '优'),
+    ('樣', '样'),
+    ('點', '点'),
+    ('數', '数'),
+    ('萬', '万'),
+    ('億', '亿'),
+    ('檔', '档'),
+    ('網', '网'),
+    ('聯', '联'),
+    ('價', '价'),
+    ('滿', '满'),
+    ('構', '构'),
+    ('總', '总'),
+    ('監', '监'),
+    ('訪', '访'),
+    ('穩', '稳'),
+    ('維', '维'),
+];
+
+/// J606: a traditional character in simplified text, once per value.
+fn traditional(place: &Place, text: &str, out: &mut Vec<Finding>) {
+    let found = text
+        .chars()
+        .find_map(|c| TRADITIONAL.iter().find(|(t, _)| *t == c));
+    if let Some(&(t, s)) = found {
+        out.push(
+            Finding::new("J606", place.clone(), format!("“{t}”是繁体字"))
+                .at(t.to_string())
+                .hint(format!("简体应写作“{s}”")),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_are_read_before_nian() {
+        assert_eq!(stated_years("截止 2025 年 12 月末，2024年"), [2025, 2024]);
+        assert!(stated_years("编号20251年 12345年").is_empty());
+    }
+
+    #[test]
+    fn amounts_need_the_money_unit() {
+        let found = stated_amounts("使用资金 45 万，服务 3 万人，共 117.26万元", "万元");
+        assert_eq!(found, [Decimal::from(45), "117.26".parse().unwrap()]);
+        assert!(stated_amounts("12 件以上", "万元").is_empty());
+    }
+
+    #[test]
+    fn doubled_words_and_traditional_characters() {
+        let place = Place::doc(&[Key("overall")]);
+        let mut out = Vec::new();
+        doubled(&place, "信访群众满意度满意度", &mut out);
+        doubled(&place, "常常 2020 年天天", &mut out);
+        traditional(&place, "资金管理辦法", &mut out);
+        let msgs: Vec<_> = out.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(msgs, ["“满意度”连写了两次", "“辦”是繁体字"]);
+    }
+}

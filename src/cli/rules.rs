@@ -1,0 +1,19 @@
+//! `jixiao rules`: the list of domain rules with their codes.
+
+use std::process::ExitCode;
+
+use crate::checks::RULES;
+use crate::diag::Severity;
+
+/// Runs `jixiao rules`.
+pub fn run() -> ExitCode {
+    for rule in RULES {
+        let level = match rule.severity {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Note => "提示",
+        };
+        println!("{}  {level}  {}", rule.code, rule.title);
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,185 @@
+//! Places in the data: which file and which key path a value came from, and
+//! turning such a place back into a span of the TOML text for diagnostics.
+
+use std::fmt;
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{FileKey, SourceMap, Span};
+
+/// One step of a key path: a table key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Seg {
+    /// A key of a table.
+    Key(&'static str),
+    /// A position in an array (0-based).
+    Index(usize),
+}
+
+/// Which data file a value lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileRef {
+    /// `document.toml`.
+    Document,
+    /// The n-th project file (0-based, in table order).
+    Project(usize),
+}
+
+/// A value's place: its file and the key path inside it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Place {
+    /// The file.
+    pub file: FileRef,
+    /// The key path from the file's root table.
+    pub path: Vec<Seg>,
+}
+
+impl Place {
+    /// A place in `document.toml`.
+    pub fn doc(path: &[Seg]) -> Self {
+        Self {
+            file: FileRef::Document,
+            path: path.to_vec(),
+        }
+    }
+
+    /// A place in the n-th project file.
+    pub fn project(n: usize, path: &[Seg]) -> Self {
+        Self {
+            file: FileRef::Project(n),
+            path: path.to_vec(),
+        }
+    }
+
+    /// This place extended by more steps.
+    pub fn join(&self, more: &[Seg]) -> Self {
+        let mut path = self.path.clone();
+        path.extend_from_slice(more);
+        Self {
+            file: self.file,
+            path,
+        }
+    }
+}
+
+impl fmt::Display for Place {
+    /// Shows the key path the way TOML users write it: `indicators[3].value`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.path.iter().enumerate() {
+            match seg {
+                Seg::Key(k) if i == 0 => write!(f, "{k}")?,
+                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Index(n) => write!(f, "[{}]", n + 1)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The span of the value at `path` in a registered TOML file.
+///
+/// When the exact key is absent (an optional field left out), the span of the
+/// nearest enclosing table or array is returned, so the user still sees where
+/// to add it. Parsing happens only here, when a diagnostic needs a place.
+pub fn span_of(sources: &SourceMap, file: FileKey, path: &[Seg]) -> Option<Span> {
+    let text = sources.text(file)?;
+    let range = range_of(&text, path)?;
+    Some(Span { file, range })
+}
+
+/// The byte range of the value at `path` (or its nearest present ancestor).
+pub fn range_of(text: &str, path: &[Seg]) -> Option<Range<usize>> {
+    let root = DeTable::parse(text).ok()?;
+    let whole = root.span();
+    let mut current = DeValue::Table(root.into_inner());
+    let mut best = first_line(text, whole);
+    for seg in path {
+        let next = match seg {
+            Seg::Key(k) => current.get(*k),
+            Seg::Index(n) => current.get(*n),
+        };
+        let Some(next) = next else { break };
+        best = next.span();
+        current = next.get_ref().clone();
+    }
+    Some(best)
+}
+
+/// The first line of a range, so a whole-file fallback shows one line.
+fn first_line(text: &str, range: Range<usize>) -> Range<usize> {
+    let start = range.start.min(text.len());
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    start..end.max(start)
+}
+
+/// Narrows the span of a string value to the first occurrence of `needle`.
+///
+/// When the value spells it differently (escapes, line continuations), the
+/// whole value is kept.
+pub fn narrow(sources: &SourceMap, span: &Span, needle: &str) -> Span {
+    let Some(text) = sources.text(span.file) else {
+        return span.clone();
+    };
+    let Some(raw) = text.get(span.range.clone()) else {
+        return span.clone();
+    };
+    match raw.find(needle) {
+        Some(i) if !needle.is_empty() => Span {
+            file: span.file,
+            range: span.range.start + i..span.range.start + i + needle.len(),
+        },
+        _ => span.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "code = \"X\"\n[budget]\ntotal = 1\n[[indicators]]\nname = \"a\"\n[[indicators]]\nname = \"b\"\nvalue = \"≥1%\"\n";
+
+    fn at(path: &[Seg]) -> &'static str {
+        let r = range_of(TEXT, path).unwrap();
+        &TEXT[r]
+    }
+
+    #[test]
+    fn finds_nested_values() {
+        assert_eq!(at(&[Seg::Key("code")]), "\"X\"");
+        assert_eq!(at(&[Seg::Key("budget"), Seg::Key("total")]), "1");
+        assert_eq!(
+            at(&[Seg::Key("indicators"), Seg::Index(1), Seg::Key("value")]),
+            "\"≥1%\""
+        );
+    }
+
+    #[test]
+    fn missing_key_falls_back_to_its_table() {
+        assert_eq!(at(&[Seg::Key("budget"), Seg::Key("fiscal")]), "[budget]");
+        assert_eq!(at(&[Seg::Key("nothing")]), "code = \"X\"");
+    }
+
+    #[test]
+    fn place_displays_as_toml_path() {
+        let p = Place::project(
+            0,
+            &[Seg::Key("indicators"), Seg::Index(2), Seg::Key("value")],
+        );
+        assert_eq!(p.to_string(), "indicators[3].value");
+    }
+
+    #[test]
+    fn narrow_points_at_the_text() {
+        let map = SourceMap::default();
+        let key = map.add(std::path::Path::new("/t.toml"), TEXT);
+        let span = span_of(
+            &map,
+            key,
+            &[Seg::Key("indicators"), Seg::Index(1), Seg::Key("value")],
+        )
+        .unwrap();
+        let inner = narrow(&map, &span, "1%");
+        assert_eq!(&TEXT[inner.range], "1%");
+    }
+}
