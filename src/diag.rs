@@ -191,7 +191,7 @@ pub fn io_error(action: &str, path: &Path, err: &std::io::Error) -> Diagnostic {
         std::io::ErrorKind::PermissionDenied => "没有访问权限".to_string(),
         _ => err.to_string(),
     };
-    Diagnostic::error(format!("无法{action}“{}”：{why}", path.display()))
+    Diagnostic::error(format!("无法{action}“{}”：{why}", display_path(path)))
 }
 
 /// The texts that diagnostics point into, shared by every stage of one run.
@@ -308,7 +308,7 @@ fn config() -> term::Config {
 }
 
 /// Shows a path relative to the working directory when it lies below it.
-fn display_path(path: &Path) -> String {
+pub fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let shown = cwd
         .as_deref()

@@ -81,7 +81,7 @@ impl FontSet {
                     "找不到字体“{family}”（用于 style.fonts.{role}）"
                 ))
                 .with_hint(format!("可用的字体：{}", known.join("、")));
-                if let Some(best) = crate::load::nearest(family, &known) {
+                if let Some(best) = crate::translate::nearest(family, &known) {
                     d = d.with_hint(format!("您是不是想写“{best}”？"));
                 }
                 d.with_place(Place::doc(&[Key("style"), Key("fonts"), Key(role)]))

@@ -18,4 +18,5 @@ pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod style;
+pub mod translate;
 pub mod world;

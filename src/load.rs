@@ -5,9 +5,12 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::diag::{Diagnostic, Diagnostics, FileKey, Result, SourceMap, Span, io_error};
+use crate::diag::{
+    Diagnostic, Diagnostics, FileKey, Result, SourceMap, Span, display_path, io_error,
+};
 use crate::locate::{self, FileRef, Place};
 use crate::model::{Document, Project};
+use crate::translate;
 
 /// The file holding everything but the project tables.
 pub const DOCUMENT_FILE: &str = "document.toml";
@@ -105,7 +108,7 @@ pub fn parse_file<T: DeserializeOwned>(path: &Path, sources: &SourceMap) -> Resu
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(format!(
             "“{}”不是 UTF-8 编码的文本（第 {} 个字节起无法解码）",
-            path.display(),
+            display_path(path),
             e.utf8_error().valid_up_to() + 1
         ))
         .with_hint("请用 UTF-8 编码另存此文件（WPS/记事本“另存为”时选择 UTF-8）")
@@ -124,7 +127,7 @@ pub fn parse_file<T: DeserializeOwned>(path: &Path, sources: &SourceMap) -> Resu
 
 fn located(e: &toml::de::Error, file: FileKey) -> Diagnostic {
     let span = e.span().map(|range| Span { file, range });
-    translate_toml_error(e.message()).with_span(span)
+    translate::toml_error(e.message()).with_span(span)
 }
 
 /// Reads a file, refusing folders and absurdly large files before reading.
@@ -140,7 +143,7 @@ fn read_limited(path: &Path) -> Result<Vec<u8>> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(format!(
             "“{}”太大（{} 字节，上限 {} 字节）",
-            path.display(),
+            display_path(path),
             meta.len(),
             MAX_FILE_BYTES
         ))
@@ -148,109 +151,6 @@ fn read_limited(path: &Path) -> Result<Vec<u8>> {
         .into());
     }
     std::fs::read(path).map_err(|e| io_error("读取文件", path, &e).into())
-}
-
-/// Turns a toml/serde message into a Chinese diagnostic with a hint.
-fn translate_toml_error(message: &str) -> Diagnostic {
-    let msg = message.trim();
-    if let Some(rest) = msg.strip_prefix("unknown field `") {
-        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let known = backticked(expected);
-        let mut d = Diagnostic::error(format!("未知字段“{field}”")).with_label("此处不认识");
-        if let Some(best) = nearest(field, &known) {
-            d = d.with_hint(format!("您是不是想写“{best}”？"));
-        }
-        if !known.is_empty() {
-            d = d.with_hint(format!("此处可用的字段：{}", known.join("、")));
-        }
-        return d;
-    }
-    if let Some(rest) = msg.strip_prefix("missing field `") {
-        let field = rest.split('`').next().unwrap_or(rest);
-        return Diagnostic::error(format!("缺少必填字段“{field}”"))
-            .with_label("此表缺少该字段")
-            .with_hint(format!("请添加一行 {field} = …"));
-    }
-    if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        return Diagnostic::error(format!(
-            "类型不对：这里需要{}，实际写的是{}",
-            type_name(expected),
-            type_name(found)
-        ))
-        .with_label("类型不对");
-    }
-    if let Some(rest) = msg.strip_prefix("unknown variant `") {
-        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let known = backticked(expected);
-        return Diagnostic::error(format!("不认识的取值“{value}”"))
-            .with_label("此处不认识")
-            .with_hint(format!("可用的取值：{}", known.join("、")));
-    }
-    if let Some(rest) = msg.strip_prefix("duplicate key") {
-        return Diagnostic::error(format!("重复的字段{rest}"))
-            .with_hint("同一个表里每个字段只能写一次");
-    }
-    if msg.contains("recursion") {
-        return Diagnostic::error("TOML 格式错误：括号嵌套层数太多")
-            .with_hint("数据文件里的列表和表不需要这么多层；请检查是否有多余的 [ 或 {");
-    }
-    Diagnostic::error(format!("TOML 格式错误：{msg}"))
-        .with_hint("请检查引号、括号和等号是否成对、完整")
-}
-
-/// The words between backticks in a serde "expected one of" list.
-fn backticked(s: &str) -> Vec<String> {
-    s.split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
-}
-
-/// Describes a serde type name in Chinese.
-fn type_name(s: &str) -> String {
-    let s = s.trim();
-    let zh = if s.starts_with("string") || s.contains("a string") {
-        "文本（用引号括起来）"
-    } else if s.starts_with("integer") || s.starts_with("i32") || s.contains("integer") {
-        "整数"
-    } else if s.starts_with("float") || s.contains("数字") {
-        "数字"
-    } else if s.starts_with("boolean") || s == "a boolean" {
-        "true 或 false"
-    } else if s.contains("sequence") || s.starts_with("array") {
-        "列表 [ … ]"
-    } else if s.contains("map") || s.starts_with("struct") || s.starts_with("table") {
-        "表 [ … ] / { … }"
-    } else {
-        return s.to_string();
-    };
-    format!("{zh}（{s}）")
-}
-
-/// The known name closest to `word`, if reasonably close.
-pub fn nearest<'a>(word: &str, known: &'a [String]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (edit_distance(word, k), k))
-        .filter(|(d, k)| *d <= (k.chars().count().max(3) / 2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k.as_str())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -286,12 +186,5 @@ mod tests {
     fn missing_field_is_named() {
         let out = load_str("code='X'\n[budget]\ntotal=1\n");
         assert!(out.contains("缺少必填字段“name”"), "{out}");
-    }
-
-    #[test]
-    fn edit_distance_works() {
-        assert_eq!(edit_distance("nmae", "name"), 2);
-        assert_eq!(edit_distance("titel", "title"), 2);
-        assert_eq!(edit_distance("", "abc"), 3);
     }
 }

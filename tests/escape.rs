@@ -303,7 +303,10 @@ fn build_and_check(texts: &[String; 6]) -> Result<(), String> {
         t(5)
     )
     .unwrap();
-    for (l1, l2) in [("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标")] {
+    for (l1, l2) in [
+        ("效益指标", "社会效益指标"),
+        ("满意度指标", "服务对象满意度指标"),
+    ] {
         writeln!(
             p,
             "[[indicators]]\nlevel1 = \"{l1}\"\nlevel2 = \"{l2}\"\nname = \"{l1}行\"\ndescription = \"描述\"\nvalue = \"≥90%\"\nbasis = \"计划\""

@@ -222,7 +222,7 @@ fn check_allow_lists(doc: &Document, out: &mut Vec<Finding>) {
                     path: vec![Key("check"), Key("allow"), Index(i)],
                 };
                 let mut f = Finding::new("J801", place, format!("没有代码为“{code}”的规则"));
-                if let Some(best) = crate::load::nearest(code, &codes) {
+                if let Some(best) = crate::translate::nearest(code, &codes) {
                     f = f.hint(format!("您是不是想写“{best}”？"));
                 }
                 out.push(f.hint("运行 jixiao rules 查看全部规则代码"));

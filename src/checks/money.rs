@@ -65,7 +65,7 @@ fn budget(n: usize, p: &Project, out: &mut Vec<Finding>) {
 }
 
 fn show(a: Option<Amount>) -> String {
-    a.map_or_else(|| "（空白）".to_string(), |a| a.to_string())
+    a.map_or_else(|| "空白".to_string(), |a| a.to_string())
 }
 
 /// J301–J304: each checkpoint within 0–100, never decreasing, ending at 100.

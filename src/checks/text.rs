@@ -209,10 +209,11 @@ fn amounts(n: usize, p: &Project, doc: &Document, out: &mut Vec<Finding>) {
                 "J502",
                 Place::project(n, &[Key("goal")]),
                 format!(
-                    "绩效目标写的金额是 {first}{}，预算数是 {total}",
-                    doc.money_unit
+                    "绩效目标写的金额是 {first}{unit}，预算数是 {total}{unit}",
+                    unit = doc.money_unit
                 ),
             )
+            .at(first.to_string())
             .hint("请核对绩效目标中的金额与预算数是否一致"),
         );
     }
