@@ -1,0 +1,258 @@
+//! Fuzz-style property: random text in every string field and random numbers
+//! in every number field never panic; the pipeline answers with diagnostics
+//! or with a PDF whose text holds every input literally.
+//!
+//! The document is made with the model's own types and written with its
+//! `Serialize`, so every field the format has is covered as it grows.
+
+mod common;
+
+use std::path::Path;
+
+use jixiao::diag::SourceMap;
+use jixiao::model::{
+    Amount, Budget, CheckSettings, Cover, Document, Goal, Indicator, Labels, Measure, Plan,
+    Project, ProjectCheck, Style,
+};
+use jixiao::pipeline::{self, Options};
+use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+use rust_decimal::Decimal;
+
+use common::strategies::printable_text;
+use common::{TempDir, page_bodies, squash};
+
+/// Text for a field: printable, sometimes empty.
+fn field() -> impl Strategy<Value = String> {
+    prop_oneof![12 => printable_text(), 1 => Just(String::new())]
+}
+
+/// Any exact decimal: negative, huge, or with many places.
+fn amount() -> impl Strategy<Value = Amount> {
+    (-1_000_000_000_000i64..1_000_000_000_000, 0u32..6)
+        .prop_map(|(m, scale)| Amount(Decimal::new(m, scale)))
+}
+
+fn plan() -> impl Strategy<Value = Plan> {
+    proptest::array::uniform4(proptest::option::of(amount())).prop_map(|[a, b, c, d]| Plan {
+        march: a,
+        june: b,
+        october: c,
+        december: d,
+    })
+}
+
+/// A size in points: mostly absent, sometimes any float at all.
+fn points() -> impl Strategy<Value = Option<f64>> {
+    prop_oneof![
+        10 => Just(None),
+        1 => any::<f64>().prop_map(Some),
+        2 => (5.0f64..30.0).prop_map(Some),
+    ]
+}
+
+fn indicator() -> impl Strategy<Value = Indicator> {
+    proptest::array::uniform6(field()).prop_map(|[a, b, c, d, e, f]| Indicator {
+        level1: a,
+        level2: b,
+        name: c,
+        description: d,
+        value: e,
+        basis: f,
+    })
+}
+
+fn project() -> impl Strategy<Value = Project> {
+    (
+        proptest::array::uniform6(field()),
+        (
+            amount(),
+            proptest::option::of(amount()),
+            proptest::option::of(amount()),
+        ),
+        plan(),
+        proptest::collection::vec(indicator(), 0..4),
+        (field(), field()),
+    )
+        .prop_map(
+            |(t, (total, fiscal, other), plan, indicators, (l1, l2))| Project {
+                code: t[0].clone(),
+                name: t[1].clone(),
+                title: Some(t[2].clone()).filter(|s| !s.is_empty()),
+                usage: t[3].clone(),
+                goal: t[4].clone(),
+                budget: Budget {
+                    total,
+                    fiscal,
+                    other,
+                },
+                plan,
+                labels: Labels {
+                    total: Some(l1),
+                    level1: Some(l2),
+                    ..Labels::default()
+                },
+                indicators,
+                check: ProjectCheck::default(),
+            },
+        )
+}
+
+/// Every rule that judges content is silenced, so that the property reaches
+/// the PDF; only glyph coverage and malformed values stop a build.
+fn allow_all_rules() -> Vec<String> {
+    jixiao::checks::RULES
+        .iter()
+        .map(|r| r.code.to_string())
+        .filter(|c| c != "J701")
+        .collect()
+}
+
+fn document() -> impl Strategy<Value = Document> {
+    (
+        any::<i32>(),
+        proptest::array::uniform12(field()),
+        (points(), points(), points()),
+        proptest::collection::vec(project(), 0..3),
+        // Now and then a character no font has, to reach that diagnostic.
+        prop_oneof![5 => Just(""), 1 => Just("😀"), 1 => Just("\u{E000}")],
+    )
+        .prop_map(|(year, t, (body, pitch, table), projects, odd)| Document {
+            year,
+            department: t[0].clone(),
+            unit_code: t[1].clone(),
+            unit_name: t[2].clone(),
+            money_unit: t[3].clone(),
+            overall: format!("{}{odd}", t[4]),
+            cover: Cover {
+                title: Some(t[5].clone()),
+                lines: vec![t[6].clone()],
+            },
+            goals: vec![Goal {
+                title: t[7].clone(),
+                target: t[8].clone(),
+                indicator: t[9].clone(),
+            }],
+            measures: vec![Measure {
+                lead: t[10].clone(),
+                text: t[11].clone(),
+            }],
+            labels: Labels::default(),
+            style: Style {
+                body_size: body,
+                line_pitch: pitch,
+                table_size: table,
+                ..Style::default()
+            },
+            check: CheckSettings {
+                allow: allow_all_rules(),
+                ..CheckSettings::default()
+            },
+            projects,
+        })
+}
+
+/// Writes the document folder with the model's own serialisation.
+fn write(doc: &Document, dir: &Path) {
+    std::fs::create_dir_all(dir.join("projects")).unwrap();
+    std::fs::write(dir.join("document.toml"), toml::to_string(doc).unwrap()).unwrap();
+    for (i, p) in doc.projects.iter().enumerate() {
+        let path = dir.join(format!("projects/{:02}.toml", i + 1));
+        std::fs::write(path, toml::to_string(p).unwrap()).unwrap();
+    }
+}
+
+/// Every string and number the PDF must show, squashed like the PDF text.
+fn expected_texts(doc: &Document) -> Vec<String> {
+    // The unit and money lines are printed above project tables only.
+    let above_tables = ["unit_code", "unit_name", "money_unit"];
+    let mut out: Vec<String> = doc
+        .texts()
+        .into_iter()
+        .filter(|(place, _)| {
+            !doc.projects.is_empty() || !above_tables.iter().any(|k| place.to_string() == *k)
+        })
+        .map(|(_, t)| squash(t))
+        .collect();
+    for p in &doc.projects {
+        let b = &p.budget;
+        out.extend(
+            [Some(b.total), b.fiscal, b.other]
+                .into_iter()
+                .flatten()
+                .map(|a| a.to_string()),
+        );
+        out.extend(
+            p.plan
+                .checkpoints()
+                .into_iter()
+                .flatten()
+                .map(|a| a.to_string()),
+        );
+    }
+    out.retain(|t| !t.is_empty());
+    out
+}
+
+/// Runs the whole pipeline in-process and checks the property.
+fn check(doc: &Document) -> Result<(), String> {
+    let tmp = TempDir::new("fields");
+    let dir = tmp.path().join("doc");
+    write(doc, &dir);
+    let sources = SourceMap::default();
+    let prepared = match pipeline::prepare(&dir, &Options::default(), &sources) {
+        Err(d) if d.0.is_empty() => return Err("an error without a diagnostic".into()),
+        Err(d) => return say(&sources, &d.0),
+        Ok(p) => p,
+    };
+    if prepared.has_errors() {
+        return say(&sources, &prepared.report);
+    }
+    let world = prepared.world();
+    let compiled = prepared
+        .compile(&world, Path::new("main.typ"), &sources)
+        .map_err(|d| {
+            format!(
+                "valid data failed to compile:\n{}",
+                sources.render_plain(&d.0)
+            )
+        })?;
+    let bytes = jixiao::export::pdf(&compiled.document).map_err(|d| d.to_string())?;
+    let pdf = tmp.path().join("out.pdf");
+    std::fs::write(&pdf, bytes).unwrap();
+    let body = page_bodies(&pdf).concat();
+    let missing: Vec<String> = expected_texts(doc)
+        .into_iter()
+        .filter(|t| !body.contains(t.as_str()))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("not in the PDF: {missing:?}"))
+    }
+}
+
+/// A diagnostic answer is fine if every message is a real, located-or-not text.
+fn say(sources: &SourceMap, diags: &[jixiao::diag::Diagnostic]) -> Result<(), String> {
+    let shown = sources.render_plain(diags);
+    if diags.iter().any(|d| d.message.trim().is_empty()) || shown.trim().is_empty() {
+        return Err(format!("empty diagnostic: {diags:?}"));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 32,
+        max_shrink_iters: 48,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn random_fields_give_a_diagnostic_or_a_literal_pdf(doc in document()) {
+        if let Err(e) = check(&doc) {
+            prop_assert!(false, "{}", e);
+        }
+    }
+}
