@@ -74,9 +74,8 @@ pub fn convert(
         out.hints.push(hint.v.to_string());
     }
     if d.message.contains("access denied") {
-        out.hints.push(
-            "出于安全考虑，模板只能读取 templates/ 和文档文件夹中的文件".to_string(),
-        );
+        out.hints
+            .push("出于安全考虑，模板只能读取 templates/ 和文档文件夹中的文件".to_string());
     }
     for point in &d.trace {
         if let Some(span) = locate(

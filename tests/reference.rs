@@ -622,3 +622,49 @@ fn toc_checkers_catch_mismatches() {
         assert!(fails(pages, checker), "{why}");
     }
 }
+
+/// `check` on the reference data: no error, and what a careful reviewer
+/// would flag in the published text (its typos and table 7's title).
+#[test]
+fn check_passes_the_reference_and_flags_its_slips() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["check", "--format", "json"])
+        .arg(reference_dir())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["errors"], 0, "{report:#}");
+    let mut found: Vec<(String, String, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap_or_default();
+            let name = file.rsplit('/').next().unwrap_or_default().to_string();
+            (
+                d["code"].as_str().unwrap().to_string(),
+                name,
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    let want = [
+        ("J604", "07-xinfang-weiwen.toml", 4),
+        ("J605", "01-jiefang-dating.toml", 103),
+        ("J605", "03-dating-goumai-fuwu.toml", 71),
+        ("J605", "document.toml", 86),
+        ("J606", "document.toml", 78),
+    ];
+    let want: Vec<(String, String, u64)> = want
+        .iter()
+        .map(|(c, f, l)| (c.to_string(), f.to_string(), *l))
+        .collect();
+    assert_eq!(found, want);
+}
