@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod compile;
 pub mod diag;
+pub mod diff;
 pub mod export;
 pub mod fonts;
 pub mod load;
