@@ -17,4 +17,5 @@ pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod style;
+pub mod visual;
 pub mod world;
