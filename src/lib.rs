@@ -16,6 +16,7 @@ pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod render;
+pub mod revision;
 pub mod style;
 pub mod visual;
 pub mod world;

@@ -2,6 +2,7 @@
 //! per subcommand.
 
 mod build;
+mod diff;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +25,8 @@ pub struct Cli {
 pub enum Command {
     /// Build a document folder into a PDF (生成 PDF).
     Build(build::BuildArgs),
+    /// Compare two versions of a document (比较两个版本).
+    Diff(diff::DiffArgs),
 }
 
 /// Options shared by every command that reads a document.
@@ -56,5 +59,6 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => build::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }
