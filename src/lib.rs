@@ -18,5 +18,6 @@ pub mod pipeline;
 pub mod render;
 pub mod revision;
 pub mod style;
+pub mod textconv;
 pub mod visual;
 pub mod world;

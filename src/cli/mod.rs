@@ -3,6 +3,7 @@
 
 mod build;
 mod diff;
+mod textconv;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Compare two versions of a document (比较两个版本).
     Diff(diff::DiffArgs),
+    /// Print a data file or PDF as stable text, for `git diff` (供 git 比较的文本).
+    Textconv(textconv::TextconvArgs),
 }
 
 /// Options shared by every command that reads a document.
@@ -60,5 +63,6 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Textconv(args) => textconv::run(&args),
     }
 }
