@@ -56,10 +56,13 @@ fn layout(old_of_new: &[Option<usize>], taken: &[bool]) -> Pairing {
         }
     };
     for (n, o) in old_of_new.iter().enumerate() {
+        // A removed item is read before whatever takes its place: before an
+        // added item, the removed items up to the next common one come first.
+        let upto = o.or_else(|| old_of_new[n..].iter().flatten().next().copied());
+        emit_removed(upto.unwrap_or(taken.len()), &mut next_removed, &mut steps);
         if let Some(o) = *o {
             reordered |= last_old.is_some_and(|l| l > o);
             last_old = Some(o);
-            emit_removed(o, &mut next_removed, &mut steps);
         }
         steps.push((*o, Some(n)));
     }
@@ -95,6 +98,15 @@ mod tests {
             ]
         );
         assert!(!p.reordered);
+    }
+
+    #[test]
+    fn replaced_item_reads_removed_then_added() {
+        let p = steps(&["a", "x"], &["a", "y"], false);
+        assert_eq!(
+            p.steps,
+            [(Some(0), Some(0)), (Some(1), None), (None, Some(1))]
+        );
     }
 
     #[test]

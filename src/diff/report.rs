@@ -279,7 +279,7 @@ fn project_lines(out: &mut Lines, section: &Section<ProjectChange>) {
         let kind = if proj.has_content() {
             p.kind(Kind::Changed)
         } else {
-            "顺序".into()
+            "调整顺序".into()
         };
         out.push(1, format!("{kind} {name}"));
         for f in &proj.fields {
