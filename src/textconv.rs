@@ -14,7 +14,7 @@ use kurbo::{Affine, BezPath, Point, Rect};
 
 use crate::diag::{Diagnostic, Result, SourceMap, io_error};
 use crate::load::parse_file;
-use crate::model::{Amount, Document, Indicator, Labels, Project};
+use crate::model::{Amount, Document, Indicator, Project};
 use crate::render::chinese_number;
 
 /// The text form of a file: PDF by its first bytes, else a data TOML file
@@ -68,16 +68,52 @@ impl Out {
         self.line(key, &value.map(|a| a.to_string()).unwrap_or_default());
     }
 
-    fn labels(&mut self, labels: &Labels) {
-        let value = serde_json::to_value(labels).unwrap_or_default();
-        if let serde_json::Value::Object(map) = value {
-            for (k, v) in map {
-                if let serde_json::Value::String(s) = v {
-                    self.line(&format!("固定文字[{k}]"), &s);
-                }
+    /// The fields of a settings table that are set (not null and not
+    /// the default), as `name[dotted.key]: value` lines in key order.
+    fn settings<T: serde::Serialize + Default>(&mut self, name: &str, value: &T) {
+        let defaults = leaves(&T::default());
+        for (key, v) in leaves(value) {
+            if defaults.get(&key) != Some(&v) {
+                self.line(&format!("{name}[{key}]"), &v);
             }
         }
     }
+}
+
+/// The non-null leaves of a value, keyed by dotted path, sorted.
+fn leaves<T: serde::Serialize>(value: &T) -> std::collections::BTreeMap<String, String> {
+    fn walk(
+        path: &str,
+        v: &serde_json::Value,
+        out: &mut std::collections::BTreeMap<String, String>,
+    ) {
+        match v {
+            serde_json::Value::Null => {}
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let sub = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk(&sub, v, out);
+                }
+            }
+            serde_json::Value::String(s) => {
+                out.insert(path.to_string(), s.clone());
+            }
+            other => {
+                out.insert(path.to_string(), other.to_string());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(
+        "",
+        &serde_json::to_value(value).unwrap_or_default(),
+        &mut out,
+    );
+    out
 }
 
 fn cell(text: &str) -> String {
@@ -110,11 +146,8 @@ pub fn document_lines(d: &Document) -> String {
         out.line(&format!("{at}要点"), &m.lead);
         out.paragraphs(&format!("{at}正文"), &m.text);
     }
-    out.labels(&d.labels);
-    let style = toml::to_string(&d.style).unwrap_or_default();
-    for l in style.lines().filter(|l| !l.trim().is_empty()) {
-        out.line("样式", l.trim());
-    }
+    out.settings("固定文字", &d.labels);
+    out.settings("样式", &d.style);
     out.0
 }
 
@@ -133,7 +166,7 @@ pub fn project_lines(p: &Project) -> String {
     for (m, v) in months.iter().zip(p.plan.checkpoints()) {
         out.amount(&format!("支出计划[{m}]"), v);
     }
-    out.labels(&p.labels);
+    out.settings("固定文字", &p.labels);
     for r in &p.indicators {
         out.line(
             &format!("指标[{}/{}]", cell(&r.level2), cell(&r.name)),
