@@ -41,9 +41,13 @@ struct Out(String);
 
 impl Out {
     fn line(&mut self, key: &str, value: &str) {
+        // No trailing space after an empty value: git marks it as an error.
         self.0.push_str(key);
-        self.0.push_str(": ");
-        self.0.push_str(value);
+        self.0.push(':');
+        if !value.is_empty() {
+            self.0.push(' ');
+            self.0.push_str(value);
+        }
         self.0.push('\n');
     }
 
