@@ -359,3 +359,75 @@ fn compare_indicators(old: &[Indicator], new: &[Indicator]) -> Section<Indicator
         .collect();
     Section { items, reordered }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Document {
+        toml::from_str(
+            "year = 2030\ndepartment = '甲局'\nunit_code = '1'\nunit_name = '甲局本级'\n\
+             [[goals]]\ntitle = '目标一'\ntarget = '甲'\n\
+             [[goals]]\ntitle = '目标二'\ntarget = '乙'\n\
+             [[measures]]\nlead = '措施一'\ntext = '丙'\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn equal_documents_have_no_changes() {
+        let changes = compare(&doc(), &doc());
+        assert!(changes.is_empty());
+        assert_eq!(changes.summary(), Summary::default());
+    }
+
+    #[test]
+    fn scalars_labels_and_style_are_compared() {
+        let mut new = doc();
+        new.year = 2031;
+        new.labels.code = Some("项目编号".into());
+        new.style.body_size = Some(16.0);
+        let keys: Vec<String> = compare(&doc(), &new)
+            .document
+            .into_iter()
+            .map(|f| f.key)
+            .collect();
+        assert_eq!(keys, ["year", "labels.code", "style.body_size"]);
+    }
+
+    #[test]
+    fn renamed_goal_pairs_by_position_and_removed_measure_is_named() {
+        let mut new = doc();
+        new.goals[1].title = "目标二（修订）".into();
+        new.measures.clear();
+        let changes = compare(&doc(), &new);
+        let goal = &changes.goals.items[0];
+        assert_eq!(
+            (goal.kind, goal.old_index, goal.new_index),
+            (Kind::Changed, Some(2), Some(2))
+        );
+        assert_eq!(goal.fields[0].snippets, ["目标二{+（修订）+}"]);
+        let measure = &changes.measures.items[0];
+        assert_eq!(
+            (measure.kind, measure.title.as_str()),
+            (Kind::Removed, "措施一")
+        );
+        assert_eq!(
+            changes.summary(),
+            Summary {
+                added: 0,
+                removed: 1,
+                changed: 1
+            }
+        );
+    }
+
+    #[test]
+    fn swapped_goals_are_only_reordered() {
+        let mut new = doc();
+        new.goals.swap(0, 1);
+        let changes = compare(&doc(), &new);
+        assert!(changes.is_empty());
+        assert!(changes.goals.reordered && changes.any_reordered());
+    }
+}
