@@ -20,6 +20,8 @@ const PIXEL_PER_PT: f64 = 1.0;
 const TILE: u32 = 8;
 /// Grey gap between the old and the new page.
 const GAP: u32 = 16;
+/// Margin around a changed region, so the red border does not cover text.
+const PAD: u32 = 5;
 
 /// An opaque RGBA raster.
 #[derive(Debug, Clone)]
@@ -200,10 +202,10 @@ pub fn changed_areas(a: &Raster, b: &Raster) -> Vec<Area> {
     groups(&marked, tw, th)
         .into_iter()
         .map(|(x0, y0, x1, y1)| Area {
-            x0: (x0 * TILE).saturating_sub(2),
-            y0: (y0 * TILE).saturating_sub(2),
-            x1: ((x1 + 1) * TILE + 2).min(w),
-            y1: ((y1 + 1) * TILE + 2).min(h),
+            x0: (x0 * TILE).saturating_sub(PAD),
+            y0: (y0 * TILE).saturating_sub(PAD),
+            x1: ((x1 + 1) * TILE + PAD).min(w),
+            y1: ((y1 + 1) * TILE + PAD).min(h),
         })
         .collect()
 }
@@ -297,7 +299,10 @@ impl Comparison {
     /// A PDF with one page per changed page, typeset with the same fonts.
     fn pdf(&self, prepared: &Prepared, sources: &SourceMap) -> Result<Vec<u8>> {
         let dir = Scratch::new()?;
-        let mut main = String::from("#set text(font: \"FandolHei\", size: 12pt, lang: \"zh\")\n");
+        let mut main = String::from(
+            "#set document(title: \"页面对比：左为旧版本，右为新版本\")\n\
+             #set text(font: \"FandolHei\", size: 12pt, lang: \"zh\")\n",
+        );
         for p in self.changed_pages() {
             let image = compose(p);
             let name = png_name(p.number);
