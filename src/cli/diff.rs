@@ -85,7 +85,23 @@ pub fn run(args: &DiffArgs) -> ExitCode {
 struct Opened {
     label: String,
     dir: PathBuf,
-    _checkout: Option<Checkout>,
+    checkout: Option<Checkout>,
+}
+
+impl Opened {
+    /// Loads the document; errors in a revision's files say which revision
+    /// they come from, since they point into a temporary copy.
+    fn load(&self, sources: &SourceMap) -> Result<load::Loaded> {
+        load::load_dir(&self.dir, sources).map_err(|mut diags| {
+            if self.checkout.is_some() {
+                for d in &mut diags.0 {
+                    d.hints
+                        .push(format!("此文件取自 {}（临时取出的副本）", self.label));
+                }
+            }
+            diags
+        })
+    }
 }
 
 fn open(side: &Side) -> Result<Opened> {
@@ -94,14 +110,14 @@ fn open(side: &Side) -> Result<Opened> {
         Side::Dir(dir) => Ok(Opened {
             label,
             dir: dir.clone(),
-            _checkout: None,
+            checkout: None,
         }),
         Side::Rev { rev, dir } => {
             let checkout = revision::checkout(dir, rev)?;
             Ok(Opened {
                 label,
                 dir: checkout.path().to_path_buf(),
-                _checkout: Some(checkout),
+                checkout: Some(checkout),
             })
         }
     }
@@ -115,10 +131,7 @@ fn open_both(args: &DiffArgs) -> Result<(Side, Opened, Opened)> {
 /// Compares the data and prints the report; `Ok(true)` when different.
 fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     let (_, old, new) = open_both(args)?;
-    let (a, b) = (
-        load::load_dir(&old.dir, sources),
-        load::load_dir(&new.dir, sources),
-    );
+    let (a, b) = (old.load(sources), new.load(sources));
     let (a, b) = match (a, b) {
         (Ok(a), Ok(b)) => (a, b),
         (a, b) => {
