@@ -3,7 +3,9 @@
 
 mod build;
 mod check;
+mod diff;
 mod rules;
+mod textconv;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +32,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// List the domain rules and their codes (规则列表).
     Rules,
+    /// Compare two versions of a document (比较两个版本).
+    Diff(diff::DiffArgs),
+    /// Print a data file or PDF as stable text, for `git diff` (供 git 比较的文本).
+    Textconv(textconv::TextconvArgs),
 }
 
 /// Options shared by every command that reads a document.
@@ -64,6 +70,8 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Rules => rules::run(),
+        Command::Diff(args) => diff::run(&args),
+        Command::Textconv(args) => textconv::run(&args),
     }
 }
 

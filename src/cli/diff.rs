@@ -1,0 +1,185 @@
+//! `jixiao diff`: what changed between two versions of a document, as a
+//! report (text, Markdown, JSON) or, with `--pages`, as pictures of pages.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use super::CommonArgs;
+use crate::diag::{Result, SourceMap};
+use crate::diff::{self, report};
+use crate::load;
+use crate::pipeline::{self, Root};
+use crate::revision::{self, Checkout, Side};
+
+/// Arguments of `jixiao diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old version: a document folder or a git revision (HEAD~1, a tag, a commit).
+    pub old: String,
+    /// The new version: a document folder or a git revision.
+    pub new: String,
+    /// The document folder, when both versions are git revisions.
+    pub dir: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Colour the text report: auto (only on a terminal), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Compare the typeset pages instead of the data.
+    #[arg(long)]
+    pub pages: bool,
+    /// With --pages: a .pdf file, or a folder for PNG files.
+    #[arg(short, long, value_name = "FILE|DIR", requires = "pages")]
+    pub output: Option<PathBuf>,
+    /// Shared options.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// A report format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Text for the terminal.
+    Text,
+    /// JSON for programs.
+    Json,
+    /// Markdown for a review comment.
+    Markdown,
+}
+
+/// When to colour the text report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Only when standard output is a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Runs `jixiao diff`: exit 0 when equal, 1 when different, 2 on error.
+pub fn run(args: &DiffArgs) -> ExitCode {
+    let sources = SourceMap::default();
+    let outcome = if args.pages {
+        pages(args, &sources)
+    } else {
+        data(args, &sources)
+    };
+    match outcome {
+        Ok(false) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::from(1),
+        Err(diags) => {
+            sources.print(&diags.0);
+            eprintln!("比较失败");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A side made loadable: its folder, and the checkout that holds it if any.
+struct Opened {
+    label: String,
+    dir: PathBuf,
+    checkout: Option<Checkout>,
+}
+
+impl Opened {
+    /// Loads the document; errors in a revision's files say which revision
+    /// they come from, since they point into a temporary copy.
+    fn load(&self, sources: &SourceMap) -> Result<load::Loaded> {
+        load::load_dir(&self.dir, sources).map_err(|mut diags| {
+            if self.checkout.is_some() {
+                for d in &mut diags.0 {
+                    d.hints
+                        .push(format!("此文件取自 {}（临时取出的副本）", self.label));
+                }
+            }
+            diags
+        })
+    }
+}
+
+fn open(side: &Side) -> Result<Opened> {
+    let label = side.label();
+    match side {
+        Side::Dir(dir) => Ok(Opened {
+            label,
+            dir: dir.clone(),
+            checkout: None,
+        }),
+        Side::Rev { rev, dir } => {
+            let checkout = revision::checkout(dir, rev)?;
+            Ok(Opened {
+                label,
+                dir: checkout.path().to_path_buf(),
+                checkout: Some(checkout),
+            })
+        }
+    }
+}
+
+fn open_both(args: &DiffArgs) -> Result<(Side, Opened, Opened)> {
+    let (old, new) = revision::resolve(&args.old, &args.new, args.dir.as_deref())?;
+    Ok((new.clone(), open(&old)?, open(&new)?))
+}
+
+/// Compares the data and prints the report; `Ok(true)` when different.
+fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
+    let (_, old, new) = open_both(args)?;
+    let (a, b) = (old.load(sources), new.load(sources));
+    let (a, b) = match (a, b) {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => {
+            let mut all = a.err().unwrap_or_default();
+            all.0.extend(b.err().unwrap_or_default().0);
+            return Err(all);
+        }
+    };
+    let changes = diff::compare(&a.document, &b.document);
+    let text = match args.format {
+        Format::Json => report::json(&changes, &old.label, &new.label),
+        Format::Markdown => {
+            report::human(&changes, &old.label, &new.label, report::Painter::Markdown)
+        }
+        Format::Text => report::human(&changes, &old.label, &new.label, painter(args.color)),
+    };
+    print!("{text}");
+    Ok(!changes.is_empty())
+}
+
+fn painter(choice: ColorChoice) -> report::Painter {
+    let colour = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal(),
+    };
+    if colour {
+        report::Painter::Ansi
+    } else {
+        report::Painter::Plain
+    }
+}
+
+/// Compares the typeset pages; `Ok(true)` when any page differs.
+fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
+    let (new_side, old, new) = open_both(args)?;
+    let mut options = args.common.options();
+    // A revision lives in a temporary folder outside the project: take the
+    // templates and fonts from the project that holds the working folder.
+    let root = Root::find(new_side.dir(), options.root.as_deref())?;
+    options.root = Some(root.dir.clone());
+    let a = pipeline::prepare(&old.dir, &options, sources)?;
+    let b = pipeline::prepare(&new.dir, &options, sources)?;
+    let compared = crate::visual::compare(&a, &b, sources)?;
+    print!("{}", compared.summary());
+    if let Some(out) = &args.output {
+        let written = compared.write(out, &b, sources)?;
+        eprintln!("已生成 {}", written.display());
+    }
+    Ok(compared.changed())
+}

@@ -1,0 +1,302 @@
+//! Stable line-oriented text forms of jixiao's files for `git diff`: one
+//! fact per line for a data TOML file, the text of each page for a PDF.
+
+use std::path::Path;
+
+use hayro_interpret::font::Glyph;
+use hayro_interpret::hayro_cmap::BfString;
+use hayro_interpret::hayro_syntax::Pdf;
+use hayro_interpret::{
+    BlendMode, ClipPath, Context, Device, GlyphDrawMode, Image, InterpreterCache,
+    InterpreterSettings, Paint, PathDrawMode, SoftMask, interpret_page,
+};
+use kurbo::{Affine, BezPath, Point, Rect};
+
+use crate::diag::{Diagnostic, Result, SourceMap, io_error};
+use crate::load::parse_file;
+use crate::model::{Amount, Document, Indicator, Project};
+use crate::render::chinese_number;
+
+/// The text form of a file: PDF by its first bytes, else a data TOML file
+/// (a project file when it has `code` and `[budget]`, else `document.toml`).
+pub fn convert(path: &Path, sources: &SourceMap) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| io_error("读取文件", path, &e))?;
+    if bytes.starts_with(b"%PDF-") {
+        return pdf_text(bytes);
+    }
+    let table: Option<toml::Table> = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|t| t.parse().ok());
+    let is_project = table.is_some_and(|t| t.contains_key("code") && t.contains_key("budget"));
+    if is_project {
+        Ok(project_lines(&parse_file::<Project>(path, sources)?.0))
+    } else {
+        Ok(document_lines(&parse_file::<Document>(path, sources)?.0))
+    }
+}
+
+/// Collects `key: value` lines; multi-paragraph values give one line each.
+#[derive(Default)]
+struct Out(String);
+
+impl Out {
+    fn line(&mut self, key: &str, value: &str) {
+        // No trailing space after an empty value: git marks it as an error.
+        self.0.push_str(key);
+        self.0.push(':');
+        if !value.is_empty() {
+            self.0.push(' ');
+            self.0.push_str(value);
+        }
+        self.0.push('\n');
+    }
+
+    /// A paragraph field: one numbered line per non-blank paragraph.
+    fn paragraphs(&mut self, key: &str, text: &str) {
+        let paras: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        for (i, p) in paras.iter().enumerate() {
+            self.line(&format!("{key}[{}]", i + 1), p);
+        }
+    }
+
+    /// A table cell: line breaks shown as ↵ to keep one line.
+    fn cell(&mut self, key: &str, text: &str) {
+        self.line(key, &cell(text));
+    }
+
+    fn amount(&mut self, key: &str, value: Option<Amount>) {
+        self.line(key, &value.map(|a| a.to_string()).unwrap_or_default());
+    }
+
+    /// The fields of a settings table that are set (not null and not
+    /// the default), as `name[dotted.key]: value` lines in key order.
+    fn settings<T: serde::Serialize + Default>(&mut self, name: &str, value: &T) {
+        let defaults = leaves(&T::default());
+        for (key, v) in leaves(value) {
+            if defaults.get(&key) != Some(&v) {
+                self.line(&format!("{name}[{key}]"), &v);
+            }
+        }
+    }
+}
+
+/// The non-null leaves of a value, keyed by dotted path, sorted.
+fn leaves<T: serde::Serialize>(value: &T) -> std::collections::BTreeMap<String, String> {
+    fn walk(
+        path: &str,
+        v: &serde_json::Value,
+        out: &mut std::collections::BTreeMap<String, String>,
+    ) {
+        match v {
+            serde_json::Value::Null => {}
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let sub = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk(&sub, v, out);
+                }
+            }
+            serde_json::Value::String(s) => {
+                out.insert(path.to_string(), s.clone());
+            }
+            other => {
+                out.insert(path.to_string(), other.to_string());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(
+        "",
+        &serde_json::to_value(value).unwrap_or_default(),
+        &mut out,
+    );
+    out
+}
+
+fn cell(text: &str) -> String {
+    text.trim_end_matches('\n').replace('\n', "↵")
+}
+
+/// The text form of `document.toml`.
+pub fn document_lines(d: &Document) -> String {
+    let mut out = Out::default();
+    out.line("预算年度", &d.year.to_string());
+    out.line("部门名称", &d.department);
+    out.line("单位编码", &d.unit_code);
+    out.line("单位名称", &d.unit_name);
+    out.line("金额单位", &d.money_unit);
+    if let Some(t) = &d.cover.title {
+        out.line("封面标题", t);
+    }
+    for (i, l) in d.cover.lines.iter().enumerate() {
+        out.line(&format!("封面附加行[{}]", i + 1), l);
+    }
+    out.paragraphs("总体绩效目标", &d.overall);
+    for (i, g) in d.goals.iter().enumerate() {
+        let at = format!("分项绩效目标（{}）", chinese_number(i + 1));
+        out.line(&format!("{at}标题"), &g.title);
+        out.paragraphs(&format!("{at}绩效目标"), &g.target);
+        out.paragraphs(&format!("{at}绩效指标"), &g.indicator);
+    }
+    for (i, m) in d.measures.iter().enumerate() {
+        let at = format!("保障措施（{}）", chinese_number(i + 1));
+        out.line(&format!("{at}要点"), &m.lead);
+        out.paragraphs(&format!("{at}正文"), &m.text);
+    }
+    out.settings("固定文字", &d.labels);
+    out.settings("样式", &d.style);
+    out.0
+}
+
+/// The text form of a project file.
+pub fn project_lines(p: &Project) -> String {
+    let mut out = Out::default();
+    out.line("项目编码", &p.code);
+    out.line("项目名称", &p.name);
+    out.line("表格标题", &p.title());
+    out.cell("资金用途", &p.usage);
+    out.cell("绩效目标", &p.goal);
+    out.amount("预算数", Some(p.budget.total));
+    out.amount("财政资金", p.budget.fiscal);
+    out.amount("其他资金", p.budget.other);
+    let months = ["3月底", "6月底", "10月底", "12月底"];
+    for (m, v) in months.iter().zip(p.plan.checkpoints()) {
+        out.amount(&format!("支出计划[{m}]"), v);
+    }
+    out.settings("固定文字", &p.labels);
+    for r in &p.indicators {
+        out.line(
+            &format!("指标[{}/{}]", cell(&r.level2), cell(&r.name)),
+            &row(r),
+        );
+    }
+    out.0
+}
+
+fn row(r: &Indicator) -> String {
+    format!(
+        "一级指标={} | 描述={} | 指标值={} | 依据={}",
+        cell(&r.level1),
+        cell(&r.description),
+        cell(&r.value),
+        cell(&r.basis)
+    )
+}
+
+/// The text of each page of a PDF, under `=== 第 N 页 ===` headers.
+///
+/// Glyphs are read with hayro (already used by Typst for PDF images) through
+/// their ToUnicode maps, which typst-pdf always writes; glyphs on one
+/// baseline make one line, read left to right.
+pub fn pdf_text(bytes: Vec<u8>) -> Result<String> {
+    let pdf = Pdf::new(bytes).map_err(|e| {
+        Diagnostic::error(format!("无法读取 PDF：{e:?}")).with_hint("请确认这是完整的 PDF 文件")
+    })?;
+    let cache = InterpreterCache::new();
+    let mut out = String::new();
+    for (i, page) in pdf.pages().iter().enumerate() {
+        let mut context = Context::new(
+            Affine::IDENTITY,
+            Rect::new(0.0, 0.0, 1.0, 1.0),
+            &cache,
+            pdf.xref(),
+            InterpreterSettings::default(),
+        );
+        let mut glyphs = Glyphs::default();
+        interpret_page(page, &mut context, &mut glyphs);
+        out.push_str(&format!("=== 第 {} 页 ===\n", i + 1));
+        for line in glyphs.lines() {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+/// One glyph: baseline origin (PDF space, y up), font size, text.
+struct Placed {
+    x: f64,
+    y: f64,
+    size: f64,
+    text: String,
+}
+
+/// The glyphs of one page.
+#[derive(Default)]
+struct Glyphs(Vec<Placed>);
+
+impl Glyphs {
+    /// Lines top to bottom, glyphs left to right.
+    fn lines(mut self) -> Vec<String> {
+        self.0
+            .sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+        let mut rows: Vec<Vec<Placed>> = Vec::new();
+        for g in self.0 {
+            match rows.last_mut() {
+                Some(row) if (row[0].y - g.y).abs() < 2.0 => row.push(g),
+                _ => rows.push(vec![g]),
+            }
+        }
+        rows.into_iter()
+            .map(join_row)
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+}
+
+/// Joins a line's glyphs; a step of more than 1.5 em from one glyph's
+/// origin to the next (wider than any glyph) becomes one space, which
+/// separates table cells side by side.
+fn join_row(mut row: Vec<Placed>) -> String {
+    row.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let mut line = String::new();
+    for (i, g) in row.iter().enumerate() {
+        if i > 0 && g.x - row[i - 1].x > 1.5 * row[i - 1].size {
+            line.push(' ');
+        }
+        line.push_str(&g.text);
+    }
+    line.trim().to_string()
+}
+
+impl Device<'_> for Glyphs {
+    fn set_soft_mask(&mut self, _: Option<SoftMask<'_>>) {}
+    fn set_blend_mode(&mut self, _: BlendMode) {}
+    fn draw_path(&mut self, _: &BezPath, _: Affine, _: &Paint<'_>, _: &PathDrawMode) {}
+    fn push_clip_path(&mut self, _: &ClipPath) {}
+    fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'_>>, _: BlendMode) {}
+    fn draw_glyph(
+        &mut self,
+        glyph: &Glyph<'_>,
+        transform: Affine,
+        glyph_transform: Affine,
+        _: &Paint<'_>,
+        _: &GlyphDrawMode,
+    ) {
+        let text = match glyph.as_unicode() {
+            Some(BfString::Char(c)) => c.to_string(),
+            Some(BfString::String(s)) => s,
+            None => '\u{FFFD}'.to_string(),
+        };
+        let full = transform * glyph_transform;
+        let at = full * Point::ORIGIN;
+        // Glyph space is 1000 units per em, so the scale times 1000 is the size.
+        let size = full.determinant().abs().sqrt() * 1000.0;
+        self.0.push(Placed {
+            x: at.x,
+            y: at.y,
+            size,
+            text,
+        });
+    }
+    fn draw_image(&mut self, _: Image<'_, '_>, _: Affine) {}
+    fn pop_clip_path(&mut self) {}
+    fn pop_transparency_group(&mut self) {}
+}

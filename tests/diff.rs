@@ -1,0 +1,342 @@
+//! Integration tests of `jixiao diff` (reports in three formats, git
+//! revisions, the reference data, `--pages`) and `jixiao textconv`.
+//!
+//! Reports are snapshots (insta, `tests/snapshots/`); fixtures are pairs
+//! `tests/fixtures/diff/<case>/{old,new}/` derived from one small document.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{TempDir, manifest_dir, reference_dir};
+
+/// The fixture cases, each an old and a new folder.
+const CASES: [&str; 6] = [
+    "identical",
+    "budget",
+    "indicator-added",
+    "reordered",
+    "paragraph",
+    "projects",
+];
+
+/// Runs the binary in `cwd` and returns its output.
+fn jixiao(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("cannot run the jixiao binary")
+}
+
+/// Standard output as text; panics with stderr if the exit code differs.
+fn stdout_with_code(out: &Output, code: i32) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "unexpected exit status; stderr:\n{}\nstdout:\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
+}
+
+fn case_dirs(case: &str) -> (String, String) {
+    let base = format!("tests/fixtures/diff/{case}");
+    (format!("{base}/old"), format!("{base}/new"))
+}
+
+/// The expected exit status: only content changes count.
+fn expected_code(case: &str) -> i32 {
+    match case {
+        "identical" | "reordered" => 0,
+        _ => 1,
+    }
+}
+
+#[test]
+fn reports_match_snapshots_in_every_format() {
+    for case in CASES {
+        let (old, new) = case_dirs(case);
+        let code = expected_code(case);
+        for (format, extra) in [
+            ("text", ["--color", "never"]),
+            ("json", ["--format", "json"]),
+            ("markdown", ["--format", "markdown"]),
+        ] {
+            let out = jixiao(
+                &manifest_dir(),
+                &[&["diff", &old, &new][..], &extra].concat(),
+            );
+            let report = stdout_with_code(&out, code);
+            insta::assert_snapshot!(format!("{case}-{format}"), report);
+        }
+    }
+}
+
+#[test]
+fn reordered_rows_are_a_note_not_a_change() {
+    let (old, new) = case_dirs("reordered");
+    let out = jixiao(&manifest_dir(), &["diff", &old, &new, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout_with_code(&out, 0)).unwrap();
+    assert_eq!(json["equal"], true);
+    assert_eq!(json["reordered"], true);
+    let project = &json["projects"]["items"][0];
+    assert_eq!(project["indicators"]["reordered"], true);
+    assert_eq!(project["indicators"]["items"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn colour_only_when_asked() {
+    let (old, new) = case_dirs("paragraph");
+    let always = jixiao(&manifest_dir(), &["diff", &old, &new, "--color", "always"]);
+    assert!(stdout_with_code(&always, 1).contains("\x1b[32m{+运+}\x1b[0m"));
+    // Not a terminal: auto means no colour.
+    let auto = jixiao(&manifest_dir(), &["diff", &old, &new]);
+    assert!(!stdout_with_code(&auto, 1).contains('\x1b'));
+}
+
+#[test]
+fn errors_exit_2_in_chinese() {
+    let out = jixiao(
+        &manifest_dir(),
+        &["diff", "tests/fixtures/minimal", "没有这个版本"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("既不是文件夹，也不是 git 版本"), "{err}");
+}
+
+/// Copies a folder tree.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn git(cwd: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("git is needed for this test");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn revisions_of_a_folder_are_compared() {
+    let tmp = TempDir::new("diff-git");
+    let repo = tmp.path();
+    let doc = repo.join("doc");
+    let (old, new) = case_dirs("paragraph");
+    git(repo, &["init", "-q"]);
+    git(repo, &["config", "user.name", "测试"]);
+    git(repo, &["config", "user.email", "test@example.invalid"]);
+    copy_dir(&manifest_dir().join(old), &doc);
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "old"]);
+    std::fs::remove_dir_all(&doc).unwrap();
+    copy_dir(&manifest_dir().join(new), &doc);
+    git(repo, &["commit", "-q", "-a", "-m", "new"]);
+
+    let both = jixiao(repo, &["diff", "HEAD~1", "HEAD", "doc", "--color", "never"]);
+    let report = stdout_with_code(&both, 1);
+    assert!(
+        report.starts_with("比较 HEAD~1:doc → HEAD:doc\n"),
+        "{report}"
+    );
+    assert!(report.contains("持续提升{+运+}用法治思维"), "{report}");
+
+    let worktree = jixiao(repo, &["diff", "HEAD~1", "doc", "--color", "never"]);
+    assert!(stdout_with_code(&worktree, 1).contains("{+运+}"));
+
+    let same = jixiao(&doc, &["diff", "HEAD", "."]);
+    assert!(stdout_with_code(&same, 0).ends_with("无变化\n"));
+}
+
+/// The reference data with one budget figure, one word and one indicator
+/// row changed.
+fn edited_reference(dir: &Path) {
+    copy_dir(&reference_dir(), dir);
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} lacks {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    let project = "projects/01-jiefang-dating.toml";
+    edit(project, "total = \"117.26\"", "total = \"120.00\"");
+    edit(
+        "document.toml",
+        "持续提升用法治思维",
+        "持续提升运用法治思维",
+    );
+    let row = "\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\n\
+               name = \"接访大厅面积\"\ndescription = \"接访大厅使用面积\"\n\
+               value = \"≥800平方米\"\nbasis = \"年度工作计划\"\n";
+    let mut text = std::fs::read_to_string(dir.join(project)).unwrap();
+    text.push_str(row);
+    std::fs::write(dir.join(project), text).unwrap();
+}
+
+#[test]
+fn reference_edits_are_named_exactly() {
+    let tmp = TempDir::new("diff-reference");
+    let edited = tmp.path().join("edited");
+    edited_reference(&edited);
+    let (old, new) = (reference_dir(), edited);
+    let run = |extra: &[&str]| {
+        let args = [
+            &["diff", old.to_str().unwrap(), new.to_str().unwrap()][..],
+            extra,
+        ]
+        .concat();
+        stdout_with_code(&jixiao(&manifest_dir(), &args), 1)
+    };
+    let text = run(&["--color", "never"]);
+    let markdown = run(&["--format", "markdown"]);
+    for report in [&text, &markdown] {
+        assert!(
+            report.contains("预算数：117.26 → 120.00（+2.74）"),
+            "{report}"
+        );
+        assert!(report.contains("接访大厅面积"), "{report}");
+        assert!(
+            report.contains("共计：新增 1 处，删除 0 处，修改 2 处"),
+            "{report}"
+        );
+    }
+    assert!(text.contains("持续提升{+运+}用法治思维"), "{text}");
+    assert!(
+        markdown.contains("持续提升<ins>运</ins>用法治思维"),
+        "{markdown}"
+    );
+    let items: Vec<&str> = text.lines().filter(|l| l.starts_with("  修改 ")).collect();
+    assert_eq!(items.len(), 2, "{text}");
+
+    let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"added": 1, "removed": 0, "changed": 2})
+    );
+    assert_eq!(json["document"], serde_json::json!([]));
+    assert_eq!(json["measures"]["items"], serde_json::json!([]));
+    let goals = json["goals"]["items"].as_array().unwrap();
+    assert_eq!(goals.len(), 1);
+    assert_eq!(goals[0]["fields"][0]["key"], "target");
+    let projects = json["projects"]["items"].as_array().unwrap();
+    assert_eq!(projects.len(), 1);
+    let p = &projects[0];
+    assert_eq!(p["code"], "QC154005");
+    assert_eq!(
+        p["budget"],
+        serde_json::json!([{"key": "total", "label": "预算数", "old": "117.26", "new": "120.00", "delta": "+2.74"}])
+    );
+    assert_eq!(p["plan"], serde_json::json!([]));
+    assert_eq!(p["fields"], serde_json::json!([]));
+    let rows = p["indicators"]["items"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["kind"], "added");
+    assert_eq!(rows[0]["name"], "接访大厅面积");
+}
+
+#[test]
+fn pages_reports_exactly_the_changed_page() {
+    let (old, new) = case_dirs("paragraph");
+    let tmp = TempDir::new("diff-pages");
+    let pdf = tmp.path().join("changes.pdf");
+    let out = jixiao(
+        &manifest_dir(),
+        &["diff", "--pages", &old, &new, "-o", pdf.to_str().unwrap()],
+    );
+    let report = stdout_with_code(&out, 1);
+    // The inserted character reflows the paragraph: one or more boxes, one page.
+    let changed: Vec<&str> = report.lines().filter(|l| l.contains("有变化")).collect();
+    assert_eq!(changed.len(), 1, "{report}");
+    assert!(changed[0].starts_with("第 3 页有变化（"), "{report}");
+    let total = common::page_count(&common::build_ok(
+        &manifest_dir().join(&new),
+        tmp.path(),
+        "new",
+    ));
+    let unchanged: Vec<String> = (1..=total)
+        .filter(|&n| n != 3)
+        .map(|n| n.to_string())
+        .collect();
+    let expected = format!("第 {} 页无变化", unchanged.join("、"));
+    assert_eq!(report.lines().last(), Some(expected.as_str()), "{report}");
+    assert_eq!(common::page_count(&pdf), 1);
+    assert!(common::pdf_text(&pdf).contains("第 3 页"));
+
+    let pngs = tmp.path().join("png/");
+    let out = jixiao(
+        &manifest_dir(),
+        &["diff", "--pages", &old, &new, "-o", pngs.to_str().unwrap()],
+    );
+    stdout_with_code(&out, 1);
+    let files: Vec<_> = std::fs::read_dir(&pngs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with("page-003.png"));
+    assert!(std::fs::metadata(&files[0]).unwrap().len() > 1000);
+}
+
+#[test]
+fn pages_of_identical_versions_are_unchanged() {
+    let (old, new) = case_dirs("identical");
+    let out = jixiao(&manifest_dir(), &["diff", "--pages", &old, &new]);
+    let report = stdout_with_code(&out, 0);
+    assert!(
+        report.starts_with("全部 ") && report.ends_with(" 页无变化\n"),
+        "{report}"
+    );
+}
+
+#[test]
+fn textconv_of_data_files() {
+    let dir = manifest_dir().join("tests/fixtures/diff/budget/old");
+    for file in ["document.toml", "projects/01-jiedai.toml"] {
+        let out = jixiao(
+            &manifest_dir(),
+            &["textconv", dir.join(file).to_str().unwrap()],
+        );
+        let text = stdout_with_code(&out, 0);
+        insta::assert_snapshot!(format!("textconv-{}", file.replace('/', "-")), text);
+    }
+}
+
+#[test]
+fn textconv_of_a_built_pdf() {
+    let tmp = TempDir::new("textconv-pdf");
+    let dir = manifest_dir().join("tests/fixtures/diff/budget/old");
+    let pdf = common::build_ok(&dir, tmp.path(), "doc");
+    let out = jixiao(&manifest_dir(), &["textconv", pdf.to_str().unwrap()]);
+    let text = stdout_with_code(&out, 0);
+    let pages = common::page_count(&pdf);
+    for n in 1..=pages {
+        assert!(text.contains(&format!("=== 第 {n} 页 ===\n")), "{text}");
+    }
+    assert!(!text.contains(&format!("=== 第 {} 页 ===", pages + 1)));
+    for expected in [
+        "测试县比较局",
+        "项目编码 QC900001",
+        "持续提升用法治思维",
+        "经费支出准确率 =100% 财务管理制度",
+    ] {
+        assert!(text.contains(expected), "missing {expected}:\n{text}");
+    }
+}
