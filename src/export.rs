@@ -41,6 +41,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    remove_stale_temps(dir, &name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -57,6 +58,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Removes temporary files of `name` left by builds that were killed while
+/// writing (their process no longer exists), so they do not pile up.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let pid = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if pid.is_some_and(|pid| pid != std::process::id() && !process_alive(pid)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process exists; where that cannot be known, assume it does.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +97,18 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         let leftovers = std::fs::read_dir(&dir).unwrap().count();
         assert_eq!(leftovers, 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stale_temp_of_a_dead_process_is_removed() {
+        let dir = std::env::temp_dir().join(format!("jixiao-export3-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // PID 0 is never a user process; /proc/0 does not exist.
+        let stale = dir.join(".a.pdf.0.tmp");
+        std::fs::write(&stale, b"half").unwrap();
+        write_atomic(&dir.join("a.pdf"), b"new").unwrap();
+        assert_eq!(stale.exists(), !Path::new("/proc").is_dir());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
