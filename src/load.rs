@@ -114,6 +114,10 @@ fn translate_toml_error(message: &str) -> Diagnostic {
         return Diagnostic::error(format!("重复的字段{rest}"))
             .with_hint("同一个表里每个字段只能写一次");
     }
+    // Messages of our own deserializers (e.g. `date`) are Chinese already.
+    if msg.chars().next().is_some_and(|c| c >= '\u{2e80}') {
+        return Diagnostic::error(msg).with_label("此处有误");
+    }
     Diagnostic::error(format!("TOML 格式错误：{msg}"))
         .with_hint("请检查引号、括号和等号是否成对、完整")
 }

@@ -9,6 +9,7 @@ use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap};
 use crate::fonts::FontSet;
 use crate::load::{self, Loaded};
 use crate::render::{self, MAIN_TEMPLATE, Templates};
+use crate::stamp::{self, BuildDate};
 use crate::style;
 use crate::world::JixiaoWorld;
 
@@ -99,6 +100,8 @@ pub struct Prepared {
     pub template_files: Vec<PathBuf>,
     /// The fonts.
     pub fonts: Arc<FontSet>,
+    /// The build date (from the data or `SOURCE_DATE_EPOCH`), if any.
+    pub date: Option<BuildDate>,
 }
 
 /// Loads, checks fonts and renders a document folder.
@@ -106,6 +109,7 @@ pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Pr
     let root = Root::find(doc_dir, opts.root.as_deref())?;
     let loaded = load::load_dir(doc_dir, sources)?;
     let style = style::resolve(&loaded.document.style)?;
+    let date = stamp::resolve(loaded.document.date)?;
     let system = opts.system_fonts || loaded.document.style.system_fonts;
     let mut dirs: Vec<&Path> = opts.font_dirs.iter().map(PathBuf::as_path).collect();
     let shipped = root.fonts();
@@ -128,6 +132,7 @@ pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Pr
         typst,
         template_files: templates.files().to_vec(),
         fonts,
+        date,
     })
 }
 
@@ -137,6 +142,7 @@ impl Prepared {
         let mut world =
             JixiaoWorld::new(self.fonts.clone(), &self.root.templates(), &self.loaded.dir);
         world.set_main(self.typst.clone());
+        world.set_today(self.date.as_ref().map(BuildDate::today));
         world
     }
 

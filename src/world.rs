@@ -1,5 +1,6 @@
 //! The Typst `World`: the rendered main source, the template and data folders
-//! as the only readable files, the shipped fonts, and no clock.
+//! as the only readable files, the shipped fonts, and a fixed build date
+//! instead of the clock.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ pub struct JixiaoWorld {
     main_source: Source,
     mounts: Vec<(String, PathBuf)>,
     files: Mutex<HashMap<FileId, Slot>>,
+    today: Option<Datetime>,
 }
 
 /// A file read once per world: its bytes, and its parse when used as source.
@@ -52,12 +54,18 @@ impl JixiaoWorld {
                 (DATA_MOUNT.to_string(), canon(data_dir)),
             ],
             files: Mutex::new(HashMap::new()),
+            today: None,
         }
     }
 
     /// Replaces the main source; unchanged parts keep their incremental cache.
     pub fn set_main(&mut self, text: String) {
         self.main_source.replace(&text);
+    }
+
+    /// Sets what `datetime.today()` returns (None: it fails, as there is no clock).
+    pub fn set_today(&mut self, today: Option<Datetime>) {
+        self.today = today;
     }
 
     /// The generated main source.
@@ -157,7 +165,29 @@ impl World for JixiaoWorld {
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
-        // No clock: the same data must give the same PDF.
-        None
+        // No clock: the same data must give the same PDF. The build date is
+        // a calendar date, so the offset asked for does not shift it.
+        self.today
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world() -> JixiaoWorld {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let fonts = Arc::new(FontSet::load(&[&root.join("fonts")], false).unwrap());
+        JixiaoWorld::new(fonts, &root.join("templates"), &root.join("data"))
+    }
+
+    #[test]
+    fn today_is_the_build_date_or_an_error() {
+        let mut world = world();
+        world.set_main("#assert.eq(datetime.today().display(), \"2025-01-20\")".into());
+        let compile = |w: &JixiaoWorld| typst::compile::<typst_layout::PagedDocument>(w).output;
+        assert!(compile(&world).is_err(), "no build date: today() must fail");
+        world.set_today(Datetime::from_ymd(2025, 1, 20));
+        assert!(compile(&world).is_ok(), "today() should be the build date");
     }
 }
