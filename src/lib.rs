@@ -15,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod render;
+pub mod session;
 pub mod stamp;
 pub mod style;
 pub mod world;

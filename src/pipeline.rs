@@ -99,22 +99,59 @@ pub struct Prepared {
     /// The Tera templates it was rendered from.
     pub template_files: Vec<PathBuf>,
     /// The fonts.
-    pub fonts: Arc<FontSet>,
+    pub fonts: LoadedFonts,
     /// The build date (from the data or `SOURCE_DATE_EPOCH`), if any.
     pub date: Option<BuildDate>,
 }
 
+/// The font folders and system switch a font set was loaded for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontKey {
+    /// Font folders in search order (`--font-path` ones, then the shipped).
+    pub dirs: Vec<PathBuf>,
+    /// Whether the system's fonts are included.
+    pub system: bool,
+}
+
+/// A loaded font set and what it was loaded for.
+#[derive(Clone)]
+pub struct LoadedFonts {
+    /// What was loaded.
+    pub key: FontKey,
+    /// The fonts.
+    pub set: Arc<FontSet>,
+}
+
 /// Loads, checks fonts and renders a document folder.
 pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Prepared> {
+    prepare_reusing(doc_dir, opts, sources, None)
+}
+
+/// Like [`prepare`], but reuses `fonts` when they were loaded for the same
+/// folders and system switch (a long-running `watch` keeps them).
+pub fn prepare_reusing(
+    doc_dir: &Path,
+    opts: &Options,
+    sources: &SourceMap,
+    fonts: Option<&LoadedFonts>,
+) -> Result<Prepared> {
     let root = Root::find(doc_dir, opts.root.as_deref())?;
     let loaded = load::load_dir(doc_dir, sources)?;
     let style = style::resolve(&loaded.document.style)?;
     let date = stamp::resolve(loaded.document.date)?;
-    let system = opts.system_fonts || loaded.document.style.system_fonts;
-    let mut dirs: Vec<&Path> = opts.font_dirs.iter().map(PathBuf::as_path).collect();
-    let shipped = root.fonts();
-    dirs.push(&shipped);
-    let fonts = Arc::new(FontSet::load(&dirs, system)?);
+    let mut dirs = opts.font_dirs.clone();
+    dirs.push(root.fonts());
+    let key = FontKey {
+        dirs,
+        system: opts.system_fonts || loaded.document.style.system_fonts,
+    };
+    let fonts = match fonts {
+        Some(f) if f.key == key => f.set.clone(),
+        _ => {
+            let dirs: Vec<&Path> = key.dirs.iter().map(PathBuf::as_path).collect();
+            Arc::new(FontSet::load(&dirs, key.system)?)
+        }
+    };
     let mut font_errors = fonts.check_roles(&style.fonts);
     font_errors.extend(crate::fonts::check_coverage(
         &fonts,
@@ -131,7 +168,7 @@ pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Pr
         loaded,
         typst,
         template_files: templates.files().to_vec(),
-        fonts,
+        fonts: LoadedFonts { key, set: fonts },
         date,
     })
 }
@@ -139,11 +176,21 @@ pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Pr
 impl Prepared {
     /// A Typst world for this document.
     pub fn world(&self) -> JixiaoWorld {
-        let mut world =
-            JixiaoWorld::new(self.fonts.clone(), &self.root.templates(), &self.loaded.dir);
+        let mut world = JixiaoWorld::new(
+            self.fonts.set.clone(),
+            &self.root.templates(),
+            &self.loaded.dir,
+        );
+        self.update_world(&mut world);
+        world
+    }
+
+    /// Points a world made for the same folders and fonts at this source
+    /// and date, making it re-read files; its incremental cache stays.
+    pub fn update_world(&self, world: &mut JixiaoWorld) {
+        world.reset_files();
         world.set_main(self.typst.clone());
         world.set_today(self.date.as_ref().map(BuildDate::today));
-        world
     }
 
     /// Compiles the generated source; `main_path` is how it is named in messages.

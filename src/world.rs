@@ -33,10 +33,34 @@ pub struct JixiaoWorld {
     today: Option<Datetime>,
 }
 
-/// A file read once per world: its bytes, and its parse when used as source.
+/// A file read once per build: its bytes, and its parse when used as source.
 struct Slot {
     bytes: FileResult<Bytes>,
     source: Option<FileResult<Source>>,
+    /// False after [`JixiaoWorld::reset_files`]: re-read before the next use.
+    fresh: bool,
+}
+
+impl Slot {
+    /// Takes newly read bytes, keeping the parse when they are unchanged and
+    /// reparsing incrementally when an already parsed file was edited.
+    fn refresh(&mut self, bytes: FileResult<Bytes>) {
+        self.fresh = true;
+        if bytes == self.bytes {
+            return;
+        }
+        let text = bytes
+            .as_ref()
+            .ok()
+            .and_then(|b| std::str::from_utf8(b).ok());
+        match (&mut self.source, text) {
+            (Some(Ok(source)), Some(text)) => {
+                source.replace(text);
+            }
+            _ => self.source = None,
+        }
+        self.bytes = bytes;
+    }
 }
 
 impl JixiaoWorld {
@@ -68,6 +92,16 @@ impl JixiaoWorld {
         self.today = today;
     }
 
+    /// Makes the next build re-read every file it uses (a long-running
+    /// `watch` calls this before each rebuild); unchanged files keep their
+    /// parse, so Typst's incremental cache still applies.
+    pub fn reset_files(&mut self) {
+        let files = self.files.get_mut().expect("file cache lock");
+        for slot in files.values_mut() {
+            slot.fresh = false;
+        }
+    }
+
     /// The generated main source.
     pub fn main_source(&self) -> &Source {
         &self.main_source
@@ -88,7 +122,11 @@ impl JixiaoWorld {
         let slot = files.entry(id).or_insert_with(|| Slot {
             bytes: self.read(id),
             source: None,
+            fresh: true,
         });
+        if !slot.fresh {
+            slot.refresh(self.read(id));
+        }
         f(slot)
     }
 
@@ -189,5 +227,29 @@ mod tests {
         assert!(compile(&world).is_err(), "no build date: today() must fail");
         world.set_today(Datetime::from_ymd(2025, 1, 20));
         assert!(compile(&world).is_ok(), "today() should be the build date");
+    }
+
+    #[test]
+    fn reset_files_rereads_edited_templates() {
+        let dir = std::env::temp_dir().join(format!("jixiao-world-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let lib = dir.join("lib.typ");
+        std::fs::write(&lib, "#let v = 1").unwrap();
+        let mut world = world();
+        world.mounts[0].1 = dir.canonicalize().unwrap();
+        let id = file_id("/templates/lib.typ");
+        assert_eq!(world.source(id).unwrap().text(), "#let v = 1");
+        std::fs::write(&lib, "#let v = 2").unwrap();
+        assert_eq!(
+            world.source(id).unwrap().text(),
+            "#let v = 1",
+            "cached per build"
+        );
+        world.reset_files();
+        assert_eq!(world.source(id).unwrap().text(), "#let v = 2");
+        std::fs::remove_file(&lib).unwrap();
+        world.reset_files();
+        assert!(world.source(id).is_err(), "a deleted file must be an error");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
