@@ -18,4 +18,5 @@ pub mod render;
 pub mod session;
 pub mod stamp;
 pub mod style;
+pub mod watch;
 pub mod world;

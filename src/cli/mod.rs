@@ -2,6 +2,7 @@
 //! per subcommand.
 
 mod build;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +25,8 @@ pub struct Cli {
 pub enum Command {
     /// Build a document folder into a PDF (生成 PDF).
     Build(build::BuildArgs),
+    /// Rebuild the PDF whenever the data, templates or fonts change (监视并自动重新生成).
+    Watch(watch::WatchArgs),
 }
 
 /// Options shared by every command that reads a document.
@@ -56,5 +59,6 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => build::run(&args),
+        Command::Watch(args) => watch::run(&args),
     }
 }
