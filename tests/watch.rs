@@ -22,14 +22,14 @@ struct Watching {
 }
 
 impl Watching {
-    fn start(doc: &Path, pdf: &Path) -> Self {
+    fn start(doc: &Path, pdf: &Path, root: &Path) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
             .arg("watch")
             .arg(doc)
             .arg("-o")
             .arg(pdf)
             .arg("--root")
-            .arg(manifest_dir())
+            .arg(root)
             .env_remove("SOURCE_DATE_EPOCH")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -126,7 +126,7 @@ fn watch_rebuilds_keeps_last_good_pdf_and_stops_on_ctrl_c() {
     std::fs::create_dir_all(table.parent().unwrap()).unwrap();
     std::fs::write(&table, project("\"甲值一次\"")).unwrap();
     let pdf = dir.path().join("out/watch.pdf");
-    let mut w = Watching::start(&doc, &pdf);
+    let mut w = Watching::start(&doc, &pdf, &manifest_dir());
 
     w.wait_for("first build", |w| w.count("正在监视") == 1 && pdf.is_file());
     assert!(has_text(&pdf, "甲值一次"), "first PDF lacks the cell text");
@@ -180,6 +180,71 @@ fn watch_rebuilds_keeps_last_good_pdf_and_stops_on_ctrl_c() {
         [std::ffi::OsString::from("watch.pdf")],
         "stray files"
     );
+}
+
+/// A font file added to the font folder is picked up: the fonts are
+/// rescanned, so a later data edit may use the new family; and an edited
+/// layout template is read again.
+#[test]
+fn watch_rescans_fonts_and_rereads_templates() {
+    let dir = TempDir::new("watch-fonts");
+    let root = dir.path().join("root");
+    copy_dir(&manifest_dir().join("templates"), &root.join("templates"));
+    std::fs::create_dir_all(root.join("fonts")).unwrap();
+    let kai = "FandolKai-Regular.otf";
+    for font in std::fs::read_dir(manifest_dir().join("fonts")).unwrap() {
+        let name = font.unwrap().file_name();
+        if name != kai {
+            std::fs::copy(
+                manifest_dir().join("fonts").join(&name),
+                root.join("fonts").join(&name),
+            )
+            .unwrap();
+        }
+    }
+    let doc = dir.path().join("doc");
+    copy_dir(&fixture("minimal"), &doc);
+    let toml = doc.join("document.toml");
+    let base = std::fs::read_to_string(&toml).unwrap();
+    let with_subheading =
+        |family: &str| format!("{base}\n[style.fonts]\nsubheading = \"{family}\"\n");
+    std::fs::write(&toml, with_subheading("FandolHei")).unwrap();
+    let pdf = dir.path().join("out/fonts.pdf");
+    let mut w = Watching::start(&doc, &pdf, &root);
+    w.wait_for("first build", |w| w.count("正在监视") == 1 && pdf.is_file());
+
+    // Typst reads font files lazily: copy to a hidden name, then rename, so
+    // the watcher never sees a half-written font.
+    let hidden = root.join("fonts").join(".kai.part");
+    std::fs::copy(manifest_dir().join("fonts").join(kai), &hidden).unwrap();
+    std::fs::rename(&hidden, root.join("fonts").join(kai)).unwrap();
+    w.wait_for("a rebuild for the added font", |w| {
+        w.count("已重新生成") == 1
+    });
+    assert!(w.stderr().contains(kai), "the font change was not reported");
+
+    // Only a rescanned font set knows FandolKai.
+    std::fs::write(&toml, with_subheading("FandolKai")).unwrap();
+    w.wait_for("a build using the new font", |w| {
+        w.count("已重新生成") == 2 || w.count("生成失败") > 0
+    });
+    assert_eq!(
+        w.count("生成失败"),
+        0,
+        "fonts not rescanned:\n{}",
+        w.stderr()
+    );
+
+    // An edit of a template Typst imports is read again, not served from
+    // the world's file cache.
+    let layout = root.join("templates/jixiao.typ");
+    let text = std::fs::read_to_string(&layout).unwrap();
+    let title = "\"目\" + h(1em) + \"录\"";
+    assert!(text.contains(title), "jixiao.typ no longer has {title}");
+    std::fs::write(&layout, text.replace(title, "\"目次\"")).unwrap();
+    w.wait_for("a rebuild after a template edit", |_| {
+        has_text(&pdf, "目次")
+    });
 }
 
 /// A document folder that does not exist fails at once with a Chinese error.
