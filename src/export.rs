@@ -8,14 +8,21 @@ use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
 use crate::diag::{Diagnostic, Diagnostics, Result, io_error};
+use crate::stamp::BuildDate;
 
-/// Encodes a document as PDF with content-derived identifiers and no clock.
-pub fn pdf(document: &PagedDocument) -> Result<Vec<u8>> {
+/// Encodes a document as PDF with content-derived identifiers, stamped with
+/// the build date if there is one (never the clock).
+pub fn pdf(document: &PagedDocument, date: Option<&BuildDate>) -> Result<Vec<u8>> {
+    // `ident` stays Auto: typst-pdf then derives the document ID from the
+    // title and author with a fixed-key hash, and the instance ID from the
+    // bytes, so both depend on the content only. A hash of the source would
+    // change the permanent document ID on every edit, against the PDF spec.
     let options = PdfOptions {
         creator: typst::foundations::Smart::Custom(Some(format!(
             "jixiao {}",
             env!("CARGO_PKG_VERSION")
         ))),
+        timestamp: date.map(BuildDate::timestamp),
         ..PdfOptions::default()
     };
     typst_pdf::pdf(document, &options).map_err(|errors| {

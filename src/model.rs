@@ -24,6 +24,9 @@ pub struct Document {
     /// 金额单位, printed as "单位：万元".
     #[serde(default = "default_money_unit")]
     pub money_unit: String,
+    /// 发布/编制日期: the PDF's creation date and Typst's `datetime.today()`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<crate::stamp::DocDate>,
     /// 一、总体绩效目标 (one paragraph per line).
     #[serde(default)]
     pub overall: String,

@@ -10,6 +10,7 @@ use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap};
 use crate::fonts::FontSet;
 use crate::load::{self, Loaded};
 use crate::render::{self, MAIN_TEMPLATE, Templates};
+use crate::stamp::{self, BuildDate};
 use crate::style;
 use crate::world::JixiaoWorld;
 
@@ -99,9 +100,29 @@ pub struct Prepared {
     /// The Tera templates it was rendered from.
     pub template_files: Vec<PathBuf>,
     /// The fonts.
-    pub fonts: Arc<FontSet>,
+    pub fonts: LoadedFonts,
+    /// The build date (from the data or `SOURCE_DATE_EPOCH`), if any.
+    pub date: Option<BuildDate>,
     /// What the domain rules found (errors among them stop a build, not a check).
     pub report: Vec<Diagnostic>,
+}
+
+/// The font folders and system switch a font set was loaded for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontKey {
+    /// Font folders in search order (`--font-path` ones, then the shipped).
+    pub dirs: Vec<PathBuf>,
+    /// Whether the system's fonts are included.
+    pub system: bool,
+}
+
+/// A loaded font set and what it was loaded for.
+#[derive(Clone)]
+pub struct LoadedFonts {
+    /// What was loaded.
+    pub key: FontKey,
+    /// The fonts.
+    pub set: Arc<FontSet>,
 }
 
 impl Prepared {
@@ -114,20 +135,34 @@ impl Prepared {
 /// Loads, checks and renders a document folder.
 ///
 /// Only problems that make rendering impossible (unreadable data, a bad
-/// style, missing fonts, broken templates) are an `Err`; rule findings go
-/// into [`Prepared::report`] so `check` can still compile and report more.
+/// style or date, missing fonts, broken templates) are an `Err`; rule
+/// findings go into [`Prepared::report`] so `check` can still compile and
+/// report more.
 pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Prepared> {
+    prepare_reusing(doc_dir, opts, sources, None)
+}
+
+/// Like [`prepare`], but reuses `fonts` when they were loaded for the same
+/// folders and system switch (a long-running `watch` keeps them).
+pub fn prepare_reusing(
+    doc_dir: &Path,
+    opts: &Options,
+    sources: &SourceMap,
+    fonts: Option<&LoadedFonts>,
+) -> Result<Prepared> {
     let root = Root::find(doc_dir, opts.root.as_deref())?;
     let loaded = load::load_dir(doc_dir, sources)?;
     let mut fatal = Vec::new();
     let style = style::resolve(&loaded.document.style).map_err(|d| fatal.extend(d.0));
-    let fonts = Arc::new(load_fonts(&root, opts, &loaded)?);
+    let date = stamp::resolve(loaded.document.date).map_err(|d| fatal.extend(d.0));
+    let fonts = fonts_for(&root, opts, &loaded, fonts)?;
     if let Ok(style) = &style {
-        fatal.extend(fonts.check_roles(&style.fonts));
+        fatal.extend(fonts.set.check_roles(&style.fonts));
     }
-    let mut report = checks::run(&loaded, Some(&fonts), sources);
+    let mut report = checks::run(&loaded, Some(&fonts.set), sources);
     let templates = Templates::load(&root.templates(), sources).map_err(|d| fatal.extend(d.0));
-    let (Ok(style), Ok(templates), true) = (style, templates, fatal.is_empty()) else {
+    let (Ok(style), Ok(date), Ok(templates), true) = (style, date, templates, fatal.is_empty())
+    else {
         fatal.append(&mut report);
         loaded.locate(sources, &mut fatal);
         return Err(Diagnostics(fatal));
@@ -141,25 +176,50 @@ pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Pr
         typst,
         template_files: templates.files().to_vec(),
         fonts,
+        date,
         report,
     })
 }
 
-fn load_fonts(root: &Root, opts: &Options, loaded: &Loaded) -> Result<FontSet> {
-    let system = opts.system_fonts || loaded.document.style.system_fonts;
-    let mut dirs: Vec<&Path> = opts.font_dirs.iter().map(PathBuf::as_path).collect();
-    let shipped = root.fonts();
-    dirs.push(&shipped);
-    FontSet::load(&dirs, system)
+/// The fonts for a document: `reuse` if loaded for the same folders.
+fn fonts_for(
+    root: &Root,
+    opts: &Options,
+    loaded: &Loaded,
+    reuse: Option<&LoadedFonts>,
+) -> Result<LoadedFonts> {
+    let mut dirs = opts.font_dirs.clone();
+    dirs.push(root.fonts());
+    let key = FontKey {
+        dirs,
+        system: opts.system_fonts || loaded.document.style.system_fonts,
+    };
+    if let Some(f) = reuse.filter(|f| f.key == key) {
+        return Ok(f.clone());
+    }
+    let dirs: Vec<&Path> = key.dirs.iter().map(PathBuf::as_path).collect();
+    let set = Arc::new(FontSet::load(&dirs, key.system)?);
+    Ok(LoadedFonts { key, set })
 }
 
 impl Prepared {
     /// A Typst world for this document.
     pub fn world(&self) -> JixiaoWorld {
-        let mut world =
-            JixiaoWorld::new(self.fonts.clone(), &self.root.templates(), &self.loaded.dir);
-        world.set_main(self.typst.clone());
+        let mut world = JixiaoWorld::new(
+            self.fonts.set.clone(),
+            &self.root.templates(),
+            &self.loaded.dir,
+        );
+        self.update_world(&mut world);
         world
+    }
+
+    /// Points a world made for the same folders and fonts at this source
+    /// and date, making it re-read files; its incremental cache stays.
+    pub fn update_world(&self, world: &mut JixiaoWorld) {
+        world.reset_files();
+        world.set_main(self.typst.clone());
+        world.set_today(self.date.as_ref().map(BuildDate::today));
     }
 
     /// Compiles the generated source; `main_path` is how it is named in messages.

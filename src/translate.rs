@@ -88,6 +88,16 @@ const SYNTAX: &[(&[&str], &str, &str)] = &[
         "以 0 开头的编码等内容请加引号写成文本，例如 unit_code = \"012345\"",
     ),
     (
+        &[
+            "invalid date",
+            "invalid time",
+            "invalid offset",
+            "invalid datetime",
+        ],
+        "日期不存在或写法不对",
+        "日期写成 2025-01-20（年-月-日，月和日写两位），且必须是真实存在的日期",
+    ),
+    (
         &["cannot recurse further"],
         "括号嵌套层数太多",
         "数据文件里的列表和表不需要这么多层；请检查是否有多余的 [ 或 {",
@@ -125,6 +135,10 @@ pub fn toml_error(message: &str) -> Diagnostic {
         return Diagnostic::error(format!("金额或百分比必须是数字：{msg}"))
             .with_label("不是数字")
             .with_hint("只写阿拉伯数字，不带单位和 % 号，例如 total = \"117.26\"、march = 25");
+    }
+    // Messages of our own deserializers (e.g. `date`) are Chinese already.
+    if msg.chars().next().is_some_and(|c| c >= '\u{2e80}') {
+        return Diagnostic::error(msg).with_label("此处有误");
     }
     syntax_error(msg)
 }

@@ -310,15 +310,18 @@ impl Comparison {
             std::fs::write(&path, image.png()).map_err(|e| io_error("写入临时文件", &path, &e))?;
             main.push_str(&page_source(p, &image, &name));
         }
-        let mut world =
-            JixiaoWorld::new(prepared.fonts.clone(), &prepared.root.templates(), &dir.0);
+        let mut world = JixiaoWorld::new(
+            prepared.fonts.set.clone(),
+            &prepared.root.templates(),
+            &dir.0,
+        );
         world.set_main(main);
         let origin = Origin {
             main_path: Path::new("页面对比.typ"),
             templates: &[],
         };
         let compiled = compile::compile(&world, sources, &origin)?;
-        crate::export::pdf(&compiled.document)
+        crate::export::pdf(&compiled.document, prepared.date.as_ref())
     }
 }
 

@@ -1,5 +1,6 @@
 //! The Typst `World`: the rendered main source, the template and data folders
-//! as the only readable files, the shipped fonts, and no clock.
+//! as the only readable files, the shipped fonts, and a fixed build date
+//! instead of the clock.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -29,12 +30,37 @@ pub struct JixiaoWorld {
     main_source: Source,
     mounts: Vec<(String, PathBuf)>,
     files: Mutex<HashMap<FileId, Slot>>,
+    today: Option<Datetime>,
 }
 
-/// A file read once per world: its bytes, and its parse when used as source.
+/// A file read once per build: its bytes, and its parse when used as source.
 struct Slot {
     bytes: FileResult<Bytes>,
     source: Option<FileResult<Source>>,
+    /// False after [`JixiaoWorld::reset_files`]: re-read before the next use.
+    fresh: bool,
+}
+
+impl Slot {
+    /// Takes newly read bytes, keeping the parse when they are unchanged and
+    /// reparsing incrementally when an already parsed file was edited.
+    fn refresh(&mut self, bytes: FileResult<Bytes>) {
+        self.fresh = true;
+        if bytes == self.bytes {
+            return;
+        }
+        let text = bytes
+            .as_ref()
+            .ok()
+            .and_then(|b| std::str::from_utf8(b).ok());
+        match (&mut self.source, text) {
+            (Some(Ok(source)), Some(text)) => {
+                source.replace(text);
+            }
+            _ => self.source = None,
+        }
+        self.bytes = bytes;
+    }
 }
 
 impl JixiaoWorld {
@@ -52,12 +78,28 @@ impl JixiaoWorld {
                 (DATA_MOUNT.to_string(), canon(data_dir)),
             ],
             files: Mutex::new(HashMap::new()),
+            today: None,
         }
     }
 
     /// Replaces the main source; unchanged parts keep their incremental cache.
     pub fn set_main(&mut self, text: String) {
         self.main_source.replace(&text);
+    }
+
+    /// Sets what `datetime.today()` returns (None: it fails, as there is no clock).
+    pub fn set_today(&mut self, today: Option<Datetime>) {
+        self.today = today;
+    }
+
+    /// Makes the next build re-read every file it uses (a long-running
+    /// `watch` calls this before each rebuild); unchanged files keep their
+    /// parse, so Typst's incremental cache still applies.
+    pub fn reset_files(&mut self) {
+        let files = self.files.get_mut().expect("file cache lock");
+        for slot in files.values_mut() {
+            slot.fresh = false;
+        }
     }
 
     /// The generated main source.
@@ -80,7 +122,11 @@ impl JixiaoWorld {
         let slot = files.entry(id).or_insert_with(|| Slot {
             bytes: self.read(id),
             source: None,
+            fresh: true,
         });
+        if !slot.fresh {
+            slot.refresh(self.read(id));
+        }
         f(slot)
     }
 
@@ -157,7 +203,53 @@ impl World for JixiaoWorld {
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
-        // No clock: the same data must give the same PDF.
-        None
+        // No clock: the same data must give the same PDF. The build date is
+        // a calendar date, so the offset asked for does not shift it.
+        self.today
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world() -> JixiaoWorld {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let fonts = Arc::new(FontSet::load(&[&root.join("fonts")], false).unwrap());
+        JixiaoWorld::new(fonts, &root.join("templates"), &root.join("data"))
+    }
+
+    #[test]
+    fn today_is_the_build_date_or_an_error() {
+        let mut world = world();
+        world.set_main("#assert.eq(datetime.today().display(), \"2025-01-20\")".into());
+        let compile = |w: &JixiaoWorld| typst::compile::<typst_layout::PagedDocument>(w).output;
+        assert!(compile(&world).is_err(), "no build date: today() must fail");
+        world.set_today(Datetime::from_ymd(2025, 1, 20));
+        assert!(compile(&world).is_ok(), "today() should be the build date");
+    }
+
+    #[test]
+    fn reset_files_rereads_edited_templates() {
+        let dir = std::env::temp_dir().join(format!("jixiao-world-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let lib = dir.join("lib.typ");
+        std::fs::write(&lib, "#let v = 1").unwrap();
+        let mut world = world();
+        world.mounts[0].1 = dir.canonicalize().unwrap();
+        let id = file_id("/templates/lib.typ");
+        assert_eq!(world.source(id).unwrap().text(), "#let v = 1");
+        std::fs::write(&lib, "#let v = 2").unwrap();
+        assert_eq!(
+            world.source(id).unwrap().text(),
+            "#let v = 1",
+            "cached per build"
+        );
+        world.reset_files();
+        assert_eq!(world.source(id).unwrap().text(), "#let v = 2");
+        std::fs::remove_file(&lib).unwrap();
+        world.reset_files();
+        assert!(world.source(id).is_err(), "a deleted file must be an error");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -15,6 +15,7 @@ use jixiao::model::{
     Project, ProjectCheck, Style,
 };
 use jixiao::pipeline::{self, Options};
+use jixiao::stamp::DocDate;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use rust_decimal::Decimal;
@@ -116,40 +117,44 @@ fn document() -> impl Strategy<Value = Document> {
         proptest::collection::vec(project(), 0..3),
         // Now and then a character no font has, to reach that diagnostic.
         prop_oneof![5 => Just(""), 1 => Just("😀"), 1 => Just("\u{E000}")],
+        proptest::option::of((1u16..9999, 1u8..13, 1u8..29)),
     )
-        .prop_map(|(year, t, (body, pitch, table), projects, odd)| Document {
-            year,
-            department: t[0].clone(),
-            unit_code: t[1].clone(),
-            unit_name: t[2].clone(),
-            money_unit: t[3].clone(),
-            overall: format!("{}{odd}", t[4]),
-            cover: Cover {
-                title: Some(t[5].clone()),
-                lines: vec![t[6].clone()],
+        .prop_map(
+            |(year, t, (body, pitch, table), projects, odd, date)| Document {
+                year,
+                date: date.map(|(year, month, day)| DocDate { year, month, day }),
+                department: t[0].clone(),
+                unit_code: t[1].clone(),
+                unit_name: t[2].clone(),
+                money_unit: t[3].clone(),
+                overall: format!("{}{odd}", t[4]),
+                cover: Cover {
+                    title: Some(t[5].clone()),
+                    lines: vec![t[6].clone()],
+                },
+                goals: vec![Goal {
+                    title: t[7].clone(),
+                    target: t[8].clone(),
+                    indicator: t[9].clone(),
+                }],
+                measures: vec![Measure {
+                    lead: t[10].clone(),
+                    text: t[11].clone(),
+                }],
+                labels: Labels::default(),
+                style: Style {
+                    body_size: body,
+                    line_pitch: pitch,
+                    table_size: table,
+                    ..Style::default()
+                },
+                check: CheckSettings {
+                    allow: allow_all_rules(),
+                    ..CheckSettings::default()
+                },
+                projects,
             },
-            goals: vec![Goal {
-                title: t[7].clone(),
-                target: t[8].clone(),
-                indicator: t[9].clone(),
-            }],
-            measures: vec![Measure {
-                lead: t[10].clone(),
-                text: t[11].clone(),
-            }],
-            labels: Labels::default(),
-            style: Style {
-                body_size: body,
-                line_pitch: pitch,
-                table_size: table,
-                ..Style::default()
-            },
-            check: CheckSettings {
-                allow: allow_all_rules(),
-                ..CheckSettings::default()
-            },
-            projects,
-        })
+        )
 }
 
 /// Writes the document folder with the model's own serialisation.
@@ -217,7 +222,8 @@ fn check(doc: &Document) -> Result<(), String> {
                 sources.render_plain(&d.0)
             )
         })?;
-    let bytes = jixiao::export::pdf(&compiled.document).map_err(|d| d.to_string())?;
+    let bytes = jixiao::export::pdf(&compiled.document, prepared.date.as_ref())
+        .map_err(|d| d.to_string())?;
     let pdf = tmp.path().join("out.pdf");
     std::fs::write(&pdf, bytes).unwrap();
     let body = page_bodies(&pdf).concat();

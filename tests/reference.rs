@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::*;
 
@@ -416,14 +416,10 @@ fn toc_matches_reference_pagination() {
 // ---------------------------------------------------------------------------
 // (c) determinism
 
-#[test]
-fn reference_build_is_deterministic() {
-    let a = TempDir::new("ref-det-a");
-    let b = TempDir::new("ref-det-b");
-    let pa = build_reference(&a);
-    let pb = build_reference(&b);
-    let x = std::fs::read(&pa).unwrap();
-    let y = std::fs::read(&pb).unwrap();
+/// Panics naming the first differing byte unless two PDFs are identical.
+fn assert_same_bytes(pa: &Path, pb: &Path, what: &str) {
+    let x = std::fs::read(pa).unwrap();
+    let y = std::fs::read(pb).unwrap();
     if x != y {
         let at = x
             .iter()
@@ -434,13 +430,121 @@ fn reference_build_is_deterministic() {
             String::from_utf8_lossy(&v[at.saturating_sub(40)..(at + 40).min(v.len())]).into_owned()
         };
         panic!(
-            "two builds of the same data differ: {} bytes vs {} bytes, first difference at byte {at}:\n  {:?}\n  {:?}",
+            "{what}: {} bytes vs {} bytes, first difference at byte {at}:\n  {:?}\n  {:?}",
             x.len(),
             y.len(),
             show(&x),
             show(&y)
         );
     }
+}
+
+/// Builds `doc` into `pdf`, panicking with the diagnostics on failure.
+fn build_at(doc: &Path, pdf: &Path, epoch: Option<&str>) {
+    let out = run_build_at(doc, pdf, epoch);
+    assert!(
+        out.status.success() && pdf.is_file(),
+        "jixiao build {} failed ({}):\n{}",
+        doc.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Two copies of the reference data in different folders, under different
+/// names, built to different output paths, give byte-identical PDFs with no
+/// creation date (no `date`, no `SOURCE_DATE_EPOCH`: the clock is never read).
+#[test]
+fn reference_build_is_deterministic() {
+    let a = TempDir::new("ref-det-a");
+    let b = TempDir::new("ref-det-b");
+    let (da, db) = (a.path().join("x/chengde"), b.path().join("other/copy"));
+    copy_dir(&reference_dir(), &da);
+    copy_dir(&reference_dir(), &db);
+    let (pa, pb) = (a.path().join("one.pdf"), b.path().join("out/two.pdf"));
+    build_at(&da, &pa, None);
+    build_at(&db, &pb, None);
+    assert_same_bytes(
+        &pa,
+        &pb,
+        "two builds of the same data in different folders differ",
+    );
+    assert_eq!(
+        creation_date(&pa),
+        None,
+        "no date given, yet the PDF has one"
+    );
+}
+
+/// `SOURCE_DATE_EPOCH` becomes the creation date (the same value still gives
+/// the same bytes); a `date` in document.toml wins over it; an invalid value
+/// is a Chinese error that writes nothing.
+#[test]
+fn creation_date_from_epoch_or_data() {
+    let dir = TempDir::new("ref-date");
+    let doc = dir.path().join("doc");
+    copy_dir(&reference_dir(), &doc);
+    let pdf = |name: &str| dir.path().join(format!("{name}.pdf"));
+
+    build_at(&doc, &pdf("epoch1"), Some("1737331200"));
+    build_at(&doc, &pdf("epoch2"), Some("1737331200"));
+    assert_same_bytes(
+        &pdf("epoch1"),
+        &pdf("epoch2"),
+        "same SOURCE_DATE_EPOCH, different bytes",
+    );
+    assert_eq!(
+        creation_date(&pdf("epoch1")).as_deref(),
+        Some("D:20250120000000Z")
+    );
+    let text = pdf_text(&pdf("epoch1"));
+
+    let toml = doc.join("document.toml");
+    let original = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("date = 2024-12-31\n{original}")).unwrap();
+    build_at(&doc, &pdf("data"), Some("1737331200"));
+    let date = creation_date(&pdf("data"));
+    assert!(
+        date.as_deref().is_some_and(|d| d.starts_with("D:20241231")),
+        "the data date should win over SOURCE_DATE_EPOCH: {date:?}"
+    );
+    assert_eq!(
+        pdf_text(&pdf("data")),
+        text,
+        "a date must not change the text"
+    );
+
+    std::fs::write(&toml, &original).unwrap();
+    let out = run_build_at(&doc, &pdf("bad"), Some("yesterday"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "an invalid SOURCE_DATE_EPOCH must fail"
+    );
+    assert!(
+        stderr.contains("SOURCE_DATE_EPOCH") && stderr.contains("无效"),
+        "{stderr}"
+    );
+    assert!(!pdf("bad").exists(), "a failed build wrote a PDF");
+}
+
+/// A malformed `date` is reported at its place in document.toml, in Chinese.
+#[test]
+fn malformed_data_date_is_located() {
+    let dir = TempDir::new("ref-bad-date");
+    let doc = dir.path().join("doc");
+    copy_dir(&reference_dir(), &doc);
+    let toml = doc.join("document.toml");
+    let original = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("date = \"2025-01-20\"\n{original}")).unwrap();
+    let out = run_build_at(&doc, &dir.path().join("x.pdf"), None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a quoted date must fail");
+    assert!(
+        stderr.contains("日期应写成不带引号的 TOML 日期"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("document.toml:1:8"), "{stderr}");
 }
 
 // ---------------------------------------------------------------------------

@@ -107,5 +107,5 @@ fn compile_pdf(
     let world = prepared.world();
     let compiled = prepared.compile(&world, typ_path, sources)?;
     warnings.extend(compiled.warnings);
-    crate::export::pdf(&compiled.document)
+    crate::export::pdf(&compiled.document, prepared.date.as_ref())
 }

@@ -6,6 +6,7 @@ mod check;
 mod diff;
 mod rules;
 mod textconv;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +37,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Print a data file or PDF as stable text, for `git diff` (供 git 比较的文本).
     Textconv(textconv::TextconvArgs),
+    /// Rebuild the PDF whenever the data, templates or fonts change (监视并自动重新生成).
+    Watch(watch::WatchArgs),
 }
 
 /// Options shared by every command that reads a document.
@@ -72,6 +75,7 @@ pub fn main() -> ExitCode {
         Command::Rules => rules::run(),
         Command::Diff(args) => diff::run(&args),
         Command::Textconv(args) => textconv::run(&args),
+        Command::Watch(args) => watch::run(&args),
     }
 }
 

@@ -573,3 +573,48 @@ pub fn check_page_numbers(pages: &[String]) {
         problems.join("\n  ")
     );
 }
+
+/// Copies a folder tree (files and folders only) to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("cannot create {}: {e}", to.display()));
+    let entries =
+        std::fs::read_dir(from).unwrap_or_else(|e| panic!("cannot list {}: {e}", from.display()));
+    for entry in entries {
+        let entry = entry.expect("directory entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .unwrap_or_else(|e| panic!("cannot copy {}: {e}", entry.path().display()));
+        }
+    }
+}
+
+/// Runs `jixiao build <doc_dir> -o <pdf> --root <repo>` with
+/// `SOURCE_DATE_EPOCH` set to `epoch` (or removed when None).
+pub fn run_build_at(doc_dir: &Path, pdf: &Path, epoch: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixiao"));
+    cmd.arg("build")
+        .arg(doc_dir)
+        .arg("-o")
+        .arg(pdf)
+        .arg("--root")
+        .arg(manifest_dir())
+        .env_remove("SOURCE_DATE_EPOCH");
+    if let Some(epoch) = epoch {
+        cmd.env("SOURCE_DATE_EPOCH", epoch);
+    }
+    cmd.output().expect("cannot run the jixiao binary")
+}
+
+/// The `/CreationDate` string of a PDF's info dictionary, read from its bytes.
+pub fn creation_date(pdf: &Path) -> Option<String> {
+    let bytes = std::fs::read(pdf).unwrap_or_else(|e| panic!("cannot read {}: {e}", pdf.display()));
+    let key = b"/CreationDate";
+    let at = bytes.windows(key.len()).position(|w| w == key)? + key.len();
+    let rest = &bytes[at..];
+    let open = rest.iter().position(|&b| b == b'(')?;
+    let close = rest.iter().position(|&b| b == b')')?;
+    Some(String::from_utf8_lossy(&rest[open + 1..close]).into_owned())
+}

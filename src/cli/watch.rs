@@ -1,0 +1,141 @@
+//! `jixiao watch`: build once, then rebuild the PDF whenever a data file, a
+//! template or a font changes, until Ctrl-C.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use clap::Args;
+
+use super::CommonArgs;
+use crate::diag::{Diagnostics, SourceMap};
+use crate::export::write_atomic;
+use crate::session::Session;
+use crate::watch::{Changes, Watcher};
+
+/// Arguments of `jixiao watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The document folder (holding document.toml and projects/).
+    pub dir: PathBuf,
+    /// Output file (default: out/<path below data/>.pdf).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Shared options.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Runs `jixiao watch` until Ctrl-C (exit 0) or a setup failure (exit 1).
+pub fn run(args: &WatchArgs) -> ExitCode {
+    let sources = SourceMap::default();
+    match watch(args, &sources) {
+        Ok(()) => {
+            eprintln!("已停止监视");
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            sources.print(&diags.0);
+            eprintln!("无法开始监视");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
+    let mut session = Session::new(&args.dir, args.common.options(), sources.clone())?;
+    let pdf = args
+        .output
+        .clone()
+        .unwrap_or_else(|| session.default_output());
+    // Watch before the first build, so an edit made during it is not lost.
+    let watcher = Watcher::new(&session, &[&pdf])?;
+    let stopper = watcher.stopper();
+    // Ctrl-C only ends the wait: a rebuild in progress finishes first and
+    // its atomic write is never cut short.
+    ctrlc::set_handler(move || stopper.stop())
+        .map_err(|e| crate::diag::Diagnostic::error(format!("无法设置 Ctrl-C 处理：{e}")))?;
+    let mut count = 0;
+    rebuild(&mut session, &pdf, &mut count);
+    eprintln!(
+        "正在监视 {} 及模板、字体的变化（按 Ctrl-C 停止）",
+        args.dir.display()
+    );
+    while let Some(changes) = watcher.next() {
+        if changes.fonts {
+            session.fonts_changed();
+        }
+        report_changes(&changes);
+        rebuild(&mut session, &pdf, &mut count);
+    }
+    Ok(())
+}
+
+/// Rebuilds and writes the PDF, printing the outcome; a failure keeps the
+/// last good PDF.
+fn rebuild(session: &mut Session, pdf: &Path, count: &mut usize) {
+    let started = Instant::now();
+    let typ = pdf.with_extension("typ");
+    let result = session
+        .rebuild(&typ)
+        .and_then(|built| write_atomic(pdf, &built.pdf).map(|()| built.warnings));
+    let sources = session.sources();
+    match result {
+        Ok(warnings) => {
+            *count += 1;
+            sources.print(&warnings);
+            let verb = if *count == 1 {
+                "已生成"
+            } else {
+                "已重新生成"
+            };
+            eprintln!(
+                "[{}] {verb} {}（{:.2} 秒）",
+                clock(),
+                pdf.display(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Err(diags) => {
+            sources.print(&diags.0);
+            let n = diags.0.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "[{}] 生成失败：{n} 个错误，保留上次生成的 {}；修改后将自动重试",
+                clock(),
+                pdf.display()
+            );
+        }
+    }
+}
+
+/// Names the changed files (at most a few) before a rebuild.
+fn report_changes(changes: &Changes) {
+    let names: Vec<String> = changes
+        .paths
+        .iter()
+        .take(3)
+        .map(|p| {
+            p.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let more = changes.paths.len().saturating_sub(names.len());
+    let tail = if more > 0 {
+        format!(" 等 {} 个文件", changes.paths.len())
+    } else {
+        String::new()
+    };
+    eprintln!("[{}] 检测到修改：{}{tail}", clock(), names.join("、"));
+}
+
+/// The wall-clock time as HH:MM:SS UTC, for the terminal only (std has no
+/// local time zone, and the PDF never sees the clock).
+fn clock() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let t = secs % 86_400;
+    format!("{:02}:{:02}:{:02} UTC", t / 3600, t / 60 % 60, t % 60)
+}

@@ -1,0 +1,116 @@
+//! A long-lived build of one document: the fonts and the Typst world are kept
+//! across rebuilds so that `watch` (and the rebuild benchmark) pays only for
+//! what changed. Nothing here prints.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap};
+use crate::export;
+use crate::pipeline::{self, LoadedFonts, Options, Root};
+use crate::world::JixiaoWorld;
+
+/// How many compilations an unused memoized result survives; typst-cli's
+/// watch mode uses the same value.
+const EVICT_AGE: usize = 10;
+
+/// One document being rebuilt again and again.
+pub struct Session {
+    doc_dir: PathBuf,
+    opts: Options,
+    root: Root,
+    sources: SourceMap,
+    fonts: Option<LoadedFonts>,
+    world: Option<JixiaoWorld>,
+}
+
+/// The result of one successful rebuild.
+pub struct Rebuilt {
+    /// The PDF bytes.
+    pub pdf: Vec<u8>,
+    /// Warnings met on the way.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Session {
+    /// Starts a session for a document folder; fails only if there is no
+    /// project root (templates and fonts) to build with.
+    pub fn new(doc_dir: &Path, opts: Options, sources: SourceMap) -> Result<Self> {
+        let root = Root::find(doc_dir, opts.root.as_deref())?;
+        Ok(Self {
+            doc_dir: doc_dir.to_path_buf(),
+            opts,
+            root,
+            sources,
+            fonts: None,
+            world: None,
+        })
+    }
+
+    /// The project root used.
+    pub fn root(&self) -> &Root {
+        &self.root
+    }
+
+    /// The document folder.
+    pub fn doc_dir(&self) -> &Path {
+        &self.doc_dir
+    }
+
+    /// The texts diagnostics point into.
+    pub fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+
+    /// The folders fonts are read from (`--font-path` ones and the shipped).
+    pub fn font_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = self.opts.font_dirs.clone();
+        dirs.push(self.root.fonts());
+        dirs
+    }
+
+    /// Default PDF path for this document.
+    pub fn default_output(&self) -> PathBuf {
+        self.root.default_output(&self.doc_dir)
+    }
+
+    /// Forgets the loaded fonts, so the next rebuild scans the font folders
+    /// again (a font file was added, changed or removed).
+    pub fn fonts_changed(&mut self) {
+        self.fonts = None;
+    }
+
+    /// Reads the data and templates again and compiles them into a PDF;
+    /// `main_path` names the generated source in messages.
+    pub fn rebuild(&mut self, main_path: &Path) -> Result<Rebuilt> {
+        let prepared = pipeline::prepare_reusing(
+            &self.doc_dir,
+            &self.opts,
+            &self.sources,
+            self.fonts.as_ref(),
+        )?;
+        let same_fonts = self
+            .fonts
+            .as_ref()
+            .is_some_and(|f| Arc::ptr_eq(&f.set, &prepared.fonts.set));
+        self.fonts = Some(prepared.fonts.clone());
+        if prepared.has_errors() {
+            return Err(Diagnostics(prepared.report));
+        }
+        let world = match &mut self.world {
+            Some(world) if same_fonts => {
+                prepared.update_world(world);
+                world
+            }
+            slot => slot.insert(prepared.world()),
+        };
+        let compiled = prepared.compile(world, main_path, &self.sources);
+        // Keep the incremental cache from growing without bound.
+        typst::comemo::evict(EVICT_AGE);
+        let compiled = compiled?;
+        let pdf = export::pdf(&compiled.document, prepared.date.as_ref())?;
+        let mut warnings = prepared.report;
+        warnings.extend(compiled.warnings);
+        Ok(Rebuilt { pdf, warnings })
+    }
+}

@@ -1,0 +1,223 @@
+//! Watching a document's inputs: data files, templates and font folders,
+//! reported as debounced batches of changes. Nothing here prints.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use crate::diag::{Diagnostic, Result};
+use crate::load::{DOCUMENT_FILE, PROJECTS_DIR};
+use crate::session::Session;
+
+/// How long the inputs must be quiet before a rebuild starts: an editor's
+/// save (write, rename, attribute change) arrives as a burst of events.
+pub const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// What changed since the last build.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// The changed input files, sorted.
+    pub paths: Vec<PathBuf>,
+    /// Whether a font file is among them (the fonts must be rescanned).
+    pub fonts: bool,
+}
+
+/// A message to the watch loop.
+enum Message {
+    Event(notify::Result<notify::Event>),
+    Stop,
+}
+
+/// Which inputs a document has, to tell relevant file events from others.
+#[derive(Debug, Clone)]
+struct Inputs {
+    doc_dir: PathBuf,
+    templates: PathBuf,
+    font_dirs: Vec<PathBuf>,
+    /// Our own outputs, in case they are written inside a watched folder.
+    ignore: Vec<PathBuf>,
+}
+
+/// What a path is to the build, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Data,
+    Template,
+    Font,
+}
+
+impl Inputs {
+    fn role(&self, path: &Path) -> Option<Role> {
+        let name = path.file_name()?.to_string_lossy();
+        // Hidden files are editor swap files and our own temporary outputs.
+        if name.starts_with('.') || name.ends_with('~') {
+            return None;
+        }
+        if let Ok(rest) = path.strip_prefix(&self.doc_dir) {
+            let is_data = rest == Path::new(DOCUMENT_FILE)
+                || (rest.parent() == Some(Path::new(PROJECTS_DIR))
+                    && rest.extension().is_some_and(|x| x == "toml"));
+            // A whole projects/ folder created, moved or removed.
+            let is_projects = rest == Path::new(PROJECTS_DIR);
+            return (is_data || is_projects).then_some(Role::Data);
+        }
+        if self.font_dirs.iter().any(|d| path.starts_with(d)) {
+            return Some(Role::Font);
+        }
+        path.starts_with(&self.templates).then_some(Role::Template)
+    }
+}
+
+/// Watches one session's inputs until stopped.
+pub struct Watcher {
+    _inner: RecommendedWatcher,
+    rx: Receiver<Message>,
+    tx: Sender<Message>,
+    inputs: Inputs,
+}
+
+/// Ends a [`Watcher`]'s wait from another thread (e.g. a Ctrl-C handler).
+#[derive(Clone)]
+pub struct Stopper(Sender<Message>);
+
+impl Stopper {
+    /// Makes [`Watcher::next`] return `None`.
+    pub fn stop(&self) {
+        let _ = self.0.send(Message::Stop);
+    }
+}
+
+impl Watcher {
+    /// Starts watching the session's document folder, templates and fonts;
+    /// changes to the `outputs` (files this process writes) are ignored.
+    pub fn new(session: &Session, outputs: &[&Path]) -> Result<Self> {
+        let inputs = Inputs {
+            doc_dir: canon(session.doc_dir()),
+            templates: canon(&session.root().templates()),
+            font_dirs: session.font_dirs().iter().map(|d| canon(d)).collect(),
+            ignore: outputs.iter().map(|p| canon_file(p)).collect(),
+        };
+        let (tx, rx) = mpsc::channel();
+        let events = tx.clone();
+        let mut inner = notify::recommended_watcher(move |e| {
+            let _ = events.send(Message::Event(e));
+        })
+        .map_err(|e| watch_error(&inputs.doc_dir, &e))?;
+        let mut dirs = vec![&inputs.doc_dir, &inputs.templates];
+        dirs.extend(&inputs.font_dirs);
+        for dir in dirs {
+            inner
+                .watch(dir, RecursiveMode::Recursive)
+                .map_err(|e| watch_error(dir, &e))?;
+        }
+        Ok(Self {
+            _inner: inner,
+            rx,
+            tx,
+            inputs,
+        })
+    }
+
+    /// A handle that ends the wait of [`Watcher::next`].
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.tx.clone())
+    }
+
+    /// Waits for the next batch of relevant changes; `None` once stopped.
+    pub fn next(&self) -> Option<Changes> {
+        let mut changes = Changes::default();
+        let mut pending = false;
+        loop {
+            // Block until the first relevant event, then until a quiet spell.
+            let message = if !pending {
+                self.rx.recv().ok()?
+            } else {
+                match self.rx.recv_timeout(DEBOUNCE) {
+                    Ok(m) => m,
+                    Err(RecvTimeoutError::Timeout) => return Some(changes),
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                }
+            };
+            match message {
+                Message::Stop => return None,
+                Message::Event(Ok(event)) => pending |= self.add(&mut changes, &event),
+                // A lost event (queue overflow) may hide any change.
+                Message::Event(Err(_)) => {
+                    changes.fonts = true;
+                    pending = true;
+                }
+            }
+        }
+    }
+
+    /// Adds an event's relevant paths; whether there were any.
+    fn add(&self, changes: &mut Changes, event: &notify::Event) -> bool {
+        // Reads (our own build opens every input) are not changes.
+        if matches!(event.kind, EventKind::Access(_)) {
+            return false;
+        }
+        let mut any = false;
+        for path in &event.paths {
+            if self.inputs.ignore.contains(path) {
+                continue;
+            }
+            let Some(role) = self.inputs.role(path) else {
+                continue;
+            };
+            any = true;
+            changes.fonts |= role == Role::Font;
+            if let Err(at) = changes.paths.binary_search(path) {
+                changes.paths.insert(at, path.clone());
+            }
+        }
+        any
+    }
+}
+
+fn canon(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The canonical path of a file that may not exist yet.
+fn canon_file(path: &Path) -> PathBuf {
+    match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => canon(dir).join(name),
+        (_, Some(name)) => canon(Path::new(".")).join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn watch_error(dir: &Path, err: &notify::Error) -> crate::diag::Diagnostics {
+    Diagnostic::error(format!("无法监视“{}”的变化：{err}", dir.display()))
+        .with_hint("Linux 上可能是 inotify 监视数量已满：可调大 fs.inotify.max_user_watches")
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_of_paths() {
+        let inputs = Inputs {
+            doc_dir: "/d/doc".into(),
+            templates: "/r/templates".into(),
+            font_dirs: vec!["/r/fonts".into(), "/x/myfonts".into()],
+            ignore: Vec::new(),
+        };
+        let role = |p: &str| inputs.role(Path::new(p));
+        assert_eq!(role("/d/doc/document.toml"), Some(Role::Data));
+        assert_eq!(role("/d/doc/projects/01-a.toml"), Some(Role::Data));
+        assert_eq!(role("/d/doc/projects"), Some(Role::Data));
+        assert_eq!(role("/d/doc/projects/notes.txt"), None);
+        assert_eq!(role("/d/doc/projects/.01-a.toml.swp"), None);
+        assert_eq!(role("/d/doc/out.pdf"), None);
+        assert_eq!(role("/d/doc/.out.pdf.123.tmp"), None);
+        assert_eq!(role("/r/templates/jixiao.typ"), Some(Role::Template));
+        assert_eq!(role("/r/fonts/A.otf"), Some(Role::Font));
+        assert_eq!(role("/x/myfonts/sub/B.ttf"), Some(Role::Font));
+        assert_eq!(role("/r/out/x.pdf"), None);
+    }
+}
