@@ -113,7 +113,10 @@ pub fn uncovered<'a>(
     let book = fonts.book();
     let mut known = std::collections::HashSet::new();
     let mut covered = |c: char| {
+        // Typst drops default-ignorable characters (zero-width space, soft
+        // hyphen, BOM, variation selectors) without drawing anything.
         c.is_whitespace()
+            || typst::text::is_default_ignorable(c)
             || c.is_control()
             || known.contains(&c)
             || ((0..)

@@ -52,6 +52,19 @@ impl Loaded {
 
 /// Reads a document folder, collecting every error before giving up.
 pub fn load_dir(dir: &Path, sources: &SourceMap) -> Result<Loaded> {
+    match load_dir_partial(dir, sources)? {
+        (Some(loaded), errors) if errors.is_empty() => Ok(loaded),
+        (_, errors) => Err(Diagnostics(errors)),
+    }
+}
+
+/// Reads what parses of a document folder: `document.toml` with the project
+/// files that parsed (if `document.toml` did), and the errors of the rest,
+/// so the rules can still look at the good files.
+pub fn load_dir_partial(
+    dir: &Path,
+    sources: &SourceMap,
+) -> Result<(Option<Loaded>, Vec<Diagnostic>)> {
     let dir = dir.canonicalize().map_err(|e| {
         io_error("打开文档文件夹", dir, &e)
             .with_hint("请给出包含 document.toml 的文件夹，例如 data/2025/chengde-xinfang")
@@ -70,18 +83,16 @@ pub fn load_dir(dir: &Path, sources: &SourceMap) -> Result<Loaded> {
             Err(d) => errors.extend(d.0),
         }
     }
-    match document {
-        Ok((mut document, doc_key)) if errors.is_empty() => {
-            document.projects = projects;
-            Ok(Loaded {
-                document,
-                dir,
-                doc_key,
-                project_keys,
-            })
+    let loaded = document.ok().map(|(mut document, doc_key)| {
+        document.projects = projects;
+        Loaded {
+            document,
+            dir,
+            doc_key,
+            project_keys,
         }
-        _ => Err(Diagnostics(errors)),
-    }
+    });
+    Ok((loaded, errors))
 }
 
 /// The project files of a document folder, sorted by name.
@@ -117,17 +128,36 @@ pub fn parse_file<T: DeserializeOwned>(path: &Path, sources: &SourceMap) -> Resu
     let syntax = toml::de::DeTable::parse_recoverable(&text).1;
     if !syntax.is_empty() {
         return Err(Diagnostics(
-            syntax.iter().map(|e| located(e, file)).collect(),
+            syntax.iter().map(|e| located(e, file, &text)).collect(),
         ));
     }
     toml::from_str::<T>(&text)
         .map(|t| (t, file))
-        .map_err(|e| Diagnostics::from(located(&e, file)))
+        .map_err(|e| Diagnostics::from(located(&e, file, &text)))
 }
 
-fn located(e: &toml::de::Error, file: FileKey) -> Diagnostic {
+fn located(e: &toml::de::Error, file: FileKey, text: &str) -> Diagnostic {
     let span = e.span().map(|range| Span { file, range });
+    if let Some(span) = &span
+        && value_is_blank(text, span.range.start)
+    {
+        return Diagnostic::error("TOML 格式错误：等号后面缺少取值")
+            .with_span(Some(span.clone()))
+            .with_label("缺少取值")
+            .with_hint("不填的项目请删除整行（表中即为空白）；要填请写上取值，例如 other = \"0\"");
+    }
     translate::toml_error(e.message()).with_span(span)
+}
+
+/// Whether the error sits after `key =` with nothing else on its line.
+fn value_is_blank(text: &str, at: usize) -> bool {
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[line_start..line_end];
+    line.split_once('=').is_some_and(|(key, value)| {
+        !key.trim().is_empty() && value.split('#').next().unwrap_or("").trim().is_empty()
+    })
 }
 
 /// Reads a file, refusing folders and absurdly large files before reading.
@@ -158,12 +188,15 @@ mod tests {
     use super::*;
 
     fn load_str(text: &str) -> String {
-        let dir = std::env::temp_dir().join(format!("jixiao-load-{}", std::process::id()));
-        let _ = std::fs::create_dir_all(&dir);
-        let path = dir.join(format!("t{}.toml", text.len()));
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("jixiao-load-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.toml");
         std::fs::write(&path, text).unwrap();
         let map = SourceMap::default();
         let err = parse_file::<Project>(&path, &map).map(|_| ()).unwrap_err();
+        std::fs::remove_dir_all(&dir).unwrap();
         map.render_plain(&err.0)
     }
 

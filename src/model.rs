@@ -426,7 +426,10 @@ impl FromStr for Amount {
 
     fn from_str(s: &str) -> Result<Self, String> {
         let t = s.trim();
-        if t.is_empty() || t.contains(['e', 'E', '_']) {
+        if t.is_empty() {
+            return Err("金额为空（不填请删除这一行，表中即为空白）".to_string());
+        }
+        if t.contains(['e', 'E', '_']) {
             return Err(format!("“{s}”不是数字"));
         }
         Decimal::from_str(t)

@@ -151,7 +151,7 @@ pub fn prepare_reusing(
     fonts: Option<&LoadedFonts>,
 ) -> Result<Prepared> {
     let root = Root::find(doc_dir, opts.root.as_deref())?;
-    let loaded = load::load_dir(doc_dir, sources)?;
+    let loaded = load_checked(doc_dir, sources)?;
     let mut fatal = Vec::new();
     let style = style::resolve(&loaded.document.style).map_err(|d| fatal.extend(d.0));
     let date = stamp::resolve(loaded.document.date).map_err(|d| fatal.extend(d.0));
@@ -179,6 +179,21 @@ pub fn prepare_reusing(
         date,
         report,
     })
+}
+
+/// Loads a document folder; when some files do not parse, the rules still
+/// run on those that did, so one `check` reports every problem.
+fn load_checked(doc_dir: &Path, sources: &SourceMap) -> Result<Loaded> {
+    match load::load_dir_partial(doc_dir, sources)? {
+        (Some(loaded), errors) if errors.is_empty() => Ok(loaded),
+        (partial, mut errors) => {
+            if let Some(loaded) = partial {
+                let found = checks::findings(&loaded.document);
+                errors.extend(checks::locate_all(found, &loaded, sources));
+            }
+            Err(Diagnostics(errors))
+        }
+    }
 }
 
 /// The fonts for a document: `reuse` if loaded for the same folders.

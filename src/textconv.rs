@@ -18,7 +18,11 @@ use crate::model::{Amount, Document, Indicator, Project};
 use crate::render::chinese_number;
 
 /// The text form of a file: PDF by its first bytes, else a data TOML file
-/// (a project file when it has `code` and `[budget]`, else `document.toml`).
+/// (a project file when it has `code`, else `document.toml`).
+///
+/// A data file that does not parse (a draft, a half-edited version in
+/// history) comes back as its own text under a note, so `git diff` and
+/// `git log -p` never stop on it.
 pub fn convert(path: &Path, sources: &SourceMap) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| io_error("读取文件", path, &e))?;
     if bytes.starts_with(b"%PDF-") {
@@ -27,12 +31,19 @@ pub fn convert(path: &Path, sources: &SourceMap) -> Result<String> {
     let table: Option<toml::Table> = std::str::from_utf8(&bytes)
         .ok()
         .and_then(|t| t.parse().ok());
-    let is_project = table.is_some_and(|t| t.contains_key("code") && t.contains_key("budget"));
-    if is_project {
-        Ok(project_lines(&parse_file::<Project>(path, sources)?.0))
+    let is_project = table.is_some_and(|t| t.contains_key("code"));
+    let lines = if is_project {
+        parse_file::<Project>(path, sources).map(|(p, _)| project_lines(&p))
     } else {
-        Ok(document_lines(&parse_file::<Document>(path, sources)?.0))
-    }
+        parse_file::<Document>(path, sources).map(|(d, _)| document_lines(&d))
+    };
+    Ok(lines.unwrap_or_else(|diags| {
+        let why = diags.0.first().map_or("", |d| d.message.as_str());
+        format!(
+            "# jixiao: 无法按数据格式读取（{why}），以下为原文\n{}",
+            String::from_utf8_lossy(&bytes)
+        )
+    }))
 }
 
 /// Collects `key: value` lines; multi-paragraph values give one line each.

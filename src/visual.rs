@@ -285,6 +285,7 @@ impl Comparison {
     pub fn write(&self, out: &Path, prepared: &Prepared, sources: &SourceMap) -> Result<PathBuf> {
         if is_png_folder(out) {
             std::fs::create_dir_all(out).map_err(|e| io_error("创建输出文件夹", out, &e))?;
+            remove_old_pngs(out)?;
             for p in self.changed_pages() {
                 let path = out.join(png_name(p.number));
                 write_atomic(&path, &compose(p).png())?;
@@ -341,6 +342,23 @@ fn page_source(p: &PageDiff, image: &Raster, name: &str) -> String {
         n = p.number,
         iw = image.width,
     )
+}
+
+/// Removes the page images of an earlier comparison, so the folder holds
+/// exactly the pages of this one.
+fn remove_old_pngs(dir: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| io_error("读取文件夹", dir, &e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name
+            .strip_prefix("page-")
+            .and_then(|n| n.strip_suffix(".png"));
+        if ours.is_some_and(|n| n.len() >= 3 && n.bytes().all(|b| b.is_ascii_digit())) {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(|e| io_error("删除旧的对比图", &path, &e))?;
+        }
+    }
+    Ok(())
 }
 
 fn png_name(number: usize) -> String {

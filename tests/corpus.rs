@@ -94,6 +94,8 @@ const CLEAN: &[&str] = &[
     "allow-in-project",
     "profile-b-clean",
     "markup-in-data-is-text",
+    "invisible-characters-are-fine",
+    "years-ranges-and-comparisons-are-fine",
 ];
 
 /// Cases whose problem is about a file as a whole, so has no line to show.

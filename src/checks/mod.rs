@@ -64,6 +64,9 @@ pub const RULES: &[Rule] = &[
     rule("J801", Warning, "[check] allow 中的规则代码存在"),
 ];
 
+/// Rules `[check] allow` cannot silence: a box in the PDF, a broken allow list.
+const UNSILENCEABLE: &[&str] = &["J701", "J801"];
+
 /// The rule with this code.
 pub fn rule_of(code: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.code == code)
@@ -183,7 +186,7 @@ fn to_diagnostic(f: Finding, span: Option<crate::diag::Span>) -> Diagnostic {
     for h in f.hints {
         d = d.with_hint(h);
     }
-    if f.code != "J701" {
+    if !UNSILENCEABLE.contains(&f.code) {
         d = d.with_hint(format!(
             "确属本单位情况的，可在 [check] allow 中加入 \"{}\" 不再提示",
             f.code
@@ -194,7 +197,7 @@ fn to_diagnostic(f: Finding, span: Option<crate::diag::Span>) -> Diagnostic {
 
 /// Whether the document or the finding's project silences its rule.
 fn is_allowed(doc: &Document, f: &Finding) -> bool {
-    if f.code == "J701" || f.code == "J801" {
+    if UNSILENCEABLE.contains(&f.code) {
         return false;
     }
     let listed = |allow: &[String]| allow.iter().any(|a| a == f.code);

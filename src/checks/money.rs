@@ -46,7 +46,8 @@ fn budget(n: usize, p: &Project, out: &mut Vec<Finding>) {
     }
     let fiscal = b.fiscal.unwrap_or_default().0;
     let other = b.other.unwrap_or_default().0;
-    if fiscal + other != b.total.0 {
+    let sum = fiscal.checked_add(other);
+    if sum != Some(b.total.0) {
         out.push(
             Finding::new(
                 "J201",
@@ -56,7 +57,7 @@ fn budget(n: usize, p: &Project, out: &mut Vec<Finding>) {
                     b.total,
                     show(b.fiscal),
                     show(b.other),
-                    fiscal + other
+                    sum.map_or_else(|| "超出可计算范围".to_string(), |s| s.to_string())
                 ),
             )
             .hint("预算数应等于财政资金与其他资金之和（空白按 0 计）；请核对三个数"),
@@ -125,39 +126,42 @@ fn plan(n: usize, p: &Project, out: &mut Vec<Finding>) {
 
 /// A parsed 指标值 such as "≤117.26万元": comparison, number and unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Figure<'a> {
+pub struct Figure {
     /// The comparison sign ("=", "≤", "≥", "<", ">" or "").
-    pub op: &'a str,
+    pub op: &'static str,
     /// The number.
     pub number: Decimal,
     /// What follows the number, trimmed ("万元", "%", "人" …).
-    pub unit: &'a str,
+    pub unit: String,
 }
 
-/// Parses "≥ 95%", "=14.28万元", "100%"; `None` for qualitative values.
-pub fn figure(value: &str) -> Option<Figure<'_>> {
-    let v = value.trim();
-    let ops = ["≤", "≥", "<=", ">=", "＝", "=", "<", ">"];
-    let op = ops
+/// Parses "≥ 95%", "=14.28万元", "≤1,172,600元", "１００％"; `None` for
+/// qualitative values.
+pub fn figure(value: &str) -> Option<Figure> {
+    let v = super::text::half_width(value.trim());
+    let ops = [
+        ("≤", "≤"),
+        ("≥", "≥"),
+        ("<=", "≤"),
+        (">=", "≥"),
+        ("=", "="),
+        ("<", "<"),
+        (">", ">"),
+    ];
+    let (written, op) = ops
         .iter()
-        .find(|o| v.starts_with(**o))
+        .find(|(w, _)| v.starts_with(w))
         .copied()
-        .unwrap_or("");
-    let rest = v[op.len()..].trim_start();
+        .unwrap_or(("", ""));
+    let rest = v[written.len()..].trim_start();
     let end = rest
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(rest.len());
     let number: Decimal = rest[..end].parse().ok()?;
-    let op = match op {
-        "<=" => "≤",
-        ">=" => "≥",
-        "＝" => "=",
-        o => o,
-    };
     Some(Figure {
         op,
         number,
-        unit: rest[end..].trim(),
+        unit: rest[end..].trim().to_string(),
     })
 }
 
@@ -185,9 +189,12 @@ fn costs(n: usize, p: &Project, doc: &Document, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(f) = figure(&r.value) else { continue };
-        let Some(scale) = yuan(f.unit) else { continue };
-        let in_budget_unit = f.number * scale / budget_scale;
-        if matches!(f.op, "=" | "≤" | "<" | "") && in_budget_unit > p.budget.total.0 {
+        let Some(scale) = yuan(&f.unit) else { continue };
+        // An amount too large to convert certainly exceeds any budget.
+        let exceeds = (f.number.checked_mul(scale))
+            .and_then(|yuan| yuan.checked_div(budget_scale))
+            .is_none_or(|v| v > p.budget.total.0);
+        if matches!(f.op, "=" | "≤" | "<" | "") && exceeds {
             out.push(
                 Finding::new(
                     "J401",
@@ -231,17 +238,27 @@ mod tests {
     fn figures_parse_like_users_write_them() {
         let f = figure("≤45 万元").unwrap();
         assert_eq!(
-            (f.op, f.number.to_string(), f.unit),
+            (f.op, f.number.to_string(), f.unit.as_str()),
             ("≤", "45".into(), "万元")
         );
         let f = figure(">=98.5%").unwrap();
         assert_eq!(
-            (f.op, f.number.to_string(), f.unit),
+            (f.op, f.number.to_string(), f.unit.as_str()),
             ("≥", "98.5".into(), "%")
         );
         assert_eq!(figure("100%").unwrap().op, "");
         assert!(figure("优良").is_none());
         assert!(figure("12月底前完成").is_some_and(|f| f.unit == "月底前完成"));
+        let f = figure("≤1,172,600元").unwrap();
+        assert_eq!(
+            (f.number, f.unit.as_str()),
+            (Decimal::from(1_172_600), "元")
+        );
+        let f = figure("＝１２０％").unwrap();
+        assert_eq!(
+            (f.op, f.number, f.unit.as_str()),
+            ("=", Decimal::from(120), "%")
+        );
     }
 
     fn project(extra: &str) -> Project {

@@ -127,25 +127,89 @@ fn title(n: usize, p: &Project, out: &mut Vec<Finding>) {
     }
 }
 
-/// Four-digit years written before "年" in a text, with their byte offsets.
-fn stated_years(text: &str) -> Vec<i32> {
+/// The text with full-width digits and signs made ASCII and thousands
+/// separators between digits dropped, so "２０２５年" and "1,172,600元" read
+/// as numbers. Only for reading figures; never shown.
+pub fn half_width(text: &str) -> String {
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '％' => '%',
+            '＝' => '=',
+            '＜' => '<',
+            '＞' => '>',
+            c => c,
+        })
+        .collect();
+    let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| {
+            let separator = *c == ',' && i > 0 && digit(i - 1) && (1..=3).all(|k| digit(i + k));
+            !separator
+        })
+        .map(|(_, c)| *c)
+        .collect()
+}
+
+/// Years written before "年" that should be the budget year: a range
+/// ("2025-2027年") counts as the years it spans, and a year after "较" or
+/// "比" ("较2024年增长") is a comparison, not a claim.
+fn stated_years(text: &str) -> Vec<(i32, i32)> {
+    let text = half_width(text);
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
-    for i in 0..chars.len() {
-        let starts = i == 0 || !chars[i - 1].is_ascii_digit();
-        let digits: String = chars[i..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .collect();
-        if !starts || digits.len() != 4 {
+    let mut i = 0;
+    while i < chars.len() {
+        let Some((first, after_first)) = year_at(&chars, i) else {
+            i += 1;
             continue;
+        };
+        let compared = chars[..i]
+            .iter()
+            .rev()
+            .take(3)
+            .any(|c| matches!(c, '较' | '比'));
+        let mut j = skip_spaces(&chars, after_first);
+        let mut last = first;
+        let dash = matches!(
+            chars.get(j),
+            Some('-' | '—' | '–' | '~' | '～' | '至' | '到')
+        );
+        if dash && let Some((second, after)) = year_at(&chars, skip_spaces(&chars, j + 1)) {
+            last = second;
+            j = skip_spaces(&chars, after);
         }
-        let after = chars[i + 4..].iter().find(|c| **c != ' ');
-        if after == Some(&'年') {
-            out.extend(digits.parse::<i32>().ok());
+        if chars.get(j) == Some(&'年') && !compared {
+            out.push((first.min(last), first.max(last)));
         }
+        i = j.max(i + 1);
     }
     out
+}
+
+/// A four-digit number starting at `i` (not inside a longer number).
+fn year_at(chars: &[char], i: usize) -> Option<(i32, usize)> {
+    if i > 0 && chars[i - 1].is_ascii_digit() {
+        return None;
+    }
+    let digits: String = chars[i..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    (digits.len() == 4)
+        .then(|| (digits.parse().ok(), i + 4))
+        .and_then(|(y, e)| y.map(|y| (y, e)))
+}
+
+fn skip_spaces(chars: &[char], mut i: usize) -> usize {
+    while chars.get(i) == Some(&' ') {
+        i += 1;
+    }
+    i
 }
 
 /// J501: a year other than the budget year in a 时效 value or the 绩效目标.
@@ -158,14 +222,22 @@ fn years(n: usize, p: &Project, year: i32, out: &mut Vec<Finding>) {
         }
     }
     for (place, text) in texts {
-        if let Some(y) = stated_years(text).into_iter().find(|y| *y != year) {
+        let wrong = stated_years(text)
+            .into_iter()
+            .find(|(from, to)| !(from..=to).contains(&&year));
+        if let Some((from, to)) = wrong {
+            let shown = if from == to {
+                from.to_string()
+            } else {
+                format!("{from}—{to}")
+            };
             out.push(
                 Finding::new(
                     "J501",
                     place,
-                    format!("写的是 {y} 年，预算年度是 {year} 年"),
+                    format!("写的是 {shown} 年，预算年度是 {year} 年"),
                 )
-                .at(y.to_string())
+                .at(from.to_string())
                 .hint("每年更新数据时请同时改掉去年的年份"),
             );
         }
@@ -174,9 +246,10 @@ fn years(n: usize, p: &Project, year: i32, out: &mut Vec<Finding>) {
 
 /// Numbers followed by the money unit (or "万" for 万元) in a text.
 fn stated_amounts(text: &str, unit: &str) -> Vec<Decimal> {
+    let text = half_width(text);
     let short = unit.strip_suffix('元').filter(|s| !s.is_empty());
     let mut out = Vec::new();
-    let mut rest = text;
+    let mut rest = text.as_str();
     while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
         let tail = &rest[start..];
         let end = tail
@@ -197,12 +270,17 @@ fn stated_amounts(text: &str, unit: &str) -> Vec<Decimal> {
     out
 }
 
-/// J502: the 绩效目标 states amounts, none of them 预算数.
+/// J502: the 绩效目标 states amounts, yet neither one of them nor their sum
+/// (a text may list the parts, "房租80万元、水电37.26万元") is 预算数.
 fn amounts(n: usize, p: &Project, doc: &Document, out: &mut Vec<Finding>) {
     let found = stated_amounts(&p.goal, doc.money_unit.trim());
     let total = p.budget.total.0;
+    let sum = found
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a));
     if let Some(first) = found.first()
         && !found.contains(&total)
+        && sum != Some(total)
     {
         out.push(
             Finding::new(
@@ -344,8 +422,16 @@ mod tests {
 
     #[test]
     fn years_are_read_before_nian() {
-        assert_eq!(stated_years("截止 2025 年 12 月末，2024年"), [2025, 2024]);
+        assert_eq!(
+            stated_years("截止 2025 年 12 月末，2024年"),
+            [(2025, 2025), (2024, 2024)]
+        );
         assert!(stated_years("编号20251年 12345年").is_empty());
+        assert_eq!(
+            stated_years("2025-2027年，２０２６年"),
+            [(2025, 2027), (2026, 2026)]
+        );
+        assert!(stated_years("较2024年增长，比 2023 年多").is_empty());
     }
 
     #[test]
@@ -353,6 +439,10 @@ mod tests {
         let found = stated_amounts("使用资金 45 万，服务 3 万人，共 117.26万元", "万元");
         assert_eq!(found, [Decimal::from(45), "117.26".parse().unwrap()]);
         assert!(stated_amounts("12 件以上", "万元").is_empty());
+        assert_eq!(
+            stated_amounts("经费1,172,600元", "元"),
+            [Decimal::from(1_172_600)]
+        );
     }
 
     #[test]

@@ -177,9 +177,16 @@ fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     let b = pipeline::prepare(&new.dir, &options, sources)?;
     let compared = crate::visual::compare(&a, &b, sources)?;
     print!("{}", compared.summary());
-    if let Some(out) = &args.output {
-        let written = compared.write(out, &b, sources)?;
-        eprintln!("已生成 {}", written.display());
+    match &args.output {
+        // Nothing changed: write nothing rather than an empty comparison.
+        Some(out) if !compared.changed() => {
+            eprintln!("各页均无变化，未写入 {}", out.display());
+        }
+        Some(out) => {
+            let written = compared.write(out, &b, sources)?;
+            eprintln!("已生成 {}", written.display());
+        }
+        None => {}
     }
     Ok(compared.changed())
 }

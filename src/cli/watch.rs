@@ -99,10 +99,14 @@ fn rebuild(session: &mut Session, pdf: &Path, count: &mut usize) {
         Err(diags) => {
             sources.print(&diags.0);
             let n = diags.0.iter().filter(|d| d.is_error()).count();
+            let kept = if pdf.is_file() {
+                format!("保留上次生成的 {}", pdf.display())
+            } else {
+                "尚未生成 PDF".to_string()
+            };
             eprintln!(
-                "[{}] 生成失败：{n} 个错误，保留上次生成的 {}；修改后将自动重试",
-                clock(),
-                pdf.display()
+                "[{}] 生成失败：{n} 个错误，{kept}；修改后将自动重试",
+                clock()
             );
         }
     }

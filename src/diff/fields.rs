@@ -212,7 +212,11 @@ fn amount(
     if text(old) == text(new) {
         return None;
     }
-    let delta = old.zip(new).map(|(o, n)| signed(n.0 - o.0));
+    // Beyond Decimal's range the difference is simply not shown.
+    let delta = old
+        .zip(new)
+        .and_then(|(o, n)| n.0.checked_sub(o.0))
+        .map(signed);
     Some(AmountChange {
         key: key.to_string(),
         label: label.to_string(),
