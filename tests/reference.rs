@@ -1,5 +1,5 @@
 //! The reference document (data/2025/chengde-xinfang) against the published
-//! text `../shared/seed/chengde-xinfang-2025.txt` (a text extraction of the
+//! text `tests/fixtures/reference/chengde-xinfang-2025.txt` (a text extraction of the
 //! published PDF; tabs separate table cells).
 
 mod common;
@@ -41,16 +41,17 @@ struct Reference {
     skipped: Vec<(usize, String)>,
 }
 
+/// A copy of `../shared/seed/chengde-xinfang-2025.txt`, kept in the
+/// repository so the tests run wherever it is cloned.
 fn seed_path() -> PathBuf {
-    manifest_dir().join("../shared/seed/chengde-xinfang-2025.txt")
+    manifest_dir().join("tests/fixtures/reference/chengde-xinfang-2025.txt")
 }
 
 fn load_reference() -> Reference {
     let path = seed_path();
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "reference text not found: looked for {} (= CARGO_MANIFEST_DIR/../shared/seed/\
-             chengde-xinfang-2025.txt; CI must have `shared/` beside the repository): {e}",
+            "reference text not found: looked for {}: {e}",
             path.display()
         )
     });
