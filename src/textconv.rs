@@ -13,6 +13,7 @@ use hayro_interpret::{
 use kurbo::{Affine, BezPath, Point, Rect};
 
 use crate::diag::{Diagnostic, Result, SourceMap, io_error};
+use crate::diff::fields::flatten;
 use crate::load::parse_file;
 use crate::model::{Amount, Document, Indicator, Project};
 use crate::render::chinese_number;
@@ -86,49 +87,13 @@ impl Out {
     /// The fields of a settings table that are set (not null and not
     /// the default), as `name[dotted.key]: value` lines in key order.
     fn settings<T: serde::Serialize + Default>(&mut self, name: &str, value: &T) {
-        let defaults = leaves(&T::default());
-        for (key, v) in leaves(value) {
+        let defaults = flatten(&T::default());
+        for (key, v) in flatten(value) {
             if defaults.get(&key) != Some(&v) {
                 self.line(&format!("{name}[{key}]"), &v);
             }
         }
     }
-}
-
-/// The non-null leaves of a value, keyed by dotted path, sorted.
-fn leaves<T: serde::Serialize>(value: &T) -> std::collections::BTreeMap<String, String> {
-    fn walk(
-        path: &str,
-        v: &serde_json::Value,
-        out: &mut std::collections::BTreeMap<String, String>,
-    ) {
-        match v {
-            serde_json::Value::Null => {}
-            serde_json::Value::Object(map) => {
-                for (k, v) in map {
-                    let sub = if path.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{path}.{k}")
-                    };
-                    walk(&sub, v, out);
-                }
-            }
-            serde_json::Value::String(s) => {
-                out.insert(path.to_string(), s.clone());
-            }
-            other => {
-                out.insert(path.to_string(), other.to_string());
-            }
-        }
-    }
-    let mut out = std::collections::BTreeMap::new();
-    walk(
-        "",
-        &serde_json::to_value(value).unwrap_or_default(),
-        &mut out,
-    );
-    out
 }
 
 fn cell(text: &str) -> String {

@@ -123,7 +123,7 @@ fn flat_changes<T: Serialize>(
 }
 
 /// The non-null leaves of a serialisable value, keyed by dotted path.
-fn flatten<T: Serialize>(value: &T) -> BTreeMap<String, String> {
+pub fn flatten<T: Serialize>(value: &T) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let json = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
     walk("", &json, &mut out);

@@ -9,7 +9,7 @@
 pub mod report;
 pub mod text;
 
-mod fields;
+pub mod fields;
 mod matching;
 
 use serde::Serialize;
