@@ -31,20 +31,42 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// The span of a place in the data, for pointing diagnostics at it.
-    pub fn span(&self, sources: &SourceMap, place: &Place) -> Option<Span> {
-        let key = match place.file {
-            FileRef::Document => self.doc_key,
-            FileRef::Project(n) => *self.project_keys.get(n)?,
-        };
-        locate::span_of(sources, key, &place.path)
+    /// The place of a diagnostic that still lacks a span.
+    fn pending(d: &Diagnostic) -> Option<&Place> {
+        d.place.as_ref().filter(|_| d.span.is_none())
     }
 
-    /// Turns the data places of diagnostics into spans of the TOML text.
+    /// The source-map key of the file a place is in.
+    fn key_of(&self, place: &Place) -> Option<FileKey> {
+        match place.file {
+            FileRef::Document => Some(self.doc_key),
+            FileRef::Project(n) => self.project_keys.get(n).copied(),
+        }
+    }
+
+    /// Turns the data places of diagnostics into spans of the TOML text,
+    /// parsing each file once however many diagnostics point into it.
     pub fn locate(&self, sources: &SourceMap, diags: &mut [Diagnostic]) {
-        for d in diags.iter_mut().filter(|d| d.span.is_none()) {
-            if let Some(place) = &d.place {
-                d.span = self.span(sources, place);
+        let mut keys: Vec<FileKey> = diags
+            .iter()
+            .filter_map(|d| Self::pending(d).and_then(|p| self.key_of(p)))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            let Some(text) = sources.text(key) else {
+                continue;
+            };
+            let Some(tree) = locate::Tree::parse(&text) else {
+                continue;
+            };
+            for d in diags.iter_mut() {
+                let range = Self::pending(d)
+                    .filter(|p| self.key_of(p) == Some(key))
+                    .map(|p| tree.range(&p.path));
+                if let Some(range) = range {
+                    d.span = Some(Span { file: key, range });
+                }
             }
         }
     }

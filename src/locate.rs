@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
-use crate::diag::{FileKey, SourceMap, Span};
+use crate::diag::{SourceMap, Span};
 
 /// One step of a key path: a table key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,33 +77,49 @@ impl fmt::Display for Place {
     }
 }
 
-/// The span of the value at `path` in a registered TOML file.
+/// A TOML file parsed once, for looking up the places of many diagnostics.
 ///
-/// When the exact key is absent (an optional field left out), the span of the
-/// nearest enclosing table or array is returned, so the user still sees where
-/// to add it. Parsing happens only here, when a diagnostic needs a place.
-pub fn span_of(sources: &SourceMap, file: FileKey, path: &[Seg]) -> Option<Span> {
-    let text = sources.text(file)?;
-    let range = range_of(&text, path)?;
-    Some(Span { file, range })
+/// Parsing happens only when diagnostics need places, and once per file.
+pub struct Tree<'a> {
+    root: DeValue<'a>,
+    whole: Range<usize>,
+}
+
+impl<'a> Tree<'a> {
+    /// Parses a file's text; `None` when it is not valid TOML.
+    pub fn parse(text: &'a str) -> Option<Self> {
+        let root = DeTable::parse(text).ok()?;
+        let whole = first_line(text, root.span());
+        Some(Self {
+            root: DeValue::Table(root.into_inner()),
+            whole,
+        })
+    }
+
+    /// The byte range of the value at `path`.
+    ///
+    /// When the exact key is absent (an optional field left out), the range
+    /// of the nearest enclosing table or array is returned, so the user still
+    /// sees where to add it.
+    pub fn range(&self, path: &[Seg]) -> Range<usize> {
+        let mut current = &self.root;
+        let mut best = self.whole.clone();
+        for seg in path {
+            let next = match seg {
+                Seg::Key(k) => current.get(*k),
+                Seg::Index(n) => current.get(*n),
+            };
+            let Some(next) = next else { break };
+            best = next.span();
+            current = next.get_ref();
+        }
+        best
+    }
 }
 
 /// The byte range of the value at `path` (or its nearest present ancestor).
 pub fn range_of(text: &str, path: &[Seg]) -> Option<Range<usize>> {
-    let root = DeTable::parse(text).ok()?;
-    let whole = root.span();
-    let mut current = DeValue::Table(root.into_inner());
-    let mut best = first_line(text, whole);
-    for seg in path {
-        let next = match seg {
-            Seg::Key(k) => current.get(*k),
-            Seg::Index(n) => current.get(*n),
-        };
-        let Some(next) = next else { break };
-        best = next.span();
-        current = next.get_ref().clone();
-    }
-    Some(best)
+    Tree::parse(text).map(|t| t.range(path))
 }
 
 /// The first line of a range, so a whole-file fallback shows one line.
@@ -173,12 +189,11 @@ mod tests {
     fn narrow_points_at_the_text() {
         let map = SourceMap::default();
         let key = map.add(std::path::Path::new("/t.toml"), TEXT);
-        let span = span_of(
-            &map,
-            key,
-            &[Seg::Key("indicators"), Seg::Index(1), Seg::Key("value")],
-        )
-        .unwrap();
+        let path = [Seg::Key("indicators"), Seg::Index(1), Seg::Key("value")];
+        let span = Span {
+            file: key,
+            range: range_of(TEXT, &path).unwrap(),
+        };
         let inner = narrow(&map, &span, "1%");
         assert_eq!(&TEXT[inner.range], "1%");
     }

@@ -157,23 +157,26 @@ pub fn run(loaded: &Loaded, fonts: Option<&FontSet>, sources: &SourceMap) -> Vec
 /// Drops silenced findings and turns the rest into located diagnostics.
 pub fn locate_all(found: Vec<Finding>, loaded: &Loaded, sources: &SourceMap) -> Vec<Diagnostic> {
     let doc = &loaded.document;
-    let mut located: Vec<_> = found
+    let (needles, mut diags): (Vec<Option<String>>, Vec<Diagnostic>) = found
         .into_iter()
         .filter(|f| !is_allowed(doc, f))
-        .map(|f| {
-            let span = loaded.span(sources, &f.place).map(|s| match &f.needle {
-                Some(t) => locate::narrow(sources, &s, t),
-                None => s,
-            });
-            let key = (f.place.file, span.as_ref().map_or(0, |s| s.range.start));
-            (key, to_diagnostic(f, span))
-        })
-        .collect();
-    located.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.code.cmp(&b.1.code)));
-    located.into_iter().map(|(_, d)| d).collect()
+        .map(|f| (f.needle.clone(), to_diagnostic(f)))
+        .unzip();
+    loaded.locate(sources, &mut diags);
+    for (d, needle) in diags.iter_mut().zip(&needles) {
+        if let (Some(span), Some(t)) = (&d.span, needle) {
+            d.span = Some(locate::narrow(sources, span, t));
+        }
+    }
+    let key = |d: &Diagnostic| {
+        let file = d.place.as_ref().map(|p| p.file);
+        (file, d.span.as_ref().map_or(0, |s| s.range.start))
+    };
+    diags.sort_by(|a, b| key(a).cmp(&key(b)).then(a.code.cmp(&b.code)));
+    diags
 }
 
-fn to_diagnostic(f: Finding, span: Option<crate::diag::Span>) -> Diagnostic {
+fn to_diagnostic(f: Finding) -> Diagnostic {
     let rule = rule_of(f.code).expect("every finding uses a listed rule");
     let mut d = match rule.severity {
         Error => Diagnostic::error(f.message),
@@ -181,8 +184,8 @@ fn to_diagnostic(f: Finding, span: Option<crate::diag::Span>) -> Diagnostic {
         Note => Diagnostic::note(f.message),
     }
     .with_code(f.code)
-    .with_span(span)
-    .with_label(f.place.to_string());
+    .with_label(f.place.to_string())
+    .with_place(f.place);
     for h in f.hints {
         d = d.with_hint(h);
     }
