@@ -90,7 +90,7 @@ pub fn resolve(style: &Style) -> Result<ResolvedStyle> {
         } else {
             tracking
         }),
-        table_size: num(positive(style.table_size, table, "table_size")?),
+        table_size: num(table_points(style.table_size, table)?),
         fonts: role_fonts(&style.fonts),
     })
 }
@@ -106,6 +106,25 @@ fn role_fonts(f: &FontRoles) -> Fonts {
         table: or(&f.table, "FandolFang R"),
         page_number: or(&f.page_number, "FandolSong"),
     }
+}
+
+/// The largest table font size: the 7-column grid holds at most 三号 (16 pt);
+/// beyond that cells of ordinary length no longer fit a page.
+const MAX_TABLE_SIZE: f64 = 16.0;
+
+fn table_points(v: Option<f64>, default: f64) -> Result<f64> {
+    let x = positive(v, default, "table_size")?;
+    if x <= MAX_TABLE_SIZE {
+        return Ok(x);
+    }
+    Err(
+        Diagnostic::error(format!("style.table_size = {x} 磅太大，表格放不下"))
+            .with_place(Place::doc(&[Key("style"), Key("table_size")]))
+            .with_hint(format!(
+                "表格字号最大 {MAX_TABLE_SIZE} 磅（三号）；常用 10.5（五号）或 12（小四）"
+            ))
+            .into(),
+    )
 }
 
 fn positive(v: Option<f64>, default: f64, name: &'static str) -> Result<f64> {

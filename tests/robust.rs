@@ -230,3 +230,29 @@ fn output_in_a_read_only_place_is_a_clear_error() {
     );
     assert!(err.contains("未写入任何文件"), "{err}");
 }
+
+#[test]
+fn a_cell_longer_than_a_page_is_printed_whole() {
+    let tmp = TempDir::new("longcell");
+    let doc = tmp.path().join("doc");
+    write_big_document(&doc, 3, 16);
+    let table = doc.join("projects/01-yali.toml");
+    let text = std::fs::read_to_string(&table).unwrap();
+    let long = format!("{}单元格结束标记", "群众满意程度".repeat(400));
+    std::fs::write(
+        &table,
+        text.replacen(
+            "description = \"描述\"",
+            &format!("description = \"{long}\""),
+            1,
+        ),
+    )
+    .unwrap();
+    let pdf = tmp.path().join("long.pdf");
+    let out = jixiao(&["build", s(&doc), "-o", s(&pdf)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        squash(&pdf_text_raw(&pdf)).contains("单元格结束标记"),
+        "the end of the long cell was lost"
+    );
+}
