@@ -323,18 +323,26 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<FileKey> {
         Severity::Warning => cs::Diagnostic::warning(),
         Severity::Note => cs::Diagnostic::note(),
     };
-    let mut out = base.with_message(&d.message);
+    // Messages, labels and hints quote the user's text: escaped so that it
+    // can neither drive the terminal nor forge a line of the report.
+    let shown = |s: &str| crate::escape::one_line(s).into_owned();
+    let mut out = base.with_message(shown(&d.message));
     if let Some(code) = &d.code {
         out = out.with_code(code);
     }
     if let Some(span) = &d.span {
         let label = cs::Label::primary(span.file, span.range.clone());
         out = out.with_labels(vec![match &d.label {
-            Some(text) => label.with_message(text),
+            Some(text) => label.with_message(shown(text)),
             None => label,
         }]);
     }
-    out.with_notes(d.hints.iter().map(|h| format!("提示：{h}")).collect())
+    out.with_notes(
+        d.hints
+            .iter()
+            .map(|h| format!("提示：{}", shown(h)))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -357,6 +365,23 @@ mod tests {
         assert!(text.contains("/x/doc.toml:2:1"), "{text}");
         assert!(text.contains("bad = 2"), "{text}");
         assert!(text.contains("提示：删除它"), "{text}");
+    }
+
+    #[test]
+    fn quoted_user_text_is_escaped() {
+        let map = SourceMap::default();
+        let d = Diagnostic::error("表名“a\u{1b}[2J\nerror: 伪造”不一致")
+            .with_hint("简体应写作“\u{202E}办”");
+        let text = map.render_plain(&[d]);
+        assert!(
+            text.contains("表名“a\\u{1b}[2J↵error: 伪造”不一致"),
+            "{text}"
+        );
+        assert!(text.contains("提示：简体应写作“\\u{202e}办”"), "{text}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202E}'),
+            "{text}"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod compile;
 pub mod diag;
 pub mod diff;
+pub(crate) mod escape;
 pub mod export;
 pub mod fonts;
 pub mod load;

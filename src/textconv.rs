@@ -14,6 +14,7 @@ use kurbo::{Affine, BezPath, Point, Rect};
 
 use crate::diag::{Diagnostic, Result, SourceMap, io_error};
 use crate::diff::fields::flatten;
+use crate::escape::one_line;
 use crate::load::parse_file;
 use crate::model::{Amount, Document, Indicator, Project};
 use crate::render::chinese_number;
@@ -52,13 +53,15 @@ pub fn convert(path: &Path, sources: &SourceMap) -> Result<String> {
 struct Out(String);
 
 impl Out {
+    /// One `key: value` line; a line break or control character in either
+    /// is escaped, so data can never forge a line of its own.
     fn line(&mut self, key: &str, value: &str) {
         // No trailing space after an empty value: git marks it as an error.
-        self.0.push_str(key);
+        self.0.push_str(&one_line(key));
         self.0.push(':');
         if !value.is_empty() {
             self.0.push(' ');
-            self.0.push_str(value);
+            self.0.push_str(&one_line(value));
         }
         self.0.push('\n');
     }
@@ -97,7 +100,7 @@ impl Out {
 }
 
 fn cell(text: &str) -> String {
-    text.trim_end_matches('\n').replace('\n', "↵")
+    one_line(text.trim_end_matches('\n')).into_owned()
 }
 
 /// The text form of `document.toml`.
@@ -275,4 +278,86 @@ impl Device<'_> for Glyphs {
     fn draw_image(&mut self, _: Image<'_, '_>, _: Affine) {}
     fn pop_clip_path(&mut self) {}
     fn pop_transparency_group(&mut self) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every line of a text form must be `key: value` with a key the form
+    /// itself writes; data must not add a line of its own.
+    fn keys(text: &str) -> Vec<&str> {
+        text.lines().map(|l| l.split(':').next().unwrap()).collect()
+    }
+
+    #[test]
+    fn data_cannot_forge_a_line() {
+        let p: Project = toml::from_str(
+            r#"
+            code = "CS01\n预算数: 10"
+            name = "运行\u001B[2K经费\r预算数: 20"
+            goal = "保障运行。\n\n第二段\u2028预算数: 30"
+            [budget]
+            total = "117.26"
+            [[indicators]]
+            level1 = "产出指标"
+            level2 = "数量指标"
+            name = "面积\n指标[数量指标/x]: 一级指标=伪造"
+            value = "≥800平方米"
+            "#,
+        )
+        .unwrap();
+        let text = project_lines(&p);
+        assert_eq!(
+            keys(&text).iter().filter(|k| **k == "预算数").count(),
+            1,
+            "{text}"
+        );
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with("指标[")).count(),
+            1,
+            "{text}"
+        );
+        assert!(text.contains("项目编码: CS01↵预算数: 10\n"), "{text}");
+        assert!(
+            text.contains("运行\\u{1b}[2K经费\\u{d}预算数: 20"),
+            "{text}"
+        );
+        assert!(
+            text.contains("保障运行。↵↵第二段\\u{2028}预算数: 30"),
+            "{text}"
+        );
+        assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text}");
+    }
+
+    #[test]
+    fn paragraphs_stay_one_line_each() {
+        let d: Document = toml::from_str(
+            r#"
+            year = 2025
+            department = "信访局\n单位编码: 999"
+            unit_code = "900001"
+            unit_name = "本级"
+            overall = "第一段。\n第二段\u000B预算年度: 1999"
+            "#,
+        )
+        .unwrap();
+        let text = document_lines(&d);
+        assert!(text.contains("部门名称: 信访局↵单位编码: 999\n"), "{text}");
+        assert!(text.contains("总体绩效目标[1]: 第一段。\n"), "{text}");
+        assert!(
+            text.contains("总体绩效目标[2]: 第二段\\u{b}预算年度: 1999\n"),
+            "{text}"
+        );
+        assert_eq!(
+            keys(&text).iter().filter(|k| **k == "单位编码").count(),
+            1,
+            "{text}"
+        );
+        assert_eq!(
+            keys(&text).iter().filter(|k| **k == "预算年度").count(),
+            1,
+            "{text}"
+        );
+    }
 }

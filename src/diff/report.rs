@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::text::{Run, snippets};
 use super::{AmountChange, Changes, FieldChange, IndicatorChange, ItemChange, Kind};
 use super::{ProjectChange, Section, Summary};
+use crate::escape::one_line;
 use crate::render::chinese_number;
 
 /// Version of the JSON layout; raised when a field changes meaning.
@@ -26,26 +27,30 @@ pub enum Painter {
 }
 
 impl Painter {
+    /// Data text as shown: on one line, control characters escaped (so
+    /// ESC or CR never reach the terminal), Markdown-escaped for Markdown.
     fn text(self, s: &str) -> String {
         match self {
             Painter::Markdown => md_escape(s),
-            _ => s.to_string(),
+            _ => one_line(s).into_owned(),
         }
     }
 
     fn del(self, s: &str) -> String {
+        let s = self.text(s);
         match self {
             Painter::Plain => format!("[-{s}-]"),
             Painter::Ansi => format!("\x1b[31m[-{s}-]\x1b[0m"),
-            Painter::Markdown => format!("<del>{}</del>", md_escape(s)),
+            Painter::Markdown => format!("<del>{s}</del>"),
         }
     }
 
     fn ins(self, s: &str) -> String {
+        let s = self.text(s);
         match self {
             Painter::Plain => format!("{{+{s}+}}"),
             Painter::Ansi => format!("\x1b[32m{{+{s}+}}\x1b[0m"),
-            Painter::Markdown => format!("<ins>{}</ins>", md_escape(s)),
+            Painter::Markdown => format!("<ins>{s}</ins>"),
         }
     }
 
@@ -80,16 +85,17 @@ impl Painter {
     }
 }
 
-/// Escapes text for Markdown: HTML-special characters as entities, Markdown
-/// punctuation with a backslash, line breaks as ↵.
+/// Escapes text for Markdown: line breaks as ↵ and control characters as
+/// `\u{…}` (see [`one_line`]), then HTML-special characters as entities and
+/// Markdown punctuation with a backslash.
 fn md_escape(s: &str) -> String {
+    let s = one_line(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '\n' => out.push('↵'),
             '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '{' | '}' => {
                 out.push('\\');
                 out.push(c);
@@ -215,11 +221,10 @@ fn inline(p: Painter, old: &str, new: &str) -> Vec<String> {
                 t.push('…');
             }
             for run in &s.runs {
-                let vis = |x: &str| x.replace('\n', "↵");
                 t.push_str(&match run {
-                    Run::Same(x) => p.text(&vis(x)),
-                    Run::Removed(x) => p.del(&vis(x)),
-                    Run::Added(x) => p.ins(&vis(x)),
+                    Run::Same(x) => p.text(x),
+                    Run::Removed(x) => p.del(x),
+                    Run::Added(x) => p.ins(x),
                 });
             }
             if s.cut_after {
@@ -342,7 +347,7 @@ fn indicator_lines(out: &mut Lines, rows: &Section<IndicatorChange>) {
                     .or(f.old.as_ref())
                     .cloned()
                     .unwrap_or_default();
-                format!("{}={}", f.label, v.replace('\n', "↵"))
+                format!("{}={v}", f.label)
             })
             .collect();
         out.push(2, format!("{word} {at}：{}", p.text(&cells.join(" | "))));
@@ -374,7 +379,82 @@ pub fn json(changes: &Changes, old: &str, new: &str) -> String {
         summary: changes.summary(),
         changes,
     };
-    let mut s = serde_json::to_string_pretty(&report).expect("diff report serialises");
+    let s = serde_json::to_string_pretty(&report).expect("diff report serialises");
+    let mut s = json_escape_controls(&s);
     s.push('\n');
     s
+}
+
+/// serde_json escapes only C0 controls; DEL, C1 (U+009B is a terminal's
+/// CSI), bidi controls and U+2028/U+2029 are written as `\uXXXX` too. They
+/// occur only inside strings, so the JSON means exactly the same.
+fn json_escape_controls(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c > '\u{1f}' && crate::escape::needs_escape(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Document;
+
+    fn doc(department: &str) -> Document {
+        let mut d: Document = toml::from_str(
+            "year = 2030\nunit_code = '1'\nunit_name = '本级'\ndepartment = ''\n\
+             overall = '深入学习贯彻《信访工作条例》，持续提升用法治思维和法治方式做好信访工作的能力和水平。'",
+        )
+        .unwrap();
+        d.department = department.to_string();
+        d
+    }
+
+    /// Old and new with control characters in a short field (old → new)
+    /// and in a long one (inline snippets).
+    fn changes() -> Changes {
+        let mut new = doc("甲局\u{1b}[2J\r\n预算数: 10\u{9b}");
+        new.overall = new.overall.replace("用法治", "用\u{202E}法治\u{85}");
+        super::super::compare(&doc("甲局"), &new)
+    }
+
+    #[test]
+    fn text_and_markdown_show_controls_escaped() {
+        let bad = ['\u{1b}', '\r', '\u{9b}', '\u{202E}', '\u{85}'];
+        for painter in [Painter::Plain, Painter::Ansi, Painter::Markdown] {
+            let mut out = human(&changes(), "旧\u{1b}", "新", painter);
+            for colour in ["\x1b[0m", "\x1b[1m", "\x1b[31m", "\x1b[32m", "\x1b[33m"] {
+                out = out.replace(colour, "");
+            }
+            assert!(!out.contains(bad), "{out}");
+            assert!(out.lines().all(|l| !l.starts_with("预算数")), "{out}");
+            assert_eq!(out.matches("预算数: 10").count(), 1, "{out}");
+        }
+        let plain = human(&changes(), "旧", "新", Painter::Plain);
+        assert!(
+            plain.contains("甲局{+\\u{1b}[2J↵预算数: 10\\u{9b}+}"),
+            "{plain}"
+        );
+        assert!(plain.contains("用{+\\u{202e}+}法治{+\\u{85}+}"), "{plain}");
+        let md = human(&changes(), "旧", "新", Painter::Markdown);
+        assert!(md.contains("<ins>\\\\u\\{1b\\}\\[2J↵预算数: 10"), "{md}");
+    }
+
+    #[test]
+    fn json_escapes_c1_and_bidi_but_keeps_the_values() {
+        let out = json(&changes(), "旧", "新");
+        assert!(
+            !out.contains(['\u{1b}', '\u{9b}', '\u{202E}', '\u{85}']),
+            "{out}"
+        );
+        assert!(out.contains("\\u009b") && out.contains("\\u202e"), "{out}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let new = v["document"][0]["new"].as_str().unwrap();
+        assert_eq!(new, "甲局\u{1b}[2J\r\n预算数: 10\u{9b}");
+    }
 }

@@ -174,9 +174,10 @@ pub fn plain(snippet: &Snippet) -> String {
     s
 }
 
-/// Shows a line break as ↵ so a snippet stays on one line.
+/// Shows a line break as ↵ and control characters escaped, so a snippet
+/// stays on one line and cannot drive the terminal.
 pub fn visible(text: &str) -> String {
-    text.replace("\r\n", "↵").replace('\n', "↵")
+    crate::escape::one_line(text).into_owned()
 }
 
 #[cfg(test)]
