@@ -114,10 +114,13 @@ pub fn uncovered<'a>(
     let mut known = std::collections::HashSet::new();
     let mut covered = |c: char| {
         // Typst drops default-ignorable characters (zero-width space, soft
-        // hyphen, BOM, variation selectors) without drawing anything.
-        c.is_whitespace()
+        // hyphen, BOM, variation selectors) without drawing anything, and
+        // the shaper draws the Unicode spaces with the font's space glyph.
+        // Other controls and separators (U+0085, U+1680, U+2028 …) are not
+        // spaces: they are reported here or by checks::chars.
+        matches!(c, '\t' | '\n')
+            || is_space_fallback(c)
             || typst::text::is_default_ignorable(c)
-            || c.is_control()
             || known.contains(&c)
             || ((0..)
                 .map_while(|i| book.info(i))
@@ -138,6 +141,15 @@ pub fn uncovered<'a>(
         }
     }
     out
+}
+
+/// The spaces rustybuzz draws with the font's U+0020 glyph when the font
+/// has no glyph of their own (its `space_fallback`, all of Zs but U+1680).
+fn is_space_fallback(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\u{A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Domain rules: what a careful reviewer of a 绩效文本 checks, each with a
 //! stable code (`J101` …) that a document can silence in its `[check]` table.
 
+mod chars;
 mod indicators;
 mod money;
 mod text;
@@ -8,7 +9,7 @@ mod text;
 use crate::diag::{Diagnostic, Severity, SourceMap};
 use crate::fonts::FontSet;
 use crate::load::Loaded;
-use crate::locate::{self, FileRef, Place};
+use crate::locate::{FileRef, Place};
 use crate::model::Document;
 
 /// One rule: its code, how serious a finding is, and what it checks.
@@ -60,12 +61,14 @@ pub const RULES: &[Rule] = &[
     rule("J604", Note, "表名与项目名称一致"),
     rule("J605", Warning, "没有重复叠写的词语"),
     rule("J606", Warning, "没有混入繁体字"),
+    rule("J607", Error, "没有改变显示顺序或在文字中间换行的控制字符"),
     rule("J701", Error, "每个字符都有字体可以显示"),
     rule("J801", Warning, "[check] allow 中的规则代码存在"),
 ];
 
-/// Rules `[check] allow` cannot silence: a box in the PDF, a broken allow list.
-const UNSILENCEABLE: &[&str] = &["J701", "J801"];
+/// Rules `[check] allow` cannot silence: a PDF that shows other text than
+/// the data (J607: a security rule), a box in the PDF, a broken allow list.
+const UNSILENCEABLE: &[&str] = &["J607", "J701", "J801"];
 
 /// The rule with this code.
 pub fn rule_of(code: &str) -> Option<&'static Rule> {
@@ -118,14 +121,19 @@ pub fn findings(doc: &Document) -> Vec<Finding> {
     indicators::check(doc, &mut out);
     money::check(doc, &mut out);
     text::check(doc, &mut out);
+    chars::check(doc, &mut out);
     check_allow_lists(doc, &mut out);
     out
 }
 
 /// Characters of the data that no loaded font can draw (rule J701).
+///
+/// Control characters, bidi controls and stray line breaks are left to
+/// [`chars::check`], which says what each of them does.
 pub fn glyphs(doc: &Document, fonts: &FontSet) -> Vec<Finding> {
     crate::fonts::uncovered(fonts, doc.texts())
         .into_iter()
+        .filter(|u| chars::special(u.ch).is_none())
         .map(|u| {
             let mut f = Finding::new(
                 "J701",
@@ -165,7 +173,7 @@ pub fn locate_all(found: Vec<Finding>, loaded: &Loaded, sources: &SourceMap) -> 
     loaded.locate(sources, &mut diags);
     for (d, needle) in diags.iter_mut().zip(&needles) {
         if let (Some(span), Some(t)) = (&d.span, needle) {
-            d.span = Some(locate::narrow(sources, span, t));
+            d.span = Some(chars::narrow(sources, span, t));
         }
     }
     let key = |d: &Diagnostic| {
@@ -248,5 +256,40 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(codes, sorted);
+    }
+
+    /// U+1680 and the C1 controls print as boxes; the Unicode spaces are
+    /// drawn with the space glyph; controls are reported once, by `chars`.
+    #[test]
+    fn boxes_are_reported_once_and_spaces_are_not() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        let fonts = FontSet::load(&[&dir], false).unwrap();
+        let doc: Document = toml::from_str(
+            r#"
+            year = 2025
+            department = "局"
+            unit_code = "1"
+            unit_name = "局"
+            overall = "甲\u1680乙\u0093丙\u007F\u2003\u3000\u00A0\u202F\u205F丁\u2028\u202E\u200B"
+            "#,
+        )
+        .unwrap();
+        let mut found = findings(&doc);
+        found.extend(glyphs(&doc, &fonts));
+        let mut got: Vec<_> = found
+            .iter()
+            .map(|f| (f.code, f.needle.clone().unwrap()))
+            .collect();
+        got.sort();
+        let want = [
+            ("J607", "\u{2028}"),
+            ("J607", "\u{202E}"),
+            ("J701", "\u{7F}"),
+            ("J701", "\u{93}"),
+            ("J701", "\u{1680}"),
+        ];
+        let mut want: Vec<_> = want.iter().map(|(c, n)| (*c, n.to_string())).collect();
+        want.sort();
+        assert_eq!(got, want);
     }
 }
