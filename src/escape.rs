@@ -2,7 +2,7 @@
 //! report: control characters, bidi controls and line separators as `\u{…}`.
 //!
 //! One function for every output that quotes the user's text (diagnostics,
-//! `textconv`, `diff`), so that a value can neither send escape sequences to
+//! `textconv`, `diff`, JSON), so that a value can neither send escape sequences to
 //! a terminal, reorder what is shown around it, nor forge an extra line.
 
 use std::borrow::Cow;
@@ -35,6 +35,21 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
     }
     let joined = text.replace("\r\n", "↵").replace('\n', "↵");
     Cow::Owned(controls(&joined).into_owned())
+}
+
+/// JSON text with DEL, C1 (U+009B is a terminal's CSI), the bidi controls
+/// and U+2028/U+2029 written as `\uXXXX`: serde_json escapes only C0. They
+/// occur only inside strings, so the JSON means exactly the same.
+pub fn json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c > '\u{1f}' && needs_escape(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn escape_where(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
@@ -85,6 +100,18 @@ mod tests {
         assert_eq!(one_line("第一段\r\n第二段\n"), "第一段↵第二段↵");
         assert_eq!(one_line("CS01\n预算数: 10"), "CS01↵预算数: 10");
         assert_eq!(one_line("a\u{1b}\nb"), "a\\u{1b}↵b");
+    }
+
+    #[test]
+    fn json_keeps_its_values() {
+        let value = "a\u{1b}\u{7f}\u{9b}2J\u{202E}b\u{2028}\n";
+        let text = json(&serde_json::to_string_pretty(&[value]).unwrap());
+        assert_eq!(
+            text,
+            "[\n  \"a\\u001b\\u007f\\u009b2J\\u202eb\\u2028\\n\"\n]"
+        );
+        let back: Vec<String> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, [value]);
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 diagnostics: sources.records(&diags),
             };
             let json = serde_json::to_string_pretty(&report).expect("report serialises");
-            println!("{json}");
+            println!("{}", crate::escape::json(&json));
         }
     }
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);

@@ -380,24 +380,9 @@ pub fn json(changes: &Changes, old: &str, new: &str) -> String {
         changes,
     };
     let s = serde_json::to_string_pretty(&report).expect("diff report serialises");
-    let mut s = json_escape_controls(&s);
+    let mut s = crate::escape::json(&s);
     s.push('\n');
     s
-}
-
-/// serde_json escapes only C0 controls; DEL, C1 (U+009B is a terminal's
-/// CSI), bidi controls and U+2028/U+2029 are written as `\uXXXX` too. They
-/// occur only inside strings, so the JSON means exactly the same.
-fn json_escape_controls(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if c > '\u{1f}' && crate::escape::needs_escape(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
