@@ -41,9 +41,12 @@ pub fn convert(path: &Path, sources: &SourceMap) -> Result<String> {
     };
     Ok(lines.unwrap_or_else(|diags| {
         let why = diags.0.first().map_or("", |d| d.message.as_str());
+        // A draft may hold raw control characters (that is often why it
+        // does not parse): shown escaped like every other output.
         format!(
-            "# jixiao: 无法按数据格式读取（{why}），以下为原文\n{}",
-            String::from_utf8_lossy(&bytes)
+            "# jixiao: 无法按数据格式读取（{}），以下为原文\n{}",
+            one_line(why),
+            crate::escape::controls(&String::from_utf8_lossy(&bytes))
         )
     }))
 }
@@ -328,6 +331,22 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text}");
+    }
+
+    #[test]
+    fn unparsed_draft_shows_controls_escaped() {
+        let dir = std::env::temp_dir().join(format!("jixiao-textconv-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("01-draft.toml");
+        std::fs::write(&path, "code = \"CS01\u{1b}[2J\"\nname = \"x\u{202E}y\"\n").unwrap();
+        let text = convert(&path, &SourceMap::default()).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(text.starts_with("# jixiao: 无法按数据格式读取"), "{text}");
+        assert!(
+            text.contains("code = \"CS01\\u{1b}[2J\"\nname = \"x\\u{202e}y\"\n"),
+            "{text}"
+        );
+        assert!(!text.contains(['\u{1b}', '\u{202E}']), "{text}");
     }
 
     #[test]
