@@ -9,6 +9,7 @@ use std::sync::{Arc, RwLock};
 
 use codespan_reporting::diagnostic as cs;
 
+use crate::escape::Shown;
 use crate::locate::Place;
 use codespan_reporting::files::{Files, SimpleFiles};
 use codespan_reporting::term::{self, termcolor};
@@ -279,7 +280,7 @@ impl SourceMap {
         let files = self.inner.read().expect("source map lock");
         for d in diags {
             let cs = to_codespan(d);
-            let _ = term::emit_to_string(&mut out, &config(), &*files, &cs);
+            let _ = term::emit_to_string(&mut out, &config(), &Shown(&files), &cs);
         }
         out
     }
@@ -295,7 +296,8 @@ impl SourceMap {
         let mut lock = stream.lock();
         let files = self.inner.read().expect("source map lock");
         for d in diags {
-            let _ = term::emit_to_write_style(&mut lock, &config(), &*files, &to_codespan(d));
+            let _ =
+                term::emit_to_write_style(&mut lock, &config(), &Shown(&files), &to_codespan(d));
         }
     }
 }
@@ -382,6 +384,24 @@ mod tests {
             !text.contains('\u{1b}') && !text.contains('\u{202E}'),
             "{text}"
         );
+    }
+
+    #[test]
+    fn source_line_hides_a_raw_bidi_override() {
+        let map = SourceMap::default();
+        let text = "goal = \"资金\u{202E}62.711\u{202C}万元\"\n";
+        let key = map.add(Path::new("/x/01.toml"), text);
+        let at = text.find('\u{202E}').unwrap();
+        let span = Span {
+            file: key,
+            range: at..at + 3,
+        };
+        let d = Diagnostic::error("双向文字控制符").with_span(Some(span.clone()));
+        let shown = map.render_plain(&[d]);
+        assert!(shown.contains("goal = \"资金???62.711???万元\""), "{shown}");
+        assert!(shown.contains("/x/01.toml:1:11"), "{shown}");
+        assert!(!shown.contains('\u{202E}'), "{shown}");
+        assert_eq!(map.line_col(&span), Some((1, 11)));
     }
 
     #[test]

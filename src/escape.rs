@@ -6,6 +6,10 @@
 //! a terminal, reorder what is shown around it, nor forge an extra line.
 
 use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::Arc;
+
+use codespan_reporting::files::{self, Files, SimpleFiles};
 
 /// Whether a character must be shown escaped: control characters (C0, DEL,
 /// C1; NEL among them), the Unicode bidi controls (they reorder the text
@@ -50,6 +54,58 @@ pub fn json(json: &str) -> String {
         }
     }
     out
+}
+
+/// The file texts diagnostics quote, for the codespan printer: a source
+/// line shows each character of [`needs_escape`] (but `\n`, `\t` and the
+/// CR of `\r\n`) as one `?` per byte, so byte offsets, lines and columns stay
+/// those of the real text and the raw character never reaches the terminal
+/// (a bidi override would reorder the line shown under its own error).
+pub struct Shown<'f>(pub &'f SimpleFiles<String, Arc<str>>);
+
+impl<'a> Files<'a> for Shown<'_> {
+    type FileId = usize;
+    type Name = String;
+    type Source = Cow<'a, str>;
+
+    fn name(&'a self, id: usize) -> Result<String, files::Error> {
+        self.0.name(id)
+    }
+
+    fn source(&'a self, id: usize) -> Result<Cow<'a, str>, files::Error> {
+        Ok(placeholders(self.0.source(id)?))
+    }
+
+    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, files::Error> {
+        self.0.line_index(id, byte_index)
+    }
+
+    fn column_number(&'a self, id: usize, line: usize, at: usize) -> Result<usize, files::Error> {
+        self.0.column_number(id, line, at)
+    }
+
+    fn line_range(&'a self, id: usize, line: usize) -> Result<Range<usize>, files::Error> {
+        self.0.line_range(id, line)
+    }
+}
+
+/// `text` with each byte of a character to escape written as `?`.
+fn placeholders(text: &str) -> Cow<'_, str> {
+    let hide = |i: usize, c: char| {
+        c != '\n' && c != '\t' && needs_escape(c) && !text[i..].starts_with("\r\n")
+    };
+    if !text.char_indices().any(|(i, c)| hide(i, c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if hide(i, c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn escape_where(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
@@ -112,6 +168,15 @@ mod tests {
         );
         let back: Vec<String> = serde_json::from_str(&text).unwrap();
         assert_eq!(back, [value]);
+    }
+
+    #[test]
+    fn source_lines_hide_controls_byte_for_byte() {
+        let text = "a = \"x\u{202E}y\u{93}\u{1b}\"\r\nb = \"\t\"\n";
+        let shown = placeholders(text);
+        assert_eq!(shown, "a = \"x???y???\"\r\nb = \"\t\"\n");
+        assert_eq!(shown.len(), text.len());
+        assert!(matches!(placeholders("a\r\nb\tc"), Cow::Borrowed(_)));
     }
 
     #[test]
