@@ -280,7 +280,7 @@ impl SourceMap {
         let files = self.inner.read().expect("source map lock");
         for d in diags {
             let cs = to_codespan(d);
-            let _ = term::emit_to_string(&mut out, &config(), &Shown(&files), &cs);
+            let _ = term::emit_to_string(&mut out, &config(), &Shown::new(&files), &cs);
         }
         out
     }
@@ -296,8 +296,12 @@ impl SourceMap {
         let mut lock = stream.lock();
         let files = self.inner.read().expect("source map lock");
         for d in diags {
-            let _ =
-                term::emit_to_write_style(&mut lock, &config(), &Shown(&files), &to_codespan(d));
+            let _ = term::emit_to_write_style(
+                &mut lock,
+                &config(),
+                &Shown::new(&files),
+                &to_codespan(d),
+            );
         }
     }
 }

@@ -6,6 +6,7 @@
 //! a terminal, reorder what is shown around it, nor forge an extra line.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -61,31 +62,51 @@ pub fn json(json: &str) -> String {
 /// CR of `\r\n`) as one `?` per byte, so byte offsets, lines and columns stay
 /// those of the real text and the raw character never reaches the terminal
 /// (a bidi override would reorder the line shown under its own error).
-pub struct Shown<'f>(pub &'f SimpleFiles<String, Arc<str>>);
+pub struct Shown<'f> {
+    files: &'f SimpleFiles<String, Arc<str>>,
+    /// Each file's text with placeholders, made once per print however
+    /// many diagnostics quote it (`None`: the text needs none).
+    cache: Vec<OnceCell<Option<String>>>,
+}
+
+impl<'f> Shown<'f> {
+    /// Wraps the files of one print.
+    pub fn new(files: &'f SimpleFiles<String, Arc<str>>) -> Self {
+        let count = (0..).take_while(|&id| files.get(id).is_ok()).count();
+        let cache = std::iter::repeat_with(OnceCell::new).take(count).collect();
+        Self { files, cache }
+    }
+}
 
 impl<'a> Files<'a> for Shown<'_> {
     type FileId = usize;
     type Name = String;
-    type Source = Cow<'a, str>;
+    type Source = &'a str;
 
     fn name(&'a self, id: usize) -> Result<String, files::Error> {
-        self.0.name(id)
+        self.files.name(id)
     }
 
-    fn source(&'a self, id: usize) -> Result<Cow<'a, str>, files::Error> {
-        Ok(placeholders(self.0.source(id)?))
+    fn source(&'a self, id: usize) -> Result<&'a str, files::Error> {
+        let text: &str = self.files.source(id)?;
+        let cell = self.cache.get(id).ok_or(files::Error::FileMissing)?;
+        let shown = cell.get_or_init(|| match placeholders(text) {
+            Cow::Owned(s) => Some(s),
+            Cow::Borrowed(_) => None,
+        });
+        Ok(shown.as_deref().unwrap_or(text))
     }
 
     fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, files::Error> {
-        self.0.line_index(id, byte_index)
+        self.files.line_index(id, byte_index)
     }
 
     fn column_number(&'a self, id: usize, line: usize, at: usize) -> Result<usize, files::Error> {
-        self.0.column_number(id, line, at)
+        self.files.column_number(id, line, at)
     }
 
     fn line_range(&'a self, id: usize, line: usize) -> Result<Range<usize>, files::Error> {
-        self.0.line_range(id, line)
+        self.files.line_range(id, line)
     }
 }
 
