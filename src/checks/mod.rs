@@ -258,6 +258,30 @@ mod tests {
         assert_eq!(codes, sorted);
     }
 
+    #[test]
+    fn j607_cannot_be_silenced() {
+        let doc: Document = toml::from_str(
+            r#"
+            year = 2025
+            department = "局"
+            unit_code = "1"
+            unit_name = "局"
+            overall = "资金\u202E62.711\u202C万元"
+            [check]
+            allow = ["J607", "J605"]
+            "#,
+        )
+        .unwrap();
+        let found = findings(&doc);
+        let j607: Vec<_> = found.iter().filter(|f| f.code == "J607").collect();
+        assert_eq!(j607.len(), 2, "{found:?}");
+        assert!(j607.iter().all(|f| !is_allowed(&doc, f)));
+        assert!(
+            found.iter().all(|f| f.code != "J801"),
+            "J607 is a known code"
+        );
+    }
+
     /// U+1680 and the C1 controls print as boxes; the Unicode spaces are
     /// drawn with the space glyph; controls are reported once, by `chars`.
     #[test]
