@@ -10,9 +10,13 @@ use std::sync::{Arc, RwLock};
 use codespan_reporting::diagnostic as cs;
 
 use crate::locate::Place;
+use crate::stdio;
 use codespan_reporting::files::{Files, SimpleFiles};
 use codespan_reporting::term::{self, termcolor};
 use serde::Serialize;
+
+mod excerpt;
+mod fold;
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -275,28 +279,59 @@ impl SourceMap {
 
     /// Renders diagnostics as plain text (used by tests and `--color never`).
     pub fn render_plain(&self, diags: &[Diagnostic]) -> String {
-        let mut out = String::new();
-        let files = self.inner.read().expect("source map lock");
-        for d in diags {
-            let cs = to_codespan(d);
-            let _ = term::emit_to_string(&mut out, &config(), &*files, &cs);
-        }
-        out
+        let mut buf = termcolor::Buffer::no_color();
+        self.render(&mut buf, diags);
+        String::from_utf8_lossy(buf.as_slice()).into_owned()
     }
 
-    /// Prints diagnostics to standard error, coloured when it is a terminal.
+    /// Prints diagnostics to standard error in one write, coloured when it
+    /// is a terminal.
     pub fn print(&self, diags: &[Diagnostic]) {
         let choice = if std::io::stderr().is_terminal() {
             termcolor::ColorChoice::Auto
         } else {
             termcolor::ColorChoice::Never
         };
-        let stream = termcolor::StandardStream::stderr(choice);
-        let mut lock = stream.lock();
+        let mut buf = termcolor::BufferWriter::stderr(choice).buffer();
+        self.render(&mut buf, diags);
+        stdio::write(stdio::Stream::Err, buf.as_slice());
+    }
+
+    /// Renders each diagnostic against an excerpt of its lines, folding
+    /// repeats of one rule in one file after the first few.
+    fn render(&self, out: &mut dyn termcolor::WriteColor, diags: &[Diagnostic]) {
         let files = self.inner.read().expect("source map lock");
-        for d in diags {
-            let _ = term::emit_to_write_style(&mut lock, &config(), &*files, &to_codespan(d));
+        let name = |d: &Diagnostic| d.span.as_ref().and_then(|s| files.name(s.file).ok());
+        for shown in fold::fold(diags, name) {
+            let _ = match shown {
+                fold::Shown::One(d) => emit(out, &files, d),
+                fold::Shown::Folded(note) => term::emit_to_write_style(
+                    out,
+                    &config(),
+                    &SimpleFiles::<String, String>::new(),
+                    &to_codespan(&note, None),
+                ),
+            };
         }
+    }
+}
+
+/// Prints one diagnostic; its lines come from an [`excerpt::Excerpt`].
+fn emit(
+    out: &mut dyn termcolor::WriteColor,
+    files: &SimpleFiles<String, Arc<str>>,
+    d: &Diagnostic,
+) -> std::result::Result<(), codespan_reporting::files::Error> {
+    let excerpt = d
+        .span
+        .as_ref()
+        .and_then(|span| excerpt::Excerpt::new(files, span.file, span.range.clone()));
+    match &excerpt {
+        Some(e) => {
+            let cs = to_codespan(d, Some(((), e.range.clone())));
+            term::emit_to_write_style(out, &config(), e, &cs)
+        }
+        None => term::emit_to_write_style(out, &config(), files, &to_codespan(d, None)),
     }
 }
 
@@ -317,7 +352,8 @@ pub fn display_path(path: &Path) -> String {
     shown.display().to_string()
 }
 
-fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<FileKey> {
+/// The codespan form of a diagnostic, its label on `at` (file and range).
+fn to_codespan<Id>(d: &Diagnostic, at: Option<(Id, Range<usize>)>) -> cs::Diagnostic<Id> {
     let base = match d.severity {
         Severity::Error => cs::Diagnostic::error(),
         Severity::Warning => cs::Diagnostic::warning(),
@@ -327,8 +363,8 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<FileKey> {
     if let Some(code) = &d.code {
         out = out.with_code(code);
     }
-    if let Some(span) = &d.span {
-        let label = cs::Label::primary(span.file, span.range.clone());
+    if let Some((file, range)) = at {
+        let label = cs::Label::primary(file, range);
         out = out.with_labels(vec![match &d.label {
             Some(text) => label.with_message(text),
             None => label,
