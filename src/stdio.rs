@@ -66,3 +66,19 @@ pub fn out(text: &str) {
 pub fn err_line(text: &str) {
     write(Stream::Err, format!("{text}\n").as_bytes());
 }
+
+/// `eprintln!` through [`write`]: quiet when the reader has gone away.
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::stdio::err_line(&format!($($arg)*))
+    };
+}
+pub(crate) use errln;
+
+/// `print!` through [`write`]: quiet when the reader has gone away.
+macro_rules! outp {
+    ($($arg:tt)*) => {
+        $crate::stdio::out(&format!($($arg)*))
+    };
+}
+pub(crate) use outp;

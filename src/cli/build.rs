@@ -10,6 +10,7 @@ use super::CommonArgs;
 use crate::diag::{Diagnostic, Diagnostics, SourceMap};
 use crate::export::write_atomic;
 use crate::pipeline::{self, Prepared};
+use crate::stdio::errln;
 
 /// Arguments of `jixiao build`.
 #[derive(Debug, Args)]
@@ -47,7 +48,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         Ok((written, warnings)) => {
             sources.print(&warnings);
             for path in written {
-                eprintln!(
+                errln!(
                     "已生成 {}（{:.2} 秒）",
                     path.display(),
                     started.elapsed().as_secs_f64()
@@ -58,7 +59,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         Err(diags) => {
             sources.print(&diags.0);
             let n = diags.0.iter().filter(|d| d.is_error()).count();
-            eprintln!("生成失败：{n} 个错误，未写入任何文件");
+            errln!("生成失败：{n} 个错误，未写入任何文件");
             ExitCode::from(1)
         }
     }
