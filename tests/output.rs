@@ -196,3 +196,177 @@ fn watch_stops_when_its_log_has_no_reader() {
     assert_eq!(status.code(), Some(0));
     assert!(pdf.is_file(), "the first build is still written");
 }
+
+/// A project root of its own (templates copied, fonts linked) holding a copy
+/// of the minimal document, so a failing test cannot harm the repository.
+struct Project {
+    tmp: TempDir,
+}
+
+impl Project {
+    fn new(label: &str) -> Self {
+        let tmp = TempDir::new(label);
+        let root = tmp.path().join("root");
+        for name in ["jixiao.typ", "document.typ.tera", "project.typ.tera"] {
+            let text =
+                std::fs::read_to_string(manifest_dir().join("templates").join(name)).unwrap();
+            write(&root, &format!("templates/{name}"), &text);
+        }
+        std::os::unix::fs::symlink(manifest_dir().join("fonts"), root.join("fonts")).unwrap();
+        let doc =
+            std::fs::read_to_string(manifest_dir().join("tests/fixtures/minimal/document.toml"));
+        write(&root, "data/doc/document.toml", &doc.unwrap());
+        Self { tmp }
+    }
+
+    fn root(&self) -> PathBuf {
+        self.tmp.path().join("root")
+    }
+
+    fn doc(&self) -> PathBuf {
+        self.root().join("data/doc")
+    }
+
+    fn out(&self) -> PathBuf {
+        self.tmp.path().join("out")
+    }
+
+    /// `jixiao <cmd> <doc> --root <root> <args…>`.
+    fn run(&self, cmd: &str, args: &[&OsStr]) -> std::process::Output {
+        jixiao()
+            .arg(cmd)
+            .arg(self.doc())
+            .arg("--root")
+            .arg(self.root())
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn output_onto_an_input_is_refused() {
+    let p = Project::new("onto-input");
+    let document = p.doc().join("document.toml");
+    let before = std::fs::read(&document).unwrap();
+    let layout = p.root().join("templates/jixiao.typ");
+    let layout_before = std::fs::read(&layout).unwrap();
+    let pdf_in_templates = p.root().join("templates/jixiao.pdf");
+    let cases: Vec<Vec<&OsStr>> = vec![
+        vec![OsStr::new("-o"), document.as_os_str()],
+        vec![
+            OsStr::new("--emit"),
+            OsStr::new("pdf,typ"),
+            OsStr::new("-o"),
+            pdf_in_templates.as_os_str(),
+        ],
+    ];
+    for args in cases {
+        let out = p.run("build", &args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("不能写入") && err.contains("未写入任何文件"),
+            "{err}"
+        );
+    }
+    assert_eq!(std::fs::read(&document).unwrap(), before);
+    assert_eq!(std::fs::read(&layout).unwrap(), layout_before);
+    assert!(!pdf_in_templates.exists());
+    // watch refuses before it starts; were it to start, it is killed.
+    let mut watch = jixiao()
+        .arg("watch")
+        .arg(p.doc())
+        .args([OsStr::new("--root"), p.root().as_os_str()])
+        .args([OsStr::new("-o"), document.as_os_str()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while watch.try_wait().unwrap().is_none() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = watch.kill();
+    let watched = watch.wait_with_output().unwrap();
+    assert_eq!(watched.status.code(), Some(1), "{}", stderr(&watched));
+    assert!(
+        stderr(&watched).contains("不能写入"),
+        "{}",
+        stderr(&watched)
+    );
+    assert_eq!(std::fs::read(&document).unwrap(), before);
+}
+
+#[test]
+fn two_outputs_on_one_file_are_refused() {
+    let p = Project::new("one-name");
+    let typ = p.out().join("x.typ");
+    let args = [
+        OsStr::new("-o"),
+        typ.as_os_str(),
+        OsStr::new("--emit"),
+        OsStr::new("typ,pdf"),
+    ];
+    let out = p.run("build", &args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("同一个文件"), "{}", stderr(&out));
+    assert!(!typ.exists());
+}
+
+#[test]
+fn failed_compile_writes_no_source_either() {
+    let p = Project::new("failed-compile");
+    let layout = p.root().join("templates/jixiao.typ");
+    let broken = std::fs::read_to_string(&layout).unwrap() + "\n#let broken = (\n";
+    std::fs::write(&layout, broken).unwrap();
+    let pdf = p.out().join("x.pdf");
+    let args = [
+        OsStr::new("--emit"),
+        OsStr::new("pdf,typ"),
+        OsStr::new("-o"),
+        pdf.as_os_str(),
+    ];
+    let out = p.run("build", &args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("未写入任何文件"), "{}", stderr(&out));
+    assert!(!p.out().join("x.typ").exists() && !pdf.exists());
+}
+
+#[test]
+fn symlink_long_name_and_mode_are_respected() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = Project::new("links");
+    let real = p.out().join("real.pdf");
+    write(&p.out(), "real.pdf", "old");
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = p.out().join("link.pdf");
+    std::os::unix::fs::symlink("real.pdf", &link).unwrap();
+    let out = p.run("build", &[OsStr::new("-o"), link.as_os_str()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    assert!(std::fs::read(&real).unwrap().starts_with(b"%PDF"));
+    assert_eq!(
+        std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let long = p.out().join(format!("{}.pdf", "长".repeat(83)));
+    let out = p.run("build", &[OsStr::new("-o"), long.as_os_str()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(long.is_file());
+}
+
+#[test]
+fn dash_is_stdout_and_a_folder_gets_the_default_name() {
+    let p = Project::new("dash");
+    let out = p.run("build", &[OsStr::new("-o"), OsStr::new("-")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.starts_with(b"%PDF"), "PDF on standard output");
+    let folder = format!("{}/", p.out().join("dist").display());
+    let out = p.run("build", &[OsStr::new("-o"), OsStr::new(&folder)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(p.out().join("dist/doc.pdf").is_file(), "{}", stderr(&out));
+}

@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod diff;
+mod output;
 mod rules;
 mod textconv;
 mod watch;

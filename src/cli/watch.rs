@@ -45,10 +45,7 @@ pub fn run(args: &WatchArgs) -> ExitCode {
 
 fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
     let mut session = Session::new(&args.dir, args.common.options(), sources.clone())?;
-    let pdf = args
-        .output
-        .clone()
-        .unwrap_or_else(|| session.default_output());
+    let pdf = super::output::watched_pdf(args.output.as_deref(), &session)?;
     // Watch before the first build, so an edit made during it is not lost.
     let watcher = Watcher::new(&session, &[&pdf])?;
     let stopper = watcher.stopper();
