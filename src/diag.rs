@@ -222,6 +222,37 @@ impl SourceMap {
         files.add(display_path(path), Arc::from(text))
     }
 
+    /// Drops the texts of files registered again since (older versions of
+    /// an edited file), keeping every key valid; `watch` calls it before
+    /// each rebuild, once the last build's diagnostics are printed, so
+    /// that its memory does not grow with every edit.
+    pub fn forget_superseded(&self) {
+        let mut files = self.inner.write().expect("source map lock");
+        let paths = self.paths.read().expect("source map lock");
+        let mut kept = SimpleFiles::new();
+        for (key, path) in paths.iter().enumerate() {
+            let Ok(file) = files.get(key) else { continue };
+            let newest = paths.iter().rposition(|p| p == path) == Some(key);
+            let text = if newest {
+                file.source().clone()
+            } else {
+                Arc::from("")
+            };
+            kept.add(file.name().clone(), text);
+        }
+        *files = kept;
+    }
+
+    /// Bytes of source text held, for measuring memory across rebuilds.
+    pub fn held_bytes(&self) -> usize {
+        let files = self.inner.read().expect("source map lock");
+        let count = self.paths.read().expect("source map lock").len();
+        (0..count)
+            .filter_map(|key| files.get(key).ok())
+            .map(|f| f.source().len())
+            .sum()
+    }
+
     /// The registered text of a file.
     pub fn text(&self, key: FileKey) -> Option<Arc<str>> {
         let files = self.inner.read().expect("source map lock");
@@ -410,5 +441,19 @@ mod tests {
             }),
             Some((1, 1))
         );
+    }
+
+    #[test]
+    fn superseded_versions_are_forgotten_and_keys_stay_valid() {
+        let map = SourceMap::default();
+        let other = map.add(Path::new("/b"), "keep");
+        for i in 0..50 {
+            map.add(Path::new("/a"), &"x".repeat(1000 + i));
+            map.forget_superseded();
+        }
+        assert!(map.held_bytes() < 2 * 1050, "{}", map.held_bytes());
+        assert_eq!(map.text(other).as_deref(), Some("keep"));
+        let (_, newest) = map.text_of_path(Path::new("/a")).unwrap();
+        assert_eq!(newest.len(), 1049);
     }
 }

@@ -370,3 +370,31 @@ fn dash_is_stdout_and_a_folder_gets_the_default_name() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(p.out().join("dist/doc.pdf").is_file(), "{}", stderr(&out));
 }
+
+/// `watch` keeps one version of each file, not one per rebuild: 30
+/// rebuilds of a document padded to 100 KB hold under 300 KB of text.
+#[test]
+fn rebuilds_do_not_keep_every_version_of_a_file() {
+    use jixiao::diag::SourceMap;
+    use jixiao::pipeline::Options;
+    use jixiao::session::Session;
+    let p = Project::new("versions");
+    let toml = p.doc().join("document.toml");
+    let base = std::fs::read_to_string(&toml).unwrap();
+    let opts = Options {
+        root: Some(p.root()),
+        ..Options::default()
+    };
+    let sources = SourceMap::default();
+    let mut session = Session::new(&p.doc(), opts, sources.clone()).unwrap();
+    let padding = format!("# {}\n", "x".repeat(98)).repeat(1000);
+    for i in 0..30 {
+        std::fs::write(&toml, format!("{base}# edit {i}\n{padding}")).unwrap();
+        session.rebuild(&p.out().join("w.typ")).unwrap();
+    }
+    assert!(
+        sources.held_bytes() < 300_000,
+        "{} bytes held",
+        sources.held_bytes()
+    );
+}
