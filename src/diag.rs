@@ -11,9 +11,13 @@ use codespan_reporting::diagnostic as cs;
 
 use crate::escape::Shown;
 use crate::locate::Place;
+use crate::stdio;
 use codespan_reporting::files::{Files, SimpleFiles};
 use codespan_reporting::term::{self, termcolor};
 use serde::Serialize;
+
+mod excerpt;
+mod fold;
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -219,6 +223,37 @@ impl SourceMap {
         files.add(display_path(path), Arc::from(text))
     }
 
+    /// Drops the texts of files registered again since (older versions of
+    /// an edited file), keeping every key valid; `watch` calls it before
+    /// each rebuild, once the last build's diagnostics are printed, so
+    /// that its memory does not grow with every edit.
+    pub fn forget_superseded(&self) {
+        let mut files = self.inner.write().expect("source map lock");
+        let paths = self.paths.read().expect("source map lock");
+        let mut kept = SimpleFiles::new();
+        for (key, path) in paths.iter().enumerate() {
+            let Ok(file) = files.get(key) else { continue };
+            let newest = paths.iter().rposition(|p| p == path) == Some(key);
+            let text = if newest {
+                file.source().clone()
+            } else {
+                Arc::from("")
+            };
+            kept.add(file.name().clone(), text);
+        }
+        *files = kept;
+    }
+
+    /// Bytes of source text held, for measuring memory across rebuilds.
+    pub fn held_bytes(&self) -> usize {
+        let files = self.inner.read().expect("source map lock");
+        let count = self.paths.read().expect("source map lock").len();
+        (0..count)
+            .filter_map(|key| files.get(key).ok())
+            .map(|f| f.source().len())
+            .sum()
+    }
+
     /// The registered text of a file.
     pub fn text(&self, key: FileKey) -> Option<Arc<str>> {
         let files = self.inner.read().expect("source map lock");
@@ -276,33 +311,61 @@ impl SourceMap {
 
     /// Renders diagnostics as plain text (used by tests and `--color never`).
     pub fn render_plain(&self, diags: &[Diagnostic]) -> String {
-        let mut out = String::new();
-        let files = self.inner.read().expect("source map lock");
-        for d in diags {
-            let cs = to_codespan(d);
-            let _ = term::emit_to_string(&mut out, &config(), &Shown::new(&files), &cs);
-        }
-        out
+        let mut buf = termcolor::Buffer::no_color();
+        self.render(&mut buf, diags);
+        String::from_utf8_lossy(buf.as_slice()).into_owned()
     }
 
-    /// Prints diagnostics to standard error, coloured when it is a terminal.
+    /// Prints diagnostics to standard error in one write, coloured when it
+    /// is a terminal.
     pub fn print(&self, diags: &[Diagnostic]) {
         let choice = if std::io::stderr().is_terminal() {
             termcolor::ColorChoice::Auto
         } else {
             termcolor::ColorChoice::Never
         };
-        let stream = termcolor::StandardStream::stderr(choice);
-        let mut lock = stream.lock();
+        let mut buf = termcolor::BufferWriter::stderr(choice).buffer();
+        self.render(&mut buf, diags);
+        stdio::write(stdio::Stream::Err, buf.as_slice());
+    }
+
+    /// Renders each diagnostic against an excerpt of its lines, folding
+    /// repeats of one rule in one file after the first few.
+    fn render(&self, out: &mut dyn termcolor::WriteColor, diags: &[Diagnostic]) {
         let files = self.inner.read().expect("source map lock");
-        for d in diags {
-            let _ = term::emit_to_write_style(
-                &mut lock,
-                &config(),
-                &Shown::new(&files),
-                &to_codespan(d),
-            );
+        // Quoted source lines show control and bidi characters as `?`.
+        let quoted = Shown::new(&files);
+        let name = |d: &Diagnostic| d.span.as_ref().and_then(|s| files.name(s.file).ok());
+        for shown in fold::fold(diags, name) {
+            let _ = match shown {
+                fold::Shown::One(d) => emit(out, &quoted, d),
+                fold::Shown::Folded(note) => term::emit_to_write_style(
+                    out,
+                    &config(),
+                    &SimpleFiles::<String, String>::new(),
+                    &to_codespan(&note, None),
+                ),
+            };
         }
+    }
+}
+
+/// Prints one diagnostic; its lines come from an [`excerpt::Excerpt`].
+fn emit(
+    out: &mut dyn termcolor::WriteColor,
+    files: &Shown<'_>,
+    d: &Diagnostic,
+) -> std::result::Result<(), codespan_reporting::files::Error> {
+    let excerpt = d
+        .span
+        .as_ref()
+        .and_then(|span| excerpt::Excerpt::new(files, span.file, span.range.clone()));
+    match &excerpt {
+        Some(e) => {
+            let cs = to_codespan(d, Some(((), e.range.clone())));
+            term::emit_to_write_style(out, &config(), e, &cs)
+        }
+        None => term::emit_to_write_style(out, &config(), files, &to_codespan(d, None)),
     }
 }
 
@@ -323,7 +386,8 @@ pub fn display_path(path: &Path) -> String {
     shown.display().to_string()
 }
 
-fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<FileKey> {
+/// The codespan form of a diagnostic, its label on `at` (file and range).
+fn to_codespan<Id>(d: &Diagnostic, at: Option<(Id, Range<usize>)>) -> cs::Diagnostic<Id> {
     let base = match d.severity {
         Severity::Error => cs::Diagnostic::error(),
         Severity::Warning => cs::Diagnostic::warning(),
@@ -336,8 +400,8 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<FileKey> {
     if let Some(code) = &d.code {
         out = out.with_code(code);
     }
-    if let Some(span) = &d.span {
-        let label = cs::Label::primary(span.file, span.range.clone());
+    if let Some((file, range)) = at {
+        let label = cs::Label::primary(file, range);
         out = out.with_labels(vec![match &d.label {
             Some(text) => label.with_message(shown(text)),
             None => label,
@@ -423,5 +487,19 @@ mod tests {
             }),
             Some((1, 1))
         );
+    }
+
+    #[test]
+    fn superseded_versions_are_forgotten_and_keys_stay_valid() {
+        let map = SourceMap::default();
+        let other = map.add(Path::new("/b"), "keep");
+        for i in 0..50 {
+            map.add(Path::new("/a"), &"x".repeat(1000 + i));
+            map.forget_superseded();
+        }
+        assert!(map.held_bytes() < 2 * 1050, "{}", map.held_bytes());
+        assert_eq!(map.text(other).as_deref(), Some("keep"));
+        let (_, newest) = map.text_of_path(Path::new("/a")).unwrap();
+        assert_eq!(newest.len(), 1049);
     }
 }

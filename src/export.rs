@@ -2,7 +2,8 @@
 //! atomically so a failed build never leaves a partial file.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
@@ -37,24 +38,30 @@ pub fn pdf(document: &PagedDocument, date: Option<&BuildDate>) -> Result<Vec<u8>
 
 /// Writes `bytes` to `path` through a temporary file in the same folder that
 /// is renamed into place, so readers see the old file or the new one, never
-/// a mix.
+/// a mix. A symlink is written through (its target is replaced, the link
+/// stays), and an existing file keeps its permissions.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let target = follow_links(path);
+    let dir = folder_of(&target);
     std::fs::create_dir_all(dir).map_err(|e| io_error("创建输出文件夹", dir, &e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    remove_stale_temps(dir, &name);
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    remove_stale_temps(dir);
+    // A short name: `.<name>.<pid>.tmp` could exceed the 255-byte limit
+    // on names when `name` is near it.
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(
+        "{TEMP_PREFIX}{}-{n}{TEMP_SUFFIX}",
+        std::process::id()
+    ));
+    let mode = std::fs::metadata(&target).ok().map(|m| m.permissions());
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
+        if let Some(mode) = mode {
+            f.set_permissions(mode)?;
+        }
         f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, &target)
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
@@ -65,19 +72,48 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-/// Removes temporary files of `name` left by builds that were killed while
-/// writing (their process no longer exists), so they do not pile up.
-fn remove_stale_temps(dir: &Path, name: &str) {
+/// Temporary files are named `.jx-<pid>-<n>.tmp`.
+const TEMP_PREFIX: &str = ".jx-";
+const TEMP_SUFFIX: &str = ".tmp";
+/// Links followed before giving up (the kernel's limit is 40 too).
+const MAX_LINKS: usize = 40;
+
+/// The file a path finally names: symlinks followed, even dangling ones
+/// (writing then creates their target).
+pub fn follow_links(path: &Path) -> PathBuf {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::read_link(&current) {
+            // A relative target is relative to the link's folder; an
+            // absolute one replaces the path.
+            Ok(next) => current = folder_of(&current).join(next),
+            Err(_) => break,
+        }
+    }
+    current
+}
+
+/// The folder a file is in (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// Removes temporary files left by builds that were killed while writing
+/// (their process no longer exists), so they do not pile up.
+fn remove_stale_temps(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let prefix = format!(".{name}.");
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
         let pid = file
-            .strip_prefix(&prefix)
-            .and_then(|rest| rest.strip_suffix(".tmp"))
-            .and_then(|pid| pid.parse::<u32>().ok());
+            .strip_prefix(TEMP_PREFIX)
+            .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok());
         if pid.is_some_and(|pid| pid != std::process::id() && !process_alive(pid)) {
             let _ = std::fs::remove_file(entry.path());
         }
@@ -112,7 +148,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("jixiao-export3-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         // PID 0 is never a user process; /proc/0 does not exist.
-        let stale = dir.join(".a.pdf.0.tmp");
+        let stale = dir.join(".jx-0-7.tmp");
         std::fs::write(&stale, b"half").unwrap();
         write_atomic(&dir.join("a.pdf"), b"new").unwrap();
         assert_eq!(stale.exists(), !Path::new("/proc").is_dir());
@@ -130,6 +166,35 @@ mod tests {
         std::fs::create_dir_all(blocked.join("x")).unwrap();
         assert!(write_atomic(&blocked, b"new").is_err());
         assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_is_written_through_and_mode_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("jixiao-export4-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let real = dir.join("real.pdf");
+        std::fs::write(&real, b"old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.join("link.pdf");
+        std::os::unix::fs::symlink("real.pdf", &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        let mode = std::fs::metadata(&real).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn longest_file_name_can_be_written() {
+        let dir = std::env::temp_dir().join(format!("jixiao-export5-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{}.pdf", "a".repeat(251)));
+        write_atomic(&path, b"x").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"x");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -22,6 +22,7 @@ pub mod render;
 pub mod revision;
 pub mod session;
 pub mod stamp;
+pub mod stdio;
 pub mod style;
 pub mod textconv;
 pub mod translate;

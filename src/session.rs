@@ -83,6 +83,9 @@ impl Session {
     /// Reads the data and templates again and compiles them into a PDF;
     /// `main_path` names the generated source in messages.
     pub fn rebuild(&mut self, main_path: &Path) -> Result<Rebuilt> {
+        // The last build's diagnostics are printed: older file versions
+        // can go (else every edit of a 1 MB file keeps another copy).
+        self.sources.forget_superseded();
         let prepared = pipeline::prepare_reusing(
             &self.doc_dir,
             &self.opts,

@@ -7,16 +7,19 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 
 use super::CommonArgs;
+use super::output::{self, Inputs, Sink};
 use crate::diag::{Diagnostic, Diagnostics, SourceMap};
 use crate::export::write_atomic;
 use crate::pipeline::{self, Prepared};
+use crate::stdio::errln;
 
 /// Arguments of `jixiao build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// The document folder (holding document.toml and projects/).
     pub dir: PathBuf,
-    /// Output file (default: out/<path below data/>.pdf).
+    /// Output file, a folder (ending in /) for <name>.pdf, or - for
+    /// standard output (default: out/<path below data/>.pdf).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// What to write: the PDF, the generated Typst source, or both.
@@ -46,55 +49,98 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     match build(args, &sources) {
         Ok((written, warnings)) => {
             sources.print(&warnings);
-            for path in written {
-                eprintln!(
+            for sink in written {
+                errln!(
                     "已生成 {}（{:.2} 秒）",
-                    path.display(),
+                    sink.shown(),
                     started.elapsed().as_secs_f64()
                 );
             }
             ExitCode::SUCCESS
         }
-        Err(diags) => {
+        Err((diags, written)) => {
             sources.print(&diags.0);
             let n = diags.0.iter().filter(|d| d.is_error()).count();
-            eprintln!("生成失败：{n} 个错误，未写入任何文件");
+            let shown: Vec<String> = written.iter().map(Sink::shown).collect();
+            match shown.as_slice() {
+                [] => errln!("生成失败：{n} 个错误，未写入任何文件"),
+                _ => errln!("生成失败：{n} 个错误；已写入 {}", shown.join("、")),
+            }
             ExitCode::from(1)
         }
     }
 }
 
-fn build(
-    args: &BuildArgs,
-    sources: &SourceMap,
-) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagnostics> {
-    let prepared = pipeline::prepare(&args.dir, &args.common.options(), sources)?;
+/// What a build wrote, and its warnings; or its errors and what it had
+/// written before the failure.
+type Outcome = Result<(Vec<Sink>, Vec<Diagnostic>), (Diagnostics, Vec<Sink>)>;
+
+/// Checks, compiles, and only then writes every output.
+fn build(args: &BuildArgs, sources: &SourceMap) -> Outcome {
+    let none = |d: Diagnostics| (d, Vec::new());
+    let prepared = pipeline::prepare(&args.dir, &args.common.options(), sources).map_err(none)?;
     if prepared.has_errors() {
-        return Err(Diagnostics(prepared.report));
+        return Err(none(Diagnostics(prepared.report)));
     }
-    let pdf_path = args
-        .output
-        .clone()
-        .unwrap_or_else(|| prepared.root.default_output(&prepared.loaded.dir));
-    let typ_path = typ_path_for(&pdf_path, args);
-    let mut written = Vec::new();
-    if args.emit.contains(&Emit::Typ) {
-        write_atomic(&typ_path, prepared.typst.as_bytes())?;
-        written.push(typ_path.clone());
-    }
+    let default = prepared.root.default_output(&prepared.loaded.dir);
+    let plan = output::plan(
+        args.output.as_deref(),
+        args.emit.contains(&Emit::Pdf),
+        args.emit.contains(&Emit::Typ),
+        &default,
+    )
+    .map_err(none)?;
+    inputs(&prepared, &args.common).check(&plan).map_err(none)?;
     let mut warnings = prepared.report.clone();
-    if args.emit.contains(&Emit::Pdf) {
-        let bytes = compile_pdf(&prepared, &typ_path, sources, &mut warnings)?;
-        write_atomic(&pdf_path, &bytes)?;
-        written.push(pdf_path);
+    // The source is named in Typst's messages even when it is not written.
+    let typ_name = match &plan.typ {
+        Some(Sink::File(path)) => path.clone(),
+        _ => default.with_extension("typ"),
+    };
+    let pdf = match &plan.pdf {
+        Some(sink) => {
+            let bytes = compile_pdf(&prepared, &typ_name, sources, &mut warnings).map_err(none)?;
+            Some((sink, bytes))
+        }
+        None => None,
+    };
+    let mut written = Vec::new();
+    let typ = plan
+        .typ
+        .as_ref()
+        .map(|sink| (sink, prepared.typst.as_bytes()));
+    let pdf = pdf.as_ref().map(|(sink, bytes)| (*sink, bytes.as_slice()));
+    for (sink, bytes) in [pdf, typ].into_iter().flatten() {
+        match write(sink, bytes) {
+            Ok(()) => written.push(sink.clone()),
+            Err(e) => return Err((e, written)),
+        }
     }
     Ok((written, warnings))
 }
 
-fn typ_path_for(pdf_path: &Path, args: &BuildArgs) -> PathBuf {
-    match (&args.output, args.emit.as_slice()) {
-        (Some(out), [Emit::Typ]) => out.clone(),
-        _ => pdf_path.with_extension("typ"),
+/// The files and folders this build reads, which no output may replace.
+fn inputs(prepared: &Prepared, common: &CommonArgs) -> Inputs {
+    let dir = &prepared.loaded.dir;
+    let mut folders = vec![
+        dir.clone(),
+        prepared.root.templates(),
+        prepared.root.fonts(),
+    ];
+    folders.extend(common.font_paths.iter().cloned());
+    let mut files = prepared.template_files.clone();
+    files.push(dir.join("document.toml"));
+    files.extend(crate::load::project_files(dir).unwrap_or_default());
+    Inputs::new(&folders, &files)
+}
+
+fn write(sink: &Sink, bytes: &[u8]) -> Result<(), Diagnostics> {
+    match sink {
+        Sink::File(path) => write_atomic(path, bytes),
+        Sink::Stdout => {
+            crate::stdio::write(crate::stdio::Stream::Out, bytes);
+            Ok(())
+        }
     }
 }
 

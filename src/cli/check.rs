@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::CommonArgs;
 use crate::diag::{self, Diagnostic, Diagnostics, Record, SourceMap};
 use crate::pipeline;
+use crate::stdio::{errln, outp};
 
 /// Arguments of `jixiao check`.
 #[derive(Debug, Args)]
@@ -56,7 +57,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     match args.format {
         Format::Text => {
             sources.print(&diags);
-            eprintln!("检查完成：{errors} 个错误，{warnings} 个警告，{notes} 个提示");
+            errln!("检查完成：{errors} 个错误，{warnings} 个警告，{notes} 个提示");
         }
         Format::Json => {
             let report = Report {
@@ -66,7 +67,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 diagnostics: sources.records(&diags),
             };
             let json = serde_json::to_string_pretty(&report).expect("report serialises");
-            println!("{}", crate::escape::json(&json));
+            outp!("{}
+", crate::escape::json(&json));
         }
     }
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);

@@ -13,6 +13,7 @@ use crate::diff::{self, report};
 use crate::load;
 use crate::pipeline::{self, Root};
 use crate::revision::{self, Checkout, Side};
+use crate::stdio::{errln, outp};
 
 /// Arguments of `jixiao diff`.
 #[derive(Debug, Args)]
@@ -75,7 +76,7 @@ pub fn run(args: &DiffArgs) -> ExitCode {
         Ok(true) => ExitCode::from(1),
         Err(diags) => {
             sources.print(&diags.0);
-            eprintln!("比较失败");
+            errln!("比较失败");
             ExitCode::from(2)
         }
     }
@@ -148,7 +149,7 @@ fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
         }
         Format::Text => report::human(&changes, &old.label, &new.label, painter(args.color)),
     };
-    print!("{text}");
+    outp!("{text}");
     Ok(!changes.is_empty())
 }
 
@@ -176,15 +177,15 @@ fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     let a = pipeline::prepare(&old.dir, &options, sources)?;
     let b = pipeline::prepare(&new.dir, &options, sources)?;
     let compared = crate::visual::compare(&a, &b, sources)?;
-    print!("{}", compared.summary());
+    outp!("{}", compared.summary());
     match &args.output {
         // Nothing changed: write nothing rather than an empty comparison.
         Some(out) if !compared.changed() => {
-            eprintln!("各页均无变化，未写入 {}", out.display());
+            errln!("各页均无变化，未写入 {}", out.display());
         }
         Some(out) => {
             let written = compared.write(out, &b, sources)?;
-            eprintln!("已生成 {}", written.display());
+            errln!("已生成 {}", written.display());
         }
         None => {}
     }

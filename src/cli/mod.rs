@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod diff;
+mod output;
 mod rules;
 mod textconv;
 mod watch;
@@ -14,6 +15,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::pipeline::Options;
+use crate::stdio::errln;
 
 /// 部门预算绩效文本生成工具：TOML 数据 → PDF。
 #[derive(Debug, Parser)]
@@ -89,7 +91,7 @@ fn missing_dir(dir: &std::path::Path) -> Option<ExitCode> {
     } else {
         "不存在"
     };
-    eprintln!(
+    errln!(
         "error: 文档文件夹“{}”{why}\n  = 提示：请给出包含 document.toml 的文件夹，例如 data/2025/chengde-xinfang",
         dir.display()
     );

@@ -7,13 +7,15 @@ use crate::diag::Severity;
 
 /// Runs `jixiao rules`.
 pub fn run() -> ExitCode {
+    let mut text = String::new();
     for rule in RULES {
         let level = match rule.severity {
             Severity::Error => "错误",
             Severity::Warning => "警告",
             Severity::Note => "提示",
         };
-        println!("{}  {level}  {}", rule.code, rule.title);
+        text.push_str(&format!("{}  {level}  {}\n", rule.code, rule.title));
     }
+    crate::stdio::out(&text);
     ExitCode::SUCCESS
 }

@@ -1,7 +1,6 @@
 //! `jixiao textconv`: a data file or PDF as stable text, for git's diff
 //! driver (`git config diff.jixiao.textconv "jixiao textconv"`).
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -22,7 +21,7 @@ pub fn run(args: &TextconvArgs) -> ExitCode {
     match crate::textconv::convert(&args.file, &sources) {
         Ok(text) => {
             // A closed pipe (git pager quit) is not an error worth a message.
-            let _ = std::io::stdout().write_all(text.as_bytes());
+            crate::stdio::out(&text);
             ExitCode::SUCCESS
         }
         Err(diags) => {

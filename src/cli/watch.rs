@@ -11,6 +11,7 @@ use super::CommonArgs;
 use crate::diag::{Diagnostics, SourceMap};
 use crate::export::write_atomic;
 use crate::session::Session;
+use crate::stdio::{Stream, errln};
 use crate::watch::{Changes, Watcher};
 
 /// Arguments of `jixiao watch`.
@@ -31,12 +32,12 @@ pub fn run(args: &WatchArgs) -> ExitCode {
     let sources = SourceMap::default();
     match watch(args, &sources) {
         Ok(()) => {
-            eprintln!("已停止监视");
+            errln!("已停止监视");
             ExitCode::SUCCESS
         }
         Err(diags) => {
             sources.print(&diags.0);
-            eprintln!("无法开始监视");
+            errln!("无法开始监视");
             ExitCode::from(1)
         }
     }
@@ -44,10 +45,7 @@ pub fn run(args: &WatchArgs) -> ExitCode {
 
 fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
     let mut session = Session::new(&args.dir, args.common.options(), sources.clone())?;
-    let pdf = args
-        .output
-        .clone()
-        .unwrap_or_else(|| session.default_output());
+    let pdf = super::output::watched_pdf(args.output.as_deref(), &session)?;
     // Watch before the first build, so an edit made during it is not lost.
     let watcher = Watcher::new(&session, &[&pdf])?;
     let stopper = watcher.stopper();
@@ -57,11 +55,14 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
         .map_err(|e| crate::diag::Diagnostic::error(format!("无法设置 Ctrl-C 处理：{e}")))?;
     let mut count = 0;
     rebuild(&mut session, &pdf, &mut count);
-    eprintln!(
+    errln!(
         "正在监视 {} 及模板、字体的变化（按 Ctrl-C 停止）",
         args.dir.display()
     );
-    while let Some(changes) = watcher.next() {
+    // Nobody reads the log any more (`watch … 2>&1 | head`): stop like Ctrl-C.
+    while !Stream::Err.is_closed()
+        && let Some(changes) = watcher.next()
+    {
         if changes.fonts {
             session.fonts_changed();
         }
@@ -89,7 +90,7 @@ fn rebuild(session: &mut Session, pdf: &Path, count: &mut usize) {
             } else {
                 "已重新生成"
             };
-            eprintln!(
+            errln!(
                 "[{}] {verb} {}（{:.2} 秒）",
                 clock(),
                 pdf.display(),
@@ -104,7 +105,7 @@ fn rebuild(session: &mut Session, pdf: &Path, count: &mut usize) {
             } else {
                 "尚未生成 PDF".to_string()
             };
-            eprintln!(
+            errln!(
                 "[{}] 生成失败：{n} 个错误，{kept}；修改后将自动重试",
                 clock()
             );
@@ -131,7 +132,7 @@ fn report_changes(changes: &Changes) {
     } else {
         String::new()
     };
-    eprintln!("[{}] 检测到修改：{}{tail}", clock(), names.join("、"));
+    errln!("[{}] 检测到修改：{}{tail}", clock(), names.join("、"));
 }
 
 /// The wall-clock time as HH:MM:SS UTC, for the terminal only (std has no

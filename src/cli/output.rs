@@ -1,0 +1,237 @@
+//! Where `build` and `watch` write. Output paths follow typst-cli (`-o -` is
+//! standard output, `-o DIR/` or an existing folder gets `DIR/<name>.pdf`),
+//! and are checked before anything is written: no output may be an input
+//! (data, templates, fonts) or lie in their folders, and no two outputs may
+//! be one file.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::diag::{Diagnostic, Diagnostics, Result, display_path};
+use crate::export::follow_links;
+use crate::session::Session;
+
+/// Where one output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Sink {
+    /// Standard output (`-o -`).
+    Stdout,
+    /// A file (written through any symlink).
+    File(PathBuf),
+}
+
+impl Sink {
+    /// How messages name it.
+    pub(crate) fn shown(&self) -> String {
+        match self {
+            Sink::Stdout => "标准输出".to_string(),
+            Sink::File(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// The PDF and Typst-source destinations of one build, as requested.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    /// The PDF, when emitted.
+    pub pdf: Option<Sink>,
+    /// The generated Typst source, when emitted.
+    pub typ: Option<Sink>,
+}
+
+/// Turns `-o` and `--emit` into destinations; `default` is the PDF path
+/// used without `-o` (its file name also names a PDF put into a folder).
+pub(crate) fn plan(output: Option<&Path>, pdf: bool, typ: bool, default: &Path) -> Result<Plan> {
+    let pick = |sink: Sink, want: bool| want.then_some(sink);
+    let Some(out) = output else {
+        return Ok(Plan {
+            pdf: pick(Sink::File(default.to_path_buf()), pdf),
+            typ: pick(Sink::File(default.with_extension("typ")), typ),
+        });
+    };
+    if out == Path::new("-") {
+        if pdf && typ {
+            return Err(Diagnostic::error("-o - 只能把一种输出写到标准输出")
+                .with_hint("请只用 --emit pdf 或 --emit typ，或用 -o 指定文件名")
+                .into());
+        }
+        return Ok(Plan {
+            pdf: pick(Sink::Stdout, pdf),
+            typ: pick(Sink::Stdout, typ),
+        });
+    }
+    let names_folder = out.as_os_str().to_string_lossy().ends_with('/') || out.is_dir();
+    let base = if names_folder {
+        out.join(default.file_name().unwrap_or_default())
+    } else {
+        out.to_path_buf()
+    };
+    // `-o x.typ --emit typ` names the source itself; with a PDF too, the
+    // source goes next to the PDF.
+    let typ_path = if typ && !pdf && !names_folder {
+        base.clone()
+    } else {
+        base.with_extension("typ")
+    };
+    Ok(Plan {
+        pdf: pick(Sink::File(base), pdf),
+        typ: pick(Sink::File(typ_path), typ),
+    })
+}
+
+/// What no output may overwrite: input files, and folders holding inputs.
+#[derive(Debug, Default)]
+pub(crate) struct Inputs {
+    folders: Vec<PathBuf>,
+    files: Vec<PathBuf>,
+}
+
+impl Inputs {
+    /// The data folder, the template and font folders, and files read from
+    /// elsewhere (through links).
+    pub(crate) fn new(folders: &[PathBuf], files: &[PathBuf]) -> Self {
+        let real = |p: &PathBuf| p.canonicalize().ok();
+        Self {
+            folders: folders.iter().filter_map(real).collect(),
+            files: files.iter().filter_map(real).collect(),
+        }
+    }
+
+    /// Refuses a plan whose outputs overwrite an input or each other.
+    pub(crate) fn check(&self, plan: &Plan) -> Result<()> {
+        let files: Vec<(&PathBuf, PathBuf)> = [&plan.pdf, &plan.typ]
+            .into_iter()
+            .flatten()
+            .filter_map(|sink| match sink {
+                Sink::File(path) => Some((path, real_target(path))),
+                Sink::Stdout => None,
+            })
+            .collect();
+        if let [(a, ra), (_, rb)] = files.as_slice()
+            && ra == rb
+        {
+            return Err(refused(a, "PDF 和 Typst 源文件会写到同一个文件")
+                .with_hint("请用 -o 指定 .pdf 文件名，Typst 源文件会写到同名的 .typ 文件")
+                .into());
+        }
+        for (shown, real) in &files {
+            if let Some(why) = self.clash(real) {
+                return Err(Diagnostics::from(refused(shown, &why).with_hint(
+                    "请用 -o 指定数据、模板和字体文件夹以外的位置，例如 out/文档.pdf",
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn clash(&self, real: &Path) -> Option<String> {
+        if self.files.iter().any(|f| f == real) {
+            return Some("它是输入文件，写入会毁掉它".to_string());
+        }
+        let folder = self.folders.iter().find(|d| real.starts_with(d))?;
+        Some(format!(
+            "它在输入文件夹“{}”中，写入可能覆盖数据、模板或字体",
+            display_path(folder)
+        ))
+    }
+}
+
+/// The PDF `watch` writes: `-o` by the rules of `build`, never standard
+/// output (a stream of PDFs would be unreadable), never onto an input.
+pub(crate) fn watched_pdf(output: Option<&Path>, session: &Session) -> Result<PathBuf> {
+    let plan = plan(output, true, false, &session.default_output())?;
+    let Some(Sink::File(pdf)) = &plan.pdf else {
+        return Err(Diagnostic::error("watch 不能把 PDF 写到标准输出")
+            .with_hint("请用 -o 指定 PDF 文件名")
+            .into());
+    };
+    let root = session.root();
+    let mut folders = session.font_dirs();
+    folders.extend([session.doc_dir().to_path_buf(), root.templates()]);
+    let mut files = vec![session.doc_dir().join("document.toml")];
+    files.extend(crate::load::project_files(session.doc_dir()).unwrap_or_default());
+    Inputs::new(&folders, &files).check(&plan)?;
+    Ok(pdf.clone())
+}
+
+fn refused(path: &Path, why: &str) -> Diagnostic {
+    Diagnostic::error(format!("不能写入“{}”：{why}", path.display()))
+}
+
+/// The absolute, link-free path a write to `path` would replace, also when
+/// it or its folders do not exist yet.
+fn real_target(path: &Path) -> PathBuf {
+    let target = follow_links(path);
+    let absolute = std::env::current_dir()
+        .map(|cwd| cwd.join(&target))
+        .unwrap_or(target);
+    // Canonicalise the longest existing ancestor, then add the rest with
+    // `..` resolved by hand (it cannot be asked of the file system).
+    let mut rest = Vec::new();
+    let mut base = absolute.as_path();
+    let real_base = loop {
+        if let Ok(real) = base.canonicalize() {
+            break real;
+        }
+        match (base.parent(), base.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                base = parent;
+            }
+            _ => break base.to_path_buf(),
+        }
+    };
+    let mut out = real_base;
+    for part in rest.iter().rev() {
+        out.push(part);
+    }
+    normalise(&out)
+}
+
+/// Resolves `.` and `..` lexically.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(plan: &Plan) -> (Option<Sink>, Option<Sink>) {
+        (plan.pdf.clone(), plan.typ.clone())
+    }
+
+    #[test]
+    fn plans_follow_typst_cli() {
+        let default = Path::new("out/2025/doc.pdf");
+        let file = |p: &str| Some(Sink::File(PathBuf::from(p)));
+        let p = plan(None, true, true, default).unwrap();
+        assert_eq!(
+            files(&p),
+            (file("out/2025/doc.pdf"), file("out/2025/doc.typ"))
+        );
+        let p = plan(Some(Path::new("-")), true, false, default).unwrap();
+        assert_eq!(files(&p), (Some(Sink::Stdout), None));
+        assert!(plan(Some(Path::new("-")), true, true, default).is_err());
+        let p = plan(Some(Path::new("dist/")), true, false, default).unwrap();
+        assert_eq!(files(&p), (file("dist/doc.pdf"), None));
+        let p = plan(Some(Path::new("x.typ")), false, true, default).unwrap();
+        assert_eq!(files(&p), (None, file("x.typ")));
+    }
+
+    #[test]
+    fn dot_dot_below_a_missing_folder_is_resolved() {
+        let cwd = std::env::current_dir().unwrap().canonicalize().unwrap();
+        let got = real_target(Path::new("no-such-dir/../templates/x.typ"));
+        assert_eq!(got, cwd.join("templates/x.typ"));
+    }
+}
