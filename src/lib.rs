@@ -9,6 +9,7 @@
 pub mod checks;
 pub mod cli;
 pub mod compile;
+mod confine;
 pub mod diag;
 pub mod diff;
 pub mod export;
