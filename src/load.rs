@@ -481,6 +481,34 @@ mod tests {
     }
 
     #[test]
+    fn natural_order_compares_numbers_by_value() {
+        let mut names = vec![
+            "10-f.toml",
+            "9-g.toml",
+            "02-b.toml",
+            "1-a.toml",
+            "b.toml",
+            "a10",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        let want = [
+            "1-a.toml",
+            "02-b.toml",
+            "9-g.toml",
+            "10-f.toml",
+            "a10",
+            "b.toml",
+        ];
+        assert_eq!(names, want);
+        assert_eq!(
+            natural_cmp("01", "1"),
+            Ordering::Less,
+            "ties fall back to text"
+        );
+        assert_eq!(natural_cmp("表2", "表10"), Ordering::Less);
+    }
+
+    #[test]
     fn unknown_key_suggests_nearest() {
         let out = load_str("code='X'\nnmae='Y'\n[budget]\ntotal=1\n");
         assert!(out.contains("未知字段“nmae”"), "{out}");

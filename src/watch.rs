@@ -8,7 +8,7 @@ use std::time::Duration;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::diag::{Diagnostic, Result};
-use crate::load::{DOCUMENT_FILE, PROJECTS_DIR};
+use crate::load::{DOCUMENT_FILE, PROJECTS_DIR, is_ignored_name};
 use crate::session::Session;
 
 /// How long the inputs must be quiet before a rebuild starts: an editor's
@@ -51,14 +51,15 @@ enum Role {
 impl Inputs {
     fn role(&self, path: &Path) -> Option<Role> {
         let name = path.file_name()?.to_string_lossy();
-        // Hidden files are editor swap files and our own temporary outputs.
-        if name.starts_with('.') || name.ends_with('~') {
+        // Hidden files (editor swap files, our own temporary outputs) are
+        // left out by the build too: one rule for both.
+        if is_ignored_name(&name) {
             return None;
         }
         if let Ok(rest) = path.strip_prefix(&self.doc_dir) {
-            let is_data = rest == Path::new(DOCUMENT_FILE)
-                || (rest.parent() == Some(Path::new(PROJECTS_DIR))
-                    && rest.extension().is_some_and(|x| x == "toml"));
+            // Every other entry of projects/ is built or warned about.
+            let is_data =
+                rest == Path::new(DOCUMENT_FILE) || rest.parent() == Some(Path::new(PROJECTS_DIR));
             // A whole projects/ folder created, moved or removed.
             let is_projects = rest == Path::new(PROJECTS_DIR);
             return (is_data || is_projects).then_some(Role::Data);
@@ -211,8 +212,12 @@ mod tests {
         assert_eq!(role("/d/doc/document.toml"), Some(Role::Data));
         assert_eq!(role("/d/doc/projects/01-a.toml"), Some(Role::Data));
         assert_eq!(role("/d/doc/projects"), Some(Role::Data));
-        assert_eq!(role("/d/doc/projects/notes.txt"), None);
+        assert_eq!(role("/d/doc/projects/02-b.TOML"), Some(Role::Data));
+        assert_eq!(role("/d/doc/projects/sub"), Some(Role::Data));
+        assert_eq!(role("/d/doc/projects/sub/08-h.toml"), None);
         assert_eq!(role("/d/doc/projects/.01-a.toml.swp"), None);
+        assert_eq!(role("/d/doc/projects/.04-d.toml"), None);
+        assert_eq!(role("/d/doc/projects/._05.toml"), None);
         assert_eq!(role("/d/doc/out.pdf"), None);
         assert_eq!(role("/d/doc/.out.pdf.123.tmp"), None);
         assert_eq!(role("/r/templates/jixiao.typ"), Some(Role::Template));
