@@ -49,7 +49,7 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
         .clone()
         .unwrap_or_else(|| session.default_output());
     // Watch before the first build, so an edit made during it is not lost.
-    let watcher = Watcher::new(&session, &[&pdf])?;
+    let mut watcher = Watcher::new(&session, &[&pdf])?;
     let stopper = watcher.stopper();
     // Ctrl-C only ends the wait: a rebuild in progress finishes first and
     // its atomic write is never cut short.
@@ -61,7 +61,7 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
         "正在监视 {} 及模板、字体的变化（按 Ctrl-C 停止）",
         args.dir.display()
     );
-    while let Some(changes) = watcher.next() {
+    while let Some(changes) = watcher.next_batch() {
         if changes.fonts {
             session.fonts_changed();
         }
