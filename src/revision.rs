@@ -257,3 +257,41 @@ fn read_blob(reader: &mut impl BufRead, oid: &str) -> std::result::Result<Vec<u8
     }
     Ok(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(path: &str) -> String {
+        let err = check_path(path, "HEAD").expect_err(path);
+        err.0[0].message.clone()
+    }
+
+    #[test]
+    fn unsafe_path_components_are_refused_by_name() {
+        assert!(check_path("projects/01-a.toml", "HEAD").is_ok());
+        assert!(
+            check_path("..a/b..", "HEAD").is_ok(),
+            "dots inside a name are fine"
+        );
+        assert!(refused("a/../b").contains("部分“..”"));
+        assert!(refused("./x").contains("部分“.”"));
+        assert!(refused("/etc/passwd").contains("部分“（空）”"));
+        assert!(refused("a//b").contains("部分“（空）”"));
+        assert!(refused("a\\b").contains(r"部分“a\\b”"));
+        assert!(refused("a\0b").contains(r"部分“a\0b”"));
+    }
+
+    #[test]
+    fn listing_lines_are_parsed_with_sizes() {
+        let listing = b"100644 blob abc      12\tdocument.toml\0\
+                        160000 commit def       -\tsub\0";
+        let entries = parse_listing(listing);
+        assert_eq!(entries.len(), 2);
+        assert_eq!(
+            (entries[0].mode.as_str(), entries[0].size),
+            ("100644", Some(12))
+        );
+        assert_eq!((entries[1].path.as_str(), entries[1].size), ("sub", None));
+    }
+}

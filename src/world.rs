@@ -266,6 +266,23 @@ mod tests {
     }
 
     #[test]
+    fn a_revision_in_memory_serves_data_without_the_disk() {
+        let mut world = world();
+        let mut files = MemoryFiles {
+            label: "HEAD~1:doc".into(),
+            ..MemoryFiles::default()
+        };
+        files.files.insert("note.txt".into(), b"from memory".to_vec());
+        world.set_data_memory(Some(Arc::new(files)));
+        let compile = |w: &JixiaoWorld| typst::compile::<typst_layout::PagedDocument>(w).output;
+        world.set_main("#assert.eq(read(\"/data/note.txt\"), \"from memory\")".into());
+        assert!(compile(&world).is_ok());
+        // The data folder on disk is not consulted for a revision.
+        world.set_main("#read(\"/data/2025/chengde-xinfang/document.toml\")".into());
+        assert!(compile(&world).is_err());
+    }
+
+    #[test]
     fn reset_files_rereads_edited_templates() {
         let dir = std::env::temp_dir().join(format!("jixiao-world-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
