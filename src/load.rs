@@ -119,6 +119,9 @@ pub fn load_files_partial(
         }
     };
     warnings.extend(files.notes());
+    let (mut refused, mut warnings): (Vec<_>, Vec<_>) =
+        warnings.into_iter().partition(Diagnostic::is_error);
+    errors.append(&mut refused);
     let mut projects = Vec::new();
     let mut project_keys = Vec::new();
     for name in names {
@@ -196,10 +199,16 @@ fn select_projects(entries: Vec<(String, EntryKind)>) -> (Vec<String>, Vec<Diagn
         }
         match left_out(&name, kind) {
             None => names.push(name),
-            Some((why, hint)) => warnings.push(
-                Diagnostic::warning(format!("“{PROJECTS_DIR}/{name}”不会生成项目表：{why}"))
-                    .with_hint(hint),
-            ),
+            Some((why, hint)) => {
+                let message = format!("“{PROJECTS_DIR}/{name}”不会生成项目表：{why}");
+                // A FIFO or device is refused outright (it is never opened).
+                let d = if kind == EntryKind::Special {
+                    Diagnostic::error(message)
+                } else {
+                    Diagnostic::warning(message)
+                };
+                warnings.push(d.with_hint(hint));
+            }
         }
     }
     names.sort_by(|a, b| natural_cmp(a, b));

@@ -272,7 +272,9 @@ mod tests {
             label: "HEAD~1:doc".into(),
             ..MemoryFiles::default()
         };
-        files.files.insert("note.txt".into(), b"from memory".to_vec());
+        files
+            .files
+            .insert("note.txt".into(), b"from memory".to_vec());
         world.set_data_memory(Some(Arc::new(files)));
         let compile = |w: &JixiaoWorld| typst::compile::<typst_layout::PagedDocument>(w).output;
         world.set_main("#assert.eq(read(\"/data/note.txt\"), \"from memory\")".into());

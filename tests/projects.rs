@@ -83,3 +83,22 @@ fn projects_are_in_natural_order() {
         .expect("10-f.toml is table 2");
     assert!(first < second);
 }
+
+#[test]
+fn a_fifo_in_projects_is_an_error_and_never_opened() {
+    let tmp = TempDir::new("projects-fifo");
+    let doc = tmp.path().join("doc");
+    two_projects(&doc);
+    let made = Command::new("mkfifo")
+        .arg(doc.join("projects/11-p.toml"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let out = jixiao(&["check", doc.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: “projects/11-p.toml”不会生成项目表：不是普通文件"),
+        "{err}"
+    );
+}
