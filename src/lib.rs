@@ -12,6 +12,7 @@ pub mod compile;
 mod confine;
 pub mod diag;
 pub mod diff;
+pub mod docfiles;
 pub mod export;
 pub mod fonts;
 pub mod load;
