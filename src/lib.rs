@@ -9,8 +9,10 @@
 pub mod checks;
 pub mod cli;
 pub mod compile;
+mod confine;
 pub mod diag;
 pub mod diff;
+pub mod docfiles;
 pub(crate) mod escape;
 pub mod export;
 pub mod fonts;

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::diag::{
-    Diagnostic, Diagnostics, FileKey, Result, SourceMap, Span, display_path, io_error,
-};
+use crate::diag::{Diagnostic, Diagnostics, FileKey, Result, SourceMap, Span, display_path};
+use crate::docfiles::select_projects;
+pub use crate::docfiles::{DocFiles, EntryKind, MemoryFiles, is_ignored_name};
 use crate::locate::{self, FileRef, Place};
 use crate::model::{Document, Project};
 use crate::translate;
@@ -28,6 +28,10 @@ pub struct Loaded {
     pub doc_key: FileKey,
     /// The source-map key of each project file, in table order.
     pub project_keys: Vec<FileKey>,
+    /// Where the files were read from.
+    pub files: DocFiles,
+    /// Warnings and notes about the folder (files left out and why).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Loaded {
@@ -74,7 +78,12 @@ impl Loaded {
 
 /// Reads a document folder, collecting every error before giving up.
 pub fn load_dir(dir: &Path, sources: &SourceMap) -> Result<Loaded> {
-    match load_dir_partial(dir, sources)? {
+    load_files(&DocFiles::open(dir)?, sources)
+}
+
+/// Reads a document from a folder or from memory, collecting every error.
+pub fn load_files(files: &DocFiles, sources: &SourceMap) -> Result<Loaded> {
+    match load_files_partial(files, sources) {
         (Some(loaded), errors) if errors.is_empty() => Ok(loaded),
         (_, errors) => Err(Diagnostics(errors)),
     }
@@ -87,17 +96,34 @@ pub fn load_dir_partial(
     dir: &Path,
     sources: &SourceMap,
 ) -> Result<(Option<Loaded>, Vec<Diagnostic>)> {
-    let dir = dir.canonicalize().map_err(|e| {
-        io_error("打开文档文件夹", dir, &e)
-            .with_hint("请给出包含 document.toml 的文件夹，例如 data/2025/chengde-xinfang")
-    })?;
-    let doc_path = dir.join(DOCUMENT_FILE);
+    Ok(load_files_partial(&DocFiles::open(dir)?, sources))
+}
+
+/// Like [`load_dir_partial`] for a folder on disk or in memory; without a
+/// loaded document the folder's warnings come with the errors.
+pub fn load_files_partial(
+    files: &DocFiles,
+    sources: &SourceMap,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
-    let document = parse_file::<Document>(&doc_path, sources).map_err(|d| errors.extend(d.0));
+    let document = parse_in::<Document>(files, DOCUMENT_FILE, sources);
+    let document = document.map_err(|d| errors.extend(d.0));
+    let (names, mut warnings) = match files.project_entries() {
+        Ok(entries) => select_projects(entries),
+        Err(d) => {
+            errors.extend(d.0);
+            (Vec::new(), Vec::new())
+        }
+    };
+    warnings.extend(files.notes());
+    let (mut refused, mut warnings): (Vec<_>, Vec<_>) =
+        warnings.into_iter().partition(Diagnostic::is_error);
+    errors.append(&mut refused);
     let mut projects = Vec::new();
     let mut project_keys = Vec::new();
-    for path in project_files(&dir)? {
-        match parse_file::<Project>(&path, sources) {
+    for name in names {
+        let rel = format!("{PROJECTS_DIR}/{name}");
+        match parse_in::<Project>(files, &rel, sources) {
             Ok((p, key)) => {
                 projects.push(p);
                 project_keys.push(key);
@@ -105,31 +131,38 @@ pub fn load_dir_partial(
             Err(d) => errors.extend(d.0),
         }
     }
-    let loaded = document.ok().map(|(mut document, doc_key)| {
-        document.projects = projects;
-        Loaded {
-            document,
-            dir,
-            doc_key,
-            project_keys,
-        }
-    });
-    Ok((loaded, errors))
+    let Ok((mut document, doc_key)) = document else {
+        errors.append(&mut warnings);
+        return (None, errors);
+    };
+    document.projects = projects;
+    let loaded = Loaded {
+        document,
+        dir: files.dir().to_path_buf(),
+        doc_key,
+        project_keys,
+        files: files.clone(),
+        warnings,
+    };
+    (Some(loaded), errors)
 }
 
-/// The project files of a document folder, sorted by name.
+/// Reads and parses one file of a document by its relative name.
+fn parse_in<T: DeserializeOwned>(
+    files: &DocFiles,
+    rel: &str,
+    sources: &SourceMap,
+) -> Result<(T, FileKey)> {
+    let name = files.name(rel);
+    parse_bytes(&name, files.read(rel, &name)?, sources)
+}
+
+/// The project files of a document folder, in table order.
 pub fn project_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let pdir = dir.join(PROJECTS_DIR);
-    if !pdir.exists() {
-        return Ok(Vec::new());
-    }
-    let entries = std::fs::read_dir(&pdir).map_err(|e| io_error("读取文件夹", &pdir, &e))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
-        .collect();
-    files.sort();
-    Ok(files)
+    let files = DocFiles::open(dir)?;
+    let (names, _) = select_projects(files.project_entries()?);
+    let pdir = files.dir().join(PROJECTS_DIR);
+    Ok(names.iter().map(|n| pdir.join(n)).collect())
 }
 
 /// The largest data file read; real ones are a few kilobytes.
@@ -138,6 +171,15 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 /// Reads and parses one TOML file into `T`, returning its source-map key.
 pub fn parse_file<T: DeserializeOwned>(path: &Path, sources: &SourceMap) -> Result<(T, FileKey)> {
     let bytes = read_limited(path)?;
+    parse_bytes(path, bytes, sources)
+}
+
+/// Parses the bytes of one TOML file named `path` in messages.
+fn parse_bytes<T: DeserializeOwned>(
+    path: &Path,
+    bytes: Vec<u8>,
+    sources: &SourceMap,
+) -> Result<(T, FileKey)> {
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(format!(
             "“{}”不是 UTF-8 编码的文本（第 {} 个字节起无法解码）",
@@ -182,27 +224,11 @@ fn value_is_blank(text: &str, at: usize) -> bool {
     })
 }
 
-/// Reads a file, refusing folders and absurdly large files before reading.
+/// Reads a file given by path (as `textconv` is), refusing folders, FIFOs,
+/// devices and absurdly large files before reading.
 fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).map_err(|e| io_error("读取文件", path, &e))?;
-    if !meta.is_file() {
-        return Err(
-            Diagnostic::error(format!("“{}”不是普通文件", path.display()))
-                .with_hint("请删除或改名这个同名文件夹")
-                .into(),
-        );
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(format!(
-            "“{}”太大（{} 字节，上限 {} 字节）",
-            display_path(path),
-            meta.len(),
-            MAX_FILE_BYTES
-        ))
-        .with_hint("一个数据文件通常只有几千字节；请确认选对了文件，或把内容拆分到多个项目文件")
-        .into());
-    }
-    std::fs::read(path).map_err(|e| io_error("读取文件", path, &e).into())
+    crate::confine::open_confined(Path::new("/"), path, MAX_FILE_BYTES)
+        .map_err(|e| e.diagnostic("文件", path, MAX_FILE_BYTES).into())
 }
 
 #[cfg(test)]

@@ -150,8 +150,19 @@ pub fn prepare_reusing(
     sources: &SourceMap,
     fonts: Option<&LoadedFonts>,
 ) -> Result<Prepared> {
-    let root = Root::find(doc_dir, opts.root.as_deref())?;
-    let loaded = load_checked(doc_dir, sources)?;
+    prepare_files(&load::DocFiles::open(doc_dir)?, opts, sources, fonts)
+}
+
+/// Like [`prepare_reusing`] for a document on disk or in memory (a git
+/// revision).
+pub fn prepare_files(
+    files: &load::DocFiles,
+    opts: &Options,
+    sources: &SourceMap,
+    fonts: Option<&LoadedFonts>,
+) -> Result<Prepared> {
+    let root = Root::find(files.dir(), opts.root.as_deref())?;
+    let loaded = load_checked(files, sources)?;
     let mut fatal = Vec::new();
     let style = style::resolve(&loaded.document.style).map_err(|d| fatal.extend(d.0));
     let date = stamp::resolve(loaded.document.date).map_err(|d| fatal.extend(d.0));
@@ -159,7 +170,8 @@ pub fn prepare_reusing(
     if let Ok(style) = &style {
         fatal.extend(fonts.set.check_roles(&style.fonts));
     }
-    let mut report = checks::run(&loaded, Some(&fonts.set), sources);
+    let mut report = loaded.warnings.clone();
+    report.extend(checks::run(&loaded, Some(&fonts.set), sources));
     let templates = Templates::load(&root.templates(), sources).map_err(|d| fatal.extend(d.0));
     let (Ok(style), Ok(date), Ok(templates), true) = (style, date, templates, fatal.is_empty())
     else {
@@ -183,11 +195,12 @@ pub fn prepare_reusing(
 
 /// Loads a document folder; when some files do not parse, the rules still
 /// run on those that did, so one `check` reports every problem.
-fn load_checked(doc_dir: &Path, sources: &SourceMap) -> Result<Loaded> {
-    match load::load_dir_partial(doc_dir, sources)? {
+fn load_checked(files: &load::DocFiles, sources: &SourceMap) -> Result<Loaded> {
+    match load::load_files_partial(files, sources) {
         (Some(loaded), errors) if errors.is_empty() => Ok(loaded),
         (partial, mut errors) => {
             if let Some(loaded) = partial {
+                errors.extend(loaded.warnings.iter().cloned());
                 let found = checks::findings(&loaded.document);
                 errors.extend(checks::locate_all(found, &loaded, sources));
             }
@@ -225,6 +238,7 @@ impl Prepared {
             &self.root.templates(),
             &self.loaded.dir,
         );
+        world.set_data_memory(self.loaded.files.memory());
         self.update_world(&mut world);
         world
     }

@@ -37,8 +37,7 @@ impl Templates {
         paths.sort();
         let mut named = Vec::new();
         for path in &paths {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| crate::diag::io_error("读取模板", path, &e))?;
+            let text = read_template(dir, path)?;
             sources.add(path, &text);
             let name = path
                 .file_name()
@@ -69,6 +68,24 @@ impl Templates {
             .render(MAIN_TEMPLATE, &ctx)
             .map_err(|e| tera_diagnostic(&e, &self.dir, sources))
     }
+}
+
+/// The largest template read; the shipped ones are a few kilobytes.
+const MAX_TEMPLATE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Reads one template: a regular UTF-8 file inside the template folder
+/// after resolving links (never a FIFO, a device or a link to elsewhere).
+fn read_template(dir: &Path, path: &Path) -> Result<String> {
+    let bytes = crate::confine::open_confined(dir, path, MAX_TEMPLATE_BYTES)
+        .map_err(|e| e.diagnostic("模板", path, MAX_TEMPLATE_BYTES))?;
+    String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::error(format!(
+            "模板“{}”不是 UTF-8 编码的文本",
+            crate::diag::display_path(path)
+        ))
+        .with_hint("请用 UTF-8 编码保存模板")
+        .into()
+    })
 }
 
 /// Writes a data string as a Typst string literal, so that it prints

@@ -1,12 +1,14 @@
 //! Reading a document folder as it was at a git revision: telling folders
-//! from revisions on the command line and extracting a revision's files into
-//! a temporary folder with the `git` command.
+//! from revisions on the command line and reading a revision's files into
+//! memory with the `git` command. Nothing of a revision is written to disk,
+//! so a hostile tree (entries named `..`) has nowhere to write.
 
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::{Command, Stdio};
 
-use crate::diag::{Diagnostic, Result, io_error};
+use crate::diag::{Diagnostic, Result};
+use crate::load::{MAX_FILE_BYTES, MemoryFiles};
 
 /// One side of a comparison: a folder on disk or a folder at a revision.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,81 +113,185 @@ fn git_error(what: &str, err: String) -> Diagnostic {
         .with_hint("请确认已安装 git，且该文件夹位于 git 仓库中")
 }
 
-/// A folder holding a document as of some revision; removed when dropped.
-#[derive(Debug)]
-pub struct Checkout {
-    path: PathBuf,
+/// One entry of `git ls-tree -r -l`: mode, object id, size and path.
+struct TreeEntry {
+    mode: String,
+    oid: String,
+    size: Option<u64>,
+    path: String,
 }
 
-impl Checkout {
-    /// The folder to load.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for Checkout {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-/// Writes the files of `dir` as committed at `rev` into a new temporary
-/// folder (`git ls-tree` for the names, `git show rev:path` for each file).
-pub fn checkout(dir: &Path, rev: &str) -> Result<Checkout> {
+/// Reads the files of `dir` as committed at `rev` into memory; `label`
+/// names them in messages (`HEAD~1:data/2025/x`). Submodules and symbolic
+/// links are left out with a note; an unsafe path refuses the revision.
+pub fn read(dir: &Path, rev: &str, label: &str) -> Result<MemoryFiles> {
     let prefix =
         git(dir, &["rev-parse", "--show-prefix"]).map_err(|e| git_error("查找 git 仓库", e))?;
     let prefix = String::from_utf8_lossy(&prefix).trim().to_string();
-    let names = git(
-        dir,
-        &[
-            "ls-tree",
-            "-r",
-            "-z",
-            "--name-only",
-            "--full-name",
-            rev,
-            ".",
-        ],
-    )
-    .map_err(|e| git_error(&format!("列出版本 {rev} 中的文件"), e))?;
-    let names: Vec<String> = names
-        .split(|b| *b == 0)
-        .filter(|n| !n.is_empty())
-        .map(|n| String::from_utf8_lossy(n).into_owned())
-        .collect();
-    if names.is_empty() {
-        return Err(
-            Diagnostic::error(format!("版本 {rev} 中没有文件夹“{}”", dir.display()))
-                .with_hint("该文件夹可能是在此版本之后才加入的")
-                .into(),
-        );
-    }
-    let out = Checkout {
-        path: temp_folder(),
+    let tree = format!("{rev}:{}", prefix.trim_end_matches('/'));
+    let listing = git(dir, &["ls-tree", "-r", "-l", "-z", "--full-tree", &tree]).map_err(|_| {
+        Diagnostic::error(format!("版本 {rev} 中没有文件夹“{}”", dir.display()))
+            .with_hint("该文件夹可能是在此版本之后才加入的")
+    })?;
+    let mut out = MemoryFiles {
+        label: label.to_string(),
+        dir: dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()),
+        ..MemoryFiles::default()
     };
-    for name in names {
-        let bytes = git(dir, &["show", &format!("{rev}:{name}")])
-            .map_err(|e| git_error(&format!("读取 {rev}:{name}"), e))?;
-        let rel = name.strip_prefix(&prefix).unwrap_or(&name);
-        write(&out.path.join(rel), &bytes)?;
+    let mut blobs = Vec::new();
+    for entry in parse_listing(&listing) {
+        check_path(&entry.path, rev)?;
+        match entry.mode.as_str() {
+            "160000" => out.notes.push(Diagnostic::note(format!(
+                "版本 {rev} 中的“{}”是子模块，比较时已跳过",
+                entry.path
+            ))),
+            "120000" => out.notes.push(Diagnostic::note(format!(
+                "版本 {rev} 中的“{}”是符号链接，比较时不跟随链接，已跳过",
+                entry.path
+            ))),
+            _ if entry.size.is_some_and(|n| n > MAX_FILE_BYTES) => {
+                return Err(Diagnostic::error(format!(
+                    "版本 {rev} 中的“{}”太大（上限 {MAX_FILE_BYTES} 字节）",
+                    entry.path
+                ))
+                .with_hint("数据文件通常只有几千字节；请确认该版本中的文件夹选对了")
+                .into());
+            }
+            _ => blobs.push(entry),
+        }
     }
+    let contents = cat_blobs(dir, &blobs).map_err(|e| git_error(&format!("读取版本 {rev}"), e))?;
+    out.files = blobs.into_iter().map(|b| b.path).zip(contents).collect();
     Ok(out)
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| io_error("创建临时文件夹", parent, &e))?;
-    }
-    std::fs::write(path, bytes).map_err(|e| io_error("写入临时文件", path, &e).into())
+/// The entries of `git ls-tree -r -l -z` output (`<mode> <type> <oid>
+/// <size>\t<path>`, NUL-terminated).
+fn parse_listing(listing: &[u8]) -> Vec<TreeEntry> {
+    listing
+        .split(|b| *b == 0)
+        .filter(|n| !n.is_empty())
+        .filter_map(|line| {
+            let tab = line.iter().position(|b| *b == b'\t')?;
+            let head = String::from_utf8_lossy(&line[..tab]);
+            let mut fields = head.split_whitespace();
+            let (mode, _kind, oid) = (fields.next()?, fields.next()?, fields.next()?);
+            Some(TreeEntry {
+                mode: mode.to_string(),
+                oid: oid.to_string(),
+                size: fields.next().and_then(|n| n.parse().ok()),
+                path: String::from_utf8_lossy(&line[tab + 1..]).into_owned(),
+            })
+        })
+        .collect()
 }
 
-/// A fresh, unique folder below the system temp dir.
-fn temp_folder() -> PathBuf {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    std::env::temp_dir().join(format!("jixiao-rev-{}-{n}-{nanos}", std::process::id()))
+/// Refuses a path with a component that could lead anywhere else: `..`,
+/// `.`, an empty one (absolute paths, doubled slashes), a NUL or a
+/// backslash.
+fn check_path(path: &str, rev: &str) -> Result<()> {
+    let bad = path
+        .split('/')
+        .find(|c| c.is_empty() || *c == "." || *c == ".." || c.contains('\0') || c.contains('\\'));
+    let Some(bad) = bad else {
+        return Ok(());
+    };
+    let shown = if bad.is_empty() { "（空）" } else { bad };
+    Err(Diagnostic::error(format!(
+        "版本 {rev} 中的路径“{}”含有不安全的部分“{}”，已拒绝读取此版本",
+        path.escape_debug(),
+        shown.escape_debug()
+    ))
+    .with_hint("正常的 git 仓库里不会有这样的路径；该提交可能是有意构造的，请勿使用")
+    .into())
+}
+
+/// The contents of the given blobs, in order, from one `git cat-file --batch`.
+fn cat_blobs(dir: &Path, blobs: &[TreeEntry]) -> std::result::Result<Vec<Vec<u8>>, String> {
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("无法运行 git：{e}"))?;
+    let mut stdin = child.stdin.take().ok_or("无法写入 git")?;
+    let ids: String = blobs.iter().map(|b| format!("{}\n", b.oid)).collect();
+    // Write from another thread: git answers while it reads, and a full
+    // pipe on both sides would block for ever.
+    let writer = std::thread::spawn(move || stdin.write_all(ids.as_bytes()));
+    let mut reader = BufReader::new(child.stdout.take().ok_or("无法读取 git 的输出")?);
+    let contents = blobs
+        .iter()
+        .map(|b| read_blob(&mut reader, &b.oid))
+        .collect::<std::result::Result<Vec<_>, _>>();
+    drop(reader);
+    let _ = writer.join();
+    let _ = child.wait();
+    contents
+}
+
+/// Reads one `<oid> blob <size>\n<bytes>\n` answer of `git cat-file --batch`.
+fn read_blob(reader: &mut impl BufRead, oid: &str) -> std::result::Result<Vec<u8>, String> {
+    let mut header = String::new();
+    reader
+        .read_line(&mut header)
+        .map_err(|e| format!("读取 git 输出失败：{e}"))?;
+    let size = match header.split_whitespace().collect::<Vec<_>>()[..] {
+        [_, "blob", size] => size.parse::<u64>().ok(),
+        _ => None,
+    }
+    .filter(|n| *n <= MAX_FILE_BYTES)
+    .ok_or_else(|| format!("无法读取对象 {oid}：{}", header.trim()))?;
+    let mut bytes = Vec::new();
+    reader
+        .take(size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("读取 git 输出失败：{e}"))?;
+    // The answer ends with a newline after the contents.
+    if bytes.pop() != Some(b'\n') || bytes.len() as u64 != size {
+        return Err(format!("git 对对象 {oid} 的输出不完整"));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(path: &str) -> String {
+        let err = check_path(path, "HEAD").expect_err(path);
+        err.0[0].message.clone()
+    }
+
+    #[test]
+    fn unsafe_path_components_are_refused_by_name() {
+        assert!(check_path("projects/01-a.toml", "HEAD").is_ok());
+        assert!(
+            check_path("..a/b..", "HEAD").is_ok(),
+            "dots inside a name are fine"
+        );
+        assert!(refused("a/../b").contains("部分“..”"));
+        assert!(refused("./x").contains("部分“.”"));
+        assert!(refused("/etc/passwd").contains("部分“（空）”"));
+        assert!(refused("a//b").contains("部分“（空）”"));
+        assert!(refused("a\\b").contains(r"部分“a\\b”"));
+        assert!(refused("a\0b").contains(r"部分“a\0b”"));
+    }
+
+    #[test]
+    fn listing_lines_are_parsed_with_sizes() {
+        let listing = b"100644 blob abc      12\tdocument.toml\0\
+                        160000 commit def       -\tsub\0";
+        let entries = parse_listing(listing);
+        assert_eq!(entries.len(), 2);
+        assert_eq!(
+            (entries[0].mode.as_str(), entries[0].size),
+            ("100644", Some(12))
+        );
+        assert_eq!((entries[1].path.as_str(), entries[1].size), ("sub", None));
+    }
 }

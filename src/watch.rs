@@ -8,7 +8,7 @@ use std::time::Duration;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::diag::{Diagnostic, Result};
-use crate::load::{DOCUMENT_FILE, PROJECTS_DIR};
+use crate::load::{DOCUMENT_FILE, PROJECTS_DIR, is_ignored_name};
 use crate::session::Session;
 
 /// How long the inputs must be quiet before a rebuild starts: an editor's
@@ -49,16 +49,28 @@ enum Role {
 }
 
 impl Inputs {
+    /// The folders watched recursively.
+    fn roots(&self) -> impl Iterator<Item = &PathBuf> {
+        [&self.doc_dir, &self.templates]
+            .into_iter()
+            .chain(&self.font_dirs)
+    }
+
     fn role(&self, path: &Path) -> Option<Role> {
+        if path == self.doc_dir {
+            // The whole folder created, moved or removed.
+            return Some(Role::Data);
+        }
         let name = path.file_name()?.to_string_lossy();
-        // Hidden files are editor swap files and our own temporary outputs.
-        if name.starts_with('.') || name.ends_with('~') {
+        // Hidden files (editor swap files, our own temporary outputs) are
+        // left out by the build too: one rule for both.
+        if is_ignored_name(&name) {
             return None;
         }
         if let Ok(rest) = path.strip_prefix(&self.doc_dir) {
-            let is_data = rest == Path::new(DOCUMENT_FILE)
-                || (rest.parent() == Some(Path::new(PROJECTS_DIR))
-                    && rest.extension().is_some_and(|x| x == "toml"));
+            // Every other entry of projects/ is built or warned about.
+            let is_data =
+                rest == Path::new(DOCUMENT_FILE) || rest.parent() == Some(Path::new(PROJECTS_DIR));
             // A whole projects/ folder created, moved or removed.
             let is_projects = rest == Path::new(PROJECTS_DIR);
             return (is_data || is_projects).then_some(Role::Data);
@@ -72,7 +84,7 @@ impl Inputs {
 
 /// Watches one session's inputs until stopped.
 pub struct Watcher {
-    _inner: RecommendedWatcher,
+    inner: RecommendedWatcher,
     rx: Receiver<Message>,
     tx: Sender<Message>,
     inputs: Inputs,
@@ -105,19 +117,37 @@ impl Watcher {
             let _ = events.send(Message::Event(e));
         })
         .map_err(|e| watch_error(&inputs.doc_dir, &e))?;
-        let mut dirs = vec![&inputs.doc_dir, &inputs.templates];
-        dirs.extend(&inputs.font_dirs);
-        for dir in dirs {
+        for dir in inputs.roots() {
             inner
                 .watch(dir, RecursiveMode::Recursive)
                 .map_err(|e| watch_error(dir, &e))?;
         }
+        // A folder deleted and created again is a new inode that the watch
+        // above no longer sees: its parent reports the return (unless the
+        // parent is already watched as part of another folder).
+        for parent in inputs.roots().filter_map(|d| d.parent()) {
+            if parent.is_dir() && !inputs.roots().any(|r| parent.starts_with(r)) {
+                inner
+                    .watch(parent, RecursiveMode::NonRecursive)
+                    .map_err(|e| watch_error(parent, &e))?;
+            }
+        }
         Ok(Self {
-            _inner: inner,
+            inner,
             rx,
             tx,
             inputs,
         })
+    }
+
+    /// Watches a watched folder again after it came back (deleted and
+    /// created, or moved into place).
+    fn rewatch(&mut self, path: &Path) {
+        if self.inputs.roots().any(|r| r == path) && path.is_dir() {
+            // Failure leaves the old state: the next build reports what is
+            // missing, and the parent's events still arrive.
+            let _ = self.inner.watch(path, RecursiveMode::Recursive);
+        }
     }
 
     /// A handle that ends the wait of [`Watcher::next`].
@@ -126,7 +156,7 @@ impl Watcher {
     }
 
     /// Waits for the next batch of relevant changes; `None` once stopped.
-    pub fn next(&self) -> Option<Changes> {
+    pub fn next_batch(&mut self) -> Option<Changes> {
         let mut changes = Changes::default();
         let mut pending = false;
         loop {
@@ -153,13 +183,14 @@ impl Watcher {
     }
 
     /// Adds an event's relevant paths; whether there were any.
-    fn add(&self, changes: &mut Changes, event: &notify::Event) -> bool {
+    fn add(&mut self, changes: &mut Changes, event: &notify::Event) -> bool {
         // Reads (our own build opens every input) are not changes.
         if matches!(event.kind, EventKind::Access(_)) {
             return false;
         }
         let mut any = false;
         for path in &event.paths {
+            self.rewatch(path);
             if self.inputs.ignore.contains(path) {
                 continue;
             }
@@ -209,10 +240,16 @@ mod tests {
         };
         let role = |p: &str| inputs.role(Path::new(p));
         assert_eq!(role("/d/doc/document.toml"), Some(Role::Data));
+        assert_eq!(role("/d/doc"), Some(Role::Data));
+        assert_eq!(role("/d/docs"), None);
         assert_eq!(role("/d/doc/projects/01-a.toml"), Some(Role::Data));
         assert_eq!(role("/d/doc/projects"), Some(Role::Data));
-        assert_eq!(role("/d/doc/projects/notes.txt"), None);
+        assert_eq!(role("/d/doc/projects/02-b.TOML"), Some(Role::Data));
+        assert_eq!(role("/d/doc/projects/sub"), Some(Role::Data));
+        assert_eq!(role("/d/doc/projects/sub/08-h.toml"), None);
         assert_eq!(role("/d/doc/projects/.01-a.toml.swp"), None);
+        assert_eq!(role("/d/doc/projects/.04-d.toml"), None);
+        assert_eq!(role("/d/doc/projects/._05.toml"), None);
         assert_eq!(role("/d/doc/out.pdf"), None);
         assert_eq!(role("/d/doc/.out.pdf.123.tmp"), None);
         assert_eq!(role("/r/templates/jixiao.typ"), Some(Role::Template));

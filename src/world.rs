@@ -14,6 +14,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use crate::fonts::FontSet;
+use crate::load::MemoryFiles;
 
 /// Virtual path of the generated main file.
 pub const MAIN_PATH: &str = "/main.typ";
@@ -30,6 +31,7 @@ pub struct JixiaoWorld {
     main_source: Source,
     mounts: Vec<(String, PathBuf)>,
     files: Mutex<HashMap<FileId, Slot>>,
+    data_memory: Option<Arc<MemoryFiles>>,
     today: Option<Datetime>,
 }
 
@@ -78,6 +80,7 @@ impl JixiaoWorld {
                 (DATA_MOUNT.to_string(), canon(data_dir)),
             ],
             files: Mutex::new(HashMap::new()),
+            data_memory: None,
             today: None,
         }
     }
@@ -109,11 +112,13 @@ impl JixiaoWorld {
 
     /// The real path of a virtual file id, if it lies in a mount.
     pub fn real_path(&self, id: FileId) -> Option<PathBuf> {
-        let vpath = id.vpath().get_with_slash();
-        self.mounts.iter().find_map(|(mount, dir)| {
-            let rest = vpath.strip_prefix(mount.as_str())?.strip_prefix('/')?;
-            Some(dir.join(rest))
-        })
+        self.mount_of(id).map(|(_, path)| path)
+    }
+
+    /// Serves `/data` from a document held in memory (a git revision)
+    /// instead of the data folder.
+    pub fn set_data_memory(&mut self, files: Option<Arc<MemoryFiles>>) {
+        self.data_memory = files;
     }
 
     /// Runs `f` on the slot of a file, reading the file on first use.
@@ -131,26 +136,57 @@ impl JixiaoWorld {
     }
 
     /// Reads a file, confined to the mounted folders (no `..`, no symlink
-    /// escapes, no packages).
+    /// escapes, no FIFOs or devices, no huge files, no packages); a
+    /// document held in memory (a git revision) serves `/data` itself.
     fn read(&self, id: FileId) -> FileResult<Bytes> {
         if let VirtualRoot::Package(spec) = id.root() {
             return Err(FileError::Package(PackageError::Other(Some(
                 format!("jixiao 不下载 Typst 包（{spec}）：请把需要的代码放进 templates/").into(),
             ))));
         }
-        let path = self.real_path(id).ok_or(FileError::AccessDenied)?;
-        let real = path
-            .canonicalize()
-            .map_err(|e| FileError::from_io(e, &path))?;
-        if !self.mounts.iter().any(|(_, dir)| real.starts_with(dir)) {
-            return Err(FileError::AccessDenied);
+        let vpath = id.vpath().get_with_slash();
+        if let Some(memory) = &self.data_memory
+            && let Some(rest) = vpath
+                .strip_prefix(DATA_MOUNT)
+                .and_then(|r| r.strip_prefix('/'))
+        {
+            return memory.get(rest).map(Bytes::new).ok_or_else(|| {
+                FileError::NotFound(PathBuf::from(format!("{}:{rest}", memory.label)))
+            });
         }
-        if real.is_dir() {
-            return Err(FileError::IsDirectory);
-        }
-        std::fs::read(&real)
+        let (dir, path) = self.mount_of(id).ok_or(FileError::AccessDenied)?;
+        crate::confine::open_confined(dir, &path, MAX_FILE_BYTES)
             .map(Bytes::new)
-            .map_err(|e| FileError::from_io(e, &path))
+            .map_err(|e| file_error(e, &path))
+    }
+
+    /// The mounted folder holding a virtual file, and the file's real path.
+    fn mount_of(&self, id: FileId) -> Option<(&Path, PathBuf)> {
+        let vpath = id.vpath().get_with_slash();
+        self.mounts.iter().find_map(|(mount, dir)| {
+            let rest = vpath.strip_prefix(mount.as_str())?.strip_prefix('/')?;
+            Some((dir.as_path(), dir.join(rest)))
+        })
+    }
+}
+
+/// The largest file the world serves (images included); the shipped
+/// templates are a few kilobytes.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A confinement refusal as Typst's file error.
+fn file_error(err: crate::confine::ConfineError, path: &Path) -> FileError {
+    use crate::confine::ConfineError;
+    match err {
+        ConfineError::Io(e) => FileError::from_io(e, path),
+        ConfineError::Outside => FileError::AccessDenied,
+        ConfineError::Directory => FileError::IsDirectory,
+        ConfineError::NotRegular => {
+            FileError::Other(Some("不是普通文件（管道、设备或套接字）".into()))
+        }
+        ConfineError::TooLarge(n) => FileError::Other(Some(
+            format!("文件太大（{n} 字节，上限 {MAX_FILE_BYTES} 字节）").into(),
+        )),
     }
 }
 
@@ -227,6 +263,25 @@ mod tests {
         assert!(compile(&world).is_err(), "no build date: today() must fail");
         world.set_today(Datetime::from_ymd(2025, 1, 20));
         assert!(compile(&world).is_ok(), "today() should be the build date");
+    }
+
+    #[test]
+    fn a_revision_in_memory_serves_data_without_the_disk() {
+        let mut world = world();
+        let mut files = MemoryFiles {
+            label: "HEAD~1:doc".into(),
+            ..MemoryFiles::default()
+        };
+        files
+            .files
+            .insert("note.txt".into(), b"from memory".to_vec());
+        world.set_data_memory(Some(Arc::new(files)));
+        let compile = |w: &JixiaoWorld| typst::compile::<typst_layout::PagedDocument>(w).output;
+        world.set_main("#assert.eq(read(\"/data/note.txt\"), \"from memory\")".into());
+        assert!(compile(&world).is_ok());
+        // The data folder on disk is not consulted for a revision.
+        world.set_main("#read(\"/data/2025/chengde-xinfang/document.toml\")".into());
+        assert!(compile(&world).is_err());
     }
 
     #[test]

@@ -166,6 +166,107 @@ fn revisions_of_a_folder_are_compared() {
     assert!(stdout_with_code(&same, 0).ends_with("无变化\n"));
 }
 
+/// Runs git with `input` on standard input; returns its trimmed output.
+fn git_with(cwd: &Path, args: &[&str], input: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new("git")
+        .current_dir(cwd)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git is needed for this test");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "git {args:?} failed");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A repository whose first commit holds `doc/` (a small document) and
+/// whose second commit adds `extra` (ls-tree lines) to the tree of `doc/`.
+fn repo_with_doc_entries(repo: &Path, extra: &str) {
+    git(repo, &["init", "-q"]);
+    git(repo, &["config", "user.name", "测试"]);
+    git(repo, &["config", "user.email", "test@example.invalid"]);
+    copy_dir(
+        &manifest_dir().join(case_dirs("paragraph").0),
+        &repo.join("doc"),
+    );
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "old"]);
+    let doc_tree = git_with(repo, &["ls-tree", "HEAD:doc"], "");
+    let doc = git_with(repo, &["mktree"], &format!("{doc_tree}\n{extra}\n"));
+    let root = git_with(repo, &["mktree"], &format!("040000 tree {doc}\tdoc\n"));
+    let commit = git_with(repo, &["commit-tree", &root, "-p", "HEAD", "-m", "x"], "");
+    git(repo, &["update-ref", "HEAD", &commit]);
+}
+
+#[test]
+fn hostile_revision_paths_are_refused_and_nothing_is_written() {
+    let tmp = TempDir::new("diff-hostile");
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let blob = git_with(tmp.path(), &["hash-object", "--stdin"], "pwned\n");
+    // doc/../../victim.txt: the old checkout joined this onto its temp
+    // folder, writing beside TMPDIR.
+    git(&repo, &["init", "-q"]);
+    let blob_in_repo = git_with(&repo, &["hash-object", "-w", "--stdin"], "pwned\n");
+    assert_eq!(blob, blob_in_repo);
+    let leaf = git_with(
+        &repo,
+        &["mktree"],
+        &format!("100644 blob {blob}\tvictim.txt\n"),
+    );
+    let up = git_with(&repo, &["mktree"], &format!("040000 tree {leaf}\t..\n"));
+    repo_with_doc_entries(&repo, &format!("040000 tree {up}\t.."));
+    let sandbox = tmp.path().join("sandbox");
+    let tmpdir = sandbox.join("tmp");
+    std::fs::create_dir_all(&tmpdir).unwrap();
+
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(&repo)
+        .env("TMPDIR", &tmpdir)
+        .args(["diff", "HEAD~1", "HEAD", "doc"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("不安全的部分“..”"), "{err}");
+    assert!(!sandbox.join("victim.txt").exists(), "wrote outside");
+    assert!(!tmp.path().join("victim.txt").exists(), "wrote outside");
+    let left: Vec<_> = std::fs::read_dir(&tmpdir).unwrap().collect();
+    assert!(left.is_empty(), "left in the temp folder: {left:?}");
+}
+
+#[test]
+fn revision_submodules_and_links_are_skipped_with_a_note() {
+    let tmp = TempDir::new("diff-links");
+    let repo = tmp.path();
+    git(repo, &["init", "-q"]);
+    let target = git_with(repo, &["hash-object", "-w", "--stdin"], "/etc/passwd");
+    let link = format!("120000 blob {target}\tlink.toml");
+    let projects = git_with(repo, &["mktree"], &format!("{link}\n"));
+    // Any commit id will do for a gitlink: git never looks inside it.
+    let gitlink = format!("160000 commit {}\tsub", "1".repeat(40));
+    repo_with_doc_entries(
+        repo,
+        &format!("{gitlink}\n040000 tree {projects}\tprojects2"),
+    );
+
+    let out = jixiao(repo, &["diff", "HEAD~1", "HEAD", "doc"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("HEAD~1") || err.contains("HEAD"), "{err}");
+    assert!(err.contains("“sub”是子模块"), "{err}");
+    assert!(err.contains("“projects2/link.toml”是符号链接"), "{err}");
+    assert!(!err.contains("root:"), "{err}");
+}
+
 /// The reference data with one budget figure, one word and one indicator
 /// row changed.
 fn edited_reference(dir: &Path) {

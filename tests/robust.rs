@@ -256,3 +256,80 @@ fn a_cell_longer_than_a_page_is_printed_whole() {
         "the end of the long cell was lost"
     );
 }
+
+/// Runs `check` on a document with a project root, failing on a hang.
+fn check_within(doc: &Path, root: &Path) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["check", s(doc), "--root", s(root)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_or_kill(child, Duration::from_secs(30))
+}
+
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(made.success());
+}
+
+#[test]
+fn tera_templates_never_follow_links_outside_or_open_fifos() {
+    let tmp = TempDir::new("tera-link");
+    let root = scratch_root(&tmp);
+    std::os::unix::fs::symlink("/etc/passwd", root.join("templates/x.tera")).unwrap();
+    append(
+        &root.join("templates/document.typ.tera"),
+        "\n{% include \"x.tera\" %}\n",
+    );
+    let out = check_within(&fixture("minimal"), &root);
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("x.tera”是指向所在文件夹之外的链接"), "{all}");
+    assert!(!all.contains("root:x:0:0"), "leaked /etc/passwd:\n{all}");
+
+    let tmp = TempDir::new("tera-fifo");
+    let root = scratch_root(&tmp);
+    mkfifo(&root.join("templates/y.tera"));
+    let out = check_within(&fixture("minimal"), &root);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("y.tera”不是普通文件"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_typst_world_never_opens_a_fifo() {
+    let tmp = TempDir::new("world-fifo");
+    let root = scratch_root(&tmp);
+    mkfifo(&root.join("templates/pipe.typ"));
+    append(
+        &root.join("templates/document.typ.tera"),
+        "\n#read(\"/templates/pipe.typ\")\n",
+    );
+    let out = check_within(&fixture("minimal"), &root);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("不是普通文件"), "{}", stderr(&out));
+}
+
+#[test]
+fn data_files_linked_outside_the_folder_are_refused_without_content() {
+    let tmp = TempDir::new("data-link");
+    let doc = tmp.path().join("doc");
+    std::fs::create_dir_all(doc.join("projects")).unwrap();
+    std::fs::copy(fixture("minimal/document.toml"), doc.join("document.toml")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", doc.join("projects/02-x.toml")).unwrap();
+    let out = jixiao(&["check", s(&doc)]);
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("02-x.toml”是指向所在文件夹之外的链接"),
+        "{all}"
+    );
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
+    for line in passwd.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(!all.contains(line), "printed a line of /etc/passwd: {line}");
+    }
+}

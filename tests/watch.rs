@@ -275,3 +275,36 @@ fn watch_of_missing_folder_fails() {
     assert!(!out.status.success(), "watch of a missing folder succeeded");
     assert!(stderr.contains("无法"), "{stderr}");
 }
+
+/// The document folder deleted (a failed build) and created again: the
+/// watcher resumes, as its message 修改后将自动重试 promises.
+#[test]
+fn watch_resumes_after_its_folder_is_deleted_and_recreated() {
+    let dir = TempDir::new("watch-recreate");
+    let doc = dir.path().join("doc");
+    let write_doc = |value: &str| {
+        copy_dir(&fixture("minimal"), &doc);
+        std::fs::create_dir_all(doc.join("projects")).unwrap();
+        std::fs::write(doc.join("projects/01-jiance.toml"), project(value)).unwrap();
+    };
+    write_doc("\"甲值一次\"");
+    let pdf = dir.path().join("out/watch.pdf");
+    let mut w = Watching::start(&doc, &pdf, &manifest_dir());
+    w.wait_for("first build", |w| w.count("正在监视") == 1 && pdf.is_file());
+
+    std::fs::remove_dir_all(&doc).unwrap();
+    w.wait_for("the failure of a deleted folder", |w| {
+        w.count("生成失败") == 1
+    });
+    assert!(w.stderr().contains("修改后将自动重试"), "{}", w.stderr());
+
+    write_doc("\"乙值两次\"");
+    w.wait_for("rebuild in the recreated folder", |_| {
+        has_text(&pdf, "乙值两次")
+    });
+    // Later edits in the new folder are seen too.
+    std::fs::write(doc.join("projects/01-jiance.toml"), project("\"丙值三次\"")).unwrap();
+    w.wait_for("rebuild after an edit in the new folder", |_| {
+        has_text(&pdf, "丙值三次")
+    });
+}

@@ -4,15 +4,16 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 
 use super::CommonArgs;
 use crate::diag::{Result, SourceMap};
 use crate::diff::{self, report};
-use crate::load;
+use crate::load::{self, DocFiles};
 use crate::pipeline::{self, Root};
-use crate::revision::{self, Checkout, Side};
+use crate::revision::{self, Side};
 use crate::stdio::{errln, outp};
 
 /// Arguments of `jixiao diff`.
@@ -82,46 +83,20 @@ pub fn run(args: &DiffArgs) -> ExitCode {
     }
 }
 
-/// A side made loadable: its folder, and the checkout that holds it if any.
+/// A side made loadable: its label and its files, on disk or (for a git
+/// revision) in memory.
 struct Opened {
     label: String,
-    dir: PathBuf,
-    checkout: Option<Checkout>,
-}
-
-impl Opened {
-    /// Loads the document; errors in a revision's files say which revision
-    /// they come from, since they point into a temporary copy.
-    fn load(&self, sources: &SourceMap) -> Result<load::Loaded> {
-        load::load_dir(&self.dir, sources).map_err(|mut diags| {
-            if self.checkout.is_some() {
-                for d in &mut diags.0 {
-                    d.hints
-                        .push(format!("此文件取自 {}（临时取出的副本）", self.label));
-                }
-            }
-            diags
-        })
-    }
+    files: DocFiles,
 }
 
 fn open(side: &Side) -> Result<Opened> {
     let label = side.label();
-    match side {
-        Side::Dir(dir) => Ok(Opened {
-            label,
-            dir: dir.clone(),
-            checkout: None,
-        }),
-        Side::Rev { rev, dir } => {
-            let checkout = revision::checkout(dir, rev)?;
-            Ok(Opened {
-                label,
-                dir: checkout.path().to_path_buf(),
-                checkout: Some(checkout),
-            })
-        }
-    }
+    let files = match side {
+        Side::Dir(dir) => DocFiles::open(dir)?,
+        Side::Rev { rev, dir } => DocFiles::Memory(Arc::new(revision::read(dir, rev, &label)?)),
+    };
+    Ok(Opened { label, files })
 }
 
 fn open_both(args: &DiffArgs) -> Result<(Side, Opened, Opened)> {
@@ -132,9 +107,17 @@ fn open_both(args: &DiffArgs) -> Result<(Side, Opened, Opened)> {
 /// Compares the data and prints the report; `Ok(true)` when different.
 fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     let (_, old, new) = open_both(args)?;
-    let (a, b) = (old.load(sources), new.load(sources));
+    let (a, b) = (
+        load::load_files(&old.files, sources),
+        load::load_files(&new.files, sources),
+    );
     let (a, b) = match (a, b) {
-        (Ok(a), Ok(b)) => (a, b),
+        (Ok(a), Ok(b)) => {
+            // Files left out of either side (and why) are worth knowing.
+            sources.print(&a.warnings);
+            sources.print(&b.warnings);
+            (a, b)
+        }
         (a, b) => {
             let mut all = a.err().unwrap_or_default();
             all.0.extend(b.err().unwrap_or_default().0);
@@ -170,12 +153,12 @@ fn painter(choice: ColorChoice) -> report::Painter {
 fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     let (new_side, old, new) = open_both(args)?;
     let mut options = args.common.options();
-    // A revision lives in a temporary folder outside the project: take the
-    // templates and fonts from the project that holds the working folder.
+    // A revision is read into memory: take the templates and fonts from
+    // the project that holds the working folder.
     let root = Root::find(new_side.dir(), options.root.as_deref())?;
     options.root = Some(root.dir.clone());
-    let a = pipeline::prepare(&old.dir, &options, sources)?;
-    let b = pipeline::prepare(&new.dir, &options, sources)?;
+    let a = pipeline::prepare_files(&old.files, &options, sources, None)?;
+    let b = pipeline::prepare_files(&new.files, &options, sources, None)?;
     let compared = crate::visual::compare(&a, &b, sources)?;
     outp!("{}", compared.summary());
     match &args.output {

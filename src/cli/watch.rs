@@ -47,7 +47,7 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
     let mut session = Session::new(&args.dir, args.common.options(), sources.clone())?;
     let pdf = super::output::watched_pdf(args.output.as_deref(), &session)?;
     // Watch before the first build, so an edit made during it is not lost.
-    let watcher = Watcher::new(&session, &[&pdf])?;
+    let mut watcher = Watcher::new(&session, &[&pdf])?;
     let stopper = watcher.stopper();
     // Ctrl-C only ends the wait: a rebuild in progress finishes first and
     // its atomic write is never cut short.
@@ -61,7 +61,7 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
     );
     // Nobody reads the log any more (`watch … 2>&1 | head`): stop like Ctrl-C.
     while !Stream::Err.is_closed()
-        && let Some(changes) = watcher.next()
+        && let Some(changes) = watcher.next_batch()
     {
         if changes.fonts {
             session.fonts_changed();
