@@ -67,8 +67,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 diagnostics: sources.records(&diags),
             };
             let json = serde_json::to_string_pretty(&report).expect("report serialises");
-            outp!("{}
-", crate::escape::json(&json));
+            outp!(
+                "{}
+",
+                crate::escape::json(&json)
+            );
         }
     }
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
