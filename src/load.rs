@@ -395,7 +395,7 @@ mod tests {
     fn floats_that_f64_changes_are_refused_where_written() {
         let out = load_str("code='X'\nname='Y'\n[budget]\ntotal=1.10000000000000000001\n");
         assert!(
-            out.contains("金额 1.10000000000000000001 的位数太多"),
+            out.contains("数字 1.10000000000000000001 的位数太多"),
             "{out}"
         );
         assert!(out.contains(":4:7"), "{out}");

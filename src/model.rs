@@ -456,7 +456,7 @@ impl FromStr for Amount {
         // so); a sum that no longer matches the user's text must not print.
         Decimal::from_str_exact(t).map(Amount).map_err(|_| {
             if is_plain_decimal(t) {
-                inexact(t, None)
+                inexact("金额", t, None)
             } else {
                 format!("“{s}”不是数字")
             }
@@ -473,12 +473,12 @@ fn is_plain_decimal(t: &str) -> bool {
 }
 
 /// The message for an amount that cannot be kept exactly as written.
-fn inexact(written: &str, becomes: Option<&str>) -> String {
+fn inexact(what: &str, written: &str, becomes: Option<&str>) -> String {
     let becomes = becomes.map(|b| format!("，会变成 {b}")).unwrap_or_default();
     crate::translate::with_hint(
-        &format!("金额 {written} 的位数太多，无法按原样精确保存{becomes}"),
+        &format!("{what} {written} 的位数太多，无法按原样精确保存{becomes}"),
         &format!(
-            "请少写几位，并加英文双引号写成文本，例如 \"{}\"（文本最多 {MAX_DIGITS} 位有效数字；不加引号的小数最多 {FLOAT_DIGITS} 位）",
+            "金额请少写几位，并加英文双引号写成文本，例如 \"{}\"（文本最多 {MAX_DIGITS} 位有效数字；不加引号的小数最多 {FLOAT_DIGITS} 位）",
             shorter(written)
         ),
     )
@@ -511,6 +511,8 @@ fn significant_digits(t: &str) -> usize {
 
 /// Checks a TOML float literal (as the parser decoded it, without `_`):
 /// `Some(message)` when the `f64` it becomes is not the number written.
+/// Every float of a data file is checked (a style size too), so the
+/// message says 数字 and its hint speaks of amounts.
 pub fn float_literal_problem(literal: &str, value: f64) -> Option<String> {
     if !value.is_finite() {
         return None;
@@ -521,7 +523,7 @@ pub fn float_literal_problem(literal: &str, value: f64) -> Option<String> {
         Decimal::from_str_exact(literal).ok()
     };
     let kept = Decimal::from_str_exact(&format!("{value}")).ok()?;
-    (written != Some(kept)).then(|| inexact(literal, Some(&format!("{value}"))))
+    (written != Some(kept)).then(|| inexact("数字", literal, Some(&format!("{value}"))))
 }
 
 impl Serialize for Amount {
@@ -568,7 +570,7 @@ impl serde::de::Visitor<'_> for AmountVisitor {
         }
         let shortest = format!("{v}");
         if significant_digits(&shortest) > FLOAT_DIGITS {
-            return Err(E::custom(inexact(&shortest, None)));
+            return Err(E::custom(inexact("金额", &shortest, None)));
         }
         shortest.parse().map_err(E::custom)
     }
