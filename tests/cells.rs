@@ -95,3 +95,34 @@ fn long_runs_wrap_inside_their_cell() {
         );
     }
 }
+
+#[test]
+fn long_runs_in_paragraphs_stay_in_the_text_block() {
+    let tmp = TempDir::new("cells-para");
+    let doc = tmp.path().join("doc");
+    copy_dir(&manifest_dir().join("tests/corpus/clean"), &doc);
+    let long = NUMBER.repeat(3);
+    let path = doc.join("document.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace(
+        "overall = \"做好信访工作。\"",
+        &format!("overall = \"做好信访工作。编号{long}。\""),
+    );
+    assert!(text.contains(&long), "fixture changed");
+    std::fs::write(&path, text).unwrap();
+    let pdf = build_ok(&doc, tmp.path(), "out");
+
+    assert!(
+        squash(&pdf_text(&pdf)).contains(&long),
+        "the whole run is printed"
+    );
+    let right = (28.0 + 156.0) / 25.4 * 72.0;
+    for w in words(&pdf).iter().filter(|w| w.text.contains("12345")) {
+        assert!(
+            w.x_max <= right + 0.5,
+            "“{}” ends at {:.1} pt, past the text block's edge {right:.1} pt",
+            w.text,
+            w.x_max
+        );
+    }
+}
