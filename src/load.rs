@@ -288,6 +288,27 @@ fn located(e: &toml::de::Error, file: FileKey, text: &str) -> Diagnostic {
             .with_label("缺少取值")
             .with_hint("不填的项目请删除整行（表中即为空白）；要填请写上取值，例如 other = \"0\"");
     }
+    if let Some(span) = &span
+        && let Some(c) = text[span.range.start.min(text.len())..].chars().next()
+        && c.is_control()
+        && !matches!(c, '\t' | '\n')
+    {
+        // TOML refuses raw control characters; its message ("invalid basic
+        // string", "invalid comment character") would send the user looking
+        // for a missing quote.
+        return Diagnostic::error(format!(
+            "TOML 格式错误：这里有一个看不见的控制字符 U+{:04X}",
+            c as u32
+        ))
+        .with_span(Some(Span {
+            file,
+            range: span.range.start..span.range.start + c.len_utf8(),
+        }))
+        .with_label(format!("U+{:04X}", c as u32))
+        .with_hint(
+            "请删除它（常见于从别处复制粘贴的文字）；确实需要时在文本里写成转义，例如 \\u0001",
+        );
+    }
     translate::toml_error(e.message()).with_span(span)
 }
 
@@ -409,6 +430,14 @@ mod tests {
             let text = format!("code='X'\nname='Y'\n[budget]\ntotal={ok}\n");
             assert!(load_bytes(text.as_bytes()).is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn control_characters_are_named_not_a_missing_quote() {
+        let out = load_str("code='X\u{1}'\nname='Y' # \u{7f}\n[budget]\ntotal=1\n");
+        assert!(out.contains("控制字符 U+0001"), "{out}");
+        assert!(out.contains("控制字符 U+007F"), "{out}");
+        assert!(!out.contains("引号"), "{out}");
     }
 
     #[test]
