@@ -180,24 +180,144 @@ fn parse_bytes<T: DeserializeOwned>(
     bytes: Vec<u8>,
     sources: &SourceMap,
 ) -> Result<(T, FileKey)> {
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(format!(
-            "“{}”不是 UTF-8 编码的文本（第 {} 个字节起无法解码）",
-            display_path(path),
-            e.utf8_error().valid_up_to() + 1
-        ))
-        .with_hint("请用 UTF-8 编码另存此文件（WPS/记事本“另存为”时选择 UTF-8）")
-    })?;
-    let file = sources.add(path, &text);
-    let syntax = toml::de::DeTable::parse_recoverable(&text).1;
+    let text = String::from_utf8(bytes).map_err(|e| not_utf8(path, &e, sources))?;
+    let cr = lone_crs(&text);
+    // Shown with line feeds for lone carriage returns (same byte length, so
+    // every span still fits) so that an old-Mac file is not one long line.
+    let file = match cr.is_empty() {
+        true => sources.add(path, &text),
+        false => {
+            let mut shown = text.clone().into_bytes();
+            cr.iter().for_each(|&i| shown[i] = b'\n');
+            sources.add(path, &String::from_utf8_lossy(&shown))
+        }
+    };
+    let (table, syntax) = toml::de::DeTable::parse_recoverable(&text);
+    if !cr.is_empty() {
+        return Err(lone_cr_errors(path, &text, &cr, &syntax, file));
+    }
     if !syntax.is_empty() {
         return Err(Diagnostics(
             syntax.iter().map(|e| located(e, file, &text)).collect(),
         ));
     }
+    let mut inexact = Vec::new();
+    inexact_floats(
+        &toml::de::DeValue::Table(table.into_inner()),
+        file,
+        &mut inexact,
+    );
+    if !inexact.is_empty() {
+        inexact.sort_by_key(|d| d.span.as_ref().map(|s| s.range.start));
+        return Err(Diagnostics(inexact));
+    }
     toml::from_str::<T>(&text)
         .map(|t| (t, file))
         .map_err(|e| Diagnostics::from(located(&e, file, &text)))
+}
+
+/// The error for a file that is not UTF-8, at the line and column of its
+/// first bad byte (the file is shown with that byte replaced).
+fn not_utf8(path: &Path, e: &std::string::FromUtf8Error, sources: &SourceMap) -> Diagnostics {
+    let at = e.utf8_error().valid_up_to();
+    let shown = String::from_utf8_lossy(e.as_bytes());
+    let file = sources.add(path, &shown);
+    let before = &shown[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    Diagnostic::error(format!(
+        "“{}”不是 UTF-8 编码的文本：第 {line} 行第 {col} 列（第 {} 个字节，0x{:02X}）无法解码",
+        display_path(path),
+        at + 1,
+        e.as_bytes()[at]
+    ))
+    .with_span(Some(Span {
+        file,
+        range: at..at + '\u{fffd}'.len_utf8(),
+    }))
+    .with_label("无法解码")
+    .with_hint("请用 UTF-8 编码另存此文件（WPS/记事本“另存为”时选择 UTF-8）")
+    .into()
+}
+
+/// Byte offsets of carriage returns not followed by a line feed.
+fn lone_crs(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len())
+        .filter(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        .collect()
+}
+
+/// One error for the lone carriage returns of a file (TOML reports each
+/// one in English), at the first; a file without any line feed is an
+/// old-Mac file whose other errors all follow from that, so only it is said.
+fn lone_cr_errors(
+    path: &Path,
+    text: &str,
+    cr: &[usize],
+    syntax: &[toml::de::Error],
+    file: FileKey,
+) -> Diagnostics {
+    // Empty, so the caret sits at the end of the line the CR ends.
+    let span = Some(Span {
+        file,
+        range: cr[0]..cr[0],
+    });
+    let fix = "请把换行符转换为 LF 或 CRLF 后保存（Notepad++：编辑 → 文档格式转换 → 转为 Unix 格式；命令行：tr '\\r' '\\n' < 旧文件 > 新文件）";
+    if !text.contains('\n') {
+        return Diagnostic::error(format!(
+            "“{}”用的是旧式苹果电脑的换行符（只有回车 CR），TOML 读不出分行",
+            display_path(path)
+        ))
+        .with_span(span)
+        .with_label("这里的换行只有 CR")
+        .with_hint(fix)
+        .into();
+    }
+    let more = match cr.len() {
+        1 => String::new(),
+        n => format!("（本文件共 {n} 处）"),
+    };
+    let mut out = vec![
+        Diagnostic::error(format!("行末有单独的回车符（CR），后面没有换行符 LF{more}"))
+            .with_span(span)
+            .with_label("单独的 CR")
+            .with_hint("请在编辑器里删掉这行末尾看不见的回车符后重新换行，或把整个文件的换行符统一为 LF 或 CRLF"),
+    ];
+    out.extend(
+        syntax
+            .iter()
+            .filter(|e| !e.message().starts_with("carriage return"))
+            .map(|e| located(e, file, text)),
+    );
+    Diagnostics(out)
+}
+
+/// Errors for TOML floats whose `f64` differs from the number written
+/// (`10.000000000000001` would print as `10.000000000000002`).
+fn inexact_floats(value: &toml::de::DeValue, file: FileKey, out: &mut Vec<Diagnostic>) {
+    use toml::de::DeValue;
+    let mut check = |v: &toml::Spanned<DeValue>| match v.get_ref() {
+        DeValue::Float(f) => {
+            let value = f.as_str().parse::<f64>().unwrap_or(f64::NAN);
+            if let Some(msg) = crate::model::float_literal_problem(f.as_str(), value) {
+                let span = Span {
+                    file,
+                    range: v.span(),
+                };
+                out.push(translate::toml_error(&msg).with_span(Some(span)));
+            }
+        }
+        other => inexact_floats(other, file, out),
+    };
+    match value {
+        DeValue::Table(t) => t.values().for_each(&mut check),
+        DeValue::Array(a) => a.iter().for_each(&mut check),
+        _ => {}
+    }
 }
 
 fn located(e: &toml::de::Error, file: FileKey, text: &str) -> Diagnostic {
@@ -209,6 +329,27 @@ fn located(e: &toml::de::Error, file: FileKey, text: &str) -> Diagnostic {
             .with_span(Some(span.clone()))
             .with_label("缺少取值")
             .with_hint("不填的项目请删除整行（表中即为空白）；要填请写上取值，例如 other = \"0\"");
+    }
+    if let Some(span) = &span
+        && let Some(c) = text[span.range.start.min(text.len())..].chars().next()
+        && c.is_control()
+        && !matches!(c, '\t' | '\n')
+    {
+        // TOML refuses raw control characters; its message ("invalid basic
+        // string", "invalid comment character") would send the user looking
+        // for a missing quote.
+        return Diagnostic::error(format!(
+            "TOML 格式错误：这里有一个看不见的控制字符 U+{:04X}",
+            c as u32
+        ))
+        .with_span(Some(Span {
+            file,
+            range: span.range.start..span.range.start + c.len_utf8(),
+        }))
+        .with_label(format!("U+{:04X}", c as u32))
+        .with_hint(
+            "请删除它（常见于从别处复制粘贴的文字）；确实需要时在文本里写成转义，例如 \\u0001",
+        );
     }
     translate::toml_error(e.message()).with_span(span)
 }
@@ -235,17 +376,22 @@ fn read_limited(path: &Path) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
 
-    fn load_str(text: &str) -> String {
+    /// Parses `bytes` as a project file: `Ok(())` or the rendered errors.
+    fn load_bytes(bytes: &[u8]) -> std::result::Result<(), String> {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let dir = std::env::temp_dir().join(format!("jixiao-load-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("t.toml");
-        std::fs::write(&path, text).unwrap();
+        std::fs::write(&path, bytes).unwrap();
         let map = SourceMap::default();
-        let err = parse_file::<Project>(&path, &map).map(|_| ()).unwrap_err();
+        let got = parse_file::<Project>(&path, &map).map(|_| ());
         std::fs::remove_dir_all(&dir).unwrap();
-        map.render_plain(&err.0)
+        got.map_err(|e| map.render_plain(&e.0))
+    }
+
+    fn load_str(text: &str) -> String {
+        load_bytes(text.as_bytes()).unwrap_err()
     }
 
     #[test]
@@ -261,6 +407,63 @@ mod tests {
         let out = load_str("code=1\nname='Y'\n[budget]\ntotal=1\n");
         assert!(out.contains("类型不对"), "{out}");
         assert!(out.contains("文本"), "{out}");
+    }
+
+    #[test]
+    fn old_mac_line_endings_are_one_located_error() {
+        let out = load_str("code='X'\rname='Y'\r[budget]\rtotal=1\r");
+        assert!(out.contains("旧式苹果电脑的换行符"), "{out}");
+        assert!(out.contains(":1:9"), "{out}");
+        assert!(!out.contains("carriage return"), "{out}");
+        assert_eq!(out.matches("error").count(), 1, "{out}");
+        // Shown as lines, not as the whole file on one line.
+        assert!(!out.contains("name='Y'"), "{out}");
+    }
+
+    #[test]
+    fn a_stray_cr_is_named_with_other_errors() {
+        let out = load_str("code='X'\r\nname='Y'\r[budget]\r\ntotal=1\r\nx=\n");
+        assert!(out.contains("单独的回车符"), "{out}");
+        assert!(out.contains(":2:9"), "{out}");
+        assert!(out.contains("缺少取值"), "{out}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located_by_line_and_column() {
+        let out = load_bytes(b"code='X'\nname='\xe6\xb5\x8b\xff'\n").unwrap_err();
+        assert!(
+            out.contains("第 2 行第 8 列（第 19 个字节，0xFF）"),
+            "{out}"
+        );
+        assert!(out.contains(":2:8"), "{out}");
+    }
+
+    #[test]
+    fn floats_that_f64_changes_are_refused_where_written() {
+        let out = load_str("code='X'\nname='Y'\n[budget]\ntotal=1.10000000000000000001\n");
+        assert!(
+            out.contains("数字 1.10000000000000000001 的位数太多"),
+            "{out}"
+        );
+        assert!(out.contains(":4:7"), "{out}");
+        let out = load_str("code='X'\nname='Y'\n[budget]\ntotal=10.000000000000001\n");
+        assert!(out.contains("会变成 10.000000000000002"), "{out}");
+    }
+
+    #[test]
+    fn exact_floats_are_kept() {
+        for ok in ["0.1", "117.26", "1_000.5", "1.5e3", "6.20"] {
+            let text = format!("code='X'\nname='Y'\n[budget]\ntotal={ok}\n");
+            assert!(load_bytes(text.as_bytes()).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_named_not_a_missing_quote() {
+        let out = load_str("code='X\u{1}'\nname='Y' # \u{7f}\n[budget]\ntotal=1\n");
+        assert!(out.contains("控制字符 U+0001"), "{out}");
+        assert!(out.contains("控制字符 U+007F"), "{out}");
+        assert!(!out.contains("引号"), "{out}");
     }
 
     #[test]

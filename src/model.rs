@@ -14,6 +14,7 @@ use crate::locate::Seg::{Index, Key};
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// 预算年度, e.g. 2025.
+    #[serde(deserialize_with = "budget_year")]
     pub year: i32,
     /// 部门名称, shown on the cover and as PDF author.
     pub department: String,
@@ -149,6 +150,25 @@ impl Labels {
         .into_iter()
         .filter_map(move |(k, l)| l.as_deref().map(|t| (at.join(&[Key(k)]), t)))
     }
+}
+
+/// The budget years a document may have: anything else is a typo (`-1`,
+/// `0`, `20250`) that would otherwise print on the cover.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// Reads `year`, refusing years outside [`YEARS`] with a located message.
+fn budget_year<'de, D: Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+    // i128 so that a huge number is reported as out of range, not overflow.
+    let y = i128::deserialize(d)?;
+    i32::try_from(y)
+        .ok()
+        .filter(|y| YEARS.contains(y))
+        .ok_or_else(|| {
+            serde::de::Error::custom(crate::translate::with_hint(
+                &format!("预算年度 {y} 不在 {}–{} 年之间", YEARS.start(), YEARS.end()),
+                "请写四位数的预算年度，例如 year = 2025",
+            ))
+        })
 }
 
 fn default_money_unit() -> String {
@@ -432,10 +452,78 @@ impl FromStr for Amount {
         if t.contains(['e', 'E', '_']) {
             return Err(format!("“{s}”不是数字"));
         }
-        Decimal::from_str(t)
-            .map(Amount)
-            .map_err(|_| format!("“{s}”不是数字"))
+        // `from_str` would round a 29th digit away (and `from_str_exact` says
+        // so); a sum that no longer matches the user's text must not print.
+        Decimal::from_str_exact(t).map(Amount).map_err(|_| {
+            if is_plain_decimal(t) {
+                inexact("金额", t, None)
+            } else {
+                format!("“{s}”不是数字")
+            }
+        })
     }
+}
+
+/// Whether `t` is written like a decimal number: sign, digits, one point.
+fn is_plain_decimal(t: &str) -> bool {
+    let body = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    !(int.is_empty() && frac.is_empty())
+        && int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit())
+}
+
+/// The message for an amount that cannot be kept exactly as written.
+fn inexact(what: &str, written: &str, becomes: Option<&str>) -> String {
+    let becomes = becomes.map(|b| format!("，会变成 {b}")).unwrap_or_default();
+    crate::translate::with_hint(
+        &format!("{what} {written} 的位数太多，无法按原样精确保存{becomes}"),
+        &format!(
+            "金额请少写几位，并加英文双引号写成文本，例如 \"{}\"（文本最多 {MAX_DIGITS} 位有效数字；不加引号的小数最多 {FLOAT_DIGITS} 位）",
+            shorter(written)
+        ),
+    )
+}
+
+/// Significant digits a quoted amount may have (what `Decimal` holds).
+pub const MAX_DIGITS: usize = 28;
+/// Significant digits an unquoted TOML float keeps exactly through `f64`.
+pub const FLOAT_DIGITS: usize = 15;
+
+/// `written` cut to two decimals, as an example of a shorter amount.
+fn shorter(written: &str) -> String {
+    match written.split_once('.') {
+        Some((int, frac)) => format!("{int}.{}", frac.chars().take(2).collect::<String>()),
+        None => written.chars().take(MAX_DIGITS).collect(),
+    }
+}
+
+/// Significant digits of a plain decimal text ("0.0120" has 3).
+fn significant_digits(t: &str) -> usize {
+    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits.trim_start_matches('0');
+    let digits = if t.contains('.') {
+        digits
+    } else {
+        digits.trim_end_matches('0')
+    };
+    digits.len()
+}
+
+/// Checks a TOML float literal (as the parser decoded it, without `_`):
+/// `Some(message)` when the `f64` it becomes is not the number written.
+/// Every float of a data file is checked (a style size too), so the
+/// message says 数字 and its hint speaks of amounts.
+pub fn float_literal_problem(literal: &str, value: f64) -> Option<String> {
+    if !value.is_finite() {
+        return None;
+    }
+    let written = if literal.contains(['e', 'E']) {
+        Decimal::from_scientific(literal).ok()
+    } else {
+        Decimal::from_str_exact(literal).ok()
+    };
+    let kept = Decimal::from_str_exact(&format!("{value}")).ok()?;
+    (written != Some(kept)).then(|| inexact("数字", literal, Some(&format!("{value}"))))
 }
 
 impl Serialize for Amount {
@@ -473,11 +561,18 @@ impl serde::de::Visitor<'_> for AmountVisitor {
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Amount, E> {
         // Rust prints the shortest text that reads back as the same f64, which
-        // is what the user typed for any money value of up to 15 digits.
+        // is what the user typed for any money value of up to 15 digits; a
+        // longer one may be a neighbour of what was typed (10.000000000000001
+        // reads as 10.000000000000002), so it is refused. `load` compares
+        // the literal text too, which catches long literals that round short.
         if !v.is_finite() {
             return Err(E::custom("金额必须是有限的数字"));
         }
-        format!("{v}").parse().map_err(E::custom)
+        let shortest = format!("{v}");
+        if significant_digits(&shortest) > FLOAT_DIGITS {
+            return Err(E::custom(inexact("金额", &shortest, None)));
+        }
+        shortest.parse().map_err(E::custom)
     }
 }
 
@@ -518,6 +613,52 @@ mod tests {
         assert!(amount("\"1e5\"").is_err());
         assert!(amount("inf").is_err());
         assert!(amount("true").is_err());
+    }
+
+    #[test]
+    fn amounts_that_would_round_are_refused() {
+        let e = amount("\"9.99999999999999999999999999999\"").unwrap_err();
+        assert!(e.contains("位数太多"), "{e}");
+        assert!(amount("\"0.00000000000000000000000000001\"").is_err());
+        assert!(amount("\"79228162514264337593543950336\"").is_err());
+        let e = amount("10.000000000000001").unwrap_err();
+        assert!(e.contains("位数太多"), "{e}");
+        // 28 digits still fit exactly.
+        let max = "9.999999999999999999999999999";
+        assert_eq!(amount(&format!("\"{max}\"")).unwrap().to_string(), max);
+        assert_eq!(
+            amount("123456789012.345").unwrap().to_string(),
+            "123456789012.345"
+        );
+    }
+
+    #[test]
+    fn float_literals_are_compared_with_their_text() {
+        assert!(float_literal_problem("0.1", 0.1).is_none());
+        assert!(float_literal_problem("1.5e3", 1500.0).is_none());
+        assert!(float_literal_problem("1.10000000000000000001", 1.1).is_some());
+        assert!(float_literal_problem("10.000000000000001", 10.000000000000002).is_some());
+    }
+
+    #[test]
+    fn years_outside_the_range_are_refused() {
+        let doc = |y: &str| {
+            toml::from_str::<Document>(&format!(
+                "year={y}\ndepartment='d'\nunit_code='1'\nunit_name='u'"
+            ))
+        };
+        assert_eq!(doc("2025").unwrap().year, 2025);
+        for bad in [
+            "-1",
+            "0",
+            "1999",
+            "2101",
+            "2147483648",
+            "99999999999999999999",
+        ] {
+            let e = doc(bad).unwrap_err().to_string();
+            assert!(e.contains("2000–2100"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -82,7 +82,6 @@ const SYNTAX: &[(&[&str], &str, &str)] = &[
             "`_` may only go",
             "integers with a radix",
             "radix must be",
-            "invalid value",
         ],
         "数字的写法不对",
         "以 0 开头的编码等内容请加引号写成文本，例如 unit_code = \"012345\"",
@@ -98,15 +97,47 @@ const SYNTAX: &[(&[&str], &str, &str)] = &[
         "日期写成 2025-01-20（年-月-日，月和日写两位），且必须是真实存在的日期",
     ),
     (
+        &["missing escaped value"],
+        "反斜杠 \\ 后面的转义写法不对",
+        "文本里要写反斜杠本身请写两个（\\\\），或改用单引号 '…' 括起文本；可用的转义只有 \\n \\t \\\" \\\\ \\uXXXX 等",
+    ),
+    (
+        &["too few unicode value digits", "invalid value"],
+        "\\u 转义的编码不是有效的字符",
+        "\\u 后面写 4 位、\\U 后面写 8 位十六进制编码，且不能是 D800–DFFF（代理码，不是字符）；汉字直接写出即可，不必转义",
+    ),
+    (
+        &[
+            "integer number overflowed",
+            "floating-point number overflowed",
+        ],
+        "数字太大",
+        "请检查这个数是否多写了位数；编码等内容请加英文双引号写成文本",
+    ),
+    (
         &["cannot recurse further"],
         "括号嵌套层数太多",
         "数据文件里的列表和表不需要这么多层；请检查是否有多余的 [ 或 {",
     ),
 ];
 
+/// Separates a message of our own deserializers from its hint, since serde
+/// errors carry one string only.
+const HINT_MARK: &str = "\n提示：";
+
+/// A deserializer's Chinese message with a hint, for [`toml_error`] to split.
+pub(crate) fn with_hint(message: &str, hint: &str) -> String {
+    format!("{message}{HINT_MARK}{hint}")
+}
+
 /// Turns a toml/serde message into a Chinese diagnostic with a hint.
 pub fn toml_error(message: &str) -> Diagnostic {
     let msg = message.trim();
+    if let Some((own, hint)) = msg.split_once(HINT_MARK) {
+        return Diagnostic::error(own)
+            .with_label("此处有误")
+            .with_hint(hint);
+    }
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         return unknown_field(rest);
     }
@@ -118,6 +149,13 @@ pub fn toml_error(message: &str) -> Diagnostic {
     }
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
         return invalid_type(rest);
+    }
+    if let Some(rest) = msg.strip_prefix("invalid value: ") {
+        // serde's out-of-range integer, e.g. "integer `300`, expected u8".
+        let value = rest.split('`').nth(1).unwrap_or(rest);
+        return Diagnostic::error(format!("数值 {value} 超出这个字段允许的范围"))
+            .with_label("超出范围")
+            .with_hint("请检查是否多写或少写了位数");
     }
     if let Some(rest) = msg.strip_prefix("unknown variant `") {
         let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));

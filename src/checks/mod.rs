@@ -1,6 +1,7 @@
 //! Domain rules: what a careful reviewer of a 绩效文本 checks, each with a
 //! stable code (`J101` …) that a document can silence in its `[check]` table.
 
+mod cells;
 mod chars;
 mod indicators;
 mod money;
@@ -62,6 +63,11 @@ pub const RULES: &[Rule] = &[
     rule("J605", Warning, "没有重复叠写的词语"),
     rule("J606", Warning, "没有混入繁体字"),
     rule("J607", Error, "没有改变显示顺序或在文字中间换行的控制字符"),
+    rule(
+        "J608",
+        Warning,
+        "表格单元格中的一串字母或数字不超过单元格宽度（否则会从中间折行）",
+    ),
     rule("J701", Error, "每个字符都有字体可以显示"),
     rule("J801", Warning, "[check] allow 中的规则代码存在"),
 ];
@@ -158,6 +164,11 @@ pub fn run(loaded: &Loaded, fonts: Option<&FontSet>, sources: &SourceMap) -> Vec
     let mut found = findings(&loaded.document);
     if let Some(fonts) = fonts {
         found.extend(glyphs(&loaded.document, fonts));
+        // A bad style is reported by the pipeline; cells are measured only
+        // with one that resolves.
+        if let Ok(style) = crate::style::resolve(&loaded.document.style) {
+            found.extend(cells::check(&loaded.document, &style, fonts));
+        }
     }
     locate_all(found, loaded, sources)
 }

@@ -1,0 +1,128 @@
+//! Long runs of letters and digits in table cells: they wrap inside their
+//! cell (every character printed, none outside the cell's column).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{TempDir, build_ok, copy_dir, manifest_dir, pdf_text, squash};
+
+const NUMBER: &str = "1234567890123456789012345678901234567";
+const PERIOD: &str = "2023.07-2024.01";
+
+/// One word of `pdftotext -bbox`: its left and right edge in points.
+struct Word {
+    text: String,
+    x_min: f64,
+    x_max: f64,
+}
+
+fn words(pdf: &Path) -> Vec<Word> {
+    let out = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed");
+    let html = String::from_utf8(out.stdout).unwrap();
+    let attr = |line: &str, name: &str| -> f64 {
+        let rest = line.split(&format!("{name}=\"")).nth(1).unwrap();
+        rest.split('"').next().unwrap().parse().unwrap()
+    };
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| Word {
+            text: l
+                .split('>')
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .into(),
+            x_min: attr(l, "xMin"),
+            x_max: attr(l, "xMax"),
+        })
+        .collect()
+}
+
+/// The 指标值 column (the fifth, 12% of the 156 mm text block from 28 mm).
+fn value_column() -> (f64, f64) {
+    let pt = |mm: f64| mm / 25.4 * 72.0;
+    let left = pt(28.0 + 0.64 * 156.0);
+    (left, left + pt(0.12 * 156.0))
+}
+
+#[test]
+fn long_runs_wrap_inside_their_cell() {
+    let tmp = TempDir::new("cells");
+    let doc = tmp.path().join("doc");
+    copy_dir(&manifest_dir().join("tests/corpus/clean"), &doc);
+    let project = doc.join("projects/01-xiangmu.toml");
+    let text = std::fs::read_to_string(&project).unwrap();
+    let text = text
+        .replace("value = \"≥800平方米\"", &format!("value = \"{NUMBER}\""))
+        .replace(
+            "value = \"2025年12月31日前完成\"",
+            &format!("value = \"{PERIOD}\""),
+        );
+    assert!(
+        text.contains(NUMBER) && text.contains(PERIOD),
+        "fixture changed"
+    );
+    std::fs::write(&project, text).unwrap();
+    let pdf = build_ok(&doc, tmp.path(), "out");
+
+    let all = squash(&pdf_text(&pdf));
+    assert!(all.contains(NUMBER), "the whole number is printed: {all}");
+    assert!(all.contains(PERIOD), "the whole period is printed: {all}");
+
+    let (left, right) = value_column();
+    let pieces: Vec<Word> = words(&pdf)
+        .into_iter()
+        .filter(|w| NUMBER.contains(&w.text) || PERIOD.contains(&w.text))
+        .filter(|w| w.text.len() > 2)
+        .collect();
+    assert!(pieces.len() >= 4, "the number wraps over several lines");
+    for w in &pieces {
+        assert!(
+            w.x_min >= left && w.x_max <= right,
+            "“{}” spans {:.1}–{:.1} pt, outside the 指标值 column {left:.1}–{right:.1} pt",
+            w.text,
+            w.x_min,
+            w.x_max
+        );
+    }
+}
+
+#[test]
+fn long_runs_in_paragraphs_stay_in_the_text_block() {
+    let tmp = TempDir::new("cells-para");
+    let doc = tmp.path().join("doc");
+    copy_dir(&manifest_dir().join("tests/corpus/clean"), &doc);
+    let long = NUMBER.repeat(3);
+    let path = doc.join("document.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace(
+        "overall = \"做好信访工作。\"",
+        &format!("overall = \"做好信访工作。编号{long}。\""),
+    );
+    assert!(text.contains(&long), "fixture changed");
+    std::fs::write(&path, text).unwrap();
+    let pdf = build_ok(&doc, tmp.path(), "out");
+
+    assert!(
+        squash(&pdf_text(&pdf)).contains(&long),
+        "the whole run is printed"
+    );
+    let right = (28.0 + 156.0) / 25.4 * 72.0;
+    for w in words(&pdf).iter().filter(|w| w.text.contains("12345")) {
+        assert!(
+            w.x_max <= right + 0.5,
+            "“{}” ends at {:.1} pt, past the text block's edge {right:.1} pt",
+            w.text,
+            w.x_max
+        );
+    }
+}
