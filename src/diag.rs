@@ -9,7 +9,6 @@ use std::sync::{Arc, RwLock};
 
 use codespan_reporting::diagnostic as cs;
 
-use crate::escape::Shown;
 use crate::locate::Place;
 use crate::stdio;
 use codespan_reporting::files::{Files, SimpleFiles};
@@ -333,12 +332,10 @@ impl SourceMap {
     /// repeats of one rule in one file after the first few.
     fn render(&self, out: &mut dyn termcolor::WriteColor, diags: &[Diagnostic]) {
         let files = self.inner.read().expect("source map lock");
-        // Quoted source lines show control and bidi characters as `?`.
-        let quoted = Shown::new(&files);
         let name = |d: &Diagnostic| d.span.as_ref().and_then(|s| files.name(s.file).ok());
         for shown in fold::fold(diags, name) {
             let _ = match shown {
-                fold::Shown::One(d) => emit(out, &quoted, d),
+                fold::Shown::One(d) => emit(out, &files, d),
                 fold::Shown::Folded(note) => term::emit_to_write_style(
                     out,
                     &config(),
@@ -353,7 +350,7 @@ impl SourceMap {
 /// Prints one diagnostic; its lines come from an [`excerpt::Excerpt`].
 fn emit(
     out: &mut dyn termcolor::WriteColor,
-    files: &Shown<'_>,
+    files: &SimpleFiles<String, Arc<str>>,
     d: &Diagnostic,
 ) -> std::result::Result<(), codespan_reporting::files::Error> {
     let excerpt = d

@@ -6,11 +6,6 @@
 //! a terminal, reorder what is shown around it, nor forge an extra line.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
-use std::ops::Range;
-use std::sync::Arc;
-
-use codespan_reporting::files::{self, Files, SimpleFiles};
 
 /// Whether a character must be shown escaped: control characters (C0, DEL,
 /// C1; NEL among them), the Unicode bidi controls (they reorder the text
@@ -57,61 +52,12 @@ pub fn json(json: &str) -> String {
     out
 }
 
-/// The file texts diagnostics quote, for the codespan printer: a source
-/// line shows each character of [`needs_escape`] (but `\n`, `\t` and the
-/// CR of `\r\n`) as one `?` per byte, so byte offsets, lines and columns stay
-/// those of the real text and the raw character never reaches the terminal
-/// (a bidi override would reorder the line shown under its own error).
-pub struct Shown<'f> {
-    files: &'f SimpleFiles<String, Arc<str>>,
-    /// Each file's text with placeholders, made once per print however
-    /// many diagnostics quote it (`None`: the text needs none).
-    cache: Vec<OnceCell<Option<String>>>,
-}
-
-impl<'f> Shown<'f> {
-    /// Wraps the files of one print.
-    pub fn new(files: &'f SimpleFiles<String, Arc<str>>) -> Self {
-        let count = (0..).take_while(|&id| files.get(id).is_ok()).count();
-        let cache = std::iter::repeat_with(OnceCell::new).take(count).collect();
-        Self { files, cache }
-    }
-}
-
-impl<'a> Files<'a> for Shown<'_> {
-    type FileId = usize;
-    type Name = String;
-    type Source = &'a str;
-
-    fn name(&'a self, id: usize) -> Result<String, files::Error> {
-        self.files.name(id)
-    }
-
-    fn source(&'a self, id: usize) -> Result<&'a str, files::Error> {
-        let text: &str = self.files.source(id)?;
-        let cell = self.cache.get(id).ok_or(files::Error::FileMissing)?;
-        let shown = cell.get_or_init(|| match placeholders(text) {
-            Cow::Owned(s) => Some(s),
-            Cow::Borrowed(_) => None,
-        });
-        Ok(shown.as_deref().unwrap_or(text))
-    }
-
-    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, files::Error> {
-        self.files.line_index(id, byte_index)
-    }
-
-    fn column_number(&'a self, id: usize, line: usize, at: usize) -> Result<usize, files::Error> {
-        self.files.column_number(id, line, at)
-    }
-
-    fn line_range(&'a self, id: usize, line: usize) -> Result<Range<usize>, files::Error> {
-        self.files.line_range(id, line)
-    }
-}
-
-/// `text` with each byte of a character to escape written as `?`.
-fn placeholders(text: &str) -> Cow<'_, str> {
+/// A source line as diagnostics quote it: each byte of a character of
+/// [`needs_escape`] (but `\n`, `\t` and the CR of `\r\n`) becomes `?`, so
+/// byte offsets stay those of the real text and the raw character never
+/// reaches the terminal (a bidi override would reorder the line shown under
+/// its own error).
+pub(crate) fn placeholders(text: &str) -> Cow<'_, str> {
     let hide = |i: usize, c: char| {
         c != '\n' && c != '\t' && needs_escape(c) && !text[i..].starts_with("\r\n")
     };

@@ -142,6 +142,10 @@ fn corpus_never_panics_and_errors_say_where() {
             continue;
         }
         for &h in &headers {
+            // The printer's count of folded repeats has no place of its own.
+            if lines[h].starts_with("note: ") && lines[h].ends_with("处，未逐条列出") {
+                continue;
+            }
             let next = lines.get(h + 1).copied().unwrap_or_default();
             let located = next.trim_start().starts_with("┌─ tests/corpus/")
                 && next.rsplit(':').take(2).all(|n| n.parse::<usize>().is_ok());

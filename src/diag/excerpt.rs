@@ -31,6 +31,8 @@ pub(super) struct Excerpt {
     first_line: usize,
     /// Per excerpt line: characters cut at its start minus those of the mark.
     shift: Vec<isize>,
+    /// `text` as printed: see [`crate::escape::placeholders`].
+    shown: String,
     /// The span, in `text`.
     pub(super) range: Range<usize>,
 }
@@ -62,12 +64,14 @@ impl Excerpt {
             starts: Vec::new(),
             first_line,
             shift: Vec::new(),
+            shown: String::new(),
             range: 0..0,
         };
         for index in first_line..=last_line {
             let line = all.line_range(id, index).ok()?;
             out.push_line(source, line, start..end);
         }
+        out.shown = crate::escape::placeholders(&out.text).into_owned();
         Some(out)
     }
 
@@ -146,7 +150,9 @@ impl<'a> Files<'a> for Excerpt {
     }
 
     fn source(&'a self, (): ()) -> Result<&'a str, files::Error> {
-        Ok(&self.text)
+        // Columns are counted on the real text; what is printed hides
+        // control and bidi characters byte for byte.
+        Ok(&self.shown)
     }
 
     fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, files::Error> {

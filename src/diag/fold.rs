@@ -9,6 +9,9 @@ use super::Diagnostic;
 /// Diagnostics of one rule in one file printed before the rest are folded.
 /// The reference data has at most one per rule and file.
 const SHOWN: usize = 3;
+/// Fewer repeats than this are printed too: a note in place of one or two
+/// diagnostics would save nothing.
+const MIN_FOLDED: usize = 3;
 
 /// What the printer shows, in order.
 pub(super) enum Shown<'a> {
@@ -39,13 +42,13 @@ pub(super) fn fold(
             out.push(Shown::One(d));
             continue;
         };
+        let rest = total[&k].saturating_sub(SHOWN);
         let n = seen.entry(k.clone()).or_default();
         *n += 1;
-        if *n <= SHOWN {
+        if *n <= SHOWN || rest < MIN_FOLDED {
             out.push(Shown::One(d));
         }
-        let rest = total[&k].saturating_sub(SHOWN);
-        if *n == SHOWN && rest > 0 {
+        if *n == SHOWN && rest >= MIN_FOLDED {
             out.push(Shown::Folded(note(&k, rest)));
         }
     }
@@ -93,9 +96,10 @@ mod tests {
 
     #[test]
     fn few_repeats_are_all_shown() {
-        let diags: Vec<Diagnostic> = (0..SHOWN).map(|_| coded("J605")).collect();
+        // One or two more than SHOWN are printed rather than counted.
+        let diags: Vec<Diagnostic> = (0..SHOWN + MIN_FOLDED - 1).map(|_| coded("J605")).collect();
         let shown = fold(&diags, |_| None);
         assert!(shown.iter().all(|s| matches!(s, Shown::One(_))));
-        assert_eq!(shown.len(), SHOWN);
+        assert_eq!(shown.len(), SHOWN + MIN_FOLDED - 1);
     }
 }
