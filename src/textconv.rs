@@ -12,7 +12,7 @@ use hayro_interpret::{
 };
 use kurbo::{Affine, BezPath, Point, Rect};
 
-use crate::diag::{Diagnostic, Result, SourceMap, io_error};
+use crate::diag::{Diagnostic, Result, SourceMap, display_path, io_error};
 use crate::diff::fields::flatten;
 use crate::load::parse_file;
 use crate::model::{Amount, Document, Indicator, Project};
@@ -25,7 +25,7 @@ use crate::render::chinese_number;
 /// history) comes back as its own text under a note, so `git diff` and
 /// `git log -p` never stop on it.
 pub fn convert(path: &Path, sources: &SourceMap) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| io_error("读取文件", path, &e))?;
+    let bytes = read_input(path)?;
     if bytes.starts_with(b"%PDF-") {
         return pdf_text(bytes);
     }
@@ -45,6 +45,68 @@ pub fn convert(path: &Path, sources: &SourceMap) -> Result<String> {
             String::from_utf8_lossy(&bytes)
         )
     }))
+}
+
+/// The largest file `textconv` reads. jixiao's PDFs take about 20 KB a
+/// page and its data files a few KB, so this is far above any real input;
+/// it stops `/dev/zero`-like growth and bounds what a PDF parser is fed.
+pub const MAX_INPUT_BYTES: u64 = 32 << 20;
+
+/// Reads a file for `textconv`: a regular file (after links) of at most
+/// [`MAX_INPUT_BYTES`]. FIFOs, devices and folders are refused from their
+/// metadata before opening, so nothing blocks and nothing grows unbounded.
+fn read_input(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| io_error("读取文件", path, &e))?;
+    check_regular(path, &meta)?;
+    let file = open_nonblocking(path).map_err(|e| io_error("读取文件", path, &e))?;
+    // Checked again on the open file: the path may have been swapped.
+    let meta = file
+        .metadata()
+        .map_err(|e| io_error("读取文件", path, &e))?;
+    check_regular(path, &meta)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error("读取文件", path, &e))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large(path).into());
+    }
+    Ok(bytes)
+}
+
+/// Refuses anything but a regular file of at most [`MAX_INPUT_BYTES`].
+fn check_regular(path: &Path, meta: &std::fs::Metadata) -> Result<()> {
+    if !meta.is_file() {
+        return Err(Diagnostic::error(format!(
+            "“{}”不是普通文件（可能是文件夹、管道或设备），textconv 不读取它",
+            display_path(path)
+        ))
+        .with_hint("请给出 jixiao 生成的 PDF 或数据文件（.toml）")
+        .into());
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(too_large(path).into());
+    }
+    Ok(())
+}
+
+fn too_large(path: &Path) -> Diagnostic {
+    Diagnostic::error(format!(
+        "“{}”超过 {} MB，textconv 不读取这么大的文件",
+        display_path(path),
+        MAX_INPUT_BYTES >> 20
+    ))
+    .with_hint("jixiao 生成的 PDF 和数据文件远小于此；请确认文件是否正确")
+}
+
+/// Opens for reading without blocking on a FIFO swapped in after the check.
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, nix::libc::O_NONBLOCK);
+    options.open(path)
 }
 
 /// Collects `key: value` lines; multi-paragraph values give one line each.
