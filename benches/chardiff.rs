@@ -6,8 +6,11 @@
 //! is a rewritten 1 MB paragraph, with its peak memory.
 //! Run with `cargo bench --bench chardiff`.
 
+#[path = "common/run.rs"]
+mod run;
+
+use std::ffi::OsStr;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use jixiao::diff::text::snippets;
@@ -38,21 +41,11 @@ fn whole_diff() {
     let (old, new) = (work.join("old"), work.join("new"));
     write_document(&old, &prose(chars, 1));
     write_document(&new, &prose(chars, 2));
-    let started = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .arg("diff")
-        .arg(&old)
-        .arg(&new)
-        .stderr(Stdio::null())
-        .output()
-        .unwrap();
-    let took = started.elapsed().as_secs_f64();
-    let usage =
-        nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN).unwrap();
+    let (out, took, peak_mb) = run::jixiao(&[OsStr::new("diff"), old.as_os_str(), new.as_os_str()]);
     println!(
         "jixiao diff, rewritten 1 MB 总体绩效目标: {took:.2} s, peak {:.0} MB, \
          report {} KB, exit {:?}",
-        usage.max_rss() as f64 / 1024.0,
+        peak_mb,
         out.stdout.len() >> 10,
         out.status.code()
     );

@@ -9,10 +9,12 @@
 
 #[path = "../tests/common/hostile_pdf.rs"]
 mod hostile_pdf;
+#[path = "common/run.rs"]
+mod run;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -78,19 +80,7 @@ fn write_cases(work: &Path) -> Vec<(String, PathBuf)> {
 
 /// One case: runs textconv and prints seconds, peak MB and exit code.
 fn measure(file: &Path) {
-    let started = Instant::now();
-    let status = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .arg("textconv")
-        .arg(file)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    let took = started.elapsed().as_secs_f64();
-    let usage =
-        nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN).unwrap();
-    // Linux reports kilobytes.
-    let peak_mb = usage.max_rss() as f64 / 1024.0;
-    let code = status.code().map_or("signal".into(), |c| c.to_string());
+    let (out, took, peak_mb) = run::jixiao(&[OsStr::new("textconv"), file.as_os_str()]);
+    let code = out.status.code().map_or("signal".into(), |c| c.to_string());
     println!("{took:>8.2} {peak_mb:>10.1} {code:>5}");
 }
