@@ -1,6 +1,7 @@
 //! Time and peak memory of `jixiao diff --pages` on a long document (issue
 //! 8, item 14: rasters of every page were kept, 1.7 GB for 379 pages): no
-//! output, a folder of PNG files and a PDF, one changed page each.
+//! output, a folder of PNG files and a PDF, one changed page each, and a
+//! PDF of every table page changed.
 //! Run with `cargo bench --bench pages`.
 //!
 //! Each case runs in a fresh process of this benchmark, which reads the peak
@@ -25,22 +26,30 @@ fn main() {
     let (old, new) = (work.join("old"), work.join("new"));
     long_document::write_long_document(&old, COPIES, "≥800平方米");
     long_document::write_long_document(&new, COPIES, "≥801平方米");
+    // Every table page changes with the unit name above the table.
+    let every = work.join("every");
+    long_document::write_long_document(&every, COPIES, "≥801平方米");
+    let doc = every.join("document.toml");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, text.replace("信访局本级", "信访局机关")).unwrap();
     let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
     let pngs = work.join("pngs/");
     let pdf = work.join("pages.pdf");
-    let cases: [(&str, Vec<&str>); 3] = [
-        ("no output", vec![]),
-        ("PNG folder", vec!["-o", pngs.to_str().unwrap()]),
-        ("PDF", vec!["-o", pdf.to_str().unwrap()]),
+    let pdf = pdf.to_str().unwrap();
+    let cases: [(&str, Vec<&str>); 4] = [
+        ("no output", vec![old, new]),
+        ("PNG folder", vec![old, new, "-o", pngs.to_str().unwrap()]),
+        ("PDF", vec![old, new, "-o", pdf]),
+        ("PDF, every", vec![old, every.to_str().unwrap(), "-o", pdf]),
     ];
     println!("diff --pages, {} projects", 7 * COPIES);
     println!(
-        "{:<12} {:>8} {:>8} {:>9}",
-        "output", "pages", "seconds", "peak MB"
+        "{:<12} {:>6} {:>8} {:>8} {:>9}",
+        "output", "pages", "changed", "seconds", "peak MB"
     );
     for (name, extra) in cases {
         let out = Command::new(std::env::current_exe().unwrap())
-            .args(["--case", "diff", "--pages", old, new])
+            .args(["--case", "diff", "--pages"])
             .args(extra)
             .output()
             .unwrap();
@@ -55,11 +64,10 @@ fn main() {
 /// One case: runs jixiao with `args`; prints pages, seconds and peak MB.
 fn measure(args: &[String]) {
     let (out, took, peak_mb) = run::jixiao(args);
-    // The summary's last line lists the unchanged pages, one changed page.
+    // One line per changed page, the last one lists the unchanged pages.
     let report = String::from_utf8_lossy(&out.stdout);
-    let pages = report
-        .lines()
-        .last()
-        .map_or(0, |l| l.matches('、').count() + 2);
-    println!("{pages:>8} {took:>8.2} {peak_mb:>9.0}");
+    let changed = report.lines().count().saturating_sub(1);
+    let last = report.lines().last().unwrap_or("");
+    let pages = changed + last.matches('、').count() + 1;
+    println!("{pages:>6} {changed:>8} {took:>8.2} {peak_mb:>9.0}");
 }
