@@ -53,8 +53,8 @@ pub fn runs(old: &str, new: &str) -> Vec<Run> {
 
 /// [`runs`] with the time the character diff and then the clause diff
 /// may take.
-fn runs_within(old: &str, new: &str, chars: Duration, clauses_time: Duration) -> Vec<Run> {
-    let deadline = Instant::now() + chars;
+fn runs_within(old: &str, new: &str, char_time: Duration, clause_time: Duration) -> Vec<Run> {
+    let deadline = Instant::now() + char_time;
     let diff = configured(deadline).diff_chars(old, new);
     if Instant::now() < deadline {
         return collect(&diff);
@@ -62,7 +62,7 @@ fn runs_within(old: &str, new: &str, chars: Duration, clauses_time: Duration) ->
     // The character diff was cut short, and similar's stand-in for the
     // rest is one removal and one insertion of everything left.
     let (old, new) = (clauses(old), clauses(new));
-    let deadline = Instant::now() + clauses_time;
+    let deadline = Instant::now() + clause_time;
     collect(&configured(deadline).diff_slices(&old, &new))
 }
 
@@ -288,7 +288,7 @@ mod tests {
                 out.push(if next(3) == 0 { '。' } else { '，' });
                 until_end = 7 + next(15);
             } else {
-                // One of 200 common ideographs from U+4E00.
+                // One of the 200 ideographs from U+4E00.
                 out.push(char::from_u32(0x4E00 + next(200) as u32).unwrap());
                 until_end -= 1;
             }
