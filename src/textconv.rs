@@ -50,7 +50,7 @@ pub fn convert(path: &Path, sources: &SourceMap) -> Result<String> {
 /// The largest file `textconv` reads. jixiao's PDFs take about 20 KB a
 /// page and its data files a few KB, so this is far above any real input;
 /// it stops `/dev/zero`-like growth and bounds what a PDF parser is fed.
-pub const MAX_INPUT_BYTES: u64 = 32 << 20;
+pub(crate) const MAX_INPUT_BYTES: u64 = 32 << 20;
 
 /// Reads a file for `textconv`: a regular file (after links) of at most
 /// [`MAX_INPUT_BYTES`]. FIFOs, devices and folders are refused from their
@@ -233,6 +233,10 @@ fn row(r: &Indicator) -> String {
 /// Glyphs are read with hayro (already used by Typst for PDF images) through
 /// their ToUnicode maps, which typst-pdf always writes; glyphs on one
 /// baseline make one line, read left to right.
+///
+/// hayro bounds neither nesting, nor decoded stream size, nor work: on a
+/// PDF that may be hostile, run this where a crash, memory and time are
+/// limited from outside, as `jixiao textconv` does (see `cli::textconv`).
 pub fn pdf_text(bytes: Vec<u8>) -> Result<String> {
     let pdf = Pdf::new(bytes).map_err(|e| {
         Diagnostic::error(format!("无法读取 PDF：{e:?}")).with_hint("请确认这是完整的 PDF 文件")
