@@ -12,7 +12,7 @@ use hayro_interpret::{
 };
 use kurbo::{Affine, BezPath, Point, Rect};
 
-use crate::diag::{Diagnostic, Result, SourceMap, io_error};
+use crate::diag::{Diagnostic, Result, SourceMap};
 use crate::diff::fields::flatten;
 use crate::escape::one_line;
 use crate::load::parse_file;
@@ -26,7 +26,7 @@ use crate::render::chinese_number;
 /// history) comes back as its own text under a note, so `git diff` and
 /// `git log -p` never stop on it.
 pub fn convert(path: &Path, sources: &SourceMap) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| io_error("读取文件", path, &e))?;
+    let bytes = read_input(path)?;
     if bytes.starts_with(b"%PDF-") {
         return pdf_text(bytes);
     }
@@ -49,6 +49,21 @@ pub fn convert(path: &Path, sources: &SourceMap) -> Result<String> {
             crate::escape::controls(&String::from_utf8_lossy(&bytes))
         )
     }))
+}
+
+/// The largest file `textconv` reads. jixiao's PDFs take about 20 KB a
+/// page and its data files a few KB, so this is far above any real input;
+/// it stops `/dev/zero`-like growth and bounds what a PDF parser is fed.
+pub(crate) const MAX_INPUT_BYTES: u64 = 32 << 20;
+
+/// Reads a file for `textconv`: a regular file (after links) of at most
+/// [`MAX_INPUT_BYTES`]. FIFOs, devices and folders are refused from their
+/// metadata before opening, so nothing blocks and nothing grows unbounded.
+fn read_input(path: &Path) -> Result<Vec<u8>> {
+    // git hands over any path of the work tree or a temporary copy: the
+    // whole file system is the folder, only the file type and size matter.
+    crate::confine::open_confined(Path::new("/"), path, MAX_INPUT_BYTES)
+        .map_err(|e| e.diagnostic("", path, MAX_INPUT_BYTES).into())
 }
 
 /// Collects `key: value` lines; multi-paragraph values give one line each.
@@ -177,6 +192,10 @@ fn row(r: &Indicator) -> String {
 /// Glyphs are read with hayro (already used by Typst for PDF images) through
 /// their ToUnicode maps, which typst-pdf always writes; glyphs on one
 /// baseline make one line, read left to right.
+///
+/// hayro bounds neither nesting, nor decoded stream size, nor work: on a
+/// PDF that may be hostile, run this where a crash, memory and time are
+/// limited from outside, as `jixiao textconv` does (see `cli::textconv`).
 pub fn pdf_text(bytes: Vec<u8>) -> Result<String> {
     let pdf = Pdf::new(bytes).map_err(|e| {
         Diagnostic::error(format!("无法读取 PDF：{e:?}")).with_hint("请确认这是完整的 PDF 文件")
