@@ -398,3 +398,37 @@ fn rebuilds_do_not_keep_every_version_of_a_file() {
         sources.held_bytes()
     );
 }
+
+/// `diff --pages -o` may not write into a compared folder (a PNG folder
+/// output removes the PNGs it finds there) nor into the templates.
+#[test]
+fn page_comparison_onto_an_input_is_refused() {
+    let p = Project::new("pages-onto-input");
+    let other = p.root().join("data/other");
+    std::fs::create_dir_all(&other).unwrap();
+    let text = std::fs::read_to_string(p.doc().join("document.toml")).unwrap();
+    let edited = text.replace("测试县最小局\"", "测试县另一局\"");
+    assert_ne!(edited, text);
+    std::fs::write(other.join("document.toml"), edited).unwrap();
+    // A name the comparison itself writes (and removes when it writes again).
+    let kept_png = other.join("page-001.png");
+    std::fs::write(&kept_png, b"not touched").unwrap();
+    let into_data = format!("{}/", other.display());
+    let into_templates = p.root().join("templates/changes.pdf");
+    for target in [OsStr::new(&into_data), into_templates.as_os_str()] {
+        let out = p.run(
+            "diff",
+            &[
+                other.as_os_str(),
+                OsStr::new("--pages"),
+                OsStr::new("-o"),
+                target,
+            ],
+        );
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{target:?}: {err}");
+        assert!(err.contains("不能写入"), "{err}");
+    }
+    assert_eq!(std::fs::read(&kept_png).unwrap(), b"not touched");
+    assert!(!into_templates.exists());
+}

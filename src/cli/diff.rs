@@ -2,13 +2,14 @@
 //! report (text, Markdown, JSON) or, with `--pages`, as pictures of pages.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 
 use super::CommonArgs;
+use super::output::{Inputs, Plan, Sink};
 use crate::diag::{Result, SourceMap};
 use crate::diff::{self, report};
 use crate::load::{self, DocFiles};
@@ -99,9 +100,10 @@ fn open(side: &Side) -> Result<Opened> {
     Ok(Opened { label, files })
 }
 
-fn open_both(args: &DiffArgs) -> Result<(Side, Opened, Opened)> {
+fn open_both(args: &DiffArgs) -> Result<([Side; 2], Opened, Opened)> {
     let (old, new) = revision::resolve(&args.old, &args.new, args.dir.as_deref())?;
-    Ok((new.clone(), open(&old)?, open(&new)?))
+    let opened = (open(&old)?, open(&new)?);
+    Ok(([old, new], opened.0, opened.1))
 }
 
 /// Compares the data and prints the report; `Ok(true)` when different.
@@ -149,14 +151,38 @@ fn painter(choice: ColorChoice) -> report::Painter {
     }
 }
 
+/// Refuses a comparison written into a compared folder, the templates or
+/// the fonts (a PNG folder output also removes the PNGs it finds there).
+fn refuse_output_on_inputs(
+    out: &Path,
+    sides: &[Side; 2],
+    root: &Root,
+    options: &pipeline::Options,
+) -> Result<()> {
+    let mut folders = options.font_dirs.clone();
+    folders.extend([root.templates(), root.fonts()]);
+    folders.extend(sides.iter().filter_map(|side| match side {
+        Side::Dir(dir) => Some(dir.clone()),
+        Side::Rev { .. } => None,
+    }));
+    let plan = Plan {
+        pdf: Some(Sink::File(out.to_path_buf())),
+        typ: None,
+    };
+    Inputs::new(&folders, &[]).check(&plan)
+}
+
 /// Compares the typeset pages; `Ok(true)` when any page differs.
 fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
-    let (new_side, old, new) = open_both(args)?;
+    let (sides, old, new) = open_both(args)?;
     let mut options = args.common.options();
     // A revision is read into memory: take the templates and fonts from
     // the project that holds the working folder.
-    let root = Root::find(new_side.dir(), options.root.as_deref())?;
+    let root = Root::find(sides[1].dir(), options.root.as_deref())?;
     options.root = Some(root.dir.clone());
+    if let Some(out) = &args.output {
+        refuse_output_on_inputs(out, &sides, &root, &options)?;
+    }
     let a = pipeline::prepare_files(&old.files, &options, sources, None)?;
     let b = pipeline::prepare_files(&new.files, &options, sources, None)?;
     let compared = crate::visual::compare(&a, &b, sources)?;
