@@ -161,9 +161,30 @@ pub fn read(dir: &Path, rev: &str, label: &str) -> Result<MemoryFiles> {
             _ => blobs.push(entry),
         }
     }
+    check_totals(&blobs, rev)?;
     let contents = cat_blobs(dir, &blobs).map_err(|e| git_error(&format!("读取版本 {rev}"), e))?;
     out.files = blobs.into_iter().map(|b| b.path).zip(contents).collect();
     Ok(out)
+}
+
+/// The most files and bytes read from one revision: each file is bounded by
+/// [`MAX_FILE_BYTES`], but a tree may hold any number of them.
+const MAX_FILES: usize = 10_000;
+const MAX_TOTAL_BYTES: u64 = 64 << 20;
+
+/// Refuses a revision whose folder holds more files or bytes than a
+/// document ever has, before any of them is read into memory.
+fn check_totals(blobs: &[TreeEntry], rev: &str) -> Result<()> {
+    let bytes: u64 = blobs.iter().filter_map(|b| b.size).sum();
+    if blobs.len() <= MAX_FILES && bytes <= MAX_TOTAL_BYTES {
+        return Ok(());
+    }
+    Err(Diagnostic::error(format!(
+        "版本 {rev} 中的文件夹太大（{} 个文件，共 {bytes} 字节；上限 {MAX_FILES} 个、{MAX_TOTAL_BYTES} 字节）",
+        blobs.len()
+    ))
+    .with_hint("一份文档只有一个 document.toml 和若干项目文件；请确认比较的文件夹选对了")
+    .into())
 }
 
 /// The entries of `git ls-tree -r -l -z` output (`<mode> <type> <oid>
@@ -265,6 +286,23 @@ mod tests {
     fn refused(path: &str) -> String {
         let err = check_path(path, "HEAD").expect_err(path);
         err.0[0].message.clone()
+    }
+
+    #[test]
+    fn revisions_larger_than_any_document_are_refused_before_reading() {
+        let entry = |size| TreeEntry {
+            mode: "100644".into(),
+            oid: "0".into(),
+            size: Some(size),
+            path: "projects/a.toml".into(),
+        };
+        let few: Vec<_> = (0..8).map(|_| entry(MAX_FILE_BYTES)).collect();
+        assert!(check_totals(&few, "HEAD").is_ok());
+        let heavy: Vec<_> = (0..9).map(|_| entry(MAX_FILE_BYTES)).collect();
+        let err = check_totals(&heavy, "HEAD").unwrap_err();
+        assert!(err.0[0].message.contains("太大"), "{}", err.0[0].message);
+        let many: Vec<_> = (0..=MAX_FILES).map(|_| entry(1)).collect();
+        assert!(check_totals(&many, "HEAD").is_err());
     }
 
     #[test]
