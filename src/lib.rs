@@ -16,6 +16,7 @@ pub mod docfiles;
 pub(crate) mod escape;
 pub mod export;
 pub mod fonts;
+pub mod form;
 pub mod load;
 pub mod locate;
 pub mod model;

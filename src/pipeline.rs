@@ -8,6 +8,7 @@ use crate::checks;
 use crate::compile::{self, Compiled, Origin};
 use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap};
 use crate::fonts::FontSet;
+use crate::form::Registry;
 use crate::load::{self, Loaded};
 use crate::render::{self, MAIN_TEMPLATE, Templates};
 use crate::stamp::{self, BuildDate};
@@ -54,6 +55,11 @@ impl Root {
     /// The Tera and Typst templates.
     pub fn templates(&self) -> PathBuf {
         self.dir.join("templates")
+    }
+
+    /// The forms: built-in ones and those of `templates/forms/`.
+    pub fn forms(&self, sources: &SourceMap) -> Result<Registry> {
+        Registry::load(&self.templates(), sources)
     }
 
     /// The shipped fonts.
@@ -162,7 +168,8 @@ pub fn prepare_files(
     fonts: Option<&LoadedFonts>,
 ) -> Result<Prepared> {
     let root = Root::find(files.dir(), opts.root.as_deref())?;
-    let loaded = load_checked(files, sources)?;
+    let forms = root.forms(sources)?;
+    let loaded = load_checked(files, &forms, sources)?;
     let mut fatal = Vec::new();
     let style = style::resolve(&loaded.document.style).map_err(|d| fatal.extend(d.0));
     let date = stamp::resolve(loaded.document.date).map_err(|d| fatal.extend(d.0));
@@ -195,8 +202,8 @@ pub fn prepare_files(
 
 /// Loads a document folder; when some files do not parse, the rules still
 /// run on those that did, so one `check` reports every problem.
-fn load_checked(files: &load::DocFiles, sources: &SourceMap) -> Result<Loaded> {
-    match load::load_files_partial(files, sources) {
+fn load_checked(files: &load::DocFiles, forms: &Registry, sources: &SourceMap) -> Result<Loaded> {
+    match load::load_files_partial(files, forms, sources) {
         (Some(loaded), errors) if errors.is_empty() => Ok(loaded),
         (partial, mut errors) => {
             if let Some(loaded) = partial {

@@ -15,17 +15,19 @@ use kurbo::{Affine, BezPath, Point, Rect};
 use crate::diag::{Diagnostic, Result, SourceMap};
 use crate::diff::fields::flatten;
 use crate::escape::one_line;
-use crate::load::parse_file;
-use crate::model::{Amount, Document, Indicator, Project};
+use crate::form::{DEFAULT_FORM, Kind, Registry, Role, TableDef, TableKind};
+use crate::load::{parse_file, read_project_file};
+use crate::model::{Amount, Document, Project, Row};
 use crate::render::chinese_number;
 
 /// The text form of a file: PDF by its first bytes, else a data TOML file
-/// (a project file when it has `code`, else `document.toml`).
+/// (`document.toml` when it has `year`, else a project file read with the
+/// form it names, or the first of `forms` it fits).
 ///
 /// A data file that does not parse (a draft, a half-edited version in
 /// history) comes back as its own text under a note, so `git diff` and
 /// `git log -p` never stop on it.
-pub fn convert(path: &Path, sources: &SourceMap) -> Result<String> {
+pub fn convert(path: &Path, forms: &Registry, sources: &SourceMap) -> Result<String> {
     let bytes = read_input(path)?;
     if bytes.starts_with(b"%PDF-") {
         return pdf_text(bytes);
@@ -33,9 +35,9 @@ pub fn convert(path: &Path, sources: &SourceMap) -> Result<String> {
     let table: Option<toml::Table> = std::str::from_utf8(&bytes)
         .ok()
         .and_then(|t| t.parse().ok());
-    let is_project = table.is_some_and(|t| t.contains_key("code"));
+    let is_project = table.as_ref().is_some_and(|t| !t.contains_key("year"));
     let lines = if is_project {
-        parse_file::<Project>(path, sources).map(|(p, _)| project_lines(&p))
+        read_any_form(path, table.as_ref(), forms, sources).map(|p| project_lines(&p))
     } else {
         parse_file::<Document>(path, sources).map(|(d, _)| document_lines(&d))
     };
@@ -49,6 +51,28 @@ pub fn convert(path: &Path, sources: &SourceMap) -> Result<String> {
             crate::escape::controls(&String::from_utf8_lossy(&bytes))
         )
     }))
+}
+
+/// A project file read with the form it names; one that names none is
+/// tried with the default form, then with every other, since git hands
+/// over the file without the `document.toml` that may name its form.
+fn read_any_form(
+    path: &Path,
+    table: Option<&toml::Table>,
+    forms: &Registry,
+    sources: &SourceMap,
+) -> Result<Project> {
+    let first = read_project_file(path, forms, DEFAULT_FORM, sources).map(|(p, _)| p);
+    if first.is_ok() || table.is_none_or(|t| t.contains_key("form")) {
+        return first;
+    }
+    forms
+        .names()
+        .into_iter()
+        .filter(|n| *n != DEFAULT_FORM)
+        .find_map(|n| read_project_file(path, forms, n, &SourceMap::default()).ok())
+        .map(|(p, _)| p)
+        .map_or(first, Ok)
 }
 
 /// The largest file `textconv` reads. jixiao's PDFs take about 20 KB a
@@ -152,39 +176,72 @@ pub fn document_lines(d: &Document) -> String {
     out.0
 }
 
-/// The text form of a project file.
+/// The text form of a project file: one line per field of its form, then
+/// one per row of each row table, named by the form's labels.
 pub fn project_lines(p: &Project) -> String {
     let mut out = Out::default();
-    out.line("项目编码", &p.code);
-    out.line("项目名称", &p.name);
+    let form = &*p.form;
+    if p.form_written || form.name != DEFAULT_FORM {
+        out.line("表样", &form.name);
+    }
+    for f in form
+        .fields
+        .iter()
+        .filter(|f| f.role == Some(Role::Code) || f.role == Some(Role::Name))
+    {
+        out.line(&f.label, &p.text(f.key));
+    }
     out.line("表格标题", &p.title());
-    out.cell("资金用途", &p.usage);
-    out.cell("绩效目标", &p.goal);
-    out.amount("预算数", Some(p.budget.total));
-    out.amount("财政资金", p.budget.fiscal);
-    out.amount("其他资金", p.budget.other);
-    let months = ["3月底", "6月底", "10月底", "12月底"];
-    for (m, v) in months.iter().zip(p.plan.checkpoints()) {
-        out.amount(&format!("支出计划[{m}]"), v);
+    for f in form
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.role, Some(Role::Code | Role::Name)))
+    {
+        let label = f.label.trim_start_matches("其中：");
+        match (f.kind, f.path.as_slice()) {
+            (Kind::Percent, [group, _]) => {
+                let what = form.group_label(group);
+                let what = what
+                    .split('（')
+                    .next()
+                    .unwrap_or(&what)
+                    .trim_start_matches("资金");
+                out.amount(&format!("{what}[{label}]"), p.amount(f.key));
+            }
+            (k, _) if k.is_amount() => out.amount(label, p.amount(f.key)),
+            _ => out.cell(label, &p.text(f.key)),
+        }
     }
     out.settings("固定文字", &p.labels);
-    for r in &p.indicators {
-        out.line(
-            &format!("指标[{}/{}]", cell(&r.level2), cell(&r.name)),
-            &row(r),
-        );
+    for t in &form.tables {
+        for (j, r) in p.rows(t.key).iter().enumerate() {
+            table_row(&mut out, t, j, r);
+        }
     }
     out.0
 }
 
-fn row(r: &Indicator) -> String {
-    format!(
-        "一级指标={} | 描述={} | 指标值={} | 依据={}",
-        cell(&r.level1),
-        cell(&r.description),
-        cell(&r.value),
-        cell(&r.basis)
-    )
+/// One row of a row table: indicators are named by 二级/三级, other rows
+/// by table and number; the other cells follow as `label=value`.
+fn table_row(out: &mut Out, t: &TableDef, j: usize, r: &Row) {
+    let named = t.kind == TableKind::Indicators;
+    let key = if named {
+        format!(
+            "指标[{}/{}]",
+            cell(&r.role(t, Role::Level2)),
+            cell(&r.role(t, Role::Level3))
+        )
+    } else {
+        format!("{}[{}]", t.label, j + 1)
+    };
+    let cells: Vec<String> = t
+        .columns
+        .iter()
+        .filter(|c| c.auto.is_none())
+        .filter(|c| !named || !matches!(c.role, Some(Role::Level2 | Role::Level3)))
+        .map(|c| format!("{}={}", c.label, cell(&r.get(c.key))))
+        .collect();
+    out.line(&key, &cells.join(" | "));
 }
 
 /// The text of each page of a PDF, under `=== 第 N 页 ===` headers.
@@ -314,7 +371,7 @@ mod tests {
 
     #[test]
     fn data_cannot_forge_a_line() {
-        let p: Project = toml::from_str(
+        let p = crate::model::project::parse_test(
             r#"
             code = "CS01\n预算数: 10"
             name = "运行\u001B[2K经费\r预算数: 20"
@@ -327,8 +384,7 @@ mod tests {
             name = "面积\n指标[数量指标/x]: 一级指标=伪造"
             value = "≥800平方米"
             "#,
-        )
-        .unwrap();
+        );
         let text = project_lines(&p);
         assert_eq!(
             keys(&text).iter().filter(|k| **k == "预算数").count(),
@@ -358,7 +414,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("01-draft.toml");
         std::fs::write(&path, "code = \"CS01\u{1b}[2J\"\nname = \"x\u{202E}y\"\n").unwrap();
-        let text = convert(&path, &SourceMap::default()).unwrap();
+        let text = convert(&path, &Registry::builtin(), &SourceMap::default()).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(text.starts_with("# jixiao: 无法按数据格式读取"), "{text}");
         assert!(

@@ -10,9 +10,9 @@ mod common;
 use std::path::Path;
 
 use jixiao::diag::SourceMap;
+use jixiao::form::{DEFAULT_FORM, Registry};
 use jixiao::model::{
-    Amount, Budget, CheckSettings, Cover, Document, Goal, Indicator, Labels, Measure, Plan,
-    Project, ProjectCheck, Style,
+    Amount, CheckSettings, Cover, Document, Goal, Labels, Measure, Project, Row, Style, Value,
 };
 use jixiao::pipeline::{self, Options};
 use jixiao::stamp::DocDate;
@@ -34,13 +34,8 @@ fn amount() -> impl Strategy<Value = Amount> {
         .prop_map(|(m, scale)| Amount(Decimal::new(m, scale)))
 }
 
-fn plan() -> impl Strategy<Value = Plan> {
-    proptest::array::uniform4(proptest::option::of(amount())).prop_map(|[a, b, c, d]| Plan {
-        march: a,
-        june: b,
-        october: c,
-        december: d,
-    })
+fn plan() -> impl Strategy<Value = [Option<Amount>; 4]> {
+    proptest::array::uniform4(proptest::option::of(amount()))
 }
 
 /// A size in points: mostly absent, sometimes any float at all.
@@ -52,17 +47,18 @@ fn points() -> impl Strategy<Value = Option<f64>> {
     ]
 }
 
-fn indicator() -> impl Strategy<Value = Indicator> {
-    proptest::array::uniform6(field()).prop_map(|[a, b, c, d, e, f]| Indicator {
-        level1: a,
-        level2: b,
-        name: c,
-        description: d,
-        value: e,
-        basis: f,
+fn indicator() -> impl Strategy<Value = Row> {
+    proptest::array::uniform6(field()).prop_map(|cells| {
+        let keys = ["level1", "level2", "name", "description", "value", "basis"];
+        Row(keys
+            .into_iter()
+            .zip(cells)
+            .map(|(k, c)| (k, Value::Text(c)))
+            .collect())
     })
 }
 
+/// A table of the default form with every field filled from the strategy.
 fn project() -> impl Strategy<Value = Project> {
     (
         proptest::array::uniform6(field()),
@@ -75,28 +71,33 @@ fn project() -> impl Strategy<Value = Project> {
         proptest::collection::vec(indicator(), 0..4),
         (field(), field()),
     )
-        .prop_map(
-            |(t, (total, fiscal, other), plan, indicators, (l1, l2))| Project {
-                code: t[0].clone(),
-                name: t[1].clone(),
-                title: Some(t[2].clone()).filter(|s| !s.is_empty()),
-                usage: t[3].clone(),
-                goal: t[4].clone(),
-                budget: Budget {
-                    total,
-                    fiscal,
-                    other,
-                },
-                plan,
-                labels: Labels {
-                    total: Some(l1),
-                    level1: Some(l2),
-                    ..Labels::default()
-                },
-                indicators,
-                check: ProjectCheck::default(),
-            },
-        )
+        .prop_map(|(t, (total, fiscal, other), plan, indicators, (l1, l2))| {
+            let form = Registry::builtin().get(DEFAULT_FORM).unwrap().clone();
+            let mut p = Project::new(form);
+            p.title = Some(t[2].clone()).filter(|s| !s.is_empty());
+            for (k, v) in [
+                ("code", &t[0]),
+                ("name", &t[1]),
+                ("usage", &t[3]),
+                ("goal", &t[4]),
+            ] {
+                p.values.insert(k, Value::Text(v.clone()));
+            }
+            let amounts = [
+                ("budget.total", Some(total)),
+                ("budget.fiscal", fiscal),
+                ("budget.other", other),
+            ];
+            let checkpoints = ["plan.march", "plan.june", "plan.october", "plan.december"];
+            for (k, a) in amounts.into_iter().chain(checkpoints.into_iter().zip(plan)) {
+                if let Some(a) = a {
+                    p.values.insert(k, Value::Amount(a));
+                }
+            }
+            p.labels = Labels::from([("total".into(), l1), ("level1".into(), l2)]);
+            p.tables.insert("indicators", indicators);
+            p
+        })
 }
 
 /// Every rule that judges content is silenced, so that the property reaches
@@ -142,6 +143,7 @@ fn document() -> impl Strategy<Value = Document> {
                     lead: t[10].clone(),
                     text: t[11].clone(),
                 }],
+                form: None,
                 labels: Labels::default(),
                 style: Style {
                     body_size: body,
@@ -181,18 +183,10 @@ fn expected_texts(doc: &Document) -> Vec<String> {
         .map(|(_, t)| squash(t))
         .collect();
     for p in &doc.projects {
-        let b = &p.budget;
         out.extend(
-            [Some(b.total), b.fiscal, b.other]
-                .into_iter()
-                .flatten()
-                .map(|a| a.to_string()),
-        );
-        out.extend(
-            p.plan
-                .checkpoints()
-                .into_iter()
-                .flatten()
+            p.values
+                .values()
+                .filter_map(Value::amount)
                 .map(|a| a.to_string()),
         );
     }

@@ -8,22 +8,19 @@ use typst::text::{FontInstance, FontVariant, FontVariations};
 
 use super::Finding;
 use crate::fonts::FontSet;
+use crate::form::Kind;
 use crate::locate::Place;
-use crate::locate::Seg::{Index, Key};
-use crate::model::Document;
+use crate::model::project::shown;
+use crate::model::{Document, Project};
 use crate::style::ResolvedStyle;
 
 /// Width of the text block, in points (156 mm).
 const BLOCK_PT: f64 = 156.0 / 25.4 * 72.0;
 /// Horizontal inset of a cell on both sides together (`inset: (x: 3pt)`).
 const INSET_PT: f64 = 6.0;
-/// The table's column widths as shares of the text block, as in
-/// `templates/jixiao.typ` (`columns: (12%, 12%, 18%, 22%, 12%, 12%, 12%)`).
-const COLUMNS: [f64; 7] = [0.12, 0.12, 0.18, 0.22, 0.12, 0.12, 0.12];
-
-/// The text width of a cell spanning columns `first..first + span`.
-fn cell_width(first: usize, span: usize) -> f64 {
-    COLUMNS[first..first + span].iter().sum::<f64>() * BLOCK_PT - INSET_PT
+/// The text width of a cell taking `share` of the text block.
+fn cell_width(share: f64) -> f64 {
+    share * BLOCK_PT - INSET_PT
 }
 
 /// Whether the line breaker may break around `c` anyway: spaces and CJK
@@ -76,35 +73,33 @@ impl Ruler {
     }
 }
 
-/// Every cell of the project tables with its place and text width.
-fn cells(doc: &Document) -> Vec<(Place, String, f64)> {
+/// Every cell of the project tables with its place, text width, and
+/// whether it holds money.
+fn cells(doc: &Document) -> Vec<(Place, String, f64, bool)> {
     let mut out = Vec::new();
     for (n, p) in doc.projects.iter().enumerate() {
-        let at = |path: &[crate::locate::Seg]| Place::project(n, path);
-        out.push((at(&[Key("code")]), p.code.clone(), cell_width(1, 2)));
-        out.push((at(&[Key("name")]), p.name.clone(), cell_width(4, 3)));
-        let b = &p.budget;
-        out.push((
-            at(&[Key("budget"), Key("total")]),
-            b.total.to_string(),
-            cell_width(2, 1),
-        ));
-        for (k, a, col) in [("fiscal", b.fiscal, 4), ("other", b.other, 6)] {
-            if let Some(a) = a {
+        let form = &*p.form;
+        for (f, share) in form.value_cells() {
+            if let Some(v) = p.values.get(f.key) {
+                let text = shown(f.kind, v, &form.amount_suffix);
                 out.push((
-                    at(&[Key("budget"), Key(k)]),
-                    a.to_string(),
-                    cell_width(col, 1),
+                    p.field_place(n, f.key),
+                    text,
+                    cell_width(share),
+                    f.kind == Kind::Money,
                 ));
             }
         }
-        out.push((at(&[Key("usage")]), p.usage.clone(), cell_width(1, 6)));
-        out.push((at(&[Key("goal")]), p.goal.clone(), cell_width(1, 6)));
-        for (j, r) in p.indicators.iter().enumerate() {
-            let spans = [(0, 1), (1, 1), (2, 1), (3, 1), (4, 1), (5, 2)];
-            for ((k, text), (first, span)) in r.cells().into_iter().zip(spans) {
-                let place = at(&[Key("indicators"), Index(j), Key(k)]);
-                out.push((place, text.to_string(), cell_width(first, span)));
+        for t in &form.tables {
+            let shares = form.column_shares(t);
+            for (j, r) in p.rows(t.key).iter().enumerate() {
+                for (c, share) in &shares {
+                    if let Some(v) = r.0.get(c.key) {
+                        let place = Project::cell_place(n, t.key, j, c.key);
+                        let text = shown(c.kind, v, &form.amount_suffix);
+                        out.push((place, text, cell_width(*share), c.kind == Kind::Money));
+                    }
+                }
             }
         }
     }
@@ -117,17 +112,17 @@ pub(crate) fn check(doc: &Document, style: &ResolvedStyle, fonts: &FontSet) -> V
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (place, text, width) in cells(doc) {
+    for (place, text, width, money) in cells(doc) {
         let wide = runs(&text).find(|r| ruler.width(r) > width);
         if let Some(run) = wide {
-            out.push(too_wide(place, run, ruler.width(run), width));
+            out.push(too_wide(place, run, ruler.width(run), width, money));
         }
     }
     out
 }
 
-fn too_wide(place: Place, run: &str, width: f64, cell: f64) -> Finding {
-    let hint = if matches!(place_key(&place), Some("total" | "fiscal" | "other")) {
+fn too_wide(place: Place, run: &str, width: f64, cell: f64, money: bool) -> Finding {
+    let hint = if money {
         "金额放不下时，请改用更大的金额单位（document.toml 的 money_unit，例如“亿元”）"
     } else {
         "请在合适的位置加空格或换行（\\n），或缩短内容，使每段字母和数字都放得下"
@@ -148,14 +143,6 @@ fn too_wide(place: Place, run: &str, width: f64, cell: f64) -> Finding {
     .hint(hint)
 }
 
-/// The last key of a place's path.
-fn place_key(place: &Place) -> Option<&'static str> {
-    match place.path.last()? {
-        Key(k) => Some(k),
-        Index(_) => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,7 +159,7 @@ mod tests {
         let fonts = FontSet::load(&[&dir], false).unwrap();
         let style = crate::style::resolve(&Default::default()).unwrap();
         let ruler = Ruler::new(&style, &fonts).unwrap();
-        let value = cell_width(4, 1);
+        let value = cell_width(0.12);
         assert!(ruler.width("≥800") < value);
         assert!(ruler.width("2023.07-2024.01") > value);
         assert!(ruler.width("1234567890123456789012345678901234567") > value);

@@ -4,65 +4,90 @@
 use rust_decimal::Decimal;
 
 use super::Finding;
-use crate::locate::Place;
-use crate::locate::Seg::{Index, Key};
-use crate::model::{Amount, Document, Profile, Project};
+use crate::form::{Kind, Role, Sum};
+use crate::model::{Amount, Document, Project};
 
 /// Runs the J2xx–J4xx rules on every project.
 pub fn check(doc: &Document, out: &mut Vec<Finding>) {
     for (n, p) in doc.projects.iter().enumerate() {
-        budget(n, p, out);
+        amounts(n, p, out);
         plan(n, p, out);
         costs(n, p, doc, out);
         percentages(n, p, out);
     }
 }
 
-/// J201–J203: 预算数 = 财政资金 + 其他资金, nothing negative, not zero.
-fn budget(n: usize, p: &Project, out: &mut Vec<Finding>) {
-    let b = &p.budget;
-    let at = |k| Place::project(n, &[Key("budget"), Key(k)]);
-    for (key, v) in [
-        ("total", Some(b.total)),
-        ("fiscal", b.fiscal),
-        ("other", b.other),
-    ] {
+/// J201–J203: each sum of the form holds, nothing negative, total not zero.
+fn amounts(n: usize, p: &Project, out: &mut Vec<Finding>) {
+    let form = &*p.form;
+    for f in form.fields.iter().filter(|f| f.kind == Kind::Money) {
+        let v = p.amount(f.key);
         if v.is_some_and(|a| a.0.is_sign_negative() && !a.0.is_zero()) {
             out.push(
                 Finding::new(
                     "J202",
-                    at(key),
+                    p.field_place(n, f.key),
                     format!("金额 {} 是负数", v.unwrap_or_default()),
                 )
                 .hint("预算金额应为 0 或正数"),
             );
         }
     }
-    if b.total.0.is_zero() {
-        out.push(Finding::new("J203", at("total"), "预算数为 0").hint("请填写本项目的预算金额"));
+    if let Some(f) = form.role(Role::Total)
+        && p.amount(f.key).is_some_and(|a| a.0.is_zero())
+    {
+        let msg = format!("{}为 0", f.label);
+        out.push(Finding::new("J203", p.field_place(n, f.key), msg).hint("请填写本项目的预算金额"));
     }
-    if b.fiscal.is_none() && b.other.is_none() {
+    for sum in &form.sums {
+        sum_rule(n, p, sum, out);
+    }
+}
+
+/// J201 for one sum rule; a sum whose parts are all blank is not checked.
+fn sum_rule(n: usize, p: &Project, sum: &Sum, out: &mut Vec<Finding>) {
+    let form = &*p.form;
+    let label = |k: &str| {
+        form.field(k).map_or(k.to_string(), |f| {
+            f.label.trim_start_matches("其中：").to_string()
+        })
+    };
+    if sum.parts.iter().all(|k| p.amount(k).is_none()) {
         return;
     }
-    let fiscal = b.fiscal.unwrap_or_default().0;
-    let other = b.other.unwrap_or_default().0;
-    let sum = fiscal.checked_add(other);
-    if sum != Some(b.total.0) {
-        out.push(
-            Finding::new(
-                "J201",
-                at("total"),
-                format!(
-                    "预算数 {} ≠ 财政资金 {} + 其他资金 {}（合计 {}）",
-                    b.total,
-                    show(b.fiscal),
-                    show(b.other),
-                    sum.map_or_else(|| "超出可计算范围".to_string(), |s| s.to_string())
-                ),
-            )
-            .hint("预算数应等于财政资金与其他资金之和（空白按 0 计）；请核对三个数"),
-        );
+    let Some(total) = p.amount(sum.total) else {
+        return;
+    };
+    let total_sum = sum.parts.iter().try_fold(Decimal::ZERO, |a, k| {
+        a.checked_add(p.amount(k).unwrap_or_default().0)
+    });
+    if total_sum == Some(total.0) {
+        return;
     }
+    let parts: Vec<String> = sum
+        .parts
+        .iter()
+        .map(|k| format!("{} {}", label(k), show(p.amount(k))))
+        .collect();
+    let names: Vec<String> = sum.parts.iter().map(|k| label(k)).collect();
+    out.push(
+        Finding::new(
+            "J201",
+            p.field_place(n, sum.total),
+            format!(
+                "{} {total} ≠ {}（合计 {}）",
+                label(sum.total),
+                parts.join(" + "),
+                total_sum.map_or_else(|| "超出可计算范围".to_string(), |s| s.to_string())
+            ),
+        )
+        .hint(format!(
+            "{}应等于{}之和（空白按 0 计）；请核对{}个数",
+            label(sum.total),
+            names.join("与"),
+            crate::render::chinese_number(names.len() + 1).replace("二", "两")
+        )),
+    );
 }
 
 fn show(a: Option<Amount>) -> String {
@@ -71,44 +96,56 @@ fn show(a: Option<Amount>) -> String {
 
 /// J301–J304: each checkpoint within 0–100, never decreasing, ending at 100.
 fn plan(n: usize, p: &Project, out: &mut Vec<Finding>) {
-    const KEYS: [(&str, &str); 4] = [
-        ("march", "3月底"),
-        ("june", "6月底"),
-        ("october", "10月底"),
-        ("december", "12月底"),
-    ];
-    let at = |k| Place::project(n, &[Key("plan"), Key(k)]);
-    let filled: Vec<(&str, &str, Decimal)> = KEYS
+    let form = &*p.form;
+    let Some(first) = form.plan.first() else {
+        return;
+    };
+    let label = |k: &str| form.field(k).map_or(String::new(), |f| f.label.clone());
+    let filled: Vec<(&str, String, Decimal)> = form
+        .plan
         .iter()
-        .zip(p.plan.checkpoints())
-        .filter_map(|((k, zh), v)| v.map(|v| (*k, *zh, v.0)))
+        .filter_map(|k| p.amount(k).map(|v| (*k, label(k), v.0)))
         .collect();
-    let Some(&(last_key, last_zh, last)) = filled.last() else {
+    let Some((last_key, last_zh, last)) = filled.last().cloned() else {
+        let group = p.field_place(n, first);
+        let group = crate::locate::Place {
+            path: group.path[..group.path.len().saturating_sub(1).max(1)].to_vec(),
+            ..group
+        };
+        let key = form
+            .field(form.plan[form.plan.len() - 1])
+            .map_or("", |f| f.path[f.path.len() - 1]);
         out.push(
-            Finding::new(
-                "J304",
-                Place::project(n, &[Key("plan")]),
-                "资金支出计划全部空白",
-            )
-            .hint("请至少填写 12月底（december = 100）"),
+            Finding::new("J304", group, "资金支出计划全部空白").hint(format!(
+                "请至少填写 {}（{key} = 100）",
+                label(form.plan[form.plan.len() - 1])
+            )),
         );
         return;
     };
     let hundred = Decimal::ONE_HUNDRED;
-    for &(k, zh, v) in &filled {
-        if v < Decimal::ZERO || v > hundred {
+    for (k, zh, v) in &filled {
+        if *v < Decimal::ZERO || *v > hundred {
             out.push(
-                Finding::new("J301", at(k), format!("{zh}支出进度 {v}% 不在 0–100 之间"))
-                    .hint("资金支出计划填累计百分比，不带 % 号，例如 25、50、100"),
+                Finding::new(
+                    "J301",
+                    p.field_place(n, k),
+                    format!("{zh}支出进度 {v}% 不在 0–100 之间"),
+                )
+                .hint("资金支出计划填累计百分比，不带 % 号，例如 25、50、100"),
             );
         }
     }
     for pair in filled.windows(2) {
-        let ((_, zh0, v0), (k1, zh1, v1)) = (pair[0], pair[1]);
+        let ((_, zh0, v0), (k1, zh1, v1)) = (&pair[0], &pair[1]);
         if v1 < v0 {
             out.push(
-                Finding::new("J302", at(k1), format!("{zh1}累计 {v1}% 小于{zh0}的 {v0}%"))
-                    .hint("资金支出计划是累计数，后一个节点不能小于前一个"),
+                Finding::new(
+                    "J302",
+                    p.field_place(n, k1),
+                    format!("{zh1}累计 {v1}% 小于{zh0}的 {v0}%"),
+                )
+                .hint("资金支出计划是累计数，后一个节点不能小于前一个"),
             );
         }
     }
@@ -116,7 +153,7 @@ fn plan(n: usize, p: &Project, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 "J303",
-                at(last_key),
+                p.field_place(n, last_key),
                 format!("最后一个节点（{last_zh}）为 {last}%，不是 100%"),
             )
             .hint("全年资金应在最后一个节点累计支出 100%"),
@@ -175,35 +212,46 @@ fn yuan(unit: &str) -> Option<Decimal> {
     }
 }
 
-/// J401: a 成本指标 in money may not exceed 预算数.
+/// J401: a 成本指标 in money may not exceed the project's total.
 fn costs(n: usize, p: &Project, doc: &Document, out: &mut Vec<Finding>) {
     let Some(budget_scale) = yuan(doc.money_unit.trim()) else {
         return;
     };
-    let is_cost = |l1: &str, l2: &str| match doc.check.profile {
-        Profile::A => l2 == "成本指标",
-        Profile::B => l1 == "成本指标",
+    let (Some(total), Some((t, rows))) = (p.total(), p.indicators()) else {
+        return;
     };
-    for (j, r) in p.indicators.iter().enumerate() {
-        if !is_cost(r.level1.trim(), r.level2.trim()) {
+    let Some(tax) = p.form.taxonomy(doc.check.profile.as_deref()) else {
+        return;
+    };
+    let Some(value_key) = t
+        .columns
+        .iter()
+        .find(|c| c.role == Some(Role::Value))
+        .map(|c| c.key)
+    else {
+        return;
+    };
+    for (j, r) in rows.iter().enumerate() {
+        if !tax.is_cost(&r.role(t, Role::Level1), &r.role(t, Role::Level2)) {
             continue;
         }
-        let Some(f) = figure(&r.value) else { continue };
+        let value = r.role(t, Role::Value);
+        let Some(f) = figure(&value) else { continue };
         let Some(scale) = yuan(&f.unit) else { continue };
         // An amount too large to convert certainly exceeds any budget.
         let exceeds = (f.number.checked_mul(scale))
             .and_then(|yuan| yuan.checked_div(budget_scale))
-            .is_none_or(|v| v > p.budget.total.0);
+            .is_none_or(|v| v > total.0);
         if matches!(f.op, "=" | "≤" | "<" | "") && exceeds {
             out.push(
                 Finding::new(
                     "J401",
-                    Place::project(n, &[Key("indicators"), Index(j), Key("value")]),
+                    Project::cell_place(n, t.key, j, value_key),
                     format!(
                         "成本指标“{}”{} 超过预算数 {}{}",
-                        r.name.trim(),
-                        r.value.trim(),
-                        p.budget.total,
+                        r.role(t, Role::Level3),
+                        value,
+                        total,
                         doc.money_unit
                     ),
                 )
@@ -215,14 +263,26 @@ fn costs(n: usize, p: &Project, doc: &Document, out: &mut Vec<Finding>) {
 
 /// J402: "=" or "≥" a percentage above 100% cannot be met.
 fn percentages(n: usize, p: &Project, out: &mut Vec<Finding>) {
-    for (j, r) in p.indicators.iter().enumerate() {
-        let Some(f) = figure(&r.value) else { continue };
+    let Some((t, rows)) = p.indicators() else {
+        return;
+    };
+    let Some(value_key) = t
+        .columns
+        .iter()
+        .find(|c| c.role == Some(Role::Value))
+        .map(|c| c.key)
+    else {
+        return;
+    };
+    for (j, r) in rows.iter().enumerate() {
+        let value = r.role(t, Role::Value);
+        let Some(f) = figure(&value) else { continue };
         if matches!(f.op, "=" | "≥" | ">") && f.unit == "%" && f.number > Decimal::ONE_HUNDRED {
             out.push(
                 Finding::new(
                     "J402",
-                    Place::project(n, &[Key("indicators"), Index(j), Key("value")]),
-                    format!("指标值“{}”超过 100%", r.value.trim()),
+                    Project::cell_place(n, t.key, j, value_key),
+                    format!("指标值“{value}”超过 100%"),
                 )
                 .hint("比率类指标一般不超过 100%；请确认是否多写了数字"),
             );
@@ -262,14 +322,14 @@ mod tests {
     }
 
     fn project(extra: &str) -> Project {
-        toml::from_str(&format!("code='X'\nname='N'\n{extra}")).unwrap()
+        crate::model::project::parse_test(&format!("code='X'\nname='N'\n{extra}"))
     }
 
     fn codes(p: &Project) -> Vec<&'static str> {
         let doc: Document =
             toml::from_str("year=2025\ndepartment='d'\nunit_code='1'\nunit_name='u'").unwrap();
         let mut out = Vec::new();
-        budget(0, p, &mut out);
+        amounts(0, p, &mut out);
         plan(0, p, &mut out);
         costs(0, p, &doc, &mut out);
         percentages(0, p, &mut out);

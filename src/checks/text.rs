@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::Finding;
+use crate::form::{Need, Role, TableDef, TableKind};
 use crate::locate::Place;
 use crate::locate::Seg::{Index, Key};
 use crate::model::{Document, Project};
@@ -57,53 +58,72 @@ fn required(doc: &Document, out: &mut Vec<Finding>) {
     }
 }
 
-/// J602 and J603 inside one project table.
+/// J602 and J603 inside one table: the form says which slots are
+/// required (J602) and which are recommended (J603).
 fn project_cells(n: usize, p: &Project, out: &mut Vec<Finding>) {
-    let at = |k| Place::project(n, &[Key(k)]);
-    for (k, what, v, code) in [
-        ("code", "项目编码", &p.code, "J602"),
-        ("name", "项目名称", &p.name, "J602"),
-        ("usage", "资金用途", &p.usage, "J603"),
-        ("goal", "绩效目标", &p.goal, "J603"),
-    ] {
-        if empty(v) {
-            out.push(blank_cell(code, at(k), what));
+    for f in &p.form.fields {
+        let Some(code) = need_code(f.need) else {
+            continue;
+        };
+        // An absent required field is a loading error; a blank one is J602.
+        let blank = p
+            .values
+            .get(f.key)
+            .map_or(f.need == Need::Recommended, |v| v.is_blank());
+        if blank {
+            out.push(blank_cell(
+                code,
+                p.field_place(n, f.key),
+                f.label.trim_start_matches("其中："),
+            ));
         }
     }
-    for (j, r) in p.indicators.iter().enumerate() {
-        for (k, v) in r.cells() {
-            let (code, what) = match k {
-                "level1" => ("J602", "一级指标"),
-                "level2" => ("J602", "二级指标"),
-                "name" => ("J602", "三级指标"),
-                "value" => ("J602", "指标值"),
-                "description" => ("J603", "绩效指标描述"),
-                _ => ("J603", "指标值确定依据"),
-            };
-            if empty(v) {
-                let place = Place::project(n, &[Key("indicators"), Index(j), Key(k)]);
-                out.push(blank_cell(
-                    code,
-                    place,
-                    &format!("第 {} 行指标的{what}", j + 1),
-                ));
+    for t in &p.form.tables {
+        for (j, r) in p.rows(t.key).iter().enumerate() {
+            for c in t.columns.iter().filter(|c| c.auto.is_none()) {
+                let Some(code) = need_code(c.need) else {
+                    continue;
+                };
+                if r.get(c.key).trim().is_empty() {
+                    let place = Project::cell_place(n, t.key, j, c.key);
+                    let what = format!("第 {} 行{}的{}", j + 1, row_noun(t), c.label);
+                    out.push(blank_cell(code, place, &what));
+                }
             }
         }
+    }
+}
+
+/// The rule code for a blank slot of this need, if any.
+fn need_code(need: Need) -> Option<&'static str> {
+    match need {
+        Need::Required => Some("J602"),
+        Need::Recommended => Some("J603"),
+        Need::Optional => None,
+    }
+}
+
+/// What a row of a table is called in messages ("指标").
+fn row_noun(t: &TableDef) -> &str {
+    match t.kind {
+        TableKind::Indicators => "指标",
+        TableKind::Rows => &t.label,
     }
 }
 
 /// J601: two tables with the same 项目编码.
 fn duplicate_codes(doc: &Document, out: &mut Vec<Finding>) {
     for (n, p) in doc.projects.iter().enumerate() {
-        let code = p.code.trim();
+        let code = p.code();
         if code.is_empty() {
             continue;
         }
-        if let Some(first) = doc.projects[..n].iter().position(|o| o.code.trim() == code) {
+        if let Some(first) = doc.projects[..n].iter().position(|o| o.code() == code) {
+            let key = p.form.role(Role::Code).map_or("code", |f| f.key);
             out.push(
                 Finding::new(
                     "J601",
-                    Place::project(n, &[Key("code")]),
+                    p.field_place(n, key),
                     format!("项目编码“{code}”与第 {} 张表重复", first + 1),
                 )
                 .hint("每个项目的编码应唯一；请核对预算系统中的项目编码"),
@@ -115,14 +135,17 @@ fn duplicate_codes(doc: &Document, out: &mut Vec<Finding>) {
 /// J604: a table title that does not name its project (seed table 7).
 fn title(n: usize, p: &Project, out: &mut Vec<Finding>) {
     let Some(t) = &p.title else { return };
-    if !t.contains(p.name.trim()) {
+    if !t.contains(&p.name()) {
         out.push(
             Finding::new(
                 "J604",
                 Place::project(n, &[Key("title")]),
-                format!("表名“{t}”与项目名称“{}”不一致", p.name.trim()),
+                format!("表名“{t}”与项目名称“{}”不一致", p.name()),
             )
-            .hint("如非有意，请删除 title 行，表名将默认为“项目名称 + 绩效目标表”"),
+            .hint(format!(
+                "如非有意，请删除 title 行，表名将默认为“项目名称 + {}”",
+                p.form.title_suffix
+            )),
         );
     }
 }
@@ -212,17 +235,33 @@ fn skip_spaces(chars: &[char], mut i: usize) -> usize {
     i
 }
 
-/// J501: a year other than the budget year in a 时效 value or the 绩效目标.
+/// The goal texts of a table (fields with role `goal`) with their places.
+fn goal_texts(n: usize, p: &Project) -> Vec<(Place, String)> {
+    p.form
+        .fields
+        .iter()
+        .filter(|f| f.role == Some(Role::Goal))
+        .map(|f| (p.field_place(n, f.key), p.text(f.key).into_owned()))
+        .collect()
+}
+
+/// J501: a year other than the budget year in a 时效 value or a goal.
 fn years(n: usize, p: &Project, year: i32, out: &mut Vec<Finding>) {
-    let mut texts = vec![(Place::project(n, &[Key("goal")]), p.goal.as_str())];
-    for (j, r) in p.indicators.iter().enumerate() {
-        if r.level2.trim() == "时效指标" {
-            let place = Place::project(n, &[Key("indicators"), Index(j), Key("value")]);
-            texts.push((place, &r.value));
+    let mut texts = goal_texts(n, p);
+    if let Some((t, rows)) = p.indicators()
+        && let Some(value) = t.columns.iter().find(|c| c.role == Some(Role::Value))
+    {
+        for (j, r) in rows.iter().enumerate() {
+            if r.role(t, Role::Level2) == "时效指标" {
+                texts.push((
+                    Project::cell_place(n, t.key, j, value.key),
+                    r.get(value.key).into_owned(),
+                ));
+            }
         }
     }
     for (place, text) in texts {
-        let wrong = stated_years(text)
+        let wrong = stated_years(&text)
             .into_iter()
             .find(|(from, to)| !(from..=to).contains(&&year));
         if let Some((from, to)) = wrong {
@@ -273,8 +312,21 @@ fn stated_amounts(text: &str, unit: &str) -> Vec<Decimal> {
 /// J502: the 绩效目标 states amounts, yet neither one of them nor their sum
 /// (a text may list the parts, "房租80万元、水电37.26万元") is 预算数.
 fn amounts(n: usize, p: &Project, doc: &Document, out: &mut Vec<Finding>) {
-    let found = stated_amounts(&p.goal, doc.money_unit.trim());
-    let total = p.budget.total.0;
+    let Some(total) = p.total() else { return };
+    for (place, text) in goal_texts(n, p) {
+        stated_vs_total(place, &text, total.0, doc, out);
+    }
+}
+
+/// J502 for one goal text.
+fn stated_vs_total(
+    place: Place,
+    text: &str,
+    total: Decimal,
+    doc: &Document,
+    out: &mut Vec<Finding>,
+) {
+    let found = stated_amounts(text, doc.money_unit.trim());
     let sum = found
         .iter()
         .try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a));
@@ -285,7 +337,7 @@ fn amounts(n: usize, p: &Project, doc: &Document, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 "J502",
-                Place::project(n, &[Key("goal")]),
+                place,
                 format!(
                     "绩效目标写的金额是 {first}{unit}，预算数是 {total}{unit}",
                     unit = doc.money_unit

@@ -108,10 +108,12 @@ fn open_both(args: &DiffArgs) -> Result<([Side; 2], Opened, Opened)> {
 
 /// Compares the data and prints the report; `Ok(true)` when different.
 fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
-    let (_, old, new) = open_both(args)?;
+    let (sides, old, new) = open_both(args)?;
+    let options = args.common.options();
+    let forms = Root::find(sides[1].dir(), options.root.as_deref())?.forms(sources)?;
     let (a, b) = (
-        load::load_files(&old.files, sources),
-        load::load_files(&new.files, sources),
+        load::load_files(&old.files, &forms, sources),
+        load::load_files(&new.files, &forms, sources),
     );
     let (a, b) = match (a, b) {
         (Ok(a), Ok(b)) => {

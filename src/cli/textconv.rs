@@ -58,7 +58,12 @@ pub fn run(args: &TextconvArgs) -> ExitCode {
 fn work(file: &Path) -> ExitCode {
     limit_self();
     let sources = SourceMap::default();
-    match crate::textconv::convert(file, &sources) {
+    // git runs textconv in the work tree: its project's forms apply.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let forms = crate::pipeline::Root::find(&cwd, None)
+        .and_then(|r| r.forms(&sources))
+        .unwrap_or_else(|_| crate::form::Registry::builtin());
+    match crate::textconv::convert(file, &forms, &sources) {
         Ok(text) => {
             // A closed pipe (git pager quit) is not an error worth a message.
             crate::stdio::out(&text);

@@ -7,29 +7,8 @@ use serde::Serialize;
 
 use super::text::{plain, snippets};
 use super::{AmountChange, FieldChange};
-use crate::model::{Amount, Document, Indicator, Labels, Project};
-
-/// The Chinese names of the label keys, as in `data/FORMAT.md`.
-const LABEL_NAMES: [(&str, &str); 18] = [
-    ("code", "项目编码"),
-    ("name", "项目名称"),
-    ("budget_block", "预算规模及资金用途"),
-    ("total", "预算数"),
-    ("fiscal", "其中：财政资金"),
-    ("other", "其他资金"),
-    ("plan", "资金支出计划（%）"),
-    ("march", "3月底"),
-    ("june", "6月底"),
-    ("october", "10月底"),
-    ("december", "12月底"),
-    ("goal", "绩效目标"),
-    ("level1", "一级指标"),
-    ("level2", "二级指标"),
-    ("name3", "三级指标"),
-    ("description", "绩效指标描述"),
-    ("value", "指标值"),
-    ("basis", "指标值确定依据"),
-];
+use crate::form::{Field, Form, TableDef, TableKind};
+use crate::model::{Amount, Document, Labels, Project, Row};
 
 /// A text field change, or `None` when equal.
 pub fn text_change(key: &str, label: &str, old: &str, new: &str) -> Option<FieldChange> {
@@ -82,17 +61,24 @@ pub fn scalar_fields(old: &Document, new: &Document) -> Vec<FieldChange> {
     .into_iter()
     .flatten()
     .collect();
-    out.extend(label_changes(&old.labels, &new.labels));
+    let forms: Vec<&Form> = old
+        .projects
+        .iter()
+        .chain(&new.projects)
+        .map(|p| &*p.form)
+        .collect();
+    out.extend(label_changes(&old.labels, &new.labels, &forms));
     out.extend(flat_changes("style", &old.style, &new.style, |k| {
         format!("样式 {k}")
     }));
     out
 }
 
-/// Changes of the fixed-label overrides.
-fn label_changes(old: &Labels, new: &Labels) -> Vec<FieldChange> {
+/// Changes of the fixed-label overrides, named by the forms' labels.
+fn label_changes(old: &Labels, new: &Labels, forms: &[&Form]) -> Vec<FieldChange> {
+    let names: Vec<(&str, &str)> = forms.iter().flat_map(|f| f.label_keys()).collect();
     flat_changes("labels", old, new, |k| {
-        let zh = LABEL_NAMES.iter().find(|(key, _)| *key == k);
+        let zh = names.iter().find(|(key, _)| *key == k);
         format!("固定文字“{}”", zh.map_or(k, |(_, z)| z))
     })
 }
@@ -153,51 +139,84 @@ fn walk(path: &str, value: &serde_json::Value, out: &mut BTreeMap<String, String
     }
 }
 
-/// The changed text fields of a project (identity, texts, label overrides).
+/// The fields of both versions' forms, the new form's first.
+fn both_fields<'a>(old: &'a Project, new: &'a Project) -> Vec<&'a Field> {
+    let mut out: Vec<&Field> = new.form.fields.iter().collect();
+    for f in &old.form.fields {
+        if !out.iter().any(|o| o.key == f.key) {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// The changed text fields of a project (form, title, every text field of
+/// its form, plain row tables, label overrides).
 pub fn project_fields(old: &Project, new: &Project) -> Vec<FieldChange> {
     let mut out: Vec<FieldChange> = [
-        text_change("code", "项目编码", &old.code, &new.code),
-        text_change("name", "项目名称", &old.name, &new.name),
+        text_change("form", "表样", &old.form.name, &new.form.name),
         optional_change(
             "title",
             "表格标题",
             old.title.as_deref(),
             new.title.as_deref(),
         ),
-        text_change("usage", "资金用途", &old.usage, &new.usage),
-        text_change("goal", "绩效目标", &old.goal, &new.goal),
     ]
     .into_iter()
     .flatten()
     .collect();
-    out.extend(label_changes(&old.labels, &new.labels));
+    for f in both_fields(old, new)
+        .into_iter()
+        .filter(|f| !f.kind.is_amount())
+    {
+        let text = |p: &Project| {
+            p.values
+                .get(f.key)
+                .map(|v| v.text().into_owned())
+                .unwrap_or_default()
+        };
+        out.extend(text_change(f.key, &f.label, &text(old), &text(new)));
+    }
+    for t in new.form.tables.iter().filter(|t| t.kind == TableKind::Rows) {
+        out.extend(row_table_changes(t, old.rows(t.key), new.rows(t.key)));
+    }
+    out.extend(label_changes(
+        &old.labels,
+        &new.labels,
+        &[&old.form, &new.form],
+    ));
     out
 }
 
-/// The changed budget figures and spending-plan checkpoints of a project.
+/// Cell changes of a plain row table, row by row in order.
+fn row_table_changes(t: &TableDef, old: &[Row], new: &[Row]) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    for j in 0..old.len().max(new.len()) {
+        for c in t.columns.iter().filter(|c| c.auto.is_none()) {
+            let cell = |rows: &[Row]| rows.get(j).map(|r| r.get(c.key).into_owned());
+            let (a, b) = (cell(old), cell(new));
+            let key = format!("{}[{}].{}", t.key, j + 1, c.key);
+            let label = format!("{}第 {} 行{}", t.label, j + 1, c.label);
+            out.extend(optional_change(&key, &label, a.as_deref(), b.as_deref()));
+        }
+    }
+    out
+}
+
+/// The changed money amounts and percentages (spending plan) of a project.
 pub fn amount_changes(old: &Project, new: &Project) -> (Vec<AmountChange>, Vec<AmountChange>) {
-    let (ob, nb) = (&old.budget, &new.budget);
-    let budget = [
-        amount("total", "预算数", Some(ob.total), Some(nb.total)),
-        amount("fiscal", "财政资金", ob.fiscal, nb.fiscal),
-        amount("other", "其他资金", ob.other, nb.other),
-    ];
-    let keys = [
-        ("march", "3月底"),
-        ("june", "6月底"),
-        ("october", "10月底"),
-        ("december", "12月底"),
-    ];
-    let plan = keys
-        .iter()
-        .zip(
-            old.plan
-                .checkpoints()
-                .into_iter()
-                .zip(new.plan.checkpoints()),
-        )
-        .filter_map(|((k, l), (o, n))| amount(k, l, o, n));
-    (budget.into_iter().flatten().collect(), plan.collect())
+    let (mut money, mut plan) = (Vec::new(), Vec::new());
+    for f in both_fields(old, new) {
+        let label = f.label.trim_start_matches("其中：");
+        let Some(change) = amount(f.key, label, old.amount(f.key), new.amount(f.key)) else {
+            continue;
+        };
+        match f.kind {
+            crate::form::Kind::Percent => plan.push(change),
+            _ => money.push(change),
+        }
+    }
+    (money, plan)
 }
 
 /// An amount change, or `None` when written identically.
@@ -239,38 +258,16 @@ fn signed(d: rust_decimal::Decimal) -> String {
 
 /// The cells of an indicator row: all non-empty ones of an added or removed
 /// row, the changed ones of a changed row.
-pub fn indicator_fields(old: Option<&Indicator>, new: Option<&Indicator>) -> Vec<FieldChange> {
-    let cells = |r: &Indicator| {
-        [
-            ("level1", "一级指标", r.level1.clone()),
-            ("level2", "二级指标", r.level2.clone()),
-            ("name", "三级指标", r.name.clone()),
-            ("description", "绩效指标描述", r.description.clone()),
-            ("value", "指标值", r.value.clone()),
-            ("basis", "指标值确定依据", r.basis.clone()),
-        ]
-    };
-    let empty = Indicator {
-        level1: String::new(),
-        level2: String::new(),
-        name: String::new(),
-        description: String::new(),
-        value: String::new(),
-        basis: String::new(),
-    };
-    let (o, n) = (cells(old.unwrap_or(&empty)), cells(new.unwrap_or(&empty)));
-    o.into_iter()
-        .zip(n)
-        .filter_map(|((key, label, a), (_, _, b))| {
-            let a = old
-                .is_some()
-                .then_some(a.as_str())
-                .filter(|s| new.is_some() || !s.is_empty());
-            let b = new
-                .is_some()
-                .then_some(b.as_str())
-                .filter(|s| old.is_some() || !s.is_empty());
-            optional_change(key, label, a, b)
+pub fn indicator_fields(t: &TableDef, old: Option<&Row>, new: Option<&Row>) -> Vec<FieldChange> {
+    t.columns
+        .iter()
+        .filter(|c| c.auto.is_none())
+        .filter_map(|c| {
+            let a = old.map(|r| r.get(c.key).into_owned());
+            let b = new.map(|r| r.get(c.key).into_owned());
+            let a = a.filter(|s| new.is_some() || !s.is_empty());
+            let b = b.filter(|s| old.is_some() || !s.is_empty());
+            optional_change(c.key, &c.label, a.as_deref(), b.as_deref())
         })
         .collect()
 }

@@ -14,7 +14,8 @@ mod matching;
 
 use serde::Serialize;
 
-use crate::model::{Document, Goal, Indicator, Measure, Project};
+use crate::form::{Role, TableDef};
+use crate::model::{Document, Goal, Measure, Project, Row};
 use fields::{amount_changes, indicator_fields, project_fields, scalar_fields, text_change};
 use matching::{Pairing, pair};
 
@@ -285,8 +286,8 @@ fn compare_projects(old: &[Project], new: &[Project]) -> Section<ProjectChange> 
         old,
         new,
         &[
-            &|a: &Project, b: &Project| a.code == b.code,
-            &|a: &Project, b: &Project| a.name == b.name,
+            &|a: &Project, b: &Project| !a.code().is_empty() && a.code() == b.code(),
+            &|a: &Project, b: &Project| a.name() == b.name(),
         ],
         false,
     );
@@ -305,9 +306,9 @@ fn project_change(old: Option<&Project>, new: Option<&Project>) -> Option<Projec
     let shown = new.or(old)?;
     let mut change = ProjectChange {
         kind: Kind::Changed,
-        code: shown.code.clone(),
-        name: shown.name.clone(),
-        total: shown.budget.total.to_string(),
+        code: shown.code(),
+        name: shown.name(),
+        total: shown.total().map(|a| a.to_string()).unwrap_or_default(),
         fields: Vec::new(),
         budget: Vec::new(),
         plan: Vec::new(),
@@ -323,7 +324,9 @@ fn project_change(old: Option<&Project>, new: Option<&Project>) -> Option<Projec
     };
     change.fields = project_fields(old, new);
     (change.budget, change.plan) = amount_changes(old, new);
-    change.indicators = compare_indicators(&old.indicators, &new.indicators);
+    if let (Some((t, o)), Some((_, n))) = (old.indicators(), new.indicators()) {
+        change.indicators = compare_indicators(t, o, n);
+    }
     let unchanged = change.fields.is_empty()
         && change.budget.is_empty()
         && change.plan.is_empty()
@@ -332,27 +335,25 @@ fn project_change(old: Option<&Project>, new: Option<&Project>) -> Option<Projec
 }
 
 /// Compares indicator rows by 三级指标 only: position never pairs rows.
-fn compare_indicators(old: &[Indicator], new: &[Indicator]) -> Section<IndicatorChange> {
-    let Pairing { steps, reordered } = pair(
-        old,
-        new,
-        &[&|a: &Indicator, b: &Indicator| a.name == b.name],
-        false,
-    );
+fn compare_indicators(t: &TableDef, old: &[Row], new: &[Row]) -> Section<IndicatorChange> {
+    let name = |r: &Row| r.role(t, Role::Level3);
+    let Pairing { steps, reordered } =
+        pair(old, new, &[&|a: &Row, b: &Row| name(a) == name(b)], false);
     let items = steps
         .into_iter()
         .filter_map(|(o, n)| {
             let (o, n) = (o.map(|i| &old[i]), n.map(|i| &new[i]));
             let shown = n.or(o)?;
-            let (kind, fields) = match (o, n) {
-                (Some(o), Some(n)) => (Kind::Changed, indicator_fields(Some(o), Some(n))),
-                (Some(o), None) => (Kind::Removed, indicator_fields(Some(o), None)),
-                _ => (Kind::Added, indicator_fields(None, n)),
+            let kind = match (o, n) {
+                (Some(_), Some(_)) => Kind::Changed,
+                (Some(_), None) => Kind::Removed,
+                _ => Kind::Added,
             };
+            let fields = indicator_fields(t, o, n);
             (kind != Kind::Changed || !fields.is_empty()).then(|| IndicatorChange {
                 kind,
-                level2: shown.level2.clone(),
-                name: shown.name.clone(),
+                level2: shown.role(t, Role::Level2),
+                name: name(shown),
                 fields,
             })
         })
@@ -385,7 +386,7 @@ mod tests {
     fn scalars_labels_and_style_are_compared() {
         let mut new = doc();
         new.year = 2031;
-        new.labels.code = Some("项目编号".into());
+        new.labels.insert("code".into(), "项目编号".into());
         new.style.body_size = Some(16.0);
         let keys: Vec<String> = compare(&doc(), &new)
             .document

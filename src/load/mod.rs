@@ -8,9 +8,16 @@ use serde::de::DeserializeOwned;
 use crate::diag::{Diagnostic, Diagnostics, FileKey, Result, SourceMap, Span, display_path};
 use crate::docfiles::select_projects;
 pub use crate::docfiles::{DocFiles, EntryKind, MemoryFiles, is_ignored_name};
+use crate::form::{DEFAULT_FORM, Registry};
 use crate::locate::{self, FileRef, Place};
 use crate::model::{Document, Project};
 use crate::translate;
+
+mod project;
+
+#[cfg(test)]
+pub(crate) use project::read_project as read_project_text;
+pub(crate) use project::unknown_form;
 
 /// The file holding everything but the project tables.
 pub const DOCUMENT_FILE: &str = "document.toml";
@@ -77,13 +84,13 @@ impl Loaded {
 }
 
 /// Reads a document folder, collecting every error before giving up.
-pub fn load_dir(dir: &Path, sources: &SourceMap) -> Result<Loaded> {
-    load_files(&DocFiles::open(dir)?, sources)
+pub fn load_dir(dir: &Path, forms: &Registry, sources: &SourceMap) -> Result<Loaded> {
+    load_files(&DocFiles::open(dir)?, forms, sources)
 }
 
 /// Reads a document from a folder or from memory, collecting every error.
-pub fn load_files(files: &DocFiles, sources: &SourceMap) -> Result<Loaded> {
-    match load_files_partial(files, sources) {
+pub fn load_files(files: &DocFiles, forms: &Registry, sources: &SourceMap) -> Result<Loaded> {
+    match load_files_partial(files, forms, sources) {
         (Some(loaded), errors) if errors.is_empty() => Ok(loaded),
         (_, errors) => Err(Diagnostics(errors)),
     }
@@ -94,20 +101,23 @@ pub fn load_files(files: &DocFiles, sources: &SourceMap) -> Result<Loaded> {
 /// so the rules can still look at the good files.
 pub fn load_dir_partial(
     dir: &Path,
+    forms: &Registry,
     sources: &SourceMap,
 ) -> Result<(Option<Loaded>, Vec<Diagnostic>)> {
-    Ok(load_files_partial(&DocFiles::open(dir)?, sources))
+    Ok(load_files_partial(&DocFiles::open(dir)?, forms, sources))
 }
 
 /// Like [`load_dir_partial`] for a folder on disk or in memory; without a
 /// loaded document the folder's warnings come with the errors.
 pub fn load_files_partial(
     files: &DocFiles,
+    forms: &Registry,
     sources: &SourceMap,
 ) -> (Option<Loaded>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let document = parse_in::<Document>(files, DOCUMENT_FILE, sources);
     let document = document.map_err(|d| errors.extend(d.0));
+    let default_form = default_form(document.as_ref().ok(), forms, sources, &mut errors);
     let (names, mut warnings) = match files.project_entries() {
         Ok(entries) => select_projects(entries),
         Err(d) => {
@@ -123,7 +133,7 @@ pub fn load_files_partial(
     let mut project_keys = Vec::new();
     for name in names {
         let rel = format!("{PROJECTS_DIR}/{name}");
-        match parse_in::<Project>(files, &rel, sources) {
+        match read_project_in(files, &rel, forms, &default_form, sources) {
             Ok((p, key)) => {
                 projects.push(p);
                 project_keys.push(key);
@@ -136,6 +146,20 @@ pub fn load_files_partial(
         return (None, errors);
     };
     document.projects = projects;
+    errors.extend(check_doc_labels(
+        &document,
+        forms,
+        &default_form,
+        doc_key,
+        sources,
+    ));
+    errors.extend(check_profile(
+        &document,
+        forms,
+        &default_form,
+        doc_key,
+        sources,
+    ));
     let loaded = Loaded {
         document,
         dir: files.dir().to_path_buf(),
@@ -145,6 +169,124 @@ pub fn load_files_partial(
         warnings,
     };
     (Some(loaded), errors)
+}
+
+/// The form of tables that name none: `form` of `document.toml` or the
+/// built-in default; an unknown name is an error at the value.
+fn default_form(
+    doc: Option<&(Document, FileKey)>,
+    forms: &Registry,
+    sources: &SourceMap,
+    errors: &mut Vec<Diagnostic>,
+) -> String {
+    let Some((doc, key)) = doc else {
+        return DEFAULT_FORM.into();
+    };
+    let Some(name) = &doc.form else {
+        return DEFAULT_FORM.into();
+    };
+    if forms.get(name).is_none() {
+        let span = sources.text(*key).and_then(|t| {
+            locate::range_of(&t, &[locate::Seg::Key("form")])
+                .map(|range| Span { file: *key, range })
+        });
+        errors.push(unknown_form(name, forms, span));
+        return DEFAULT_FORM.into();
+    }
+    name.clone()
+}
+
+/// Errors for `[labels]` keys of `document.toml` that no table's form has.
+fn check_doc_labels(
+    doc: &Document,
+    forms: &Registry,
+    default_form: &str,
+    key: FileKey,
+    sources: &SourceMap,
+) -> Vec<Diagnostic> {
+    let mut used: Vec<&crate::form::Form> = doc.projects.iter().map(|p| &*p.form).collect();
+    if let Some(f) = forms.get(default_form) {
+        used.push(f);
+    }
+    let known = project::label_keys(&used);
+    let names: Vec<String> = known.keys().map(|k| k.to_string()).collect();
+    let text = sources.text(key).unwrap_or_default();
+    let tree = locate::Tree::parse(&text);
+    doc.labels
+        .keys()
+        .filter(|k| !known.contains_key(k.as_str()))
+        .map(|k| {
+            let path = [
+                locate::Seg::Key("labels"),
+                locate::Seg::Key(crate::form::intern(k)),
+            ];
+            let span = tree.as_ref().map(|t| Span {
+                file: key,
+                range: t.range(&path),
+            });
+            let mut d = Diagnostic::error(format!(
+                "未知字段“labels.{k}”（所用表样都没有这个固定文字）"
+            ))
+            .with_span(span)
+            .with_label("此处不认识");
+            if let Some(best) = translate::nearest(k, &names) {
+                d = d.with_hint(format!("您是不是想写“{best}”（{}）？", known[best]));
+            }
+            d.with_hint(format!("此处可用的字段：{}", names.join("、")))
+        })
+        .collect()
+}
+
+/// An error when `[check] profile` names a taxonomy that a form in use
+/// (with indicators) does not define.
+fn check_profile(
+    doc: &Document,
+    forms: &Registry,
+    default_form: &str,
+    key: FileKey,
+    sources: &SourceMap,
+) -> Option<Diagnostic> {
+    let name = doc.check.profile.as_deref()?;
+    let mut used: Vec<&crate::form::Form> = doc.projects.iter().map(|p| &*p.form).collect();
+    used.extend(forms.get(default_form).map(|f| &**f));
+    let lacking = used
+        .into_iter()
+        .find(|f| f.indicators().is_some() && f.taxonomy(Some(name)).is_none())?;
+    let known: Vec<String> = lacking.taxonomies.iter().map(|t| t.name.clone()).collect();
+    let span = sources.text(key).and_then(|t| {
+        let path = [locate::Seg::Key("check"), locate::Seg::Key("profile")];
+        locate::Tree::parse(&t).map(|tree| Span {
+            file: key,
+            range: tree.range(&path),
+        })
+    });
+    let list: Vec<String> = lacking
+        .taxonomies
+        .iter()
+        .map(|t| format!("{}（{}）", t.name, t.title))
+        .collect();
+    let mut d = Diagnostic::error(format!("表样“{}”没有指标体系“{name}”", lacking.name))
+        .with_span(span)
+        .with_label("此处不认识");
+    if let Some(best) = translate::nearest(name, &known) {
+        d = d.with_hint(format!("您是不是想写“{best}”？"));
+    }
+    Some(d.with_hint(format!("可用的取值：{}", list.join("、"))))
+}
+
+/// Reads one project file by its form.
+fn read_project_in(
+    files: &DocFiles,
+    rel: &str,
+    forms: &Registry,
+    default_form: &str,
+    sources: &SourceMap,
+) -> Result<(Project, FileKey)> {
+    let name = files.name(rel);
+    let (text, file) = checked_text(&name, files.read(rel, &name)?, sources)?;
+    project::read_project(&text, file, forms, default_form)
+        .map(|p| (p, file))
+        .map_err(Diagnostics)
 }
 
 /// Reads and parses one file of a document by its relative name.
@@ -175,11 +317,33 @@ pub fn parse_file<T: DeserializeOwned>(path: &Path, sources: &SourceMap) -> Resu
 }
 
 /// Parses the bytes of one TOML file named `path` in messages.
-fn parse_bytes<T: DeserializeOwned>(
+pub(crate) fn parse_bytes<T: DeserializeOwned>(
     path: &Path,
     bytes: Vec<u8>,
     sources: &SourceMap,
 ) -> Result<(T, FileKey)> {
+    let (text, file) = checked_text(path, bytes, sources)?;
+    toml::from_str::<T>(&text)
+        .map(|t| (t, file))
+        .map_err(|e| Diagnostics::from(located(&e, file, &text)))
+}
+
+/// Reads a project file given by path (as `textconv` is) with its form.
+pub fn read_project_file(
+    path: &Path,
+    forms: &Registry,
+    default_form: &str,
+    sources: &SourceMap,
+) -> Result<(Project, FileKey)> {
+    let (text, file) = checked_text(path, read_limited(path)?, sources)?;
+    project::read_project(&text, file, forms, default_form)
+        .map(|p| (p, file))
+        .map_err(Diagnostics)
+}
+
+/// The text of one TOML file, refused unless it is UTF-8, has no lone
+/// carriage return, parses, and holds no float that `f64` would change.
+fn checked_text(path: &Path, bytes: Vec<u8>, sources: &SourceMap) -> Result<(String, FileKey)> {
     let text = String::from_utf8(bytes).map_err(|e| not_utf8(path, &e, sources))?;
     let cr = lone_crs(&text);
     // Shown with line feeds for lone carriage returns (same byte length, so
@@ -211,9 +375,7 @@ fn parse_bytes<T: DeserializeOwned>(
         inexact.sort_by_key(|d| d.span.as_ref().map(|s| s.range.start));
         return Err(Diagnostics(inexact));
     }
-    toml::from_str::<T>(&text)
-        .map(|t| (t, file))
-        .map_err(|e| Diagnostics::from(located(&e, file, &text)))
+    Ok((text, file))
 }
 
 /// The error for a file that is not UTF-8, at the line and column of its
@@ -385,7 +547,7 @@ mod tests {
         let path = dir.join("t.toml");
         std::fs::write(&path, bytes).unwrap();
         let map = SourceMap::default();
-        let got = parse_file::<Project>(&path, &map).map(|_| ());
+        let got = read_project_file(&path, &Registry::builtin(), DEFAULT_FORM, &map).map(|_| ());
         std::fs::remove_dir_all(&dir).unwrap();
         got.map_err(|e| map.render_plain(&e.0))
     }

@@ -7,8 +7,13 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap, Span};
-use crate::model::{Amount, Document, Indicator, Labels, Project};
+use crate::model::Document;
+
+mod table;
+
+use crate::form::Placement;
 use crate::style::ResolvedStyle;
+pub use table::{BlockView, CellView, GroupView, ProjectView};
 
 /// The template every document starts from.
 pub const MAIN_TEMPLATE: &str = "document.typ.tera";
@@ -163,8 +168,12 @@ pub struct View {
     pub goals: Vec<GoalView>,
     /// 工作保障措施.
     pub measures: Vec<MeasureView>,
-    /// Project tables.
+    /// Department-wide tables (in 第一部分).
+    pub department_tables: Vec<ProjectView>,
+    /// Project tables (第二部分).
     pub projects: Vec<ProjectView>,
+    /// Only tables of standalone forms and no text: no cover, 目录 or parts.
+    pub standalone: bool,
     /// Resolved layout settings.
     pub style: ResolvedStyle,
 }
@@ -191,59 +200,6 @@ pub struct MeasureView {
     pub lead: String,
     /// Body paragraphs; the first continues the lead's line.
     pub text: Vec<String>,
-}
-
-/// One project table for the templates.
-#[derive(Debug, Serialize)]
-pub struct ProjectView {
-    /// "1".
-    pub number: String,
-    /// Table title without the number.
-    pub title: String,
-    /// 项目编码.
-    pub code: String,
-    /// 项目名称.
-    pub name: String,
-    /// 资金用途 cell.
-    pub usage: String,
-    /// 绩效目标 cell.
-    pub goal: String,
-    /// 预算数.
-    pub total: String,
-    /// 财政资金 (may be empty).
-    pub fiscal: String,
-    /// 其他资金 (may be empty).
-    pub other: String,
-    /// The four checkpoints, "25%" or empty.
-    pub plan: Vec<String>,
-    /// Every fixed word of the table.
-    pub labels: LabelView,
-    /// Indicator rows grouped by equal neighbouring 一级指标.
-    pub groups: Vec<GroupView>,
-}
-
-/// Rows sharing one merged 一级指标 cell.
-#[derive(Debug, Serialize)]
-pub struct GroupView {
-    /// 一级指标.
-    pub level1: String,
-    /// The rows: 二级, 三级, 描述, 指标值, 依据.
-    pub rows: Vec<[String; 5]>,
-}
-
-/// The resolved fixed words of a project table.
-#[derive(Debug, Serialize)]
-pub struct LabelView {
-    code: String,
-    name: String,
-    budget_block: String,
-    total: String,
-    fiscal: String,
-    other: String,
-    plan: String,
-    checkpoints: Vec<String>,
-    goal: String,
-    header: Vec<String>,
 }
 
 /// Builds the template view of a document.
@@ -283,81 +239,21 @@ pub fn view(doc: &Document, style: ResolvedStyle) -> View {
                 text: paragraphs(&m.text),
             })
             .collect(),
-        projects: doc
-            .projects
-            .iter()
-            .enumerate()
-            .map(|(i, p)| project_view(i + 1, p, &doc.labels))
-            .collect(),
+        department_tables: table::views(doc, Placement::Department),
+        projects: table::views(doc, Placement::Project),
+        standalone: is_standalone(doc),
         style,
     }
 }
 
-fn project_view(number: usize, p: &Project, doc_labels: &Labels) -> ProjectView {
-    let percent = |a: Option<Amount>| a.map(|a| format!("{a}%")).unwrap_or_default();
-    let money = |a: Option<Amount>| a.map(|a| a.to_string()).unwrap_or_default();
-    ProjectView {
-        number: number.to_string(),
-        title: p.title().trim().to_string(),
-        code: p.code.clone(),
-        name: p.name.clone(),
-        usage: cell(&p.usage),
-        goal: cell(&p.goal),
-        total: p.budget.total.to_string(),
-        fiscal: money(p.budget.fiscal),
-        other: money(p.budget.other),
-        plan: p.plan.checkpoints().into_iter().map(percent).collect(),
-        labels: label_view(&p.labels, doc_labels),
-        groups: group_rows(&p.indicators),
-    }
-}
-
-fn label_view(own: &Labels, doc: &Labels) -> LabelView {
-    let pick = |a: &Option<String>, b: &Option<String>, default: &str| {
-        a.clone()
-            .or_else(|| b.clone())
-            .unwrap_or_else(|| default.to_string())
-    };
-    let (o, d) = (own, doc);
-    LabelView {
-        code: pick(&o.code, &d.code, "项目编码"),
-        name: pick(&o.name, &d.name, "项目名称"),
-        budget_block: pick(&o.budget_block, &d.budget_block, "预算规模及资金用途"),
-        total: pick(&o.total, &d.total, "预算数"),
-        fiscal: pick(&o.fiscal, &d.fiscal, "其中：财政资金"),
-        other: pick(&o.other, &d.other, "其他资金"),
-        plan: pick(&o.plan, &d.plan, "资金支出计划（%）"),
-        checkpoints: vec![
-            pick(&o.march, &d.march, "3月底"),
-            pick(&o.june, &d.june, "6月底"),
-            pick(&o.october, &d.october, "10月底"),
-            pick(&o.december, &d.december, "12月底"),
-        ],
-        goal: pick(&o.goal, &d.goal, "绩效目标"),
-        header: vec![
-            pick(&o.level1, &d.level1, "一级指标"),
-            pick(&o.level2, &d.level2, "二级指标"),
-            pick(&o.name3, &d.name3, "三级指标"),
-            pick(&o.description, &d.description, "绩效指标描述"),
-            pick(&o.value, &d.value, "指标值"),
-            pick(&o.basis, &d.basis, "指标值确定依据"),
-        ],
-    }
-}
-
-fn group_rows(rows: &[Indicator]) -> Vec<GroupView> {
-    let mut groups: Vec<GroupView> = Vec::new();
-    for r in rows {
-        let row = [&r.level2, &r.name, &r.description, &r.value, &r.basis].map(|s| cell(s));
-        match groups.last_mut() {
-            Some(g) if g.level1 == r.level1.trim() => g.rows.push(row),
-            _ => groups.push(GroupView {
-                level1: r.level1.trim().to_string(),
-                rows: vec![row],
-            }),
-        }
-    }
-    groups
+/// Whether the document is a single form: every table's form is
+/// standalone and there is no text for 第一部分.
+fn is_standalone(doc: &Document) -> bool {
+    !doc.projects.is_empty()
+        && doc.projects.iter().all(|p| p.form.standalone)
+        && doc.overall.trim().is_empty()
+        && doc.goals.is_empty()
+        && doc.measures.is_empty()
 }
 
 /// Splits a text field into paragraphs: one per non-blank line, trimmed.
@@ -452,25 +348,5 @@ mod tests {
         assert_eq!(paragraphs("  甲\n\n 乙 \n"), vec!["甲", "乙"]);
         assert!(paragraphs("\n \n").is_empty());
         assert_eq!(cell("甲\n\n乙"), "甲\n乙");
-    }
-
-    #[test]
-    fn indicator_groups_merge_equal_neighbours_only() {
-        let row = |l1: &str| Indicator {
-            level1: l1.into(),
-            level2: "x".into(),
-            name: "n".into(),
-            description: String::new(),
-            value: String::new(),
-            basis: String::new(),
-        };
-        let g = group_rows(&[
-            row("产出指标"),
-            row("产出指标"),
-            row("效益指标"),
-            row("产出指标"),
-        ]);
-        let sizes: Vec<usize> = g.iter().map(|g| g.rows.len()).collect();
-        assert_eq!(sizes, [2, 1, 1]);
     }
 }

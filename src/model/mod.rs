@@ -9,6 +9,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::locate::Place;
 use crate::locate::Seg::{Index, Key};
 
+pub mod project;
+
+pub use project::{Labels, Project, Row, Value, label_texts};
+
 /// One whole document: the contents of `document.toml` plus its projects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,8 +44,11 @@ pub struct Document {
     /// 三、工作保障措施.
     #[serde(default)]
     pub measures: Vec<Measure>,
+    /// The form of tables whose file names none (default "hebei").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
     /// Overrides of the fixed table labels for every table.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
     pub labels: Labels,
     /// Layout and font settings.
     #[serde(default)]
@@ -82,73 +89,11 @@ impl Document {
             let at = |k| Place::doc(&[Key("measures"), Index(i), Key(k)]);
             out.extend([(at("lead"), m.lead.as_str()), (at("text"), &m.text)]);
         }
-        out.extend(self.labels.texts(Place::doc(&[Key("labels")])));
+        out.extend(label_texts(&self.labels, Place::doc(&[Key("labels")])));
         for (i, p) in self.projects.iter().enumerate() {
             p.texts(i, &mut out);
         }
         out
-    }
-}
-
-impl Project {
-    fn texts<'a>(&'a self, n: usize, out: &mut Vec<(Place, &'a str)>) {
-        let at = |k| Place::project(n, &[Key(k)]);
-        out.extend([
-            (at("code"), self.code.as_str()),
-            (at("name"), &self.name),
-            (at("usage"), &self.usage),
-            (at("goal"), &self.goal),
-        ]);
-        if let Some(t) = &self.title {
-            out.push((at("title"), t));
-        }
-        out.extend(self.labels.texts(at("labels")));
-        for (j, r) in self.indicators.iter().enumerate() {
-            for (k, t) in r.cells() {
-                out.push((Place::project(n, &[Key("indicators"), Index(j), Key(k)]), t));
-            }
-        }
-    }
-}
-
-impl Indicator {
-    /// The row's cells with their keys, in table order.
-    pub fn cells(&self) -> [(&'static str, &str); 6] {
-        [
-            ("level1", &self.level1),
-            ("level2", &self.level2),
-            ("name", &self.name),
-            ("description", &self.description),
-            ("value", &self.value),
-            ("basis", &self.basis),
-        ]
-    }
-}
-
-impl Labels {
-    fn texts(&self, at: Place) -> impl Iterator<Item = (Place, &str)> {
-        [
-            ("code", &self.code),
-            ("name", &self.name),
-            ("budget_block", &self.budget_block),
-            ("total", &self.total),
-            ("fiscal", &self.fiscal),
-            ("other", &self.other),
-            ("plan", &self.plan),
-            ("march", &self.march),
-            ("june", &self.june),
-            ("october", &self.october),
-            ("december", &self.december),
-            ("goal", &self.goal),
-            ("level1", &self.level1),
-            ("level2", &self.level2),
-            ("name3", &self.name3),
-            ("description", &self.description),
-            ("value", &self.value),
-            ("basis", &self.basis),
-        ]
-        .into_iter()
-        .filter_map(move |(k, l)| l.as_deref().map(|t| (at.join(&[Key(k)]), t)))
     }
 }
 
@@ -212,150 +157,6 @@ pub struct Measure {
     pub text: String,
 }
 
-/// One 项目绩效目标表, the contents of one `projects/*.toml`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Project {
-    /// 项目编码.
-    pub code: String,
-    /// 项目名称.
-    pub name: String,
-    /// Table title; default "{name}绩效目标表".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// 资金用途.
-    #[serde(default)]
-    pub usage: String,
-    /// 绩效目标 row.
-    #[serde(default)]
-    pub goal: String,
-    /// 预算规模.
-    pub budget: Budget,
-    /// 资金支出计划 (cumulative percentages).
-    #[serde(default)]
-    pub plan: Plan,
-    /// Overrides of this table's fixed labels.
-    #[serde(default)]
-    pub labels: Labels,
-    /// The indicator rows, in order.
-    #[serde(default)]
-    pub indicators: Vec<Indicator>,
-    /// Rules silenced for this table only.
-    #[serde(default)]
-    pub check: ProjectCheck,
-}
-
-impl Project {
-    /// The table title without its number.
-    pub fn title(&self) -> String {
-        self.title
-            .clone()
-            .unwrap_or_else(|| format!("{}绩效目标表", self.name))
-    }
-}
-
-/// 预算规模: 预算数 and its split.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Budget {
-    /// 预算数.
-    pub total: Amount,
-    /// 其中：财政资金 (blank when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fiscal: Option<Amount>,
-    /// 其他资金 (blank when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub other: Option<Amount>,
-}
-
-/// 资金支出计划: cumulative percentage at each checkpoint (blank when absent).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Plan {
-    /// 3月底.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub march: Option<Amount>,
-    /// 6月底.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub june: Option<Amount>,
-    /// 10月底.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub october: Option<Amount>,
-    /// 12月底.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub december: Option<Amount>,
-}
-
-impl Plan {
-    /// The four checkpoints in calendar order.
-    pub fn checkpoints(&self) -> [Option<Amount>; 4] {
-        [self.march, self.june, self.october, self.december]
-    }
-}
-
-/// One indicator row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Indicator {
-    /// 一级指标 (equal neighbours are merged in the table).
-    pub level1: String,
-    /// 二级指标.
-    pub level2: String,
-    /// 三级指标.
-    pub name: String,
-    /// 绩效指标描述.
-    #[serde(default)]
-    pub description: String,
-    /// 指标值, the user's text.
-    #[serde(default)]
-    pub value: String,
-    /// 指标值确定依据.
-    #[serde(default)]
-    pub basis: String,
-}
-
-/// Optional overrides of the fixed words of a project table.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Labels {
-    /// 项目编码.
-    pub code: Option<String>,
-    /// 项目名称.
-    pub name: Option<String>,
-    /// 预算规模及资金用途.
-    pub budget_block: Option<String>,
-    /// 预算数.
-    pub total: Option<String>,
-    /// 其中：财政资金.
-    pub fiscal: Option<String>,
-    /// 其他资金.
-    pub other: Option<String>,
-    /// 资金支出计划（%）.
-    pub plan: Option<String>,
-    /// 3月底.
-    pub march: Option<String>,
-    /// 6月底.
-    pub june: Option<String>,
-    /// 10月底.
-    pub october: Option<String>,
-    /// 12月底.
-    pub december: Option<String>,
-    /// 绩效目标.
-    pub goal: Option<String>,
-    /// 一级指标.
-    pub level1: Option<String>,
-    /// 二级指标.
-    pub level2: Option<String>,
-    /// 三级指标.
-    pub name3: Option<String>,
-    /// 绩效指标描述.
-    pub description: Option<String>,
-    /// 指标值.
-    pub value: Option<String>,
-    /// 指标值确定依据.
-    pub basis: Option<String>,
-}
-
 /// Layout and font settings; every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -398,23 +199,13 @@ pub struct FontRoles {
     pub page_number: Option<String>,
 }
 
-/// The indicator taxonomy a document follows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Profile {
-    /// 财预〔2015〕88号 practice (Hebei): 成本指标 is a 二级 under 产出指标.
-    #[default]
-    A,
-    /// 财预〔2021〕101号 指引: 成本指标 is a 一级 of its own.
-    B,
-}
-
 /// `[check]` in `document.toml`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckSettings {
-    /// The indicator taxonomy ("A" by default).
-    #[serde(default)]
-    pub profile: Profile,
+    /// The indicator taxonomy, by name (the form's first by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     /// Rule codes silenced for the whole document, e.g. `["J604"]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<String>,
@@ -560,19 +351,26 @@ impl serde::de::Visitor<'_> for AmountVisitor {
     }
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Amount, E> {
+        Amount::from_f64(v).map_err(E::custom)
+    }
+}
+
+impl Amount {
+    /// The amount a TOML float stands for, refusing one it cannot be exact.
+    pub fn from_f64(v: f64) -> Result<Amount, String> {
         // Rust prints the shortest text that reads back as the same f64, which
         // is what the user typed for any money value of up to 15 digits; a
         // longer one may be a neighbour of what was typed (10.000000000000001
         // reads as 10.000000000000002), so it is refused. `load` compares
         // the literal text too, which catches long literals that round short.
         if !v.is_finite() {
-            return Err(E::custom("金额必须是有限的数字"));
+            return Err("金额必须是有限的数字".into());
         }
         let shortest = format!("{v}");
         if significant_digits(&shortest) > FLOAT_DIGITS {
-            return Err(E::custom(inexact("金额", &shortest, None)));
+            return Err(inexact("金额", &shortest, None));
         }
-        shortest.parse().map_err(E::custom)
+        shortest.parse()
     }
 }
 
@@ -659,12 +457,5 @@ mod tests {
             let e = doc(bad).unwrap_err().to_string();
             assert!(e.contains("2000–2100"), "{bad}: {e}");
         }
-    }
-
-    #[test]
-    fn default_title_appends_suffix() {
-        let p: Project =
-            toml::from_str("code='X'\nname='进京值班费'\n[budget]\ntotal=1\n").unwrap();
-        assert_eq!(p.title(), "进京值班费绩效目标表");
     }
 }
