@@ -20,6 +20,7 @@ pub mod load;
 pub mod locate;
 pub mod model;
 pub mod pipeline;
+mod place;
 pub mod render;
 pub mod revision;
 pub mod session;
