@@ -29,6 +29,6 @@ pub mod stdio;
 pub mod style;
 pub mod textconv;
 pub mod translate;
-pub mod visual;
+pub(crate) mod visual;
 pub mod watch;
 pub mod world;
