@@ -9,7 +9,7 @@ use std::sync::{Arc, RwLock};
 
 use codespan_reporting::diagnostic as cs;
 
-use crate::locate::Place;
+use crate::place::Place;
 use crate::stdio;
 use codespan_reporting::files::{Files, SimpleFiles};
 use codespan_reporting::term::{self, termcolor};

@@ -1,93 +1,25 @@
-//! Places in the data: which file and which key path a value came from, and
-//! turning such a place back into a span of the TOML text for diagnostics.
+//! Turning a place in the data (a file and a key path, see [`Place`]) back
+//! into a span of the TOML text for diagnostics. The place types live in
+//! their own module, which depends on nothing, and are re-exported here.
 
-use std::fmt;
 use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::{SourceMap, Span};
-
-/// One step of a key path: a table key or an array index.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Seg {
-    /// A key of a table.
-    Key(&'static str),
-    /// A position in an array (0-based).
-    Index(usize),
-}
-
-/// Which data file a value lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FileRef {
-    /// `document.toml`.
-    Document,
-    /// The n-th project file (0-based, in table order).
-    Project(usize),
-}
-
-/// A value's place: its file and the key path inside it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Place {
-    /// The file.
-    pub file: FileRef,
-    /// The key path from the file's root table.
-    pub path: Vec<Seg>,
-}
-
-impl Place {
-    /// A place in `document.toml`.
-    pub fn doc(path: &[Seg]) -> Self {
-        Self {
-            file: FileRef::Document,
-            path: path.to_vec(),
-        }
-    }
-
-    /// A place in the n-th project file.
-    pub fn project(n: usize, path: &[Seg]) -> Self {
-        Self {
-            file: FileRef::Project(n),
-            path: path.to_vec(),
-        }
-    }
-
-    /// This place extended by more steps.
-    pub fn join(&self, more: &[Seg]) -> Self {
-        let mut path = self.path.clone();
-        path.extend_from_slice(more);
-        Self {
-            file: self.file,
-            path,
-        }
-    }
-}
-
-impl fmt::Display for Place {
-    /// Shows the key path the way TOML users write it: `indicators[3].value`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, seg) in self.path.iter().enumerate() {
-            match seg {
-                Seg::Key(k) if i == 0 => write!(f, "{k}")?,
-                Seg::Key(k) => write!(f, ".{k}")?,
-                Seg::Index(n) => write!(f, "[{}]", n + 1)?,
-            }
-        }
-        Ok(())
-    }
-}
+pub use crate::place::{FileRef, Place, Seg};
 
 /// A TOML file parsed once, for looking up the places of many diagnostics.
 ///
 /// Parsing happens only when diagnostics need places, and once per file.
-pub struct Tree<'a> {
+pub(crate) struct Tree<'a> {
     root: DeValue<'a>,
     whole: Range<usize>,
 }
 
 impl<'a> Tree<'a> {
     /// Parses a file's text; `None` when it is not valid TOML.
-    pub fn parse(text: &'a str) -> Option<Self> {
+    pub(crate) fn parse(text: &'a str) -> Option<Self> {
         let root = DeTable::parse(text).ok()?;
         let whole = first_line(text, root.span());
         Some(Self {
@@ -101,7 +33,7 @@ impl<'a> Tree<'a> {
     /// When the exact key is absent (an optional field left out), the range
     /// of the nearest enclosing table or array is returned, so the user still
     /// sees where to add it.
-    pub fn range(&self, path: &[Seg]) -> Range<usize> {
+    pub(crate) fn range(&self, path: &[Seg]) -> Range<usize> {
         let mut current = &self.root;
         let mut best = self.whole.clone();
         for seg in path {
@@ -117,11 +49,6 @@ impl<'a> Tree<'a> {
     }
 }
 
-/// The byte range of the value at `path` (or its nearest present ancestor).
-pub fn range_of(text: &str, path: &[Seg]) -> Option<Range<usize>> {
-    Tree::parse(text).map(|t| t.range(path))
-}
-
 /// The first line of a range, so a whole-file fallback shows one line.
 fn first_line(text: &str, range: Range<usize>) -> Range<usize> {
     let start = range.start.min(text.len());
@@ -133,7 +60,7 @@ fn first_line(text: &str, range: Range<usize>) -> Range<usize> {
 ///
 /// When the value spells it differently (escapes, line continuations), the
 /// whole value is kept.
-pub fn narrow(sources: &SourceMap, span: &Span, needle: &str) -> Span {
+pub(crate) fn narrow(sources: &SourceMap, span: &Span, needle: &str) -> Span {
     let Some(text) = sources.text(span.file) else {
         return span.clone();
     };
@@ -152,6 +79,11 @@ pub fn narrow(sources: &SourceMap, span: &Span, needle: &str) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte range of the value at `path` (or its nearest present ancestor).
+    fn range_of(text: &str, path: &[Seg]) -> Option<Range<usize>> {
+        Tree::parse(text).map(|t| t.range(path))
+    }
 
     const TEXT: &str = "code = \"X\"\n[budget]\ntotal = 1\n[[indicators]]\nname = \"a\"\n[[indicators]]\nname = \"b\"\nvalue = \"≥1%\"\n";
 
@@ -174,15 +106,6 @@ mod tests {
     fn missing_key_falls_back_to_its_table() {
         assert_eq!(at(&[Seg::Key("budget"), Seg::Key("fiscal")]), "[budget]");
         assert_eq!(at(&[Seg::Key("nothing")]), "code = \"X\"");
-    }
-
-    #[test]
-    fn place_displays_as_toml_path() {
-        let p = Place::project(
-            0,
-            &[Seg::Key("indicators"), Seg::Index(2), Seg::Key("value")],
-        );
-        assert_eq!(p.to_string(), "indicators[3].value");
     }
 
     #[test]

@@ -1,12 +1,20 @@
 //! The pipeline in order: load data → resolve style → fonts → render Typst
 //! source → compile → PDF. Commands call these stages; nothing here prints.
+//!
+//! Every caller (build, check, watch, the visual diff, the tests) takes the
+//! same path: [`prepare`], then [`Prepared::accepted`] (unless the caller
+//! reports rule errors itself), [`Prepared::typeset`] (a world, then
+//! compiling), and [`Typeset::pdf`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use typst_layout::PagedDocument;
+
 use crate::checks;
-use crate::compile::{self, Compiled, Origin};
+use crate::compile::{self, Origin};
 use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap};
+use crate::export;
 use crate::fonts::FontSet;
 use crate::form::Registry;
 use crate::load::{self, Loaded};
@@ -17,16 +25,16 @@ use crate::world::JixiaoWorld;
 
 /// The folders a build reads besides the data: templates and fonts.
 #[derive(Debug, Clone)]
-pub struct Root {
+pub(crate) struct Root {
     /// The project root (holds `templates/`, `fonts/`, `out/`).
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
 }
 
 impl Root {
     /// Finds the project root: `explicit`, else the nearest folder above
     /// `start` holding `templates/` and `fonts/`, else the source tree this
     /// binary was built from.
-    pub fn find(start: &Path, explicit: Option<&Path>) -> Result<Self> {
+    pub(crate) fn find(start: &Path, explicit: Option<&Path>) -> Result<Self> {
         if let Some(dir) = explicit {
             return Self::check(dir);
         }
@@ -53,7 +61,7 @@ impl Root {
     }
 
     /// The Tera and Typst templates.
-    pub fn templates(&self) -> PathBuf {
+    pub(crate) fn templates(&self) -> PathBuf {
         self.dir.join("templates")
     }
 
@@ -63,12 +71,12 @@ impl Root {
     }
 
     /// The shipped fonts.
-    pub fn fonts(&self) -> PathBuf {
+    pub(crate) fn fonts(&self) -> PathBuf {
         self.dir.join("fonts")
     }
 
     /// The default output path of a document folder: `out/<path below data/>.pdf`.
-    pub fn default_output(&self, doc_dir: &Path) -> PathBuf {
+    pub(crate) fn default_output(&self, doc_dir: &Path) -> PathBuf {
         let doc = doc_dir
             .canonicalize()
             .unwrap_or_else(|_| doc_dir.to_path_buf());
@@ -98,42 +106,42 @@ pub struct Options {
 /// A document loaded and rendered to Typst source, ready to compile.
 pub struct Prepared {
     /// The project root used.
-    pub root: Root,
+    pub(crate) root: Root,
     /// The loaded data.
-    pub loaded: Loaded,
+    pub(crate) loaded: Loaded,
     /// The generated Typst source.
-    pub typst: String,
+    pub(crate) typst: String,
     /// The Tera templates it was rendered from.
-    pub template_files: Vec<PathBuf>,
+    pub(crate) template_files: Vec<PathBuf>,
     /// The fonts.
-    pub fonts: LoadedFonts,
+    pub(crate) fonts: LoadedFonts,
     /// The build date (from the data or `SOURCE_DATE_EPOCH`), if any.
-    pub date: Option<BuildDate>,
+    pub(crate) date: Option<BuildDate>,
     /// What the domain rules found (errors among them stop a build, not a check).
     pub report: Vec<Diagnostic>,
 }
 
 /// The font folders and system switch a font set was loaded for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FontKey {
+pub(crate) struct FontKey {
     /// Font folders in search order (`--font-path` ones, then the shipped).
-    pub dirs: Vec<PathBuf>,
+    pub(crate) dirs: Vec<PathBuf>,
     /// Whether the system's fonts are included.
-    pub system: bool,
+    pub(crate) system: bool,
 }
 
 /// A loaded font set and what it was loaded for.
 #[derive(Clone)]
-pub struct LoadedFonts {
+pub(crate) struct LoadedFonts {
     /// What was loaded.
-    pub key: FontKey,
+    pub(crate) key: FontKey,
     /// The fonts.
-    pub set: Arc<FontSet>,
+    pub(crate) set: Arc<FontSet>,
 }
 
 impl Prepared {
     /// Whether the rules found an error.
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.report.iter().any(Diagnostic::is_error)
     }
 }
@@ -150,7 +158,7 @@ pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Pr
 
 /// Like [`prepare`], but reuses `fonts` when they were loaded for the same
 /// folders and system switch (a long-running `watch` keeps them).
-pub fn prepare_reusing(
+pub(crate) fn prepare_reusing(
     doc_dir: &Path,
     opts: &Options,
     sources: &SourceMap,
@@ -161,7 +169,7 @@ pub fn prepare_reusing(
 
 /// Like [`prepare_reusing`] for a document on disk or in memory (a git
 /// revision).
-pub fn prepare_files(
+pub(crate) fn prepare_files(
     files: &load::DocFiles,
     opts: &Options,
     sources: &SourceMap,
@@ -237,38 +245,104 @@ fn fonts_for(
     Ok(LoadedFonts { key, set })
 }
 
+/// A typeset document and every warning of its build.
+pub struct Typeset {
+    /// The laid-out pages.
+    pub(crate) document: PagedDocument,
+    /// The rules' findings (see [`Prepared::report`]), then Typst's warnings.
+    pub(crate) warnings: Vec<Diagnostic>,
+    date: Option<BuildDate>,
+}
+
+impl Typeset {
+    /// The PDF bytes, stamped with the build date if there is one.
+    pub fn pdf(&self) -> Result<Vec<u8>> {
+        export::pdf(&self.document, self.date.as_ref())
+    }
+}
+
 impl Prepared {
+    /// The document, unless the rules found an error: then their report.
+    pub fn accepted(self) -> Result<Self> {
+        if self.has_errors() {
+            return Err(Diagnostics(self.report));
+        }
+        Ok(self)
+    }
+
+    /// Typesets the generated source in a new world; `main_path` is how it
+    /// is named in messages. An `Err` holds Typst's errors and warnings.
+    pub fn typeset(&self, main_path: &Path, sources: &SourceMap) -> Result<Typeset> {
+        self.typeset_in(&self.world(), main_path, sources)
+    }
+
+    /// Like [`Prepared::typeset`], in a world from [`Prepared::world`] or
+    /// one kept and pointed at this document by [`Prepared::update_world`].
+    pub(crate) fn typeset_in(
+        &self,
+        world: &JixiaoWorld,
+        main_path: &Path,
+        sources: &SourceMap,
+    ) -> Result<Typeset> {
+        let origin = Origin {
+            main_path,
+            templates: &self.template_files,
+        };
+        self.finish(world, &origin, self.report.clone(), sources)
+    }
+
+    /// Typesets another source (the visual diff's comparison pages) with
+    /// this document's fonts, templates and date, reading data from `data_dir`.
+    pub(crate) fn typeset_other(
+        &self,
+        main: String,
+        data_dir: &Path,
+        main_path: &Path,
+        sources: &SourceMap,
+    ) -> Result<Typeset> {
+        let mut world = self.new_world(data_dir);
+        world.set_main(main);
+        let origin = Origin {
+            main_path,
+            templates: &[],
+        };
+        self.finish(&world, &origin, Vec::new(), sources)
+    }
+
+    /// Compiles and puts Typst's warnings after `warnings`.
+    fn finish(
+        &self,
+        world: &JixiaoWorld,
+        origin: &Origin,
+        mut warnings: Vec<Diagnostic>,
+        sources: &SourceMap,
+    ) -> Result<Typeset> {
+        let compiled = compile::compile(world, sources, origin)?;
+        warnings.extend(compiled.warnings);
+        Ok(Typeset {
+            document: compiled.document,
+            warnings,
+            date: self.date,
+        })
+    }
+
     /// A Typst world for this document.
-    pub fn world(&self) -> JixiaoWorld {
-        let mut world = JixiaoWorld::new(
-            self.fonts.set.clone(),
-            &self.root.templates(),
-            &self.loaded.dir,
-        );
+    pub(crate) fn world(&self) -> JixiaoWorld {
+        let mut world = self.new_world(&self.loaded.dir);
         world.set_data_memory(self.loaded.files.memory());
         self.update_world(&mut world);
         world
     }
 
+    fn new_world(&self, data_dir: &Path) -> JixiaoWorld {
+        JixiaoWorld::new(self.fonts.set.clone(), &self.root.templates(), data_dir)
+    }
+
     /// Points a world made for the same folders and fonts at this source
     /// and date, making it re-read files; its incremental cache stays.
-    pub fn update_world(&self, world: &mut JixiaoWorld) {
+    pub(crate) fn update_world(&self, world: &mut JixiaoWorld) {
         world.reset_files();
         world.set_main(self.typst.clone());
         world.set_today(self.date.as_ref().map(BuildDate::today));
-    }
-
-    /// Compiles the generated source; `main_path` is how it is named in messages.
-    pub fn compile(
-        &self,
-        world: &JixiaoWorld,
-        main_path: &Path,
-        sources: &SourceMap,
-    ) -> Result<Compiled> {
-        let origin = Origin {
-            main_path,
-            templates: &self.template_files,
-        };
-        compile::compile(world, sources, &origin)
     }
 }

@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap};
-use crate::export;
+use crate::diag::{Diagnostic, Result, SourceMap};
 use crate::pipeline::{self, LoadedFonts, Options, Root};
 use crate::world::JixiaoWorld;
 
@@ -29,7 +28,7 @@ pub struct Rebuilt {
     /// The PDF bytes.
     pub pdf: Vec<u8>,
     /// Warnings met on the way.
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 impl Session {
@@ -48,35 +47,35 @@ impl Session {
     }
 
     /// The project root used.
-    pub fn root(&self) -> &Root {
+    pub(crate) fn root(&self) -> &Root {
         &self.root
     }
 
     /// The document folder.
-    pub fn doc_dir(&self) -> &Path {
+    pub(crate) fn doc_dir(&self) -> &Path {
         &self.doc_dir
     }
 
     /// The texts diagnostics point into.
-    pub fn sources(&self) -> &SourceMap {
+    pub(crate) fn sources(&self) -> &SourceMap {
         &self.sources
     }
 
     /// The folders fonts are read from (`--font-path` ones and the shipped).
-    pub fn font_dirs(&self) -> Vec<PathBuf> {
+    pub(crate) fn font_dirs(&self) -> Vec<PathBuf> {
         let mut dirs = self.opts.font_dirs.clone();
         dirs.push(self.root.fonts());
         dirs
     }
 
     /// Default PDF path for this document.
-    pub fn default_output(&self) -> PathBuf {
+    pub(crate) fn default_output(&self) -> PathBuf {
         self.root.default_output(&self.doc_dir)
     }
 
     /// Forgets the loaded fonts, so the next rebuild scans the font folders
     /// again (a font file was added, changed or removed).
-    pub fn fonts_changed(&mut self) {
+    pub(crate) fn fonts_changed(&mut self) {
         self.fonts = None;
     }
 
@@ -97,9 +96,8 @@ impl Session {
             .as_ref()
             .is_some_and(|f| Arc::ptr_eq(&f.set, &prepared.fonts.set));
         self.fonts = Some(prepared.fonts.clone());
-        if prepared.has_errors() {
-            return Err(Diagnostics(prepared.report));
-        }
+        let prepared = prepared.accepted()?;
+        // The kept world's incremental cache is what makes a rebuild fast.
         let world = match &mut self.world {
             Some(world) if same_fonts => {
                 prepared.update_world(world);
@@ -107,13 +105,14 @@ impl Session {
             }
             slot => slot.insert(prepared.world()),
         };
-        let compiled = prepared.compile(world, main_path, &self.sources);
+        let typeset = prepared.typeset_in(world, main_path, &self.sources);
         // Keep the incremental cache from growing without bound.
         typst::comemo::evict(EVICT_AGE);
-        let compiled = compiled?;
-        let pdf = export::pdf(&compiled.document, prepared.date.as_ref())?;
-        let mut warnings = prepared.report;
-        warnings.extend(compiled.warnings);
-        Ok(Rebuilt { pdf, warnings })
+        let typeset = typeset?;
+        let pdf = typeset.pdf()?;
+        Ok(Rebuilt {
+            pdf,
+            warnings: typeset.warnings,
+        })
     }
 }

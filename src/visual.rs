@@ -11,11 +11,9 @@ use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 use typst_render::RenderOptions;
 
-use crate::compile::{self, Origin};
 use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap, io_error};
 use crate::export::write_atomic;
 use crate::pipeline::Prepared;
-use crate::world::JixiaoWorld;
 
 /// Pixels per point: 72 dpi keeps rendering fast and text still legible.
 const PIXEL_PER_PT: f64 = 1.0;
@@ -171,8 +169,7 @@ pub fn compare(old: &Prepared, new: &Prepared, sources: &SourceMap) -> Result<Co
 }
 
 fn typeset(prepared: &Prepared, name: &str, sources: &SourceMap) -> Result<PagedDocument> {
-    let world = prepared.world();
-    Ok(prepared.compile(&world, Path::new(name), sources)?.document)
+    Ok(prepared.typeset(Path::new(name), sources)?.document)
 }
 
 /// Page `number` (1-based) as a raster, or `None` past the last page.
@@ -338,18 +335,9 @@ impl Comparison {
             let at = (next(&self.old, &mut in_old), next(&self.new, &mut in_new));
             main.push_str(&self.page_source(p, at));
         }
-        let mut world = JixiaoWorld::new(
-            prepared.fonts.set.clone(),
-            &prepared.root.templates(),
-            &dir.0,
-        );
-        world.set_main(main);
-        let origin = Origin {
-            main_path: Path::new("页面对比.typ"),
-            templates: &[],
-        };
-        let compiled = compile::compile(&world, sources, &origin)?;
-        crate::export::pdf(&compiled.document, prepared.date.as_ref())
+        prepared
+            .typeset_other(main, &dir.0, Path::new("页面对比.typ"), sources)?
+            .pdf()
     }
 
     /// The Typst source of one page of the comparison PDF: the layout of

@@ -14,7 +14,7 @@ use jixiao::form::{DEFAULT_FORM, Registry};
 use jixiao::model::{
     Amount, CheckSettings, Cover, Document, Goal, Labels, Measure, Project, Row, Style, Value,
 };
-use jixiao::pipeline::{self, Options};
+use jixiao::pipeline::{self, Options, Prepared};
 use jixiao::stamp::DocDate;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -200,25 +200,21 @@ fn check(doc: &Document) -> Result<(), String> {
     let dir = tmp.path().join("doc");
     write(doc, &dir);
     let sources = SourceMap::default();
-    let prepared = match pipeline::prepare(&dir, &Options::default(), &sources) {
+    let prepared = pipeline::prepare(&dir, &Options::default(), &sources);
+    let prepared = match prepared.and_then(Prepared::accepted) {
         Err(d) if d.0.is_empty() => return Err("an error without a diagnostic".into()),
         Err(d) => return say(&sources, &d.0),
         Ok(p) => p,
     };
-    if prepared.has_errors() {
-        return say(&sources, &prepared.report);
-    }
-    let world = prepared.world();
-    let compiled = prepared
-        .compile(&world, Path::new("main.typ"), &sources)
+    let typeset = prepared
+        .typeset(Path::new("main.typ"), &sources)
         .map_err(|d| {
             format!(
                 "valid data failed to compile:\n{}",
                 sources.render_plain(&d.0)
             )
         })?;
-    let bytes = jixiao::export::pdf(&compiled.document, prepared.date.as_ref())
-        .map_err(|d| d.to_string())?;
+    let bytes = typeset.pdf().map_err(|d| d.to_string())?;
     let pdf = tmp.path().join("out.pdf");
     std::fs::write(&pdf, bytes).unwrap();
     let body = page_bodies(&pdf).concat();

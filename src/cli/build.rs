@@ -1,6 +1,6 @@
 //! `jixiao build`: data folder → PDF (and, on request, the Typst source).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -78,10 +78,9 @@ type Outcome = Result<(Vec<Sink>, Vec<Diagnostic>), (Diagnostics, Vec<Sink>)>;
 /// Checks, compiles, and only then writes every output.
 fn build(args: &BuildArgs, sources: &SourceMap) -> Outcome {
     let none = |d: Diagnostics| (d, Vec::new());
-    let prepared = pipeline::prepare(&args.dir, &args.common.options(), sources).map_err(none)?;
-    if prepared.has_errors() {
-        return Err(none(Diagnostics(prepared.report)));
-    }
+    let prepared = pipeline::prepare(&args.dir, &args.common.options(), sources)
+        .and_then(Prepared::accepted)
+        .map_err(none)?;
     let default = prepared.root.default_output(&prepared.loaded.dir);
     let plan = output::plan(
         args.output.as_deref(),
@@ -91,18 +90,17 @@ fn build(args: &BuildArgs, sources: &SourceMap) -> Outcome {
     )
     .map_err(none)?;
     inputs(&prepared, &args.common).check(&plan).map_err(none)?;
-    let mut warnings = prepared.report.clone();
     // The source is named in Typst's messages even when it is not written.
     let typ_name = match &plan.typ {
         Some(Sink::File(path)) => path.clone(),
         _ => default.with_extension("typ"),
     };
-    let pdf = match &plan.pdf {
+    let (pdf, warnings) = match &plan.pdf {
         Some(sink) => {
-            let bytes = compile_pdf(&prepared, &typ_name, sources, &mut warnings).map_err(none)?;
-            Some((sink, bytes))
+            let typeset = prepared.typeset(&typ_name, sources).map_err(none)?;
+            (Some((sink, typeset.pdf().map_err(none)?)), typeset.warnings)
         }
-        None => None,
+        None => (None, prepared.report.clone()),
     };
     let mut written = Vec::new();
     let typ = plan
@@ -142,16 +140,4 @@ fn write(sink: &Sink, bytes: &[u8]) -> Result<(), Diagnostics> {
             Ok(())
         }
     }
-}
-
-fn compile_pdf(
-    prepared: &Prepared,
-    typ_path: &Path,
-    sources: &SourceMap,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<Vec<u8>, Diagnostics> {
-    let world = prepared.world();
-    let compiled = prepared.compile(&world, typ_path, sources)?;
-    warnings.extend(compiled.warnings);
-    crate::export::pdf(&compiled.document, prepared.date.as_ref())
 }

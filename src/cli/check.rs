@@ -81,15 +81,13 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 /// Everything `build` does short of writing: load, rules, render, compile.
 fn check(args: &CheckArgs, sources: &SourceMap) -> Result<Vec<Diagnostic>, Diagnostics> {
     let prepared = pipeline::prepare(&args.dir, &args.common.options(), sources)?;
-    let mut all = prepared.report.clone();
     let main_path = prepared
         .root
         .default_output(&prepared.loaded.dir)
         .with_extension("typ");
-    let world = prepared.world();
-    match prepared.compile(&world, &main_path, sources) {
-        Ok(compiled) => all.extend(compiled.warnings),
-        Err(errors) => all.extend(errors.0),
+    // Rule errors do not stop a check: Typst's findings are reported too.
+    match prepared.typeset(&main_path, sources) {
+        Ok(typeset) => Ok(typeset.warnings),
+        Err(errors) => Ok([prepared.report, errors.0].concat()),
     }
-    Ok(all)
 }
