@@ -343,7 +343,7 @@ fn reference_edits_are_named_exactly() {
     assert_eq!(p["code"], "QC154005");
     assert_eq!(
         p["budget"],
-        serde_json::json!([{"key": "total", "label": "预算数", "old": "117.26", "new": "120.00", "delta": "+2.74"}])
+        serde_json::json!([{"key": "budget.total", "label": "预算数", "old": "117.26", "new": "120.00", "delta": "+2.74"}])
     );
     assert_eq!(p["plan"], serde_json::json!([]));
     assert_eq!(p["fields"], serde_json::json!([]));

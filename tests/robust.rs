@@ -148,7 +148,10 @@ fn scratch_root(tmp: &TempDir) -> PathBuf {
     std::fs::create_dir_all(&templates).unwrap();
     for entry in std::fs::read_dir(manifest_dir().join("templates")).unwrap() {
         let path = entry.unwrap().path();
-        std::fs::copy(&path, templates.join(path.file_name().unwrap())).unwrap();
+        // Forms are built in; only the template files are copied.
+        if path.is_file() {
+            std::fs::copy(&path, templates.join(path.file_name().unwrap())).unwrap();
+        }
     }
     std::os::unix::fs::symlink(manifest_dir().join("fonts"), root.join("fonts")).unwrap();
     root

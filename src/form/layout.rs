@@ -114,7 +114,7 @@ pub(crate) fn check_grid(rows: &[Vec<CellSpec>], columns: usize) -> Result<(), (
             }
             col += cell.colspan;
         }
-        if pending.iter().any(|&p| p == 0) {
+        if pending.contains(&0) {
             return Err((i, format!("这一行的格子不满 grid 的 {columns} 列")));
         }
         pending.iter_mut().for_each(|p| *p -= 1);

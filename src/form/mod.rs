@@ -418,8 +418,7 @@ impl Form {
         let mut out = Vec::new();
         for (row, starts) in self.layout.iter().zip(firsts) {
             for (cell, first) in row.iter().zip(starts) {
-                if let (CellRef::Value(k), Some(f)) = (&cell.what, self.field(&cell.what_key())) {
-                    let _ = k;
+                if let (CellRef::Value(_), Some(f)) = (&cell.what, self.field(cell.what_key())) {
                     out.push((f, self.share(first, cell.colspan)));
                 }
             }

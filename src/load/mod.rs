@@ -186,14 +186,21 @@ fn default_form(
         return DEFAULT_FORM.into();
     };
     if forms.get(name).is_none() {
-        let span = sources.text(*key).and_then(|t| {
-            locate::range_of(&t, &[locate::Seg::Key("form")])
-                .map(|range| Span { file: *key, range })
-        });
+        let span = span_at(sources, *key, &[locate::Seg::Key("form")]);
         errors.push(unknown_form(name, forms, span));
         return DEFAULT_FORM.into();
     }
     name.clone()
+}
+
+/// The span of the value at `path` in a loaded file.
+fn span_at(sources: &SourceMap, file: FileKey, path: &[locate::Seg]) -> Option<Span> {
+    let text = sources.text(file)?;
+    let tree = locate::Tree::parse(&text)?;
+    Some(Span {
+        file,
+        range: tree.range(path),
+    })
 }
 
 /// Errors for `[labels]` keys of `document.toml` that no table's form has.
@@ -210,8 +217,6 @@ fn check_doc_labels(
     }
     let known = project::label_keys(&used);
     let names: Vec<String> = known.keys().map(|k| k.to_string()).collect();
-    let text = sources.text(key).unwrap_or_default();
-    let tree = locate::Tree::parse(&text);
     doc.labels
         .keys()
         .filter(|k| !known.contains_key(k.as_str()))
@@ -220,10 +225,7 @@ fn check_doc_labels(
                 locate::Seg::Key("labels"),
                 locate::Seg::Key(crate::form::intern(k)),
             ];
-            let span = tree.as_ref().map(|t| Span {
-                file: key,
-                range: t.range(&path),
-            });
+            let span = span_at(sources, key, &path);
             let mut d = Diagnostic::error(format!(
                 "未知字段“labels.{k}”（所用表样都没有这个固定文字）"
             ))

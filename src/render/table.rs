@@ -115,7 +115,9 @@ fn project_view(number: String, p: &Project, doc_labels: &Labels) -> ProjectView
                         blocks.push(cell_block(std::mem::take(&mut cells)));
                     }
                     let t = form.table(k).expect("layout tables are checked");
-                    if !p.rows(k).is_empty() {
+                    // An empty indicator table keeps its header (its rows
+                    // are missing, J101 says so); an empty sub-table is absent.
+                    if !p.rows(k).is_empty() || t.kind == TableKind::Indicators {
                         blocks.push(table_block(t, p.rows(k), form, total, &lab));
                     }
                 }
