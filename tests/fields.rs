@@ -11,8 +11,8 @@ use std::path::Path;
 
 use jixiao::diag::SourceMap;
 use jixiao::model::{
-    Amount, Budget, CheckSettings, Cover, Document, Goal, Indicator, Labels, Measure, Plan,
-    Project, ProjectCheck, Style,
+    Amount, Budget, CheckSettings, Cover, Document, Goal, Indicator, Labels, Measure, Overall,
+    Plan, Project, ProjectCheck, Style,
 };
 use jixiao::pipeline::{self, Options};
 use jixiao::stamp::DocDate;
@@ -128,7 +128,7 @@ fn document() -> impl Strategy<Value = Document> {
                 unit_code: t[1].clone(),
                 unit_name: t[2].clone(),
                 money_unit: t[3].clone(),
-                overall: format!("{}{odd}", t[4]),
+                overall: Overall::Text(format!("{}{odd}", t[4])),
                 cover: Cover {
                     title: Some(t[5].clone()),
                     lines: vec![t[6].clone()],
