@@ -17,7 +17,7 @@ use crate::diff::fields::flatten;
 use crate::escape::one_line;
 use crate::form::{DEFAULT_FORM, Kind, Registry, Role, TableDef, TableKind};
 use crate::load::{parse_file, read_project_file};
-use crate::model::{Amount, Document, Project, Row};
+use crate::model::{Amount, Document, Overall, Project, Row};
 use crate::render::chinese_number;
 
 /// The text form of a file: PDF by its first bytes, else a data TOML file
@@ -159,7 +159,16 @@ pub fn document_lines(d: &Document) -> String {
     for (i, l) in d.cover.lines.iter().enumerate() {
         out.line(&format!("封面附加行[{}]", i + 1), l);
     }
-    out.paragraphs("总体绩效目标", &d.overall);
+    match &d.overall {
+        Overall::Text(t) => out.paragraphs("总体绩效目标", t),
+        Overall::Parts(parts) => {
+            for (i, part) in parts.iter().enumerate() {
+                let at = format!("总体绩效目标（{}）", chinese_number(i + 1));
+                out.line(&format!("{at}标题"), &part.title);
+                out.paragraphs(&format!("{at}正文"), &part.text);
+            }
+        }
+    }
     for (i, g) in d.goals.iter().enumerate() {
         let at = format!("分项绩效目标（{}）", chinese_number(i + 1));
         out.line(&format!("{at}标题"), &g.title);

@@ -12,7 +12,8 @@ use std::path::Path;
 use jixiao::diag::SourceMap;
 use jixiao::form::{DEFAULT_FORM, Registry};
 use jixiao::model::{
-    Amount, CheckSettings, Cover, Document, Goal, Labels, Measure, Project, Row, Style, Value,
+    Amount, CheckSettings, Cover, Document, Goal, Labels, Measure, Overall, OverallPart, Project,
+    Row, Style, Value,
 };
 use jixiao::pipeline::{self, Options, Prepared};
 use jixiao::stamp::DocDate;
@@ -114,22 +115,31 @@ fn document() -> impl Strategy<Value = Document> {
     (
         // Mostly valid budget years, so that most cases reach the PDF.
         prop_oneof![8 => 2000..=2100i32, 1 => any::<i32>()],
-        proptest::array::uniform12(field()),
+        proptest::array::uniform13(field()),
         (points(), points(), points()),
         proptest::collection::vec(project(), 0..3),
         // Now and then a character no font has, to reach that diagnostic.
         prop_oneof![5 => Just(""), 1 => Just("😀"), 1 => Just("\u{E000}")],
         proptest::option::of((1u16..9999, 1u8..13, 1u8..29)),
+        // 总体绩效目标 as one text or as a numbered part.
+        any::<bool>(),
     )
         .prop_map(
-            |(year, t, (body, pitch, table), projects, odd, date)| Document {
+            |(year, t, (body, pitch, table), projects, odd, date, parts)| Document {
                 year,
                 date: date.map(|(year, month, day)| DocDate { year, month, day }),
                 department: t[0].clone(),
                 unit_code: t[1].clone(),
                 unit_name: t[2].clone(),
                 money_unit: t[3].clone(),
-                overall: format!("{}{odd}", t[4]),
+                overall: if parts {
+                    Overall::Parts(vec![OverallPart {
+                        title: t[12].clone(),
+                        text: format!("{}{odd}", t[4]),
+                    }])
+                } else {
+                    Overall::Text(format!("{}{odd}", t[4]))
+                },
                 cover: Cover {
                     title: Some(t[5].clone()),
                     lines: vec![t[6].clone()],

@@ -6,6 +6,7 @@ mod chars;
 mod indicators;
 mod money;
 mod text;
+mod titles;
 
 use crate::diag::{Diagnostic, Severity, SourceMap};
 use crate::fonts::FontSet;
@@ -56,6 +57,7 @@ pub const RULES: &[Rule] = &[
     rule("J402", Warning, "“=”或“≥”的百分比指标值不超过 100%"),
     rule("J501", Warning, "时效指标和绩效目标中的年份与预算年度一致"),
     rule("J502", Warning, "绩效目标中写的金额与预算数一致"),
+    rule("J503", Warning, "表名中的年份、金额与数据一致"),
     rule("J601", Error, "项目编码不重复"),
     rule("J602", Error, "必填单元格不为空"),
     rule("J603", Warning, "建议填写的单元格不为空"),
@@ -127,6 +129,7 @@ pub fn findings(doc: &Document) -> Vec<Finding> {
     indicators::check(doc, &mut out);
     money::check(doc, &mut out);
     text::check(doc, &mut out);
+    titles::check(doc, &mut out);
     chars::check(doc, &mut out);
     check_allow_lists(doc, &mut out);
     out

@@ -8,7 +8,8 @@ use serde::Serialize;
 use super::text::{plain, snippets};
 use super::{AmountChange, FieldChange};
 use crate::form::{Field, Form, TableDef, TableKind};
-use crate::model::{Amount, Document, Labels, Project, Row};
+use crate::model::{Amount, Document, Labels, Overall, Project, Row};
+use crate::render::chinese_number;
 
 /// A text field change, or `None` when equal.
 pub fn text_change(key: &str, label: &str, old: &str, new: &str) -> Option<FieldChange> {
@@ -49,7 +50,12 @@ pub fn scalar_fields(old: &Document, new: &Document) -> Vec<FieldChange> {
         text_change("unit_code", "单位编码", &old.unit_code, &new.unit_code),
         text_change("unit_name", "单位名称", &old.unit_name, &new.unit_name),
         text_change("money_unit", "金额单位", &old.money_unit, &new.money_unit),
-        text_change("overall", "总体绩效目标", &old.overall, &new.overall),
+        text_change(
+            "overall",
+            "总体绩效目标",
+            &overall_text(&old.overall),
+            &overall_text(&new.overall),
+        ),
         optional_change(
             "cover.title",
             "封面标题",
@@ -72,6 +78,27 @@ pub fn scalar_fields(old: &Document, new: &Document) -> Vec<FieldChange> {
         format!("样式 {k}")
     }));
     out
+}
+
+/// 总体绩效目标 as one text: each part's "（一）title" line before its
+/// paragraphs, so a changed sub-heading shows as a changed line.
+fn overall_text(overall: &Overall) -> String {
+    match overall {
+        Overall::Text(t) => t.clone(),
+        Overall::Parts(parts) => parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                format!(
+                    "（{}）{}\n{}",
+                    chinese_number(i + 1),
+                    p.title.trim(),
+                    p.text.trim_end()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
 }
 
 /// Changes of the fixed-label overrides, named by the forms' labels.

@@ -404,7 +404,10 @@ mod tests {
     /// and in a long one (inline snippets).
     fn changes() -> Changes {
         let mut new = doc("甲局\u{1b}[2J\r\n预算数: 10\u{9b}");
-        new.overall = new.overall.replace("用法治", "用\u{202E}法治\u{85}");
+        let crate::model::Overall::Text(t) = &new.overall else {
+            unreachable!("the document above writes overall as text")
+        };
+        new.overall = crate::model::Overall::Text(t.replace("用法治", "用\u{202E}法治\u{85}"));
         super::super::compare(&doc("甲局"), &new)
     }
 

@@ -32,9 +32,9 @@ pub struct Document {
     /// 发布/编制日期: the PDF's creation date and Typst's `datetime.today()`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<crate::stamp::DocDate>,
-    /// 一、总体绩效目标 (one paragraph per line).
+    /// 一、总体绩效目标: paragraphs, or parts under numbered sub-headings.
     #[serde(default)]
-    pub overall: String,
+    pub overall: Overall,
     /// The cover page.
     #[serde(default)]
     pub cover: Cover,
@@ -69,8 +69,16 @@ impl Document {
             (Place::doc(&[Key("unit_name")]), &self.unit_name),
             (Place::doc(&[Key("unit_code")]), &self.unit_code),
             (Place::doc(&[Key("money_unit")]), &self.money_unit),
-            (Place::doc(&[Key("overall")]), &self.overall),
         ];
+        match &self.overall {
+            Overall::Text(t) => out.push((Place::doc(&[Key("overall")]), t)),
+            Overall::Parts(parts) => {
+                for (i, part) in parts.iter().enumerate() {
+                    let at = |k| Place::doc(&[Key("overall"), Index(i), Key(k)]);
+                    out.extend([(at("title"), part.title.as_str()), (at("text"), &part.text)]);
+                }
+            }
+        }
         if let Some(t) = &self.cover.title {
             out.push((Place::doc(&[Key("cover"), Key("title")]), t));
         }
@@ -118,6 +126,101 @@ fn budget_year<'de, D: Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
 
 fn default_money_unit() -> String {
     "万元".into()
+}
+
+/// 一、总体绩效目标: one text, or parts each under a "（一）" sub-heading.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Overall {
+    /// `overall = "…"`: one paragraph per line.
+    Text(String),
+    /// `[[overall]]`: numbered parts in order.
+    Parts(Vec<OverallPart>),
+}
+
+impl Default for Overall {
+    fn default() -> Self {
+        Self::Text(String::new())
+    }
+}
+
+/// One numbered part of 总体绩效目标.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverallPart {
+    /// Sub-heading text after "（一）", printed in 楷体.
+    pub title: String,
+    /// Paragraphs under the sub-heading, one per line.
+    #[serde(default)]
+    pub text: String,
+}
+
+impl<'de> Deserialize<'de> for Overall {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(OverallVisitor)
+    }
+}
+
+/// Reads `overall` as a string or an array of tables; a table keeps the
+/// spans of its own keys, so an unknown key inside a part is located.
+struct OverallVisitor;
+
+impl Overall {
+    /// Whether there is no text at all.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Overall::Text(t) => t.trim().is_empty(),
+            Overall::Parts(parts) => parts.is_empty(),
+        }
+    }
+}
+
+impl OverallVisitor {
+    /// The located message for any other kind of value.
+    fn wrong<E: serde::de::Error>(found: &str) -> E {
+        E::custom(crate::translate::with_hint(
+            &format!("总体绩效目标（overall）应为文本或 [[overall]] 表格数组，实际写的是{found}"),
+            "写成 overall = \"……\"（一行一段），或分几部分写成 [[overall]] 表，\
+             每个表有 title（小标题）和 text（正文），写法见 data/FORMAT.md",
+        ))
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for OverallVisitor {
+    type Value = Overall;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("文本或 [[overall]] 表格数组")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Overall, E> {
+        Ok(Overall::Text(v.to_string()))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Overall, A::Error> {
+        let d = serde::de::value::SeqAccessDeserializer::new(seq);
+        Vec::<OverallPart>::deserialize(d).map(Overall::Parts)
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Overall, E> {
+        Err(Self::wrong(&format!(" {v}（true 或 false）")))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Overall, E> {
+        Err(Self::wrong(&format!(" {v}（整数）")))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Overall, E> {
+        Err(Self::wrong(&format!(" {v}（整数）")))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Overall, E> {
+        Err(Self::wrong(&format!(" {v}（数字）")))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Overall, A::Error> {
+        Err(Self::wrong("表或日期"))
+    }
 }
 
 /// The cover page.
@@ -387,6 +490,40 @@ mod tests {
         toml::from_str::<One>(&format!("a = {toml_value}"))
             .map(|o| o.a)
             .map_err(|e| e.to_string())
+    }
+
+    #[derive(Deserialize)]
+    struct Doc {
+        overall: Overall,
+    }
+
+    #[test]
+    fn overall_is_text_or_numbered_parts() {
+        let text: Doc = toml::from_str("overall = \"甲\\n乙\"").unwrap();
+        assert_eq!(text.overall, Overall::Text("甲\n乙".into()));
+        let parts: Doc = toml::from_str(
+            "[[overall]]\ntitle = \"年度总体目标\"\ntext = \"甲\"\n[[overall]]\ntitle = \"乙\"",
+        )
+        .unwrap();
+        let part = |title: &str, text: &str| OverallPart {
+            title: title.into(),
+            text: text.into(),
+        };
+        assert_eq!(
+            parts.overall,
+            Overall::Parts(vec![part("年度总体目标", "甲"), part("乙", "")])
+        );
+        for wrong in ["5", "true", "1.5", "2025-01-01", "{ title = \"x\" }"] {
+            let err = toml::from_str::<Doc>(&format!("overall = {wrong}"))
+                .err()
+                .unwrap();
+            assert!(
+                err.message()
+                    .starts_with("总体绩效目标（overall）应为文本或 [[overall]] 表格数组"),
+                "{wrong}: {err}"
+            );
+            assert_eq!(err.span(), Some(10..10 + wrong.len()), "{wrong}");
+        }
     }
 
     #[test]

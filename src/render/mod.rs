@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap, Span};
-use crate::model::Document;
+use crate::model::{Document, Overall};
 
 mod table;
 
@@ -162,8 +162,10 @@ pub struct View {
     pub cover_title: String,
     /// Extra cover lines.
     pub cover_lines: Vec<String>,
-    /// 总体绩效目标 paragraphs.
+    /// 总体绩效目标 paragraphs (plain form).
     pub overall: Vec<String>,
+    /// 总体绩效目标 parts under numbered sub-headings (`[[overall]]` form).
+    pub overall_parts: Vec<OverallPartView>,
     /// 分项绩效目标.
     pub goals: Vec<GoalView>,
     /// 工作保障措施.
@@ -176,6 +178,17 @@ pub struct View {
     pub standalone: bool,
     /// Resolved layout settings.
     pub style: ResolvedStyle,
+}
+
+/// One numbered part of 总体绩效目标 for the templates.
+#[derive(Debug, Serialize)]
+pub struct OverallPartView {
+    /// "（一）".
+    pub number: String,
+    /// Sub-heading text.
+    pub title: String,
+    /// Paragraphs under the sub-heading.
+    pub text: Vec<String>,
 }
 
 /// One sub-goal for the templates.
@@ -217,7 +230,11 @@ pub fn view(doc: &Document, style: ResolvedStyle) -> View {
         pdf_title: format!("{}{}", doc.department, cover_title),
         cover_title,
         cover_lines: doc.cover.lines.clone(),
-        overall: paragraphs(&doc.overall),
+        overall: match &doc.overall {
+            Overall::Text(t) => paragraphs(t),
+            Overall::Parts(_) => Vec::new(),
+        },
+        overall_parts: overall_parts(&doc.overall),
         goals: doc
             .goals
             .iter()
@@ -251,9 +268,26 @@ pub fn view(doc: &Document, style: ResolvedStyle) -> View {
 fn is_standalone(doc: &Document) -> bool {
     !doc.projects.is_empty()
         && doc.projects.iter().all(|p| p.form.standalone)
-        && doc.overall.trim().is_empty()
+        && doc.overall.is_empty()
         && doc.goals.is_empty()
         && doc.measures.is_empty()
+}
+
+/// The numbered parts of 总体绩效目标; none for the plain form, which
+/// keeps its paragraphs in `overall` (so older templates still print it).
+fn overall_parts(overall: &Overall) -> Vec<OverallPartView> {
+    let Overall::Parts(parts) = overall else {
+        return Vec::new();
+    };
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| OverallPartView {
+            number: format!("（{}）", chinese_number(i + 1)),
+            title: p.title.trim().to_string(),
+            text: paragraphs(&p.text),
+        })
+        .collect()
 }
 
 /// Splits a text field into paragraphs: one per non-blank line, trimmed.
