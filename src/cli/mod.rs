@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod diff;
+mod forms;
 mod output;
 mod rules;
 mod textconv;
@@ -35,6 +36,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// List the domain rules and their codes (规则列表).
     Rules,
+    /// List the table forms, or show one form's fields and columns (表样列表).
+    Forms(forms::FormsArgs),
     /// Compare two versions of a document (比较两个版本).
     Diff(diff::DiffArgs),
     /// Print a data file or PDF as stable text, for `git diff` (供 git 比较的文本).
@@ -75,6 +78,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Rules => rules::run(),
+        Command::Forms(args) => forms::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Textconv(args) => textconv::run(&args),
         Command::Watch(args) => watch::run(&args),

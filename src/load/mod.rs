@@ -17,7 +17,7 @@ mod project;
 
 #[cfg(test)]
 pub(crate) use project::read_project as read_project_text;
-pub(crate) use project::unknown_form;
+pub use project::unknown_form;
 
 /// The file holding everything but the project tables.
 pub const DOCUMENT_FILE: &str = "document.toml";

@@ -96,7 +96,7 @@ fn pick_form(
 }
 
 /// The error for a form name no form has.
-pub(crate) fn unknown_form(name: &str, forms: &Registry, span: Option<Span>) -> Diagnostic {
+pub fn unknown_form(name: &str, forms: &Registry, span: Option<Span>) -> Diagnostic {
     let known: Vec<String> = forms.names().iter().map(|s| s.to_string()).collect();
     let mut d = Diagnostic::error(format!("未知表样“{name}”"))
         .with_span(span)

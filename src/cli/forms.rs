@@ -1,0 +1,142 @@
+//! `jixiao forms`: the forms a project can use, and one form's fields,
+//! tables, columns and taxonomies, as a user choosing a layout reads them.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::diag::SourceMap;
+use crate::form::{Form, Kind, Need, Placement, Registry};
+use crate::pipeline::Root;
+
+/// Arguments of `jixiao forms`.
+#[derive(Debug, Args)]
+pub struct FormsArgs {
+    /// Show this form's fields, tables and columns (default: list all forms).
+    pub name: Option<String>,
+    /// Project root holding templates/forms/ (default: found above the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+/// Runs `jixiao forms`.
+pub fn run(args: &FormsArgs) -> ExitCode {
+    let sources = SourceMap::default();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let forms = Root::find(&cwd, args.root.as_deref()).and_then(|r| r.forms(&sources));
+    let forms = match forms {
+        Ok(f) => f,
+        Err(d) => {
+            sources.print(&d.0);
+            return ExitCode::from(2);
+        }
+    };
+    let text = match &args.name {
+        None => list(&forms),
+        Some(name) => match forms.get(name) {
+            Some(form) => describe(form, &forms),
+            None => {
+                sources.print(&[crate::load::unknown_form(name, &forms, None)]);
+                return ExitCode::from(2);
+            }
+        },
+    };
+    crate::stdio::out(&text);
+    ExitCode::SUCCESS
+}
+
+/// One line per form: name, where it prints, what it is, where it is from.
+fn list(forms: &Registry) -> String {
+    let mut out = String::new();
+    for f in forms.iter() {
+        let from = forms
+            .file(&f.name)
+            .map_or("内置".to_string(), |p| p.display().to_string());
+        out.push_str(&format!(
+            "{}  {}  {}（{from}）\n",
+            f.name,
+            placement(f),
+            f.title
+        ));
+    }
+    out.push_str(
+        "\n用 jixiao forms 名称 查看某个表样的字段和列；项目文件用 form = \"名称\" 选用表样。\n",
+    );
+    out
+}
+
+fn placement(f: &Form) -> &'static str {
+    match (f.placement, f.standalone) {
+        (_, true) => "单独成表",
+        (Placement::Project, _) => "第二部分项目表",
+        (Placement::Department, _) => "第一部分整体表",
+    }
+}
+
+fn need(n: Need) -> &'static str {
+    match n {
+        Need::Required => "必填",
+        Need::Recommended => "建议填",
+        Need::Optional => "可选",
+    }
+}
+
+fn kind(k: Kind) -> &'static str {
+    k.zh()
+}
+
+/// Everything a data file of this form may hold.
+fn describe(f: &Form, forms: &Registry) -> String {
+    let mut out = format!("{}：{}（{}）\n", f.name, f.title, placement(f));
+    if let Some(p) = forms.file(&f.name) {
+        out.push_str(&format!("文件：{}\n", p.display()));
+    }
+    out.push_str("\n字段：\n");
+    for field in &f.fields {
+        out.push_str(&format!(
+            "  {:<24} {}  {}  {}\n",
+            field.key,
+            field.label,
+            kind(field.kind),
+            need(field.need)
+        ));
+    }
+    for s in &f.sums {
+        out.push_str(&format!("\n求和：{} = {}\n", s.total, s.parts.join(" + ")));
+    }
+    if !f.plan.is_empty() {
+        out.push_str(&format!(
+            "\n支出计划节点（累计 %）：{}\n",
+            f.plan.join("、")
+        ));
+    }
+    for t in &f.tables {
+        out.push_str(&format!("\n[[{}]] {}：\n", t.key, t.label));
+        for c in &t.columns {
+            let auto = c
+                .auto
+                .as_deref()
+                .map_or(String::new(), |a| format!("  自动生成“{a}”"));
+            out.push_str(&format!(
+                "  {:<24} {}  {}  {}  宽 {} 列{auto}\n",
+                c.key,
+                c.label,
+                kind(c.kind),
+                need(c.need),
+                c.span
+            ));
+        }
+        if let Some(total) = &t.total_row {
+            out.push_str(&format!("  （末行“{total}”合计金额列）\n"));
+        }
+    }
+    for tax in &f.taxonomies {
+        out.push_str(&format!("\n指标体系 {}（{}）：\n", tax.name, tax.title));
+        for level in &tax.levels {
+            let children: Vec<&str> = level.child_names().collect();
+            out.push_str(&format!("  {}：{}\n", level.name, children.join("、")));
+        }
+    }
+    out
+}
