@@ -1,5 +1,6 @@
-//! README.md stays true to the program: its rule table lists exactly the
-//! rules `jixiao rules` knows, with the same severities, in code order.
+//! README.md and data/FORMAT.md stay true to the program: the rule table
+//! lists exactly the rules `jixiao rules` knows, the form example loads, and
+//! the list of built-in forms is complete.
 
 mod common;
 
@@ -32,5 +33,46 @@ fn readme_rule_table_matches_the_rules() {
         readme_rules(),
         known,
         "README.md rule table vs checks::RULES"
+    );
+}
+
+/// The TOML block that follows `heading` in data/FORMAT.md.
+fn format_block(heading: &str) -> String {
+    let text = std::fs::read_to_string(common::manifest_dir().join("data/FORMAT.md")).unwrap();
+    let after = &text[text.find(heading).expect("heading in FORMAT.md")..];
+    let start = after.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let len = after[start..].find("```").expect("the block ends");
+    after[start..start + len].to_string()
+}
+
+#[test]
+fn the_form_example_in_format_md_loads() {
+    let tmp = common::TempDir::new("format-form");
+    let forms = tmp.path().join(jixiao::form::FORMS_DIR);
+    std::fs::create_dir_all(&forms).unwrap();
+    std::fs::write(forms.join("county.toml"), format_block("### The form file")).unwrap();
+    let sources = jixiao::diag::SourceMap::default();
+    let registry = jixiao::form::Registry::load(tmp.path(), &sources)
+        .unwrap_or_else(|e| panic!("{}", sources.render_plain(&e.0)));
+    let form = registry.get("county").expect("the example form");
+    assert_eq!(form.tables.len(), 2);
+    assert_eq!(form.plan.len(), 2);
+    assert_eq!(form.below, [["filler", "phone"]]);
+}
+
+#[test]
+fn format_md_lists_every_built_in_form() {
+    let text = std::fs::read_to_string(common::manifest_dir().join("data/FORMAT.md")).unwrap();
+    let listed: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `")?.split('`').next().map(str::to_string))
+        .collect();
+    let built_in: Vec<String> = jixiao::form::BUILTIN
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    assert_eq!(
+        listed, built_in,
+        "FORMAT.md table of forms vs form::BUILTIN"
     );
 }

@@ -50,7 +50,7 @@ pub struct FieldChange {
 /// A changed amount: old, new and the exact difference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AmountChange {
-    /// `total`, `fiscal`, `other`, `march`, `june`, `october`, `december`.
+    /// The field key of the form, e.g. `budget.total`, `plan.march`.
     pub key: String,
     /// 预算数, 3月底, ….
     pub label: String,
