@@ -6,7 +6,7 @@
 use typst::layout::Abs;
 use typst::text::{FontInstance, FontVariant, FontVariations};
 
-use super::Finding;
+use super::{Finding, J608};
 use crate::fonts::FontSet;
 use crate::form::Kind;
 use crate::locate::Place;
@@ -131,7 +131,7 @@ fn too_wide(place: Place, run: &str, width: f64, cell: f64, money: bool) -> Find
     let more = if run.chars().count() > 24 { "…" } else { "" };
     let mm = |pt: f64| pt / 72.0 * 25.4;
     Finding::new(
-        "J608",
+        &J608,
         place,
         format!(
             "“{shown}{more}”宽约 {:.0} 毫米，单元格只有 {:.0} 毫米宽，印出时会从中间折行",

@@ -7,7 +7,7 @@
 //! soft hyphen, BOM: `fonts::uncovered`), is the intended line break `\n`
 //! (or `\r\n`), or is reported here with its place and code point.
 
-use super::Finding;
+use super::{Finding, J607, J701};
 use crate::diag::{SourceMap, Span};
 use crate::escape::is_bidi_control;
 use crate::locate::{self, Place};
@@ -71,7 +71,7 @@ fn finding(place: &Place, c: char, count: usize) -> Finding {
     let kind = special(c).expect("only special characters are reported");
     let mut f = match kind {
         Special::Bidi => Finding::new(
-            "J607",
+            &J607,
             place.clone(),
             format!(
                 "有看不见的双向文字控制符 {code}（{}），它会改变文字的显示顺序，PDF 上显示的可能与数据不同（如“62.711”显示为“117.26”）",
@@ -80,13 +80,13 @@ fn finding(place: &Place, c: char, count: usize) -> Finding {
         )
         .hint("请删除该字符：中文和数字不需要方向控制符（它多由复制粘贴带入，编辑器里通常看不见）"),
         Special::Break => Finding::new(
-            "J607",
+            &J607,
             place.clone(),
             format!("有换行控制符 {code}（{}），它会在文字中间另起一行", break_name(c)),
         )
         .hint("要分段或在单元格中换行，请直接换行（即 \\n）；不需要换行就删除它"),
         Special::Control => Finding::new(
-            "J701",
+            &J701,
             place.clone(),
             format!("有控制字符 {code}，它没有字形，PDF 中会印成方框或空白"),
         )
@@ -194,7 +194,7 @@ mod tests {
             .into_iter()
             .map(|(c, n)| {
                 let f = finding(&place, c, n);
-                (f.code, format!("U+{:04X}", c as u32))
+                (f.rule.code, format!("U+{:04X}", c as u32))
             })
             .collect()
     }

@@ -1,7 +1,7 @@
 //! Indicator-grid rules (J1xx): the taxonomy of 一级/二级指标 of the form's
 //! chosen taxonomy, required groups, duplicate names and split groups.
 
-use super::Finding;
+use super::{Finding, J101, J102, J103, J104, J105};
 use crate::form::{Role, TableDef, Taxonomy};
 use crate::locate::Place;
 use crate::model::{Document, Project, Row};
@@ -62,7 +62,7 @@ impl Grid<'_> {
             if !(0..self.rows.len()).any(|j| level.is(&self.cell(j, Role::Level1))) {
                 out.push(
                     Finding::new(
-                        "J101",
+                        &J101,
                         Place::project(self.n, &[crate::locate::Seg::Key(self.t.key)]),
                         format!("项目“{}”没有{}", self.p.name(), level.name),
                     )
@@ -93,7 +93,7 @@ impl Grid<'_> {
             }
             let seconds: Vec<&str> = level.child_names().collect();
             let mut f = Finding::new(
-                "J103",
+                &J103,
                 self.at(j, Role::Level2),
                 format!("二级指标“{l2}”不在一级指标“{l1}”之下"),
             )
@@ -110,7 +110,7 @@ impl Grid<'_> {
     fn unknown_level1(&self, j: usize, l1: &str, tax: &Taxonomy) -> Finding {
         let names: Vec<&str> = tax.levels.iter().map(|l| l.name.as_str()).collect();
         let mut f = Finding::new(
-            "J102",
+            &J102,
             self.at(j, Role::Level1),
             format!("“{l1}”不是一级指标"),
         )
@@ -144,7 +144,7 @@ impl Grid<'_> {
             if let Some(first) = (0..j).find(|&o| self.cell(o, Role::Level3) == name) {
                 out.push(
                     Finding::new(
-                        "J104",
+                        &J104,
                         self.at(j, Role::Level3),
                         format!("三级指标“{name}”与第 {} 行重名", first + 1),
                     )
@@ -163,7 +163,7 @@ impl Grid<'_> {
             if !continues && seen.contains(&l1) {
                 out.push(
                     Finding::new(
-                        "J105",
+                        &J105,
                         self.at(j, Role::Level1),
                         format!("“{l1}”的指标行被其他一级指标隔开，表中会出现两个“{l1}”合并格"),
                     )
@@ -200,7 +200,7 @@ mod tests {
         doc.projects.push(parse_test(&text));
         let mut out = Vec::new();
         check(&doc, &mut out);
-        out.iter().map(|f| f.code).collect()
+        out.iter().map(|f| f.rule.code).collect()
     }
 
     #[test]

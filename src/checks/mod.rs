@@ -35,48 +35,78 @@ const fn rule(code: &'static str, severity: Severity, title: &'static str) -> Ru
 
 use Severity::{Error, Note, Warning};
 
+/// J101: 每个项目都有产出、效益、满意度指标（B 口径另需成本指标）
+pub const J101: Rule = rule(
+    "J101",
+    Error,
+    "每个项目都有产出、效益、满意度指标（B 口径另需成本指标）",
+);
+/// J102: 一级指标属于所选指标体系
+pub const J102: Rule = rule("J102", Error, "一级指标属于所选指标体系");
+/// J103: 二级指标属于其一级指标
+pub const J103: Rule = rule("J103", Warning, "二级指标属于其一级指标");
+/// J104: 同一项目内三级指标名称不重复
+pub const J104: Rule = rule("J104", Warning, "同一项目内三级指标名称不重复");
+/// J105: 同一一级指标的行连续排列
+pub const J105: Rule = rule("J105", Warning, "同一一级指标的行连续排列");
+/// J201: 预算数 = 财政资金 + 其他资金
+pub const J201: Rule = rule("J201", Error, "预算数 = 财政资金 + 其他资金");
+/// J202: 金额不为负数
+pub const J202: Rule = rule("J202", Error, "金额不为负数");
+/// J203: 预算数不为 0
+pub const J203: Rule = rule("J203", Warning, "预算数不为 0");
+/// J301: 资金支出计划各节点在 0–100 之间
+pub const J301: Rule = rule("J301", Error, "资金支出计划各节点在 0–100 之间");
+/// J302: 资金支出计划逐节点不减少（累计）
+pub const J302: Rule = rule("J302", Error, "资金支出计划逐节点不减少（累计）");
+/// J303: 资金支出计划最后一个节点为 100
+pub const J303: Rule = rule("J303", Error, "资金支出计划最后一个节点为 100");
+/// J304: 资金支出计划至少填一个节点
+pub const J304: Rule = rule("J304", Warning, "资金支出计划至少填一个节点");
+/// J401: 成本指标金额不超过预算数
+pub const J401: Rule = rule("J401", Error, "成本指标金额不超过预算数");
+/// J402: “=”或“≥”的百分比指标值不超过 100%
+pub const J402: Rule = rule("J402", Warning, "“=”或“≥”的百分比指标值不超过 100%");
+/// J501: 时效指标和绩效目标中的年份与预算年度一致
+pub const J501: Rule = rule("J501", Warning, "时效指标和绩效目标中的年份与预算年度一致");
+/// J502: 绩效目标中写的金额与预算数一致
+pub const J502: Rule = rule("J502", Warning, "绩效目标中写的金额与预算数一致");
+/// J503: 表名中的年份、金额与数据一致
+pub const J503: Rule = rule("J503", Warning, "表名中的年份、金额与数据一致");
+/// J601: 项目编码不重复
+pub const J601: Rule = rule("J601", Error, "项目编码不重复");
+/// J602: 必填单元格不为空
+pub const J602: Rule = rule("J602", Error, "必填单元格不为空");
+/// J603: 建议填写的单元格不为空
+pub const J603: Rule = rule("J603", Warning, "建议填写的单元格不为空");
+/// J604: 表名与项目名称一致
+pub const J604: Rule = rule("J604", Note, "表名与项目名称一致");
+/// J605: 没有重复叠写的词语
+pub const J605: Rule = rule("J605", Warning, "没有重复叠写的词语");
+/// J606: 没有混入繁体字
+pub const J606: Rule = rule("J606", Warning, "没有混入繁体字");
+/// J607: 没有改变显示顺序或在文字中间换行的控制字符
+pub const J607: Rule = rule("J607", Error, "没有改变显示顺序或在文字中间换行的控制字符");
+/// J608: 表格单元格中的一串字母或数字不超过单元格宽度（否则会从中间折行）
+pub const J608: Rule = rule(
+    "J608",
+    Warning,
+    "表格单元格中的一串字母或数字不超过单元格宽度（否则会从中间折行）",
+);
+/// J701: 每个字符都有字体可以显示
+pub const J701: Rule = rule("J701", Error, "每个字符都有字体可以显示");
+/// J801: [check] allow 中的规则代码存在
+pub const J801: Rule = rule("J801", Warning, "[check] allow 中的规则代码存在");
+
 /// Every rule, in code order.
 pub const RULES: &[Rule] = &[
-    rule(
-        "J101",
-        Error,
-        "每个项目都有产出、效益、满意度指标（B 口径另需成本指标）",
-    ),
-    rule("J102", Error, "一级指标属于所选指标体系"),
-    rule("J103", Warning, "二级指标属于其一级指标"),
-    rule("J104", Warning, "同一项目内三级指标名称不重复"),
-    rule("J105", Warning, "同一一级指标的行连续排列"),
-    rule("J201", Error, "预算数 = 财政资金 + 其他资金"),
-    rule("J202", Error, "金额不为负数"),
-    rule("J203", Warning, "预算数不为 0"),
-    rule("J301", Error, "资金支出计划各节点在 0–100 之间"),
-    rule("J302", Error, "资金支出计划逐节点不减少（累计）"),
-    rule("J303", Error, "资金支出计划最后一个节点为 100"),
-    rule("J304", Warning, "资金支出计划至少填一个节点"),
-    rule("J401", Error, "成本指标金额不超过预算数"),
-    rule("J402", Warning, "“=”或“≥”的百分比指标值不超过 100%"),
-    rule("J501", Warning, "时效指标和绩效目标中的年份与预算年度一致"),
-    rule("J502", Warning, "绩效目标中写的金额与预算数一致"),
-    rule("J503", Warning, "表名中的年份、金额与数据一致"),
-    rule("J601", Error, "项目编码不重复"),
-    rule("J602", Error, "必填单元格不为空"),
-    rule("J603", Warning, "建议填写的单元格不为空"),
-    rule("J604", Note, "表名与项目名称一致"),
-    rule("J605", Warning, "没有重复叠写的词语"),
-    rule("J606", Warning, "没有混入繁体字"),
-    rule("J607", Error, "没有改变显示顺序或在文字中间换行的控制字符"),
-    rule(
-        "J608",
-        Warning,
-        "表格单元格中的一串字母或数字不超过单元格宽度（否则会从中间折行）",
-    ),
-    rule("J701", Error, "每个字符都有字体可以显示"),
-    rule("J801", Warning, "[check] allow 中的规则代码存在"),
+    J101, J102, J103, J104, J105, J201, J202, J203, J301, J302, J303, J304, J401, J402, J501, J502,
+    J503, J601, J602, J603, J604, J605, J606, J607, J608, J701, J801,
 ];
 
 /// Rules `[check] allow` cannot silence: a PDF that shows other text than
 /// the data (J607: a security rule), a box in the PDF, a broken allow list.
-const UNSILENCEABLE: &[&str] = &["J607", "J701", "J801"];
+const UNSILENCEABLE: &[Rule] = &[J607, J701, J801];
 
 /// The rule with this code.
 pub fn rule_of(code: &str) -> Option<&'static Rule> {
@@ -86,8 +116,8 @@ pub fn rule_of(code: &str) -> Option<&'static Rule> {
 /// One problem found in the data, before it is located in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// The rule's code.
-    pub code: &'static str,
+    /// The rule it breaks.
+    pub rule: &'static Rule,
     /// Where in the data.
     pub place: Place,
     /// What is wrong.
@@ -99,10 +129,10 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding of rule `code` at `place`.
-    pub fn new(code: &'static str, place: Place, message: impl Into<String>) -> Self {
+    /// A finding of `rule` at `place`.
+    pub fn new(rule: &'static Rule, place: Place, message: impl Into<String>) -> Self {
         Self {
-            code,
+            rule,
             place,
             message: message.into(),
             hints: Vec::new(),
@@ -145,7 +175,7 @@ pub fn glyphs(doc: &Document, fonts: &FontSet) -> Vec<Finding> {
         .filter(|u| chars::special(u.ch).is_none())
         .map(|u| {
             let mut f = Finding::new(
-                "J701",
+                &J701,
                 u.place,
                 format!(
                     "字体中没有字符“{}”（U+{:04X}），它会印成空白方框",
@@ -199,22 +229,22 @@ pub fn locate_all(found: Vec<Finding>, loaded: &Loaded, sources: &SourceMap) -> 
 }
 
 fn to_diagnostic(f: Finding) -> Diagnostic {
-    let rule = rule_of(f.code).expect("every finding uses a listed rule");
+    let rule = f.rule;
     let mut d = match rule.severity {
         Error => Diagnostic::error(f.message),
         Warning => Diagnostic::warning(f.message),
         Note => Diagnostic::note(f.message),
     }
-    .with_code(f.code)
+    .with_code(rule.code)
     .with_label(f.place.to_string())
     .with_place(f.place);
     for h in f.hints {
         d = d.with_hint(h);
     }
-    if !UNSILENCEABLE.contains(&f.code) {
+    if !UNSILENCEABLE.contains(rule) {
         d = d.with_hint(format!(
             "确属本单位情况的，可在 [check] allow 中加入 \"{}\" 不再提示",
-            f.code
+            rule.code
         ));
     }
     d
@@ -222,10 +252,10 @@ fn to_diagnostic(f: Finding) -> Diagnostic {
 
 /// Whether the document or the finding's project silences its rule.
 fn is_allowed(doc: &Document, f: &Finding) -> bool {
-    if UNSILENCEABLE.contains(&f.code) {
+    if UNSILENCEABLE.contains(f.rule) {
         return false;
     }
-    let listed = |allow: &[String]| allow.iter().any(|a| a == f.code);
+    let listed = |allow: &[String]| allow.iter().any(|a| a == f.rule.code);
     listed(&doc.check.allow)
         || match f.place.file {
             FileRef::Project(n) => doc.projects.get(n).is_some_and(|p| listed(&p.check.allow)),
@@ -249,7 +279,7 @@ fn check_allow_lists(doc: &Document, out: &mut Vec<Finding>) {
                     file,
                     path: vec![Key("check"), Key("allow"), Index(i)],
                 };
-                let mut f = Finding::new("J801", place, format!("没有代码为“{code}”的规则"));
+                let mut f = Finding::new(&J801, place, format!("没有代码为“{code}”的规则"));
                 if let Some(best) = crate::translate::nearest(code, &codes) {
                     f = f.hint(format!("您是不是想写“{best}”？"));
                 }
@@ -287,11 +317,11 @@ mod tests {
         )
         .unwrap();
         let found = findings(&doc);
-        let j607: Vec<_> = found.iter().filter(|f| f.code == "J607").collect();
+        let j607: Vec<_> = found.iter().filter(|f| f.rule.code == "J607").collect();
         assert_eq!(j607.len(), 2, "{found:?}");
         assert!(j607.iter().all(|f| !is_allowed(&doc, f)));
         assert!(
-            found.iter().all(|f| f.code != "J801"),
+            found.iter().all(|f| f.rule.code != "J801"),
             "J607 is a known code"
         );
     }
@@ -316,7 +346,7 @@ mod tests {
         found.extend(glyphs(&doc, &fonts));
         let mut got: Vec<_> = found
             .iter()
-            .map(|f| (f.code, f.needle.clone().unwrap()))
+            .map(|f| (f.rule.code, f.needle.clone().unwrap()))
             .collect();
         got.sort();
         let want = [

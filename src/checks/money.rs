@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::Finding;
+use super::{Finding, J201, J202, J203, J301, J302, J303, J304, J401, J402};
 use crate::form::{Kind, Role, Sum};
 use crate::model::{Amount, Document, Project};
 
@@ -25,7 +25,7 @@ fn amounts(n: usize, p: &Project, out: &mut Vec<Finding>) {
         if v.is_some_and(|a| a.0.is_sign_negative() && !a.0.is_zero()) {
             out.push(
                 Finding::new(
-                    "J202",
+                    &J202,
                     p.field_place(n, f.key),
                     format!("金额 {} 是负数", v.unwrap_or_default()),
                 )
@@ -37,7 +37,7 @@ fn amounts(n: usize, p: &Project, out: &mut Vec<Finding>) {
         && p.amount(f.key).is_some_and(|a| a.0.is_zero())
     {
         let msg = format!("{}为 0", f.label);
-        out.push(Finding::new("J203", p.field_place(n, f.key), msg).hint("请填写本项目的预算金额"));
+        out.push(Finding::new(&J203, p.field_place(n, f.key), msg).hint("请填写本项目的预算金额"));
     }
     for sum in &form.sums {
         sum_rule(n, p, sum, out);
@@ -72,7 +72,7 @@ fn sum_rule(n: usize, p: &Project, sum: &Sum, out: &mut Vec<Finding>) {
     let names: Vec<String> = sum.parts.iter().map(|k| label(k)).collect();
     out.push(
         Finding::new(
-            "J201",
+            &J201,
             p.field_place(n, sum.total),
             format!(
                 "{} {total} ≠ {}（合计 {}）",
@@ -116,7 +116,7 @@ fn plan(n: usize, p: &Project, out: &mut Vec<Finding>) {
             .field(form.plan[form.plan.len() - 1])
             .map_or("", |f| f.path[f.path.len() - 1]);
         out.push(
-            Finding::new("J304", group, "资金支出计划全部空白").hint(format!(
+            Finding::new(&J304, group, "资金支出计划全部空白").hint(format!(
                 "请至少填写 {}（{key} = 100）",
                 label(form.plan[form.plan.len() - 1])
             )),
@@ -128,7 +128,7 @@ fn plan(n: usize, p: &Project, out: &mut Vec<Finding>) {
         if *v < Decimal::ZERO || *v > hundred {
             out.push(
                 Finding::new(
-                    "J301",
+                    &J301,
                     p.field_place(n, k),
                     format!("{zh}支出进度 {v}% 不在 0–100 之间"),
                 )
@@ -141,7 +141,7 @@ fn plan(n: usize, p: &Project, out: &mut Vec<Finding>) {
         if v1 < v0 {
             out.push(
                 Finding::new(
-                    "J302",
+                    &J302,
                     p.field_place(n, k1),
                     format!("{zh1}累计 {v1}% 小于{zh0}的 {v0}%"),
                 )
@@ -152,7 +152,7 @@ fn plan(n: usize, p: &Project, out: &mut Vec<Finding>) {
     if last != hundred {
         out.push(
             Finding::new(
-                "J303",
+                &J303,
                 p.field_place(n, last_key),
                 format!("最后一个节点（{last_zh}）为 {last}%，不是 100%"),
             )
@@ -245,7 +245,7 @@ fn costs(n: usize, p: &Project, doc: &Document, out: &mut Vec<Finding>) {
         if matches!(f.op, "=" | "≤" | "<" | "") && exceeds {
             out.push(
                 Finding::new(
-                    "J401",
+                    &J401,
                     Project::cell_place(n, t.key, j, value_key),
                     format!(
                         "成本指标“{}”{} 超过预算数 {}{}",
@@ -280,7 +280,7 @@ fn percentages(n: usize, p: &Project, out: &mut Vec<Finding>) {
         if matches!(f.op, "=" | "≥" | ">") && f.unit == "%" && f.number > Decimal::ONE_HUNDRED {
             out.push(
                 Finding::new(
-                    "J402",
+                    &J402,
                     Project::cell_place(n, t.key, j, value_key),
                     format!("指标值“{value}”超过 100%"),
                 )
@@ -333,7 +333,7 @@ mod tests {
         plan(0, p, &mut out);
         costs(0, p, &doc, &mut out);
         percentages(0, p, &mut out);
-        out.iter().map(|f| f.code).collect()
+        out.iter().map(|f| f.rule.code).collect()
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::Finding;
+use super::{Finding, J501, J502, J601, J602, J603, J604, J605, J606, Rule};
 use crate::form::{Need, Role, TableDef, TableKind};
 use crate::locate::Place;
 use crate::locate::Seg::{Index, Key};
@@ -29,8 +29,8 @@ fn empty(s: &str) -> bool {
     s.trim().is_empty()
 }
 
-fn blank_cell(code: &'static str, place: Place, what: &str) -> Finding {
-    Finding::new(code, place, format!("{what}为空")).hint(format!("请填写{what}"))
+fn blank_cell(rule: &'static Rule, place: Place, what: &str) -> Finding {
+    Finding::new(rule, place, format!("{what}为空")).hint(format!("请填写{what}"))
 }
 
 /// J602 outside the project tables: names on the cover and headings.
@@ -41,19 +41,19 @@ fn required(doc: &Document, out: &mut Vec<Finding>) {
         ("unit_name", "单位名称", &doc.unit_name),
     ] {
         if empty(v) {
-            out.push(blank_cell("J602", Place::doc(&[Key(key)]), what));
+            out.push(blank_cell(&J602, Place::doc(&[Key(key)]), what));
         }
     }
     for (i, g) in doc.goals.iter().enumerate() {
         if empty(&g.title) {
             let at = Place::doc(&[Key("goals"), Index(i), Key("title")]);
-            out.push(blank_cell("J602", at, "分项绩效目标标题"));
+            out.push(blank_cell(&J602, at, "分项绩效目标标题"));
         }
     }
     for (i, m) in doc.measures.iter().enumerate() {
         if empty(&m.lead) {
             let at = Place::doc(&[Key("measures"), Index(i), Key("lead")]);
-            out.push(blank_cell("J602", at, "保障措施首句"));
+            out.push(blank_cell(&J602, at, "保障措施首句"));
         }
     }
 }
@@ -95,10 +95,10 @@ fn project_cells(n: usize, p: &Project, out: &mut Vec<Finding>) {
 }
 
 /// The rule code for a blank slot of this need, if any.
-fn need_code(need: Need) -> Option<&'static str> {
+fn need_code(need: Need) -> Option<&'static Rule> {
     match need {
-        Need::Required => Some("J602"),
-        Need::Recommended => Some("J603"),
+        Need::Required => Some(&J602),
+        Need::Recommended => Some(&J603),
         Need::Optional => None,
     }
 }
@@ -122,7 +122,7 @@ fn duplicate_codes(doc: &Document, out: &mut Vec<Finding>) {
             let key = p.form.role(Role::Code).map_or("code", |f| f.key);
             out.push(
                 Finding::new(
-                    "J601",
+                    &J601,
                     p.field_place(n, key),
                     format!("项目编码“{code}”与第 {} 张表重复", first + 1),
                 )
@@ -138,7 +138,7 @@ fn title(n: usize, p: &Project, out: &mut Vec<Finding>) {
     if !t.contains(&p.name()) {
         out.push(
             Finding::new(
-                "J604",
+                &J604,
                 Place::project(n, &[Key("title")]),
                 format!("表名“{t}”与项目名称“{}”不一致", p.name()),
             )
@@ -272,7 +272,7 @@ fn years(n: usize, p: &Project, year: i32, out: &mut Vec<Finding>) {
             };
             out.push(
                 Finding::new(
-                    "J501",
+                    &J501,
                     place,
                     format!("写的是 {shown} 年，预算年度是 {year} 年"),
                 )
@@ -336,7 +336,7 @@ fn stated_vs_total(
     {
         out.push(
             Finding::new(
-                "J502",
+                &J502,
                 place,
                 format!(
                     "绩效目标写的金额是 {first}{unit}，预算数是 {total}{unit}",
@@ -362,7 +362,7 @@ fn doubled(place: &Place, text: &str, out: &mut Vec<Finding>) {
             if a == b && a.iter().all(|c| is_cjk(*c)) {
                 let word: String = a.iter().collect();
                 out.push(
-                    Finding::new("J605", place.clone(), format!("“{word}”连写了两次"))
+                    Finding::new(&J605, place.clone(), format!("“{word}”连写了两次"))
                         .at(format!("{word}{word}"))
                         .hint(format!("如果是笔误，请删去一个“{word}”")),
                 );
@@ -461,7 +461,7 @@ fn traditional(place: &Place, text: &str, out: &mut Vec<Finding>) {
         .find_map(|c| TRADITIONAL.iter().find(|(t, _)| *t == c));
     if let Some(&(t, s)) = found {
         out.push(
-            Finding::new("J606", place.clone(), format!("“{t}”是繁体字"))
+            Finding::new(&J606, place.clone(), format!("“{t}”是繁体字"))
                 .at(t.to_string())
                 .hint(format!("简体应写作“{s}”")),
         );

@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::Finding;
+use super::{Finding, J503};
 use crate::form::Role;
 use crate::locate::Place;
 use crate::locate::Seg::Key;
@@ -21,7 +21,7 @@ pub(super) fn check(doc: &Document, out: &mut Vec<Finding>) {
         for t in title_problems(&p.title(), doc.year, p.total(), &doc.money_unit) {
             let place = place.clone();
             out.push(
-                Finding::new("J503", place, t.message)
+                Finding::new(&J503, place, t.message)
                     .at(t.needle)
                     .hint(t.hint),
             );
