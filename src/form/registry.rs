@@ -20,6 +20,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "central",
         include_str!("../../templates/forms/central.toml"),
     ),
+    (
+        "department",
+        include_str!("../../templates/forms/department.toml"),
+    ),
 ];
 
 /// The largest form file read; real ones are a few kilobytes.
