@@ -24,6 +24,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "department",
         include_str!("../../templates/forms/department.toml"),
     ),
+    (
+        "shenbao",
+        include_str!("../../templates/forms/shenbao.toml"),
+    ),
 ];
 
 /// The largest form file read; real ones are a few kilobytes.
