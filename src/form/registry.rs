@@ -14,7 +14,21 @@ pub const DEFAULT_FORM: &str = "hebei";
 pub const FORMS_DIR: &str = "forms";
 
 /// The built-in forms: name and TOML text.
-pub const BUILTIN: &[(&str, &str)] = &[("hebei", include_str!("../../templates/forms/hebei.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("hebei", include_str!("../../templates/forms/hebei.toml")),
+    (
+        "central",
+        include_str!("../../templates/forms/central.toml"),
+    ),
+    (
+        "department",
+        include_str!("../../templates/forms/department.toml"),
+    ),
+    (
+        "shenbao",
+        include_str!("../../templates/forms/shenbao.toml"),
+    ),
+];
 
 /// The largest form file read; real ones are a few kilobytes.
 const MAX_FORM_BYTES: u64 = 1024 * 1024;

@@ -231,18 +231,16 @@ fn table_block(
     if let Some(label) = &t.total_row {
         groups.push(total_row(t, rows, &cols, label, form));
     }
+    // The side cell spans the header row too, when there is one: a table
+    // with `header = false` (numbered goals) prints its rows only.
     let side = t.side.then(|| {
-        let n: usize = groups.iter().map(|g| g.rows.len()).sum::<usize>() + 1;
+        let n: usize = groups.iter().map(|g| g.rows.len()).sum::<usize>() + usize::from(t.header);
         CellView::new(lab(t.key, &t.label), t.side_span, n, Align::Center)
     });
     BlockView {
         cells: Vec::new(),
         repeat: t.header && side.is_none(),
-        header: if t.header || side.is_some() {
-            header
-        } else {
-            Vec::new()
-        },
+        header: if t.header { header } else { Vec::new() },
         side,
         groups,
         widths,
@@ -350,4 +348,43 @@ fn below_lines(p: &Project, lab: &dyn Fn(&str, &str) -> String) -> Vec<String> {
                 .join("　　")
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::project::parse_test;
+
+    /// The block of row table `key` in the view of a table read from `text`.
+    fn block(text: &str, key: &str) -> BlockView {
+        let p = parse_test(text);
+        let form = p.form.clone();
+        let t = form.table(key).unwrap();
+        let total: f64 = form.grid.iter().sum();
+        let lab = |_: &str, d: &str| d.to_string();
+        table_block(t, p.rows(key), &form, total, &lab)
+    }
+
+    #[test]
+    fn a_side_table_without_header_prints_rows_only() {
+        let text = "form = 'department'\nname = 'D'\n[budget]\ntotal = 1\nproject = 1\nbasic = 0\n[[goals]]\ntext = '甲'\n[[goals]]\ntext = '乙'\n\
+                    [[duties]]\nfunction = 'f'\ntask = 't'\namount = '1.5'\n";
+        let goals = block(text, "goals");
+        assert!(goals.header.is_empty());
+        let side = goals.side.unwrap();
+        assert_eq!((side.t.as_str(), side.rs), ("年度总体目标", 2));
+        let texts: Vec<&str> = goals
+            .groups
+            .iter()
+            .flat_map(|g| &g.rows[0])
+            .map(|c| c.t.as_str())
+            .collect();
+        assert_eq!(texts, ["目标1", "甲", "目标2", "乙"]);
+        // With a header row, the side cell spans it and the 合计 row.
+        let duties = block(text, "duties");
+        assert_eq!(duties.header.len(), 4);
+        assert_eq!(duties.side.unwrap().rs, 3);
+        let total = &duties.groups.last().unwrap().rows[0];
+        assert_eq!((total[0].t.as_str(), total[3].t.as_str()), ("合计", "1.5"));
+    }
 }
