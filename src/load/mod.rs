@@ -13,6 +13,7 @@ use crate::locate::{self, FileRef, Place};
 use crate::model::{Document, Project};
 use crate::translate;
 
+mod document;
 mod project;
 
 #[cfg(test)]
@@ -115,7 +116,7 @@ pub fn load_files_partial(
     sources: &SourceMap,
 ) -> (Option<Loaded>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
-    let document = parse_in::<Document>(files, DOCUMENT_FILE, sources);
+    let document = read_document_in(files, sources);
     let document = document.map_err(|d| errors.extend(d.0));
     let default_form = default_form(document.as_ref().ok(), forms, sources, &mut errors);
     let (names, mut warnings) = match files.project_entries() {
@@ -291,14 +292,12 @@ fn read_project_in(
         .map_err(Diagnostics)
 }
 
-/// Reads and parses one file of a document by its relative name.
-fn parse_in<T: DeserializeOwned>(
-    files: &DocFiles,
-    rel: &str,
-    sources: &SourceMap,
-) -> Result<(T, FileKey)> {
-    let name = files.name(rel);
-    parse_bytes(&name, files.read(rel, &name)?, sources)
+/// Reads `document.toml`: all its unknown and missing keys at once, else
+/// the document as serde reads it.
+fn read_document_in(files: &DocFiles, sources: &SourceMap) -> Result<(Document, FileKey)> {
+    let name = files.name(DOCUMENT_FILE);
+    let (text, file) = checked_text(&name, files.read(DOCUMENT_FILE, &name)?, sources)?;
+    document::read_document(&text, file)
 }
 
 /// The project files of a document folder, in table order.

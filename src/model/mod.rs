@@ -105,6 +105,122 @@ impl Document {
     }
 }
 
+/// One key of `document.toml` as the loader checks it before serde reads
+/// the file, so that every unknown and missing key is reported in one run.
+/// [`DOCUMENT_KEYS`] lists exactly the serde fields (a test checks).
+#[derive(Debug)]
+pub(crate) struct DocKey {
+    /// The key as written.
+    pub key: &'static str,
+    /// Its Chinese name, shown beside the key in messages.
+    pub zh: &'static str,
+    /// For a key that must be present: an example value for the hint.
+    pub required: Option<&'static str>,
+    /// What the value holds.
+    pub holds: Holds,
+}
+
+/// What the value of a [`DocKey`] holds.
+#[derive(Debug)]
+pub(crate) enum Holds {
+    /// A plain value; its type is checked by serde.
+    Value,
+    /// A table with these keys (`[cover]`).
+    Table(&'static [DocKey]),
+    /// An array of tables with these keys (`[[goals]]`); another kind of
+    /// value (`overall = "…"`) is left to serde.
+    Tables(&'static [DocKey]),
+    /// A table whose keys are checked later, by the forms in use (`[labels]`).
+    Open,
+}
+
+const fn opt(key: &'static str, zh: &'static str) -> DocKey {
+    DocKey {
+        key,
+        zh,
+        required: None,
+        holds: Holds::Value,
+    }
+}
+
+const fn req(key: &'static str, zh: &'static str, example: &'static str) -> DocKey {
+    DocKey {
+        key,
+        zh,
+        required: Some(example),
+        holds: Holds::Value,
+    }
+}
+
+const fn sub(key: &'static str, zh: &'static str, holds: Holds) -> DocKey {
+    DocKey {
+        key,
+        zh,
+        required: None,
+        holds,
+    }
+}
+
+/// The keys of `document.toml`, in the order of [`Document`].
+pub(crate) const DOCUMENT_KEYS: &[DocKey] = &[
+    req("year", "预算年度", "2025"),
+    req("department", "部门名称", "\"某某局\""),
+    req("unit_code", "单位编码", "\"154001\""),
+    req("unit_name", "单位名称", "\"某某局本级\""),
+    opt("money_unit", "金额单位"),
+    opt("date", "编制日期"),
+    sub("overall", "总体绩效目标", Holds::Tables(OVERALL_PART_KEYS)),
+    sub("cover", "封面", Holds::Table(COVER_KEYS)),
+    sub("goals", "分项绩效目标", Holds::Tables(GOAL_KEYS)),
+    sub("measures", "工作保障措施", Holds::Tables(MEASURE_KEYS)),
+    opt("form", "表样"),
+    sub("labels", "固定文字", Holds::Open),
+    sub("style", "版式", Holds::Table(STYLE_KEYS)),
+    sub("check", "检查设置", Holds::Table(CHECK_KEYS)),
+];
+
+/// The keys of one `[[overall]]` part ([`OverallPart`]).
+const OVERALL_PART_KEYS: &[DocKey] = &[
+    req("title", "小标题", "\"年度总体目标\""),
+    opt("text", "正文"),
+];
+
+/// The keys of `[cover]` ([`Cover`]).
+const COVER_KEYS: &[DocKey] = &[opt("title", "封面标题"), opt("lines", "标题下的文字")];
+
+/// The keys of one `[[goals]]` ([`Goal`]).
+const GOAL_KEYS: &[DocKey] = &[
+    req("title", "标题", "\"……\""),
+    opt("target", "绩效目标"),
+    opt("indicator", "绩效指标"),
+];
+
+/// The keys of one `[[measures]]` ([`Measure`]).
+const MEASURE_KEYS: &[DocKey] = &[req("lead", "首句", "\"……\""), opt("text", "正文")];
+
+/// The keys of `[style]` ([`Style`]).
+const STYLE_KEYS: &[DocKey] = &[
+    opt("preset", "版式预设"),
+    opt("body_size", "正文字号"),
+    opt("line_pitch", "行距"),
+    opt("table_size", "表格字号"),
+    sub("fonts", "字体", Holds::Table(FONT_KEYS)),
+    opt("system_fonts", "使用本机字体"),
+];
+
+/// The keys of `[style.fonts]` ([`FontRoles`]).
+const FONT_KEYS: &[DocKey] = &[
+    opt("title", "标题字体"),
+    opt("heading", "一级标题字体"),
+    opt("subheading", "二级标题字体"),
+    opt("body", "正文字体"),
+    opt("table", "表格字体"),
+    opt("page_number", "页码字体"),
+];
+
+/// The keys of `[check]` ([`CheckSettings`]).
+const CHECK_KEYS: &[DocKey] = &[opt("profile", "指标体系"), opt("allow", "不检查的规则代码")];
+
 /// The budget years a document may have: anything else is a typo (`-1`,
 /// `0`, `20250`) that would otherwise print on the cover.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
@@ -573,6 +689,149 @@ mod tests {
         assert!(float_literal_problem("1.5e3", 1500.0).is_none());
         assert!(float_literal_problem("1.10000000000000000001", 1.1).is_some());
         assert!(float_literal_problem("10.000000000000001", 10.000000000000002).is_some());
+    }
+
+    /// A document with every optional key set, so that each serialises.
+    fn full_document() -> Document {
+        let some = |s: &str| Some(s.to_string());
+        Document {
+            year: 2025,
+            department: "局".into(),
+            unit_code: "1".into(),
+            unit_name: "局本级".into(),
+            money_unit: "万元".into(),
+            date: Some(crate::stamp::DocDate {
+                year: 2025,
+                month: 1,
+                day: 20,
+            }),
+            overall: Overall::Parts(vec![OverallPart {
+                title: "甲".into(),
+                text: "乙".into(),
+            }]),
+            cover: Cover {
+                title: some("封面"),
+                lines: vec!["审核".into()],
+            },
+            goals: vec![Goal {
+                title: "甲".into(),
+                target: "乙".into(),
+                indicator: "丙".into(),
+            }],
+            measures: vec![Measure {
+                lead: "甲".into(),
+                text: "乙".into(),
+            }],
+            form: some("hebei"),
+            labels: [("code".to_string(), "编码".to_string())].into(),
+            style: Style {
+                preset: some("reference"),
+                body_size: Some(14.0),
+                line_pitch: Some(23.5),
+                table_size: Some(10.5),
+                fonts: FontRoles {
+                    title: some("a"),
+                    heading: some("b"),
+                    subheading: some("c"),
+                    body: some("d"),
+                    table: some("e"),
+                    page_number: some("f"),
+                },
+                system_fonts: true,
+            },
+            check: CheckSettings {
+                profile: some("A"),
+                allow: vec!["J604".into()],
+            },
+            projects: Vec::new(),
+        }
+    }
+
+    /// Key paths of the schema, "goals[].title" for a key of `[[goals]]`.
+    fn schema_paths(keys: &[DocKey], within: &str, out: &mut Vec<String>) {
+        for k in keys {
+            let path = format!("{within}{}", k.key);
+            match &k.holds {
+                Holds::Table(sub) => schema_paths(sub, &format!("{path}."), out),
+                Holds::Tables(sub) => schema_paths(sub, &format!("{path}[]."), out),
+                Holds::Value | Holds::Open => out.push(path),
+            }
+        }
+    }
+
+    /// Key paths of serialised TOML, written like [`schema_paths`]; the
+    /// keys of `labels` are the forms' business, not the schema's.
+    fn value_paths(t: &toml::Table, within: &str, out: &mut Vec<String>) {
+        for (k, v) in t {
+            let path = format!("{within}{k}");
+            match v {
+                toml::Value::Table(sub) if path != "labels" => {
+                    value_paths(sub, &format!("{path}."), out)
+                }
+                toml::Value::Array(items) if items.iter().all(toml::Value::is_table) => {
+                    for item in items.iter().filter_map(toml::Value::as_table) {
+                        value_paths(item, &format!("{path}[]."), out);
+                    }
+                }
+                _ => out.push(path),
+            }
+        }
+    }
+
+    /// Removes the key at a schema path from serialised TOML (from the
+    /// first table of an array).
+    fn remove(t: &mut toml::Table, path: &str) {
+        match path.split_once('.') {
+            None => assert!(t.remove(path).is_some(), "{path}"),
+            Some((head, rest)) => {
+                let sub = match t.get_mut(head.trim_end_matches("[]")).unwrap() {
+                    toml::Value::Array(items) => items[0].as_table_mut().unwrap(),
+                    v => v.as_table_mut().unwrap(),
+                };
+                remove(sub, rest);
+            }
+        }
+    }
+
+    /// Whether the schema marks the key at `path` required.
+    fn required(keys: &[DocKey], path: &str) -> bool {
+        let (head, rest) = path.split_once('.').unwrap_or((path, ""));
+        let k = keys
+            .iter()
+            .find(|k| k.key == head.trim_end_matches("[]"))
+            .unwrap();
+        match &k.holds {
+            Holds::Table(sub) | Holds::Tables(sub) if !rest.is_empty() => required(sub, rest),
+            _ => k.required.is_some(),
+        }
+    }
+
+    #[test]
+    fn the_key_schema_lists_exactly_the_serde_fields() {
+        let text = toml::to_string(&full_document()).unwrap();
+        let full: toml::Table = toml::from_str(&text).unwrap();
+        let mut written = Vec::new();
+        value_paths(&full, "", &mut written);
+        let mut schema = Vec::new();
+        schema_paths(DOCUMENT_KEYS, "", &mut schema);
+        written.sort();
+        schema.sort();
+        assert_eq!(written, schema);
+        let back: Document = toml::from_str(&toml::to_string(&full).unwrap()).unwrap();
+        assert_eq!(back, full_document());
+        // Each key left out: serde refuses exactly the ones marked required.
+        for path in &schema {
+            let mut t = full.clone();
+            remove(&mut t, path);
+            let got = toml::from_str::<Document>(&toml::to_string(&t).unwrap());
+            match required(DOCUMENT_KEYS, path) {
+                true => assert!(
+                    got.unwrap_err().message().contains("missing field"),
+                    "{path}"
+                ),
+                false => assert!(got.is_ok(), "{path}: {:?}", got.err()),
+            }
+        }
     }
 
     #[test]
