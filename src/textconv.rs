@@ -16,7 +16,7 @@ use crate::diag::{Diagnostic, Result, SourceMap};
 use crate::diff::fields::flatten;
 use crate::escape::one_line;
 use crate::form::{DEFAULT_FORM, Kind, Registry, Role, TableDef, TableKind};
-use crate::load::{parse_file, read_project_file};
+use crate::load::{read_document_file, read_project_file};
 use crate::model::{Amount, Document, Overall, Project, Row};
 use crate::render::chinese_number;
 
@@ -39,7 +39,7 @@ pub fn convert(path: &Path, forms: &Registry, sources: &SourceMap) -> Result<Str
     let lines = if is_project {
         read_any_form(path, table.as_ref(), forms, sources).map(|p| project_lines(&p))
     } else {
-        parse_file::<Document>(path, sources).map(|(d, _)| document_lines(&d))
+        read_document_file(path, sources).map(|(d, _)| document_lines(&d))
     };
     Ok(lines.unwrap_or_else(|diags| {
         let why = diags.0.first().map_or("", |d| d.message.as_str());

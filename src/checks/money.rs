@@ -235,7 +235,7 @@ fn costs(n: usize, p: &Project, doc: &Document, out: &mut Vec<Finding>) {
         if !tax.is_cost(&r.role(t, Role::Level1), &r.role(t, Role::Level2)) {
             continue;
         }
-        let value = r.role(t, Role::Value);
+        let value = r.figure_text(t);
         let Some(f) = figure(&value) else { continue };
         let Some(scale) = yuan(&f.unit) else { continue };
         // An amount too large to convert certainly exceeds any budget.
@@ -275,7 +275,7 @@ fn percentages(n: usize, p: &Project, out: &mut Vec<Finding>) {
         return;
     };
     for (j, r) in rows.iter().enumerate() {
-        let value = r.role(t, Role::Value);
+        let value = r.figure_text(t);
         let Some(f) = figure(&value) else { continue };
         if matches!(f.op, "=" | "≥" | ">") && f.unit == "%" && f.number > Decimal::ONE_HUNDRED {
             out.push(
@@ -353,6 +353,23 @@ mod tests {
             codes(&p),
             ["J202", "J201", "J301", "J302", "J303", "J401", "J402"]
         );
+    }
+
+    #[test]
+    fn a_unit_column_is_read_after_the_value() {
+        let p = crate::model::project::parse_test(
+            "form='shenbao'\nname='n'\ncode='c'\ndepartment='d'\nunit='u'\ngoal='g'\n\
+             [budget]\ntotal='10'\n[[indicators]]\nlevel1='产出指标'\nlevel2='质量指标'\n\
+             name='q'\nvalue='≥105'\nunit='%'\n[[indicators]]\nlevel1='产出指标'\n\
+             level2='成本指标'\nname='c'\nvalue='≤20'\nunit='万元'\n",
+        );
+        let doc: Document =
+            toml::from_str("year=2025\ndepartment='d'\nunit_code='1'\nunit_name='u'").unwrap();
+        let mut out = Vec::new();
+        costs(0, &p, &doc, &mut out);
+        percentages(0, &p, &mut out);
+        let codes: Vec<&str> = out.iter().map(|f| f.rule.code).collect();
+        assert_eq!(codes, ["J401", "J402"]);
     }
 
     #[test]

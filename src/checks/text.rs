@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::{Finding, J501, J502, J601, J602, J603, J604, J605, J606, Rule};
-use crate::form::{Need, Role, TableDef, TableKind};
+use crate::form::{Kind, Need, Role, TableDef, TableKind};
 use crate::locate::Place;
 use crate::locate::Seg::{Index, Key};
 use crate::model::{Document, Project};
@@ -260,10 +260,13 @@ fn years(n: usize, p: &Project, year: i32, out: &mut Vec<Finding>) {
             }
         }
     }
+    let period = period_years(p);
+    let within = |from: i32, to: i32| period.is_some_and(|(a, b)| a <= from && to <= b);
+    let said = period.map_or(String::new(), |(a, b)| format!("，项目实施期是 {a}—{b} 年"));
     for (place, text) in texts {
         let wrong = stated_years(&text)
             .into_iter()
-            .find(|(from, to)| !(from..=to).contains(&&year));
+            .find(|&(from, to)| !(from..=to).contains(&year) && !within(from, to));
         if let Some((from, to)) = wrong {
             let shown = if from == to {
                 from.to_string()
@@ -274,13 +277,29 @@ fn years(n: usize, p: &Project, year: i32, out: &mut Vec<Finding>) {
                 Finding::new(
                     &J501,
                     place,
-                    format!("写的是 {shown} 年，预算年度是 {year} 年"),
+                    format!("写的是 {shown} 年，预算年度是 {year} 年{said}"),
                 )
                 .at(from.to_string())
                 .hint("每年更新数据时请同时改掉去年的年份"),
             );
         }
     }
+}
+
+/// The first and last year written in the table's period fields
+/// (项目实施期 "2025.07–2026.06"): a goal or 时效 value may name any of them.
+fn period_years(p: &Project) -> Option<(i32, i32)> {
+    let mut years = Vec::new();
+    for f in p.form.fields.iter().filter(|f| f.kind == Kind::Period) {
+        let chars: Vec<char> = half_width(&p.text(f.key)).chars().collect();
+        years.extend(
+            (0..chars.len())
+                .filter_map(|i| year_at(&chars, i))
+                .map(|(y, _)| y)
+                .filter(|y| crate::model::YEARS.contains(y)),
+        );
+    }
+    Some((*years.iter().min()?, *years.iter().max()?))
 }
 
 /// Numbers followed by the money unit (or "万" for 万元) in a text.
@@ -471,6 +490,21 @@ fn traditional(place: &Place, text: &str, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_inside_the_period_are_not_j501() {
+        let p = crate::model::project::parse_test(
+            "form = 'shenbao'\nname = 'n'\ncode = 'c'\ndepartment = 'd'\nunit = 'u'\nperiod = '2025.07–2026.06'\n\
+             goal = '2026年6月底前完成，2027年验收'\n[budget]\ntotal = 1\n",
+        );
+        let mut out = Vec::new();
+        years(0, &p, 2025, &mut out);
+        let msgs: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            ["写的是 2027 年，预算年度是 2025 年，项目实施期是 2025—2026 年"]
+        );
+    }
 
     #[test]
     fn years_are_read_before_nian() {

@@ -135,6 +135,8 @@ pub enum Role {
     Level3,
     /// 指标值 (J401, J402).
     Value,
+    /// 计量单位 in a column of its own, read after the 指标值.
+    Unit,
 }
 
 /// How a value cell is aligned.

@@ -341,6 +341,7 @@ fn role_name(role: Role) -> &'static str {
         Role::Level2 => "level2",
         Role::Level3 => "level3",
         Role::Value => "value",
+        Role::Unit => "unit",
     }
 }
 

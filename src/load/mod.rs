@@ -300,6 +300,13 @@ fn read_document_in(files: &DocFiles, sources: &SourceMap) -> Result<(Document, 
     document::read_document(&text, file)
 }
 
+/// Reads a `document.toml` given by path (as `textconv` is), reporting
+/// every key error in one run like a build does.
+pub fn read_document_file(path: &Path, sources: &SourceMap) -> Result<(Document, FileKey)> {
+    let (text, file) = checked_text(path, read_limited(path)?, sources)?;
+    document::read_document(&text, file)
+}
+
 /// The project files of a document folder, in table order.
 pub fn project_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let files = DocFiles::open(dir)?;

@@ -77,6 +77,20 @@ impl Row {
     }
 }
 
+impl Row {
+    /// The 指标值 as the rules read it: with the 计量单位 of its own
+    /// column appended ("100" and "%" read as "100%").
+    pub fn figure_text(&self, table: &TableDef) -> String {
+        let value = self.role(table, Role::Value);
+        let unit = self.role(table, Role::Unit);
+        if unit.is_empty() || unit == "—" || unit == "-" {
+            value
+        } else {
+            format!("{value}{unit}")
+        }
+    }
+}
+
 /// One 绩效目标表, the contents of one `projects/*.toml`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Project {
