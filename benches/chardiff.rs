@@ -13,7 +13,7 @@ use std::ffi::OsStr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use jixiao::diff::text::snippets;
+use jixiao::compare::diff::text::snippets;
 
 fn main() {
     println!("{:<44} {:>8}", "snippets(old, new)", "seconds");

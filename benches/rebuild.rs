@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use jixiao::diag::SourceMap;
 use jixiao::pipeline::Options;
+use jixiao::report::diag::SourceMap;
 use jixiao::session::Session;
 
 const COLD_RUNS: usize = 5;

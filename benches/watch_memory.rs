@@ -7,8 +7,8 @@
 
 use std::path::PathBuf;
 
-use jixiao::diag::SourceMap;
 use jixiao::pipeline::Options;
+use jixiao::report::diag::SourceMap;
 use jixiao::session::Session;
 
 const REBUILDS: usize = 200;

@@ -1,35 +1,19 @@
 //! jixiao turns a department's TOML data into the formal PDF 部门预算绩效文本.
 //!
-//! The modules follow the pipeline: [`model`] and [`load`] read the data,
-//! [`style`] resolves layout settings, [`render`] makes Typst source with
-//! Tera, [`world`], [`fonts`] and [`compile`] run Typst in-process,
-//! [`export`] writes the PDF; [`pipeline`] chains them, [`diag`] reports, and
-//! [`cli`] holds one file per subcommand.
+//! The folders follow the pipeline: [`input`] reads the data by its
+//! table forms (model, forms, loading, git revisions), [`rules`] checks it,
+//! [`typeset`] renders it with Tera and Typst into a PDF, [`compare`] diffs
+//! versions and gives git its text forms; [`pipeline`] chains the stages
+//! (one build path for every command), [`session`] and [`watch`] rebuild,
+//! [`report`] is the one diagnostics path, and [`cli`] holds one file per
+//! subcommand.
 
-pub mod checks;
 pub mod cli;
-pub mod compile;
-mod confine;
-pub mod diag;
-pub mod diff;
-pub mod docfiles;
-pub(crate) mod escape;
-pub mod export;
-pub mod fonts;
-pub mod form;
-pub mod load;
-pub mod locate;
-pub mod model;
+pub mod compare;
+pub mod input;
 pub mod pipeline;
-mod place;
-pub mod render;
-pub mod revision;
+pub mod report;
+pub mod rules;
 pub mod session;
-pub mod stamp;
-pub mod stdio;
-pub mod style;
-pub mod textconv;
-pub mod translate;
-pub(crate) mod visual;
-pub mod watch;
-pub mod world;
+pub mod typeset;
+pub(crate) mod watch;

@@ -11,17 +11,17 @@ use std::sync::Arc;
 
 use typst_layout::PagedDocument;
 
-use crate::checks;
-use crate::compile::{self, Origin};
-use crate::diag::{Diagnostic, Diagnostics, Result, SourceMap};
-use crate::export;
-use crate::fonts::FontSet;
-use crate::form::Registry;
-use crate::load::{self, Loaded};
-use crate::render::{self, MAIN_TEMPLATE, Templates};
-use crate::stamp::{self, BuildDate};
-use crate::style;
-use crate::world::JixiaoWorld;
+use crate::input::form::Registry;
+use crate::input::load::{self, Loaded};
+use crate::input::stamp::{self, BuildDate};
+use crate::report::diag::{Diagnostic, Diagnostics, Result, SourceMap};
+use crate::rules;
+use crate::typeset::compile::{self, Origin};
+use crate::typeset::export;
+use crate::typeset::fonts::FontSet;
+use crate::typeset::render::{self, MAIN_TEMPLATE, Templates};
+use crate::typeset::style;
+use crate::typeset::world::JixiaoWorld;
 
 /// The folders a build reads besides the data: templates and fonts.
 #[derive(Debug, Clone)]
@@ -186,7 +186,7 @@ pub(crate) fn prepare_files(
         fatal.extend(fonts.set.check_roles(&style.fonts));
     }
     let mut report = loaded.warnings.clone();
-    report.extend(checks::run(&loaded, Some(&fonts.set), sources));
+    report.extend(rules::run(&loaded, Some(&fonts.set), sources));
     let templates = Templates::load(&root.templates(), sources).map_err(|d| fatal.extend(d.0));
     let (Ok(style), Ok(date), Ok(templates), true) = (style, date, templates, fatal.is_empty())
     else {
@@ -216,8 +216,8 @@ fn load_checked(files: &load::DocFiles, forms: &Registry, sources: &SourceMap) -
         (partial, mut errors) => {
             if let Some(loaded) = partial {
                 errors.extend(loaded.warnings.iter().cloned());
-                let found = checks::findings(&loaded.document);
-                errors.extend(checks::locate_all(found, &loaded, sources));
+                let found = rules::findings(&loaded.document);
+                errors.extend(rules::locate_all(found, &loaded, sources));
             }
             Err(Diagnostics(errors))
         }

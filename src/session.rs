@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, Result, SourceMap};
 use crate::pipeline::{self, LoadedFonts, Options, Root};
-use crate::world::JixiaoWorld;
+use crate::report::diag::{Diagnostic, Result, SourceMap};
+use crate::typeset::world::JixiaoWorld;
 
 /// How many compilations an unused memoized result survives; typst-cli's
 /// watch mode uses the same value.

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
-use crate::diag::{Diagnostic, Result};
-use crate::load::{DOCUMENT_FILE, PROJECTS_DIR, is_ignored_name};
+use crate::input::load::{DOCUMENT_FILE, PROJECTS_DIR, is_ignored_name};
+use crate::report::diag::{Diagnostic, Result};
 use crate::session::Session;
 
 /// How long the inputs must be quiet before a rebuild starts: an editor's
@@ -220,7 +220,7 @@ fn canon_file(path: &Path) -> PathBuf {
     }
 }
 
-fn watch_error(dir: &Path, err: &notify::Error) -> crate::diag::Diagnostics {
+fn watch_error(dir: &Path, err: &notify::Error) -> crate::report::diag::Diagnostics {
     Diagnostic::error(format!("无法监视“{}”的变化：{err}", dir.display()))
         .with_hint("Linux 上可能是 inotify 监视数量已满：可调大 fs.inotify.max_user_watches")
         .into()

@@ -22,7 +22,8 @@ use common::*;
 
 fn escape(s: &str) -> String {
     let mut out = Vec::new();
-    jixiao::render::escape_typst_string(s, &mut out).expect("writing to a Vec cannot fail");
+    jixiao::typeset::render::escape_typst_string(s, &mut out)
+        .expect("writing to a Vec cannot fail");
     String::from_utf8(out).expect("escape_typst_string wrote invalid UTF-8")
 }
 

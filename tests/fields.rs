@@ -9,14 +9,14 @@ mod common;
 
 use std::path::Path;
 
-use jixiao::diag::SourceMap;
-use jixiao::form::{DEFAULT_FORM, Registry};
-use jixiao::model::{
+use jixiao::input::form::{DEFAULT_FORM, Registry};
+use jixiao::input::model::{
     Amount, CheckSettings, Cover, Document, Goal, Labels, Measure, Overall, OverallPart, Project,
     Row, Style, Value,
 };
+use jixiao::input::stamp::DocDate;
 use jixiao::pipeline::{self, Options, Prepared};
-use jixiao::stamp::DocDate;
+use jixiao::report::diag::SourceMap;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use rust_decimal::Decimal;
@@ -104,7 +104,7 @@ fn project() -> impl Strategy<Value = Project> {
 /// Every rule that judges content is silenced, so that the property reaches
 /// the PDF; only glyph coverage and malformed values stop a build.
 fn allow_all_rules() -> Vec<String> {
-    jixiao::checks::RULES
+    jixiao::rules::RULES
         .iter()
         .map(|r| r.code.to_string())
         .filter(|c| c != "J701")
@@ -240,7 +240,7 @@ fn check(doc: &Document) -> Result<(), String> {
 }
 
 /// A diagnostic answer is fine if every message is a real, located-or-not text.
-fn say(sources: &SourceMap, diags: &[jixiao::diag::Diagnostic]) -> Result<(), String> {
+fn say(sources: &SourceMap, diags: &[jixiao::report::diag::Diagnostic]) -> Result<(), String> {
     let shown = sources.render_plain(diags);
     if diags.iter().any(|d| d.message.trim().is_empty()) || shown.trim().is_empty() {
         return Err(format!("empty diagnostic: {diags:?}"));

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use jixiao::form::{Form, Need, Registry};
+use jixiao::input::form::{Form, Need, Registry};
 
 /// Each built-in form and the fixture document that shows it. The Hebei
 /// form's clean fixture is the department one, whose project table is a
@@ -90,7 +90,7 @@ fn assert_contains(text: &str, wanted: &[&str], what: &str) {
 
 #[test]
 fn every_builtin_form_has_a_fixture() {
-    for (name, _) in jixiao::form::BUILTIN {
+    for (name, _) in jixiao::input::form::BUILTIN {
         assert!(fixture_dir(name).join("document.toml").is_file(), "{name}");
     }
 }

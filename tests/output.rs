@@ -375,8 +375,8 @@ fn dash_is_stdout_and_a_folder_gets_the_default_name() {
 /// rebuilds of a document padded to 100 KB hold under 300 KB of text.
 #[test]
 fn rebuilds_do_not_keep_every_version_of_a_file() {
-    use jixiao::diag::SourceMap;
     use jixiao::pipeline::Options;
+    use jixiao::report::diag::SourceMap;
     use jixiao::session::Session;
     let p = Project::new("versions");
     let toml = p.doc().join("document.toml");

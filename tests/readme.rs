@@ -4,7 +4,7 @@
 
 mod common;
 
-use jixiao::checks::RULES;
+use jixiao::rules::RULES;
 
 /// The `| code | level | … |` rows of README's rule table.
 fn readme_rules() -> Vec<(String, String)> {
@@ -32,7 +32,7 @@ fn readme_rule_table_matches_the_rules() {
     assert_eq!(
         readme_rules(),
         known,
-        "README.md rule table vs checks::RULES"
+        "README.md rule table vs rules::RULES"
     );
 }
 
@@ -48,11 +48,11 @@ fn format_block(heading: &str) -> String {
 #[test]
 fn the_form_example_in_format_md_loads() {
     let tmp = common::TempDir::new("format-form");
-    let forms = tmp.path().join(jixiao::form::FORMS_DIR);
+    let forms = tmp.path().join(jixiao::input::form::FORMS_DIR);
     std::fs::create_dir_all(&forms).unwrap();
     std::fs::write(forms.join("county.toml"), format_block("### The form file")).unwrap();
-    let sources = jixiao::diag::SourceMap::default();
-    let registry = jixiao::form::Registry::load(tmp.path(), &sources)
+    let sources = jixiao::report::diag::SourceMap::default();
+    let registry = jixiao::input::form::Registry::load(tmp.path(), &sources)
         .unwrap_or_else(|e| panic!("{}", sources.render_plain(&e.0)));
     let form = registry.get("county").expect("the example form");
     assert_eq!(form.tables.len(), 2);
@@ -67,7 +67,7 @@ fn format_md_lists_every_built_in_form() {
         .lines()
         .filter_map(|l| l.strip_prefix("| `")?.split('`').next().map(str::to_string))
         .collect();
-    let built_in: Vec<String> = jixiao::form::BUILTIN
+    let built_in: Vec<String> = jixiao::input::form::BUILTIN
         .iter()
         .map(|(n, _)| n.to_string())
         .collect();

@@ -8,10 +8,10 @@ use clap::{Args, ValueEnum};
 
 use super::CommonArgs;
 use super::output::{self, Inputs, Sink};
-use crate::diag::{Diagnostic, Diagnostics, SourceMap};
-use crate::export::write_atomic;
 use crate::pipeline::{self, Prepared};
-use crate::stdio::errln;
+use crate::report::diag::{Diagnostic, Diagnostics, SourceMap};
+use crate::report::stdio::errln;
+use crate::typeset::export::write_atomic;
 
 /// Arguments of `jixiao build`.
 #[derive(Debug, Args)]
@@ -128,7 +128,7 @@ fn inputs(prepared: &Prepared, common: &CommonArgs) -> Inputs {
     folders.extend(common.font_paths.iter().cloned());
     let mut files = prepared.template_files.clone();
     files.push(dir.join("document.toml"));
-    files.extend(crate::load::project_files(dir).unwrap_or_default());
+    files.extend(crate::input::load::project_files(dir).unwrap_or_default());
     Inputs::new(&folders, &files)
 }
 
@@ -136,7 +136,7 @@ fn write(sink: &Sink, bytes: &[u8]) -> Result<(), Diagnostics> {
     match sink {
         Sink::File(path) => write_atomic(path, bytes),
         Sink::Stdout => {
-            crate::stdio::write(crate::stdio::Stream::Out, bytes);
+            crate::report::stdio::write(crate::report::stdio::Stream::Out, bytes);
             Ok(())
         }
     }

@@ -8,9 +8,9 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::CommonArgs;
-use crate::diag::{self, Diagnostic, Diagnostics, Record, SourceMap};
 use crate::pipeline;
-use crate::stdio::{errln, outp};
+use crate::report::diag::{self, Diagnostic, Diagnostics, Record, SourceMap};
+use crate::report::stdio::{errln, outp};
 
 /// Arguments of `jixiao check`.
 #[derive(Debug, Args)]
@@ -70,7 +70,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             outp!(
                 "{}
 ",
-                crate::escape::json(&json)
+                crate::report::escape::json(&json)
             );
         }
     }

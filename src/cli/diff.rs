@@ -10,12 +10,12 @@ use clap::{Args, ValueEnum};
 
 use super::CommonArgs;
 use super::output::{Inputs, Plan, Sink};
-use crate::diag::{Result, SourceMap};
-use crate::diff::{self, report};
-use crate::load::{self, DocFiles};
+use crate::compare::diff::{self, report};
+use crate::input::load::{self, DocFiles};
+use crate::input::revision::{self, Side};
 use crate::pipeline::{self, Root};
-use crate::revision::{self, Side};
-use crate::stdio::{errln, outp};
+use crate::report::diag::{Result, SourceMap};
+use crate::report::stdio::{errln, outp};
 
 /// Arguments of `jixiao diff`.
 #[derive(Debug, Args)]
@@ -187,7 +187,7 @@ fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     }
     let a = pipeline::prepare_files(&old.files, &options, sources, None)?;
     let b = pipeline::prepare_files(&new.files, &options, sources, None)?;
-    let compared = crate::visual::compare(&a, &b, sources)?;
+    let compared = crate::compare::visual::compare(&a, &b, sources)?;
     outp!("{}", compared.summary());
     match &args.output {
         // Nothing changed: write nothing rather than an empty comparison.

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::diag::SourceMap;
-use crate::form::{Form, Kind, Need, Placement, Registry};
+use crate::input::form::{Form, Kind, Need, Placement, Registry};
 use crate::pipeline::Root;
+use crate::report::diag::SourceMap;
 
 /// Arguments of `jixiao forms`.
 #[derive(Debug, Args)]
@@ -37,12 +37,12 @@ pub fn run(args: &FormsArgs) -> ExitCode {
         Some(name) => match forms.get(name) {
             Some(form) => describe(form, &forms),
             None => {
-                sources.print(&[crate::load::unknown_form(name, &forms, None)]);
+                sources.print(&[crate::input::load::unknown_form(name, &forms, None)]);
                 return ExitCode::from(2);
             }
         },
     };
-    crate::stdio::out(&text);
+    crate::report::stdio::out(&text);
     ExitCode::SUCCESS
 }
 

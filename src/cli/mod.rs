@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::pipeline::Options;
-use crate::stdio::errln;
+use crate::report::stdio::errln;
 
 /// 部门预算绩效文本生成工具：TOML 数据 → PDF。
 #[derive(Debug, Parser)]

@@ -6,9 +6,9 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics, Result, display_path};
-use crate::export::follow_links;
+use crate::report::diag::{Diagnostic, Diagnostics, Result, display_path};
 use crate::session::Session;
+use crate::typeset::export::follow_links;
 
 /// Where one output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,7 +148,7 @@ pub(crate) fn watched_pdf(output: Option<&Path>, session: &Session) -> Result<Pa
     let mut folders = session.font_dirs();
     folders.extend([session.doc_dir().to_path_buf(), root.templates()]);
     let mut files = vec![session.doc_dir().join("document.toml")];
-    files.extend(crate::load::project_files(session.doc_dir()).unwrap_or_default());
+    files.extend(crate::input::load::project_files(session.doc_dir()).unwrap_or_default());
     Inputs::new(&folders, &files).check(&plan)?;
     Ok(pdf.clone())
 }

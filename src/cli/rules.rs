@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-use crate::checks::RULES;
-use crate::diag::Severity;
+use crate::report::diag::Severity;
+use crate::rules::RULES;
 
 /// Runs `jixiao rules`.
 pub fn run() -> ExitCode {
@@ -16,6 +16,6 @@ pub fn run() -> ExitCode {
         };
         text.push_str(&format!("{}  {level}  {}\n", rule.code, rule.title));
     }
-    crate::stdio::out(&text);
+    crate::report::stdio::out(&text);
     ExitCode::SUCCESS
 }

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use crate::diag::{Diagnostic, Result, SourceMap, display_path};
+use crate::report::diag::{Diagnostic, Result, SourceMap, display_path};
 
 /// Wall-clock time the worker may take, plus [`DEADLINE_PER_MB`] for each
 /// MB of input: hostile files are small (about 1 MB) and are answered in
@@ -62,11 +62,11 @@ fn work(file: &Path) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_default();
     let forms = crate::pipeline::Root::find(&cwd, None)
         .and_then(|r| r.forms(&sources))
-        .unwrap_or_else(|_| crate::form::Registry::builtin());
-    match crate::textconv::convert(file, &forms, &sources) {
+        .unwrap_or_else(|_| crate::input::form::Registry::builtin());
+    match crate::compare::textconv::convert(file, &forms, &sources) {
         Ok(text) => {
             // A closed pipe (git pager quit) is not an error worth a message.
-            crate::stdio::out(&text);
+            crate::report::stdio::out(&text);
             ExitCode::SUCCESS
         }
         Err(diags) => {
@@ -135,7 +135,7 @@ fn supervise(file: &Path) -> Result<ExitCode> {
 /// [`DEADLINE`] plus [`DEADLINE_PER_MB`] per MB (the worker checks the size
 /// and the kind of file; an unreadable one gets the base time).
 fn time_allowed(file: &Path) -> Duration {
-    let max = crate::textconv::MAX_INPUT_BYTES;
+    let max = crate::compare::textconv::MAX_INPUT_BYTES;
     let mb = std::fs::metadata(file).map_or(0, |m| m.len().min(max) >> 20);
     DEADLINE + DEADLINE_PER_MB * mb as u32
 }

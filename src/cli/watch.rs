@@ -8,10 +8,10 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use clap::Args;
 
 use super::CommonArgs;
-use crate::diag::{Diagnostics, SourceMap};
-use crate::export::write_atomic;
+use crate::report::diag::{Diagnostics, SourceMap};
+use crate::report::stdio::{Stream, errln};
 use crate::session::Session;
-use crate::stdio::{Stream, errln};
+use crate::typeset::export::write_atomic;
 use crate::watch::{Changes, Watcher};
 
 /// Arguments of `jixiao watch`.
@@ -51,8 +51,9 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
     let stopper = watcher.stopper();
     // Ctrl-C only ends the wait: a rebuild in progress finishes first and
     // its atomic write is never cut short.
-    ctrlc::set_handler(move || stopper.stop())
-        .map_err(|e| crate::diag::Diagnostic::error(format!("无法设置 Ctrl-C 处理：{e}")))?;
+    ctrlc::set_handler(move || stopper.stop()).map_err(|e| {
+        crate::report::diag::Diagnostic::error(format!("无法设置 Ctrl-C 处理：{e}"))
+    })?;
     let mut count = 0;
     rebuild(&mut session, &pdf, &mut count);
     errln!(

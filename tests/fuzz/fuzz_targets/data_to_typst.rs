@@ -10,9 +10,9 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use jixiao::diag::SourceMap;
-use jixiao::model::{Document, Project};
-use jixiao::render::{self, Templates};
+use jixiao::report::diag::SourceMap;
+use jixiao::input::model::{Document, Project};
+use jixiao::typeset::render::{self, Templates};
 use libfuzzer_sys::fuzz_target;
 
 fn templates() -> &'static Templates {
@@ -34,8 +34,8 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(p) = toml::from_str::<Project>(project_text) {
         doc.projects.push(p);
     }
-    let _ = jixiao::checks::findings(&doc);
-    let Ok(style) = jixiao::style::resolve(&doc.style) else {
+    let _ = jixiao::rules::findings(&doc);
+    let Ok(style) = jixiao::typeset::style::resolve(&doc.style) else {
         return;
     };
     let view = render::view(&doc, style);

@@ -1,0 +1,556 @@
+//! Reading a form file: the TOML as written, then every cross-reference
+//! (layout cells, sums, plan, columns, roles) checked with a located message.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::layout::{check_grid, parse_cell};
+use super::*;
+use crate::input::locate::Seg;
+use crate::report::diag::{Diagnostic, Diagnostics, FileKey, Result, SourceMap, Span};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawForm {
+    name: String,
+    title: String,
+    #[serde(default)]
+    placement: Placement,
+    #[serde(default)]
+    standalone: bool,
+    #[serde(default = "default_suffix")]
+    title_suffix: String,
+    #[serde(default)]
+    amount_suffix: String,
+    grid: Vec<f64>,
+    layout: Vec<Vec<String>>,
+    #[serde(default)]
+    below: Vec<Vec<String>>,
+    #[serde(default)]
+    fields: Vec<RawField>,
+    #[serde(default)]
+    headings: Vec<RawHeading>,
+    #[serde(default)]
+    sums: Vec<RawSum>,
+    #[serde(default)]
+    plan: Option<RawPlan>,
+    #[serde(default)]
+    tables: Vec<RawTable>,
+    #[serde(default)]
+    taxonomies: Vec<Taxonomy>,
+}
+
+fn default_suffix() -> String {
+    "绩效目标表".into()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    key: String,
+    label: String,
+    #[serde(default)]
+    label_key: Option<String>,
+    #[serde(default)]
+    kind: Kind,
+    #[serde(default)]
+    need: Need,
+    #[serde(default)]
+    align: Align,
+    #[serde(default)]
+    role: Option<Role>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeading {
+    key: String,
+    label: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSum {
+    total: String,
+    parts: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlan {
+    checkpoints: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    key: String,
+    label: String,
+    #[serde(default)]
+    kind: TableKind,
+    #[serde(default)]
+    side: bool,
+    #[serde(default = "one")]
+    side_span: usize,
+    #[serde(default = "yes")]
+    header: bool,
+    #[serde(default)]
+    total_row: Option<String>,
+    columns: Vec<RawColumn>,
+}
+
+fn one() -> usize {
+    1
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawColumn {
+    key: String,
+    label: String,
+    #[serde(default)]
+    label_key: Option<String>,
+    #[serde(default = "one")]
+    span: usize,
+    #[serde(default)]
+    kind: Kind,
+    #[serde(default)]
+    need: Need,
+    #[serde(default)]
+    align: Align,
+    #[serde(default)]
+    role: Option<Role>,
+    #[serde(default)]
+    auto: Option<String>,
+}
+
+/// Keys a data file has whatever its form.
+const RESERVED: &[&str] = &["form", "title", "labels", "check"];
+
+/// A problem in a form file: where (a key path) and what.
+struct Problem {
+    path: Vec<Seg>,
+    message: String,
+}
+
+fn problem(path: Vec<Seg>, message: impl Into<String>) -> Problem {
+    Problem {
+        path,
+        message: message.into(),
+    }
+}
+
+/// Reads one form file; `expected` is the name its file name gives it.
+pub(crate) fn parse_form(
+    path: &Path,
+    bytes: Vec<u8>,
+    expected: &str,
+    sources: &SourceMap,
+) -> Result<Form> {
+    let (raw, file) = crate::input::load::parse_bytes::<RawForm>(path, bytes, sources)?;
+    let mut problems = Vec::new();
+    if raw.name != expected {
+        problems.push(problem(
+            vec![Seg::Key("name")],
+            format!("表样名称“{}”与文件名“{expected}”不一致", raw.name),
+        ));
+    }
+    let form = build(raw, &mut problems);
+    if problems.is_empty() {
+        return Ok(form);
+    }
+    Err(located(problems, file, sources))
+}
+
+/// Builds the form from what was written, noting every problem.
+fn build(raw: RawForm, problems: &mut Vec<Problem>) -> Form {
+    let fields = fields(&raw.fields, problems);
+    let tables = tables(&raw.tables, raw.grid.len(), problems);
+    let mut form = Form {
+        name: raw.name,
+        title: raw.title,
+        placement: raw.placement,
+        standalone: raw.standalone,
+        title_suffix: raw.title_suffix,
+        amount_suffix: raw.amount_suffix,
+        grid: raw.grid,
+        fields,
+        headings: raw
+            .headings
+            .iter()
+            .map(|h| Heading {
+                key: intern(&h.key),
+                label: h.label.clone(),
+            })
+            .collect(),
+        sums: Vec::new(),
+        plan: Vec::new(),
+        tables,
+        taxonomies: raw.taxonomies,
+        layout: Vec::new(),
+        below: Vec::new(),
+    };
+    grid(&form.grid, problems);
+    form.sums = sums(&form, &raw.sums, problems);
+    form.plan = plan(&form, raw.plan.as_ref(), problems);
+    form.layout = layout(&form, &raw.layout, problems);
+    form.below = below(&form, &raw.below, problems);
+    taxonomies(&form, problems);
+    placed(&form, problems);
+    form
+}
+
+fn grid(grid: &[f64], problems: &mut Vec<Problem>) {
+    if grid.is_empty() || grid.len() > 32 || grid.iter().any(|w| !(*w > 0.0 && w.is_finite())) {
+        problems.push(problem(
+            vec![Seg::Key("grid")],
+            "grid 应列出 1–32 个正数（各列的相对宽度）",
+        ));
+    }
+}
+
+fn valid_key(k: &str, parts: usize) -> bool {
+    let n = k.split('.').count();
+    n <= parts
+        && k.split('.').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+}
+
+fn fields(raw: &[RawField], problems: &mut Vec<Problem>) -> Vec<Field> {
+    let mut out: Vec<Field> = Vec::new();
+    for (i, f) in raw.iter().enumerate() {
+        let at = || vec![Seg::Key("fields"), Seg::Index(i), Seg::Key("key")];
+        if !valid_key(&f.key, 2) {
+            problems.push(problem(
+                at(),
+                format!(
+                    "字段名“{}”只能用英文字母、数字、下划线，最多一个点（如 budget.total）",
+                    f.key
+                ),
+            ));
+            continue;
+        }
+        if out.iter().any(|o| o.key == f.key) {
+            problems.push(problem(at(), format!("字段“{}”重复定义", f.key)));
+            continue;
+        }
+        let path: Vec<&'static str> = f.key.split('.').map(intern).collect();
+        if RESERVED.contains(&path[0]) {
+            problems.push(problem(
+                at(),
+                format!("“{}”是保留字段名，请换一个", path[0]),
+            ));
+            continue;
+        }
+        if out
+            .iter()
+            .any(|o| o.path.len() != path.len() && o.path[0] == path[0])
+        {
+            problems.push(problem(at(), format!("“{}”既是字段又是字段组", path[0])));
+            continue;
+        }
+        let last = *path.last().unwrap_or(&"");
+        out.push(Field {
+            key: intern(&f.key),
+            path,
+            label: f.label.clone(),
+            label_key: f.label_key.as_deref().map_or(last, intern),
+            kind: f.kind,
+            need: f.need,
+            align: f.align,
+            role: f.role,
+        });
+    }
+    out
+}
+
+fn tables(raw: &[RawTable], width: usize, problems: &mut Vec<Problem>) -> Vec<TableDef> {
+    let mut out: Vec<TableDef> = Vec::new();
+    for (i, t) in raw.iter().enumerate() {
+        let at = |more: &[Seg]| {
+            let mut p = vec![Seg::Key("tables"), Seg::Index(i)];
+            p.extend_from_slice(more);
+            p
+        };
+        if !valid_key(&t.key, 1) || RESERVED.contains(&t.key.as_str()) {
+            problems.push(problem(
+                at(&[Seg::Key("key")]),
+                format!("表名“{}”无效或是保留字段名", t.key),
+            ));
+            continue;
+        }
+        let columns = columns(&t.columns, &at(&[Seg::Key("columns")]), problems);
+        let span: usize =
+            columns.iter().map(|c| c.span).sum::<usize>() + if t.side { t.side_span } else { 0 };
+        if span != width {
+            problems.push(problem(
+                at(&[Seg::Key("columns")]),
+                format!(
+                    "表“{}”的各列（含 side）共跨 {span} 列，应等于 grid 的 {width} 列",
+                    t.key
+                ),
+            ));
+        }
+        let def = TableDef {
+            key: intern(&t.key),
+            label: t.label.clone(),
+            kind: t.kind,
+            side: t.side,
+            side_span: t.side_span,
+            header: t.header,
+            total_row: t.total_row.clone(),
+            columns,
+        };
+        if def.kind == TableKind::Indicators {
+            for role in [Role::Level1, Role::Level2, Role::Level3] {
+                if !def.columns.iter().any(|c| c.role == Some(role)) {
+                    problems.push(problem(
+                        at(&[Seg::Key("columns")]),
+                        format!("指标表缺少 role = \"{}\" 的列", role_name(role)),
+                    ));
+                }
+            }
+        }
+        out.push(def);
+    }
+    if out
+        .iter()
+        .filter(|t| t.kind == TableKind::Indicators)
+        .count()
+        > 1
+    {
+        problems.push(problem(
+            vec![Seg::Key("tables")],
+            "一个表样最多有一张指标表（kind = \"indicators\"）",
+        ));
+    }
+    out
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Code => "code",
+        Role::Name => "name",
+        Role::Total => "total",
+        Role::Goal => "goal",
+        Role::Level1 => "level1",
+        Role::Level2 => "level2",
+        Role::Level3 => "level3",
+        Role::Value => "value",
+        Role::Unit => "unit",
+    }
+}
+
+fn columns(raw: &[RawColumn], at: &[Seg], problems: &mut Vec<Problem>) -> Vec<Column> {
+    let mut out: Vec<Column> = Vec::new();
+    for (j, c) in raw.iter().enumerate() {
+        let mut here = at.to_vec();
+        here.extend([Seg::Index(j), Seg::Key("key")]);
+        if !valid_key(&c.key, 1) || out.iter().any(|o| o.key == c.key) {
+            problems.push(problem(here, format!("列名“{}”无效或重复", c.key)));
+            continue;
+        }
+        if !(1..=32).contains(&c.span) {
+            problems.push(problem(here, "span 应为 1–32 的整数"));
+            continue;
+        }
+        let key = intern(&c.key);
+        out.push(Column {
+            key,
+            label: c.label.clone(),
+            label_key: c.label_key.as_deref().map_or(key, intern),
+            span: c.span,
+            kind: c.kind,
+            need: c.need,
+            align: c.align,
+            role: c.role,
+            auto: c.auto.clone(),
+        });
+    }
+    out
+}
+
+fn sums(form: &Form, raw: &[RawSum], problems: &mut Vec<Problem>) -> Vec<Sum> {
+    let mut out = Vec::new();
+    for (i, s) in raw.iter().enumerate() {
+        let keys: Vec<&String> = std::iter::once(&s.total).chain(&s.parts).collect();
+        let bad: Vec<&str> = keys
+            .iter()
+            .filter(|k| form.field(k).is_none_or(|f| f.kind != Kind::Money))
+            .map(|k| k.as_str())
+            .collect();
+        if !bad.is_empty() || s.parts.is_empty() {
+            problems.push(problem(
+                vec![Seg::Key("sums"), Seg::Index(i)],
+                format!(
+                    "求和规则只能引用 kind = \"money\" 的字段，且至少有一个加数：{}",
+                    bad.join("、")
+                ),
+            ));
+            continue;
+        }
+        out.push(Sum {
+            total: intern(&s.total),
+            parts: s.parts.iter().map(|p| intern(p)).collect(),
+        });
+    }
+    out
+}
+
+fn plan(form: &Form, raw: Option<&RawPlan>, problems: &mut Vec<Problem>) -> Vec<&'static str> {
+    let Some(raw) = raw else { return Vec::new() };
+    let bad: Vec<&str> = raw
+        .checkpoints
+        .iter()
+        .filter(|k| form.field(k).is_none_or(|f| f.kind != Kind::Percent))
+        .map(String::as_str)
+        .collect();
+    if !bad.is_empty() {
+        problems.push(problem(
+            vec![Seg::Key("plan"), Seg::Key("checkpoints")],
+            format!(
+                "支出计划节点只能引用 kind = \"percent\" 的字段：{}",
+                bad.join("、")
+            ),
+        ));
+    }
+    raw.checkpoints.iter().map(|k| intern(k)).collect()
+}
+
+fn layout(form: &Form, raw: &[Vec<String>], problems: &mut Vec<Problem>) -> Vec<Vec<CellSpec>> {
+    let mut rows = Vec::new();
+    for (i, row) in raw.iter().enumerate() {
+        let mut cells = Vec::new();
+        for (j, text) in row.iter().enumerate() {
+            let at = vec![Seg::Key("layout"), Seg::Index(i), Seg::Index(j)];
+            match parse_cell(text).and_then(|c| resolve(form, c)) {
+                Ok(c) => cells.push(c),
+                Err(m) => problems.push(problem(at, m)),
+            }
+        }
+        rows.push(cells);
+    }
+    if let Err((i, m)) = check_grid(&rows, form.grid.len()) {
+        problems.push(problem(vec![Seg::Key("layout"), Seg::Index(i)], m));
+    }
+    rows
+}
+
+/// Checks that a cell names something the form has.
+fn resolve(form: &Form, cell: CellSpec) -> std::result::Result<CellSpec, String> {
+    let known = match &cell.what {
+        CellRef::Label(k) => {
+            form.label_keys().iter().any(|(l, _)| l == k) || form.table(k).is_some()
+        }
+        CellRef::Value(k) => form.field(k).is_some(),
+        CellRef::Table(k) => form.table(k).is_some(),
+        CellRef::Text(_) => true,
+    };
+    if known {
+        Ok(cell)
+    } else {
+        Err(format!(
+            "layout 中的“{}”不是本表样定义的字段、标题或表",
+            cell_name(&cell.what)
+        ))
+    }
+}
+
+fn cell_name(c: &CellRef) -> String {
+    match c {
+        CellRef::Label(k) => format!("@{k}"),
+        CellRef::Value(k) => k.to_string(),
+        CellRef::Table(k) => format!("#{k}"),
+        CellRef::Text(t) => format!("'{t}'"),
+    }
+}
+
+fn below(form: &Form, raw: &[Vec<String>], problems: &mut Vec<Problem>) -> Vec<Vec<&'static str>> {
+    let mut out = Vec::new();
+    for (i, line) in raw.iter().enumerate() {
+        for (j, k) in line.iter().enumerate() {
+            if form.field(k).is_none() {
+                problems.push(problem(
+                    vec![Seg::Key("below"), Seg::Index(i), Seg::Index(j)],
+                    format!("below 中的“{k}”不是本表样定义的字段"),
+                ));
+            }
+        }
+        out.push(line.iter().map(|k| intern(k)).collect());
+    }
+    out
+}
+
+fn taxonomies(form: &Form, problems: &mut Vec<Problem>) {
+    if form.indicators().is_some() && form.taxonomies.is_empty() {
+        problems.push(problem(
+            vec![Seg::Key("tables")],
+            "有指标表的表样至少要定义一套指标体系 [[taxonomies]]",
+        ));
+    }
+    for (i, t) in form.taxonomies.iter().enumerate() {
+        if form.taxonomies[..i].iter().any(|o| o.name == t.name) {
+            problems.push(problem(
+                vec![Seg::Key("taxonomies"), Seg::Index(i), Seg::Key("name")],
+                format!("指标体系“{}”重复定义", t.name),
+            ));
+        }
+    }
+}
+
+/// Every field and table must be printed somewhere, once.
+fn placed(form: &Form, problems: &mut Vec<Problem>) {
+    let cells: Vec<&CellRef> = form.layout.iter().flatten().map(|c| &c.what).collect();
+    for (i, f) in form.fields.iter().enumerate() {
+        let n = cells
+            .iter()
+            .filter(|c| **c == &CellRef::Value(f.key))
+            .count()
+            + form.below.iter().flatten().filter(|k| **k == f.key).count();
+        if n != 1 {
+            problems.push(problem(
+                vec![Seg::Key("fields"), Seg::Index(i), Seg::Key("key")],
+                format!(
+                    "字段“{}”在 layout 和 below 中出现了 {n} 次，应恰好一次",
+                    f.key
+                ),
+            ));
+        }
+    }
+    for (i, t) in form.tables.iter().enumerate() {
+        let n = cells
+            .iter()
+            .filter(|c| **c == &CellRef::Table(t.key))
+            .count();
+        if n != 1 {
+            problems.push(problem(
+                vec![Seg::Key("tables"), Seg::Index(i), Seg::Key("key")],
+                format!("表“#{}”在 layout 中出现了 {n} 次，应恰好一次", t.key),
+            ));
+        }
+    }
+}
+
+/// The problems as diagnostics at their places in the form file.
+fn located(problems: Vec<Problem>, file: FileKey, sources: &SourceMap) -> Diagnostics {
+    let text = sources.text(file).unwrap_or_default();
+    let tree = crate::input::locate::Tree::parse(&text);
+    Diagnostics(
+        problems
+            .into_iter()
+            .map(|p| {
+                let span = tree.as_ref().map(|t| Span {
+                    file,
+                    range: t.range(&p.path),
+                });
+                Diagnostic::error(format!("表样文件有误：{}", p.message))
+                    .with_span(span)
+                    .with_hint("表样文件的写法见 data/FORMAT.md 的“表样”一节")
+            })
+            .collect(),
+    )
+}

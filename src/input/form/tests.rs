@@ -1,0 +1,73 @@
+//! Tests of form files: the built-in ones and refused definitions.
+
+use super::*;
+use crate::report::diag::SourceMap;
+
+fn parse(text: &str) -> std::result::Result<Form, String> {
+    let map = SourceMap::default();
+    parse::parse_form(
+        std::path::Path::new("/t/x.toml"),
+        text.as_bytes().to_vec(),
+        "x",
+        &map,
+    )
+    .map_err(|e| map.render_plain(&e.0))
+}
+
+#[test]
+fn builtin_forms_parse() {
+    let r = Registry::builtin();
+    assert!(r.names().contains(&DEFAULT_FORM));
+    for (name, _) in BUILTIN {
+        assert!(r.get(name).is_some(), "{name}");
+    }
+    let hebei = r.get("hebei").unwrap();
+    assert_eq!(hebei.plan.len(), 4);
+    assert_eq!(hebei.indicators().unwrap().columns.len(), 6);
+    assert_eq!(hebei.role(Role::Total).unwrap().key, "budget.total");
+}
+
+const SMALL: &str = r##"
+name = "x"
+title = "测试"
+grid = [1, 1]
+layout = [["@code", "code"], ["#rows"]]
+[[fields]]
+key = "code"
+label = "编码"
+[[tables]]
+key = "rows"
+label = "行"
+[[tables.columns]]
+key = "a"
+label = "甲"
+[[tables.columns]]
+key = "b"
+label = "乙"
+"##;
+
+#[test]
+fn a_small_form_parses() {
+    let f = parse(SMALL).unwrap();
+    assert_eq!(f.grid, [1.0, 1.0]);
+    assert_eq!(f.table("rows").unwrap().columns.len(), 2);
+}
+
+#[test]
+fn bad_forms_are_refused_where_wrong() {
+    let e = parse(&SMALL.replace("[\"@code\", \"code\"]", "[\"@code\", \"coed\"]")).unwrap_err();
+    assert!(e.contains("“coed”不是本表样定义的字段"), "{e}");
+    assert!(e.contains(":5:"), "{e}");
+    let e = parse(&SMALL.replace("[\"@code\", \"code\"]", "[\"@code*2\", \"code\"]")).unwrap_err();
+    assert!(e.contains("超出了 grid"), "{e}");
+    let e = parse(&SMALL.replace("name = \"x\"", "name = \"y\"")).unwrap_err();
+    assert!(e.contains("与文件名“x”不一致"), "{e}");
+    let e = parse(&SMALL.replace(
+        "key = \"b\"\nlabel = \"乙\"",
+        "key = \"b\"\nlabel = \"乙\"\nspan = 2",
+    ))
+    .unwrap_err();
+    assert!(e.contains("共跨 3 列"), "{e}");
+    let e = parse(&SMALL.replace("[\"#rows\"]", "[\"code*2\"]")).unwrap_err();
+    assert!(e.contains("出现了 2 次"), "{e}");
+}

@@ -1,0 +1,123 @@
+//! Turning a place in the data (a file and a key path, see [`Place`]) back
+//! into a span of the TOML text for diagnostics. The place types live in
+//! their own module, which depends on nothing, and are re-exported here.
+
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+
+pub use crate::input::place::{FileRef, Place, Seg};
+use crate::report::diag::{SourceMap, Span};
+
+/// A TOML file parsed once, for looking up the places of many diagnostics.
+///
+/// Parsing happens only when diagnostics need places, and once per file.
+pub(crate) struct Tree<'a> {
+    root: DeValue<'a>,
+    whole: Range<usize>,
+}
+
+impl<'a> Tree<'a> {
+    /// Parses a file's text; `None` when it is not valid TOML.
+    pub(crate) fn parse(text: &'a str) -> Option<Self> {
+        let root = DeTable::parse(text).ok()?;
+        let whole = first_line(text, root.span());
+        Some(Self {
+            root: DeValue::Table(root.into_inner()),
+            whole,
+        })
+    }
+
+    /// The byte range of the value at `path`.
+    ///
+    /// When the exact key is absent (an optional field left out), the range
+    /// of the nearest enclosing table or array is returned, so the user still
+    /// sees where to add it.
+    pub(crate) fn range(&self, path: &[Seg]) -> Range<usize> {
+        let mut current = &self.root;
+        let mut best = self.whole.clone();
+        for seg in path {
+            let next = match seg {
+                Seg::Key(k) => current.get(*k),
+                Seg::Index(n) => current.get(*n),
+            };
+            let Some(next) = next else { break };
+            best = next.span();
+            current = next.get_ref();
+        }
+        best
+    }
+}
+
+/// The first line of a range, so a whole-file fallback shows one line.
+fn first_line(text: &str, range: Range<usize>) -> Range<usize> {
+    let start = range.start.min(text.len());
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    start..end.max(start)
+}
+
+/// Narrows the span of a string value to the first occurrence of `needle`.
+///
+/// When the value spells it differently (escapes, line continuations), the
+/// whole value is kept.
+pub(crate) fn narrow(sources: &SourceMap, span: &Span, needle: &str) -> Span {
+    let Some(text) = sources.text(span.file) else {
+        return span.clone();
+    };
+    let Some(raw) = text.get(span.range.clone()) else {
+        return span.clone();
+    };
+    match raw.find(needle) {
+        Some(i) if !needle.is_empty() => Span {
+            file: span.file,
+            range: span.range.start + i..span.range.start + i + needle.len(),
+        },
+        _ => span.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte range of the value at `path` (or its nearest present ancestor).
+    fn range_of(text: &str, path: &[Seg]) -> Option<Range<usize>> {
+        Tree::parse(text).map(|t| t.range(path))
+    }
+
+    const TEXT: &str = "code = \"X\"\n[budget]\ntotal = 1\n[[indicators]]\nname = \"a\"\n[[indicators]]\nname = \"b\"\nvalue = \"≥1%\"\n";
+
+    fn at(path: &[Seg]) -> &'static str {
+        let r = range_of(TEXT, path).unwrap();
+        &TEXT[r]
+    }
+
+    #[test]
+    fn finds_nested_values() {
+        assert_eq!(at(&[Seg::Key("code")]), "\"X\"");
+        assert_eq!(at(&[Seg::Key("budget"), Seg::Key("total")]), "1");
+        assert_eq!(
+            at(&[Seg::Key("indicators"), Seg::Index(1), Seg::Key("value")]),
+            "\"≥1%\""
+        );
+    }
+
+    #[test]
+    fn missing_key_falls_back_to_its_table() {
+        assert_eq!(at(&[Seg::Key("budget"), Seg::Key("fiscal")]), "[budget]");
+        assert_eq!(at(&[Seg::Key("nothing")]), "code = \"X\"");
+    }
+
+    #[test]
+    fn narrow_points_at_the_text() {
+        let map = SourceMap::default();
+        let key = map.add(std::path::Path::new("/t.toml"), TEXT);
+        let path = [Seg::Key("indicators"), Seg::Index(1), Seg::Key("value")];
+        let span = Span {
+            file: key,
+            range: range_of(TEXT, &path).unwrap(),
+        };
+        let inner = narrow(&map, &span, "1%");
+        assert_eq!(&TEXT[inner.range], "1%");
+    }
+}

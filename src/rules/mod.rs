@@ -1,0 +1,363 @@
+//! Domain rules: what a careful reviewer of a 绩效文本 checks, each with a
+//! stable code (`J101` …) that a document can silence in its `[check]` table.
+
+mod cells;
+mod chars;
+mod indicators;
+mod money;
+mod text;
+mod titles;
+
+use crate::input::load::Loaded;
+use crate::input::locate::{FileRef, Place};
+use crate::input::model::Document;
+use crate::report::diag::{Diagnostic, Severity, SourceMap};
+use crate::typeset::fonts::FontSet;
+
+/// One rule: its code, how serious a finding is, and what it checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable code such as `J101`.
+    pub code: &'static str,
+    /// Severity of every finding of this rule.
+    pub severity: Severity,
+    /// What the rule checks, in Chinese.
+    pub title: &'static str,
+}
+
+const fn rule(code: &'static str, severity: Severity, title: &'static str) -> Rule {
+    Rule {
+        code,
+        severity,
+        title,
+    }
+}
+
+use Severity::{Error, Note, Warning};
+
+/// J101: 每个项目都有产出、效益、满意度指标（B 口径另需成本指标）
+pub const J101: Rule = rule(
+    "J101",
+    Error,
+    "每个项目都有产出、效益、满意度指标（B 口径另需成本指标）",
+);
+/// J102: 一级指标属于所选指标体系
+pub const J102: Rule = rule("J102", Error, "一级指标属于所选指标体系");
+/// J103: 二级指标属于其一级指标
+pub const J103: Rule = rule("J103", Warning, "二级指标属于其一级指标");
+/// J104: 同一项目内三级指标名称不重复
+pub const J104: Rule = rule("J104", Warning, "同一项目内三级指标名称不重复");
+/// J105: 同一一级指标的行连续排列
+pub const J105: Rule = rule("J105", Warning, "同一一级指标的行连续排列");
+/// J201: 预算数 = 财政资金 + 其他资金
+pub const J201: Rule = rule("J201", Error, "预算数 = 财政资金 + 其他资金");
+/// J202: 金额不为负数
+pub const J202: Rule = rule("J202", Error, "金额不为负数");
+/// J203: 预算数不为 0
+pub const J203: Rule = rule("J203", Warning, "预算数不为 0");
+/// J301: 资金支出计划各节点在 0–100 之间
+pub const J301: Rule = rule("J301", Error, "资金支出计划各节点在 0–100 之间");
+/// J302: 资金支出计划逐节点不减少（累计）
+pub const J302: Rule = rule("J302", Error, "资金支出计划逐节点不减少（累计）");
+/// J303: 资金支出计划最后一个节点为 100
+pub const J303: Rule = rule("J303", Error, "资金支出计划最后一个节点为 100");
+/// J304: 资金支出计划至少填一个节点
+pub const J304: Rule = rule("J304", Warning, "资金支出计划至少填一个节点");
+/// J401: 成本指标金额不超过预算数
+pub const J401: Rule = rule("J401", Error, "成本指标金额不超过预算数");
+/// J402: “=”或“≥”的百分比指标值不超过 100%
+pub const J402: Rule = rule("J402", Warning, "“=”或“≥”的百分比指标值不超过 100%");
+/// J501: 时效指标和绩效目标中的年份与预算年度一致
+pub const J501: Rule = rule("J501", Warning, "时效指标和绩效目标中的年份与预算年度一致");
+/// J502: 绩效目标中写的金额与预算数一致
+pub const J502: Rule = rule("J502", Warning, "绩效目标中写的金额与预算数一致");
+/// J503: 表名中的年份、金额与数据一致
+pub const J503: Rule = rule("J503", Warning, "表名中的年份、金额与数据一致");
+/// J601: 项目编码不重复
+pub const J601: Rule = rule("J601", Error, "项目编码不重复");
+/// J602: 必填单元格不为空
+pub const J602: Rule = rule("J602", Error, "必填单元格不为空");
+/// J603: 建议填写的单元格不为空
+pub const J603: Rule = rule("J603", Warning, "建议填写的单元格不为空");
+/// J604: 表名与项目名称一致
+pub const J604: Rule = rule("J604", Note, "表名与项目名称一致");
+/// J605: 没有重复叠写的词语
+pub const J605: Rule = rule("J605", Warning, "没有重复叠写的词语");
+/// J606: 没有混入繁体字
+pub const J606: Rule = rule("J606", Warning, "没有混入繁体字");
+/// J607: 没有改变显示顺序或在文字中间换行的控制字符
+pub const J607: Rule = rule("J607", Error, "没有改变显示顺序或在文字中间换行的控制字符");
+/// J608: 表格单元格中的一串字母或数字不超过单元格宽度（否则会从中间折行）
+pub const J608: Rule = rule(
+    "J608",
+    Warning,
+    "表格单元格中的一串字母或数字不超过单元格宽度（否则会从中间折行）",
+);
+/// J701: 每个字符都有字体可以显示
+pub const J701: Rule = rule("J701", Error, "每个字符都有字体可以显示");
+/// J801: [check] allow 中的规则代码存在
+pub const J801: Rule = rule("J801", Warning, "[check] allow 中的规则代码存在");
+
+/// Every rule, in code order.
+pub const RULES: &[Rule] = &[
+    J101, J102, J103, J104, J105, J201, J202, J203, J301, J302, J303, J304, J401, J402, J501, J502,
+    J503, J601, J602, J603, J604, J605, J606, J607, J608, J701, J801,
+];
+
+/// Rules `[check] allow` cannot silence: a PDF that shows other text than
+/// the data (J607: a security rule), a box in the PDF, a broken allow list.
+const UNSILENCEABLE: &[Rule] = &[J607, J701, J801];
+
+/// The rule with this code.
+pub fn rule_of(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+/// One problem found in the data, before it is located in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule it breaks.
+    pub rule: &'static Rule,
+    /// Where in the data.
+    pub place: Place,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hints: Vec<String>,
+    /// Point at this text inside the value rather than at all of it.
+    pub needle: Option<String>,
+}
+
+impl Finding {
+    /// A finding of `rule` at `place`.
+    pub fn new(rule: &'static Rule, place: Place, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            place,
+            message: message.into(),
+            hints: Vec::new(),
+            needle: None,
+        }
+    }
+
+    /// Adds a hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// Points the caret at the first occurrence of `text` in the value.
+    pub fn at(mut self, text: impl Into<String>) -> Self {
+        self.needle = Some(text.into());
+        self
+    }
+}
+
+/// Every domain-rule finding of a document, silenced ones included.
+pub fn findings(doc: &Document) -> Vec<Finding> {
+    let mut out = Vec::new();
+    indicators::check(doc, &mut out);
+    money::check(doc, &mut out);
+    text::check(doc, &mut out);
+    titles::check(doc, &mut out);
+    chars::check(doc, &mut out);
+    check_allow_lists(doc, &mut out);
+    out
+}
+
+/// Characters of the data that no loaded font can draw (rule J701).
+///
+/// Control characters, bidi controls and stray line breaks are left to
+/// [`chars::check`], which says what each of them does.
+pub fn glyphs(doc: &Document, fonts: &FontSet) -> Vec<Finding> {
+    crate::typeset::fonts::uncovered(fonts, doc.texts())
+        .into_iter()
+        .filter(|u| chars::special(u.ch).is_none())
+        .map(|u| {
+            let mut f = Finding::new(
+                &J701,
+                u.place,
+                format!(
+                    "字体中没有字符“{}”（U+{:04X}），它会印成空白方框",
+                    u.ch, u.ch as u32
+                ),
+            )
+            .at(u.ch.to_string())
+            .hint("请改用常用字，或用 --font-path / style.fonts 提供包含该字的字体");
+            if u.more > 0 {
+                f = f.hint(format!("此字在数据中另有 {} 处", u.more));
+            }
+            f
+        })
+        .collect()
+}
+
+/// Runs every domain rule and returns located diagnostics, sorted by place.
+pub fn run(loaded: &Loaded, fonts: Option<&FontSet>, sources: &SourceMap) -> Vec<Diagnostic> {
+    let mut found = findings(&loaded.document);
+    if let Some(fonts) = fonts {
+        found.extend(glyphs(&loaded.document, fonts));
+        // A bad style is reported by the pipeline; cells are measured only
+        // with one that resolves.
+        if let Ok(style) = crate::typeset::style::resolve(&loaded.document.style) {
+            found.extend(cells::check(&loaded.document, &style, fonts));
+        }
+    }
+    locate_all(found, loaded, sources)
+}
+
+/// Drops silenced findings and turns the rest into located diagnostics.
+pub fn locate_all(found: Vec<Finding>, loaded: &Loaded, sources: &SourceMap) -> Vec<Diagnostic> {
+    let doc = &loaded.document;
+    let (needles, mut diags): (Vec<Option<String>>, Vec<Diagnostic>) = found
+        .into_iter()
+        .filter(|f| !is_allowed(doc, f))
+        .map(|f| (f.needle.clone(), to_diagnostic(f)))
+        .unzip();
+    loaded.locate(sources, &mut diags);
+    for (d, needle) in diags.iter_mut().zip(&needles) {
+        if let (Some(span), Some(t)) = (&d.span, needle) {
+            d.span = Some(chars::narrow(sources, span, t));
+        }
+    }
+    let key = |d: &Diagnostic| {
+        let file = d.place.as_ref().map(|p| p.file);
+        (file, d.span.as_ref().map_or(0, |s| s.range.start))
+    };
+    diags.sort_by(|a, b| key(a).cmp(&key(b)).then(a.code.cmp(&b.code)));
+    diags
+}
+
+fn to_diagnostic(f: Finding) -> Diagnostic {
+    let rule = f.rule;
+    let mut d = match rule.severity {
+        Error => Diagnostic::error(f.message),
+        Warning => Diagnostic::warning(f.message),
+        Note => Diagnostic::note(f.message),
+    }
+    .with_code(rule.code)
+    .with_label(f.place.to_string())
+    .with_place(f.place);
+    for h in f.hints {
+        d = d.with_hint(h);
+    }
+    if !UNSILENCEABLE.contains(rule) {
+        d = d.with_hint(format!(
+            "确属本单位情况的，可在 [check] allow 中加入 \"{}\" 不再提示",
+            rule.code
+        ));
+    }
+    d
+}
+
+/// Whether the document or the finding's project silences its rule.
+fn is_allowed(doc: &Document, f: &Finding) -> bool {
+    if UNSILENCEABLE.contains(f.rule) {
+        return false;
+    }
+    let listed = |allow: &[String]| allow.iter().any(|a| a == f.rule.code);
+    listed(&doc.check.allow)
+        || match f.place.file {
+            FileRef::Project(n) => doc.projects.get(n).is_some_and(|p| listed(&p.check.allow)),
+            FileRef::Document => false,
+        }
+}
+
+fn check_allow_lists(doc: &Document, out: &mut Vec<Finding>) {
+    use crate::input::locate::Seg::{Index, Key};
+    let codes: Vec<String> = RULES.iter().map(|r| r.code.to_string()).collect();
+    let lists = std::iter::once((FileRef::Document, &doc.check.allow)).chain(
+        doc.projects
+            .iter()
+            .enumerate()
+            .map(|(n, p)| (FileRef::Project(n), &p.check.allow)),
+    );
+    for (file, allow) in lists {
+        for (i, code) in allow.iter().enumerate() {
+            if rule_of(code).is_none() {
+                let place = Place {
+                    file,
+                    path: vec![Key("check"), Key("allow"), Index(i)],
+                };
+                let mut f = Finding::new(&J801, place, format!("没有代码为“{code}”的规则"));
+                if let Some(best) = crate::report::translate::nearest(code, &codes) {
+                    f = f.hint(format!("您是不是想写“{best}”？"));
+                }
+                out.push(f.hint("运行 jixiao rules 查看全部规则代码"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_codes_are_unique_and_sorted() {
+        let codes: Vec<_> = RULES.iter().map(|r| r.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn j607_cannot_be_silenced() {
+        let doc: Document = toml::from_str(
+            r#"
+            year = 2025
+            department = "局"
+            unit_code = "1"
+            unit_name = "局"
+            overall = "资金\u202E62.711\u202C万元"
+            [check]
+            allow = ["J607", "J605"]
+            "#,
+        )
+        .unwrap();
+        let found = findings(&doc);
+        let j607: Vec<_> = found.iter().filter(|f| f.rule.code == "J607").collect();
+        assert_eq!(j607.len(), 2, "{found:?}");
+        assert!(j607.iter().all(|f| !is_allowed(&doc, f)));
+        assert!(
+            found.iter().all(|f| f.rule.code != "J801"),
+            "J607 is a known code"
+        );
+    }
+
+    /// U+1680 and the C1 controls print as boxes; the Unicode spaces are
+    /// drawn with the space glyph; controls are reported once, by `chars`.
+    #[test]
+    fn boxes_are_reported_once_and_spaces_are_not() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        let fonts = FontSet::load(&[&dir], false).unwrap();
+        let doc: Document = toml::from_str(
+            r#"
+            year = 2025
+            department = "局"
+            unit_code = "1"
+            unit_name = "局"
+            overall = "甲\u1680乙\u0093丙\u007F\u2003\u3000\u00A0\u202F\u205F丁\u2028\u202E\u200B"
+            "#,
+        )
+        .unwrap();
+        let mut found = findings(&doc);
+        found.extend(glyphs(&doc, &fonts));
+        let mut got: Vec<_> = found
+            .iter()
+            .map(|f| (f.rule.code, f.needle.clone().unwrap()))
+            .collect();
+        got.sort();
+        let want = [
+            ("J607", "\u{2028}"),
+            ("J607", "\u{202E}"),
+            ("J701", "\u{7F}"),
+            ("J701", "\u{93}"),
+            ("J701", "\u{1680}"),
+        ];
+        let mut want: Vec<_> = want.iter().map(|(c, n)| (*c, n.to_string())).collect();
+        want.sort();
+        assert_eq!(got, want);
+    }
+}

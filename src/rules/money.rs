@@ -1,0 +1,379 @@
+//! Figures (J2xx–J4xx): the budget split, the cumulative spending plan,
+//! 成本指标 against 预算数, and percentage 指标值.
+
+use rust_decimal::Decimal;
+
+use super::{Finding, J201, J202, J203, J301, J302, J303, J304, J401, J402};
+use crate::input::form::{Kind, Role, Sum};
+use crate::input::model::{Amount, Document, Project};
+
+/// Runs the J2xx–J4xx rules on every project.
+pub fn check(doc: &Document, out: &mut Vec<Finding>) {
+    for (n, p) in doc.projects.iter().enumerate() {
+        amounts(n, p, out);
+        plan(n, p, out);
+        costs(n, p, doc, out);
+        percentages(n, p, out);
+    }
+}
+
+/// J201–J203: each sum of the form holds, nothing negative, total not zero.
+fn amounts(n: usize, p: &Project, out: &mut Vec<Finding>) {
+    let form = &*p.form;
+    for f in form.fields.iter().filter(|f| f.kind == Kind::Money) {
+        let v = p.amount(f.key);
+        if v.is_some_and(|a| a.0.is_sign_negative() && !a.0.is_zero()) {
+            out.push(
+                Finding::new(
+                    &J202,
+                    p.field_place(n, f.key),
+                    format!("金额 {} 是负数", v.unwrap_or_default()),
+                )
+                .hint("预算金额应为 0 或正数"),
+            );
+        }
+    }
+    if let Some(f) = form.role(Role::Total)
+        && p.amount(f.key).is_some_and(|a| a.0.is_zero())
+    {
+        let msg = format!("{}为 0", f.label);
+        out.push(Finding::new(&J203, p.field_place(n, f.key), msg).hint("请填写本项目的预算金额"));
+    }
+    for sum in &form.sums {
+        sum_rule(n, p, sum, out);
+    }
+}
+
+/// J201 for one sum rule; a sum whose parts are all blank is not checked.
+fn sum_rule(n: usize, p: &Project, sum: &Sum, out: &mut Vec<Finding>) {
+    let form = &*p.form;
+    let label = |k: &str| {
+        form.field(k).map_or(k.to_string(), |f| {
+            f.label.trim_start_matches("其中：").to_string()
+        })
+    };
+    if sum.parts.iter().all(|k| p.amount(k).is_none()) {
+        return;
+    }
+    let Some(total) = p.amount(sum.total) else {
+        return;
+    };
+    let total_sum = sum.parts.iter().try_fold(Decimal::ZERO, |a, k| {
+        a.checked_add(p.amount(k).unwrap_or_default().0)
+    });
+    if total_sum == Some(total.0) {
+        return;
+    }
+    let parts: Vec<String> = sum
+        .parts
+        .iter()
+        .map(|k| format!("{} {}", label(k), show(p.amount(k))))
+        .collect();
+    let names: Vec<String> = sum.parts.iter().map(|k| label(k)).collect();
+    out.push(
+        Finding::new(
+            &J201,
+            p.field_place(n, sum.total),
+            format!(
+                "{} {total} ≠ {}（合计 {}）",
+                label(sum.total),
+                parts.join(" + "),
+                total_sum.map_or_else(|| "超出可计算范围".to_string(), |s| s.to_string())
+            ),
+        )
+        .hint(format!(
+            "{}应等于{}之和（空白按 0 计）；请核对{}个数",
+            label(sum.total),
+            names.join("与"),
+            crate::typeset::render::chinese_number(names.len() + 1).replace("二", "两")
+        )),
+    );
+}
+
+fn show(a: Option<Amount>) -> String {
+    a.map_or_else(|| "空白".to_string(), |a| a.to_string())
+}
+
+/// J301–J304: each checkpoint within 0–100, never decreasing, ending at 100.
+fn plan(n: usize, p: &Project, out: &mut Vec<Finding>) {
+    let form = &*p.form;
+    let Some(first) = form.plan.first() else {
+        return;
+    };
+    let label = |k: &str| form.field(k).map_or(String::new(), |f| f.label.clone());
+    let filled: Vec<(&str, String, Decimal)> = form
+        .plan
+        .iter()
+        .filter_map(|k| p.amount(k).map(|v| (*k, label(k), v.0)))
+        .collect();
+    let Some((last_key, last_zh, last)) = filled.last().cloned() else {
+        let group = p.field_place(n, first);
+        let group = crate::input::locate::Place {
+            path: group.path[..group.path.len().saturating_sub(1).max(1)].to_vec(),
+            ..group
+        };
+        let key = form
+            .field(form.plan[form.plan.len() - 1])
+            .map_or("", |f| f.path[f.path.len() - 1]);
+        out.push(
+            Finding::new(&J304, group, "资金支出计划全部空白").hint(format!(
+                "请至少填写 {}（{key} = 100）",
+                label(form.plan[form.plan.len() - 1])
+            )),
+        );
+        return;
+    };
+    let hundred = Decimal::ONE_HUNDRED;
+    for (k, zh, v) in &filled {
+        if *v < Decimal::ZERO || *v > hundred {
+            out.push(
+                Finding::new(
+                    &J301,
+                    p.field_place(n, k),
+                    format!("{zh}支出进度 {v}% 不在 0–100 之间"),
+                )
+                .hint("资金支出计划填累计百分比，不带 % 号，例如 25、50、100"),
+            );
+        }
+    }
+    for pair in filled.windows(2) {
+        let ((_, zh0, v0), (k1, zh1, v1)) = (&pair[0], &pair[1]);
+        if v1 < v0 {
+            out.push(
+                Finding::new(
+                    &J302,
+                    p.field_place(n, k1),
+                    format!("{zh1}累计 {v1}% 小于{zh0}的 {v0}%"),
+                )
+                .hint("资金支出计划是累计数，后一个节点不能小于前一个"),
+            );
+        }
+    }
+    if last != hundred {
+        out.push(
+            Finding::new(
+                &J303,
+                p.field_place(n, last_key),
+                format!("最后一个节点（{last_zh}）为 {last}%，不是 100%"),
+            )
+            .hint("全年资金应在最后一个节点累计支出 100%"),
+        );
+    }
+}
+
+/// A parsed 指标值 such as "≤117.26万元": comparison, number and unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    /// The comparison sign ("=", "≤", "≥", "<", ">" or "").
+    pub op: &'static str,
+    /// The number.
+    pub number: Decimal,
+    /// What follows the number, trimmed ("万元", "%", "人" …).
+    pub unit: String,
+}
+
+/// Parses "≥ 95%", "=14.28万元", "≤1,172,600元", "１００％"; `None` for
+/// qualitative values.
+pub fn figure(value: &str) -> Option<Figure> {
+    let v = super::text::half_width(value.trim());
+    let ops = [
+        ("≤", "≤"),
+        ("≥", "≥"),
+        ("<=", "≤"),
+        (">=", "≥"),
+        ("=", "="),
+        ("<", "<"),
+        (">", ">"),
+    ];
+    let (written, op) = ops
+        .iter()
+        .find(|(w, _)| v.starts_with(w))
+        .copied()
+        .unwrap_or(("", ""));
+    let rest = v[written.len()..].trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
+    let number: Decimal = rest[..end].parse().ok()?;
+    Some(Figure {
+        op,
+        number,
+        unit: rest[end..].trim().to_string(),
+    })
+}
+
+/// Scale of a money unit relative to 元.
+fn yuan(unit: &str) -> Option<Decimal> {
+    match unit {
+        "元" => Some(Decimal::ONE),
+        "万元" => Some(Decimal::from(10_000)),
+        "亿元" => Some(Decimal::from(100_000_000)),
+        _ => None,
+    }
+}
+
+/// J401: a 成本指标 in money may not exceed the project's total.
+fn costs(n: usize, p: &Project, doc: &Document, out: &mut Vec<Finding>) {
+    let Some(budget_scale) = yuan(doc.money_unit.trim()) else {
+        return;
+    };
+    let (Some(total), Some((t, rows))) = (p.total(), p.indicators()) else {
+        return;
+    };
+    let Some(tax) = p.form.taxonomy(doc.check.profile.as_deref()) else {
+        return;
+    };
+    let Some(value_key) = t
+        .columns
+        .iter()
+        .find(|c| c.role == Some(Role::Value))
+        .map(|c| c.key)
+    else {
+        return;
+    };
+    for (j, r) in rows.iter().enumerate() {
+        if !tax.is_cost(&r.role(t, Role::Level1), &r.role(t, Role::Level2)) {
+            continue;
+        }
+        let value = r.figure_text(t);
+        let Some(f) = figure(&value) else { continue };
+        let Some(scale) = yuan(&f.unit) else { continue };
+        // An amount too large to convert certainly exceeds any budget.
+        let exceeds = (f.number.checked_mul(scale))
+            .and_then(|yuan| yuan.checked_div(budget_scale))
+            .is_none_or(|v| v > total.0);
+        if matches!(f.op, "=" | "≤" | "<" | "") && exceeds {
+            out.push(
+                Finding::new(
+                    &J401,
+                    Project::cell_place(n, t.key, j, value_key),
+                    format!(
+                        "成本指标“{}”{} 超过预算数 {}{}",
+                        r.role(t, Role::Level3),
+                        value,
+                        total,
+                        doc.money_unit
+                    ),
+                )
+                .hint("成本指标不能超过项目预算数；请核对指标值或预算数"),
+            );
+        }
+    }
+}
+
+/// J402: "=" or "≥" a percentage above 100% cannot be met.
+fn percentages(n: usize, p: &Project, out: &mut Vec<Finding>) {
+    let Some((t, rows)) = p.indicators() else {
+        return;
+    };
+    let Some(value_key) = t
+        .columns
+        .iter()
+        .find(|c| c.role == Some(Role::Value))
+        .map(|c| c.key)
+    else {
+        return;
+    };
+    for (j, r) in rows.iter().enumerate() {
+        let value = r.figure_text(t);
+        let Some(f) = figure(&value) else { continue };
+        if matches!(f.op, "=" | "≥" | ">") && f.unit == "%" && f.number > Decimal::ONE_HUNDRED {
+            out.push(
+                Finding::new(
+                    &J402,
+                    Project::cell_place(n, t.key, j, value_key),
+                    format!("指标值“{value}”超过 100%"),
+                )
+                .hint("比率类指标一般不超过 100%；请确认是否多写了数字"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_parse_like_users_write_them() {
+        let f = figure("≤45 万元").unwrap();
+        assert_eq!(
+            (f.op, f.number.to_string(), f.unit.as_str()),
+            ("≤", "45".into(), "万元")
+        );
+        let f = figure(">=98.5%").unwrap();
+        assert_eq!(
+            (f.op, f.number.to_string(), f.unit.as_str()),
+            ("≥", "98.5".into(), "%")
+        );
+        assert_eq!(figure("100%").unwrap().op, "");
+        assert!(figure("优良").is_none());
+        assert!(figure("12月底前完成").is_some_and(|f| f.unit == "月底前完成"));
+        let f = figure("≤1,172,600元").unwrap();
+        assert_eq!(
+            (f.number, f.unit.as_str()),
+            (Decimal::from(1_172_600), "元")
+        );
+        let f = figure("＝１２０％").unwrap();
+        assert_eq!(
+            (f.op, f.number, f.unit.as_str()),
+            ("=", Decimal::from(120), "%")
+        );
+    }
+
+    fn project(extra: &str) -> Project {
+        crate::input::model::project::parse_test(&format!("code='X'\nname='N'\n{extra}"))
+    }
+
+    fn codes(p: &Project) -> Vec<&'static str> {
+        let doc: Document =
+            toml::from_str("year=2025\ndepartment='d'\nunit_code='1'\nunit_name='u'").unwrap();
+        let mut out = Vec::new();
+        amounts(0, p, &mut out);
+        plan(0, p, &mut out);
+        costs(0, p, &doc, &mut out);
+        percentages(0, p, &mut out);
+        out.iter().map(|f| f.rule.code).collect()
+    }
+
+    #[test]
+    fn consistent_project_passes() {
+        let p = project(
+            "[budget]\ntotal='10.5'\nfiscal='10'\nother='0.5'\n[plan]\njune=50\ndecember=100\n[[indicators]]\nlevel1='产出指标'\nlevel2='成本指标'\nname='c'\nvalue='≤105000元'\n",
+        );
+        assert!(codes(&p).is_empty(), "{:?}", codes(&p));
+    }
+
+    #[test]
+    fn broken_figures_are_found() {
+        let p = project(
+            "[budget]\ntotal='10'\nfiscal='9'\nother='-1'\n[plan]\nmarch=120\njune=50\noctober=90\n[[indicators]]\nlevel1='产出指标'\nlevel2='成本指标'\nname='c'\nvalue='=11万元'\n[[indicators]]\nlevel1='产出指标'\nlevel2='质量指标'\nname='q'\nvalue='≥105%'\n",
+        );
+        assert_eq!(
+            codes(&p),
+            ["J202", "J201", "J301", "J302", "J303", "J401", "J402"]
+        );
+    }
+
+    #[test]
+    fn a_unit_column_is_read_after_the_value() {
+        let p = crate::input::model::project::parse_test(
+            "form='shenbao'\nname='n'\ncode='c'\ndepartment='d'\nunit='u'\ngoal='g'\n\
+             [budget]\ntotal='10'\n[[indicators]]\nlevel1='产出指标'\nlevel2='质量指标'\n\
+             name='q'\nvalue='≥105'\nunit='%'\n[[indicators]]\nlevel1='产出指标'\n\
+             level2='成本指标'\nname='c'\nvalue='≤20'\nunit='万元'\n",
+        );
+        let doc: Document =
+            toml::from_str("year=2025\ndepartment='d'\nunit_code='1'\nunit_name='u'").unwrap();
+        let mut out = Vec::new();
+        costs(0, &p, &doc, &mut out);
+        percentages(0, &p, &mut out);
+        let codes: Vec<&str> = out.iter().map(|f| f.rule.code).collect();
+        assert_eq!(codes, ["J401", "J402"]);
+    }
+
+    #[test]
+    fn blank_plan_is_a_warning() {
+        assert_eq!(codes(&project("[budget]\ntotal=0\n")), ["J203", "J304"]);
+    }
+}

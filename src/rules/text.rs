@@ -1,0 +1,544 @@
+//! Text rules (J5xx–J6xx): years and amounts stated in the text, codes,
+//! empty cells, table titles, doubled words and traditional characters.
+
+use rust_decimal::Decimal;
+
+use super::{Finding, J501, J502, J601, J602, J603, J604, J605, J606, Rule};
+use crate::input::form::{Kind, Need, Role, TableDef, TableKind};
+use crate::input::locate::Place;
+use crate::input::locate::Seg::{Index, Key};
+use crate::input::model::{Document, Project};
+
+/// Runs the J5xx–J6xx rules.
+pub fn check(doc: &Document, out: &mut Vec<Finding>) {
+    required(doc, out);
+    duplicate_codes(doc, out);
+    for (n, p) in doc.projects.iter().enumerate() {
+        years(n, p, doc.year, out);
+        amounts(n, p, doc, out);
+        project_cells(n, p, out);
+        title(n, p, out);
+    }
+    for (place, text) in doc.texts() {
+        doubled(&place, text, out);
+        traditional(&place, text, out);
+    }
+}
+
+fn empty(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+fn blank_cell(rule: &'static Rule, place: Place, what: &str) -> Finding {
+    Finding::new(rule, place, format!("{what}为空")).hint(format!("请填写{what}"))
+}
+
+/// J602 outside the project tables: names on the cover and headings.
+fn required(doc: &Document, out: &mut Vec<Finding>) {
+    for (key, what, v) in [
+        ("department", "部门名称", &doc.department),
+        ("unit_code", "单位编码", &doc.unit_code),
+        ("unit_name", "单位名称", &doc.unit_name),
+    ] {
+        if empty(v) {
+            out.push(blank_cell(&J602, Place::doc(&[Key(key)]), what));
+        }
+    }
+    for (i, g) in doc.goals.iter().enumerate() {
+        if empty(&g.title) {
+            let at = Place::doc(&[Key("goals"), Index(i), Key("title")]);
+            out.push(blank_cell(&J602, at, "分项绩效目标标题"));
+        }
+    }
+    for (i, m) in doc.measures.iter().enumerate() {
+        if empty(&m.lead) {
+            let at = Place::doc(&[Key("measures"), Index(i), Key("lead")]);
+            out.push(blank_cell(&J602, at, "保障措施首句"));
+        }
+    }
+}
+
+/// J602 and J603 inside one table: the form says which slots are
+/// required (J602) and which are recommended (J603).
+fn project_cells(n: usize, p: &Project, out: &mut Vec<Finding>) {
+    for f in &p.form.fields {
+        let Some(code) = need_code(f.need) else {
+            continue;
+        };
+        // An absent required field is a loading error; a blank one is J602.
+        let blank = p
+            .values
+            .get(f.key)
+            .map_or(f.need == Need::Recommended, |v| v.is_blank());
+        if blank {
+            out.push(blank_cell(
+                code,
+                p.field_place(n, f.key),
+                f.label.trim_start_matches("其中："),
+            ));
+        }
+    }
+    for t in &p.form.tables {
+        for (j, r) in p.rows(t.key).iter().enumerate() {
+            for c in t.columns.iter().filter(|c| c.auto.is_none()) {
+                let Some(code) = need_code(c.need) else {
+                    continue;
+                };
+                if r.get(c.key).trim().is_empty() {
+                    let place = Project::cell_place(n, t.key, j, c.key);
+                    let what = format!("第 {} 行{}的{}", j + 1, row_noun(t), c.label);
+                    out.push(blank_cell(code, place, &what));
+                }
+            }
+        }
+    }
+}
+
+/// The rule code for a blank slot of this need, if any.
+fn need_code(need: Need) -> Option<&'static Rule> {
+    match need {
+        Need::Required => Some(&J602),
+        Need::Recommended => Some(&J603),
+        Need::Optional => None,
+    }
+}
+
+/// What a row of a table is called in messages ("指标").
+fn row_noun(t: &TableDef) -> &str {
+    match t.kind {
+        TableKind::Indicators => "指标",
+        TableKind::Rows => &t.label,
+    }
+}
+
+/// J601: two tables with the same 项目编码.
+fn duplicate_codes(doc: &Document, out: &mut Vec<Finding>) {
+    for (n, p) in doc.projects.iter().enumerate() {
+        let code = p.code();
+        if code.is_empty() {
+            continue;
+        }
+        if let Some(first) = doc.projects[..n].iter().position(|o| o.code() == code) {
+            let key = p.form.role(Role::Code).map_or("code", |f| f.key);
+            out.push(
+                Finding::new(
+                    &J601,
+                    p.field_place(n, key),
+                    format!("项目编码“{code}”与第 {} 张表重复", first + 1),
+                )
+                .hint("每个项目的编码应唯一；请核对预算系统中的项目编码"),
+            );
+        }
+    }
+}
+
+/// J604: a table title that does not name its project (seed table 7).
+fn title(n: usize, p: &Project, out: &mut Vec<Finding>) {
+    let Some(t) = &p.title else { return };
+    if !t.contains(&p.name()) {
+        out.push(
+            Finding::new(
+                &J604,
+                Place::project(n, &[Key("title")]),
+                format!("表名“{t}”与项目名称“{}”不一致", p.name()),
+            )
+            .hint(format!(
+                "如非有意，请删除 title 行，表名将默认为“项目名称 + {}”",
+                p.form.title_suffix
+            )),
+        );
+    }
+}
+
+/// The text with full-width digits and signs made ASCII and thousands
+/// separators between digits dropped, so "２０２５年" and "1,172,600元" read
+/// as numbers. Only for reading figures; never shown.
+pub fn half_width(text: &str) -> String {
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '％' => '%',
+            '＝' => '=',
+            '＜' => '<',
+            '＞' => '>',
+            c => c,
+        })
+        .collect();
+    let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| {
+            let separator = *c == ',' && i > 0 && digit(i - 1) && (1..=3).all(|k| digit(i + k));
+            !separator
+        })
+        .map(|(_, c)| *c)
+        .collect()
+}
+
+/// Years written before "年" that should be the budget year: a range
+/// ("2025-2027年") counts as the years it spans, and a year after "较" or
+/// "比" ("较2024年增长") is a comparison, not a claim.
+fn stated_years(text: &str) -> Vec<(i32, i32)> {
+    let text = half_width(text);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let Some((first, after_first)) = year_at(&chars, i) else {
+            i += 1;
+            continue;
+        };
+        let compared = chars[..i]
+            .iter()
+            .rev()
+            .take(3)
+            .any(|c| matches!(c, '较' | '比'));
+        let mut j = skip_spaces(&chars, after_first);
+        let mut last = first;
+        let dash = matches!(
+            chars.get(j),
+            Some('-' | '—' | '–' | '~' | '～' | '至' | '到')
+        );
+        if dash && let Some((second, after)) = year_at(&chars, skip_spaces(&chars, j + 1)) {
+            last = second;
+            j = skip_spaces(&chars, after);
+        }
+        if chars.get(j) == Some(&'年') && !compared {
+            out.push((first.min(last), first.max(last)));
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// A four-digit number starting at `i` (not inside a longer number).
+fn year_at(chars: &[char], i: usize) -> Option<(i32, usize)> {
+    if i > 0 && chars[i - 1].is_ascii_digit() {
+        return None;
+    }
+    let digits: String = chars[i..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    (digits.len() == 4)
+        .then(|| (digits.parse().ok(), i + 4))
+        .and_then(|(y, e)| y.map(|y| (y, e)))
+}
+
+fn skip_spaces(chars: &[char], mut i: usize) -> usize {
+    while chars.get(i) == Some(&' ') {
+        i += 1;
+    }
+    i
+}
+
+/// The goal texts of a table (fields with role `goal`) with their places.
+fn goal_texts(n: usize, p: &Project) -> Vec<(Place, String)> {
+    p.form
+        .fields
+        .iter()
+        .filter(|f| f.role == Some(Role::Goal))
+        .map(|f| (p.field_place(n, f.key), p.text(f.key).into_owned()))
+        .collect()
+}
+
+/// J501: a year other than the budget year in a 时效 value or a goal.
+fn years(n: usize, p: &Project, year: i32, out: &mut Vec<Finding>) {
+    let mut texts = goal_texts(n, p);
+    if let Some((t, rows)) = p.indicators()
+        && let Some(value) = t.columns.iter().find(|c| c.role == Some(Role::Value))
+    {
+        for (j, r) in rows.iter().enumerate() {
+            if r.role(t, Role::Level2) == "时效指标" {
+                texts.push((
+                    Project::cell_place(n, t.key, j, value.key),
+                    r.get(value.key).into_owned(),
+                ));
+            }
+        }
+    }
+    let period = period_years(p);
+    let within = |from: i32, to: i32| period.is_some_and(|(a, b)| a <= from && to <= b);
+    let said = period.map_or(String::new(), |(a, b)| format!("，项目实施期是 {a}—{b} 年"));
+    for (place, text) in texts {
+        let wrong = stated_years(&text)
+            .into_iter()
+            .find(|&(from, to)| !(from..=to).contains(&year) && !within(from, to));
+        if let Some((from, to)) = wrong {
+            let shown = if from == to {
+                from.to_string()
+            } else {
+                format!("{from}—{to}")
+            };
+            out.push(
+                Finding::new(
+                    &J501,
+                    place,
+                    format!("写的是 {shown} 年，预算年度是 {year} 年{said}"),
+                )
+                .at(from.to_string())
+                .hint("每年更新数据时请同时改掉去年的年份"),
+            );
+        }
+    }
+}
+
+/// The first and last year written in the table's period fields
+/// (项目实施期 "2025.07–2026.06"): a goal or 时效 value may name any of them.
+fn period_years(p: &Project) -> Option<(i32, i32)> {
+    let mut years = Vec::new();
+    for f in p.form.fields.iter().filter(|f| f.kind == Kind::Period) {
+        let chars: Vec<char> = half_width(&p.text(f.key)).chars().collect();
+        years.extend(
+            (0..chars.len())
+                .filter_map(|i| year_at(&chars, i))
+                .map(|(y, _)| y)
+                .filter(|y| crate::input::model::YEARS.contains(y)),
+        );
+    }
+    Some((*years.iter().min()?, *years.iter().max()?))
+}
+
+/// Numbers followed by the money unit (or "万" for 万元) in a text.
+fn stated_amounts(text: &str, unit: &str) -> Vec<Decimal> {
+    let text = half_width(text);
+    let short = unit.strip_suffix('元').filter(|s| !s.is_empty());
+    let mut out = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        let tail = &rest[start..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(tail.len());
+        let after = tail[end..].trim_start_matches(' ');
+        let names_unit = after.starts_with(unit)
+            || short.is_some_and(|s| {
+                after.starts_with(s)
+                    && !after[s.len()..].starts_with(|c: char| is_cjk(c) && c != '元')
+            });
+        let before_ok = !text[..text.len() - rest.len() + start].ends_with('.');
+        if names_unit && before_ok {
+            out.extend(tail[..end].parse::<Decimal>().ok());
+        }
+        rest = &tail[end..];
+    }
+    out
+}
+
+/// J502: the 绩效目标 states amounts, yet neither one of them nor their sum
+/// (a text may list the parts, "房租80万元、水电37.26万元") is 预算数.
+fn amounts(n: usize, p: &Project, doc: &Document, out: &mut Vec<Finding>) {
+    let Some(total) = p.total() else { return };
+    for (place, text) in goal_texts(n, p) {
+        stated_vs_total(place, &text, total.0, doc, out);
+    }
+}
+
+/// J502 for one goal text.
+fn stated_vs_total(
+    place: Place,
+    text: &str,
+    total: Decimal,
+    doc: &Document,
+    out: &mut Vec<Finding>,
+) {
+    let found = stated_amounts(text, doc.money_unit.trim());
+    let sum = found
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a));
+    if let Some(first) = found.first()
+        && !found.contains(&total)
+        && sum != Some(total)
+    {
+        out.push(
+            Finding::new(
+                &J502,
+                place,
+                format!(
+                    "绩效目标写的金额是 {first}{unit}，预算数是 {total}{unit}",
+                    unit = doc.money_unit
+                ),
+            )
+            .at(first.to_string())
+            .hint("请核对绩效目标中的金额与预算数是否一致"),
+        );
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// J605: the same word of two or more characters written twice in a row.
+fn doubled(place: &Place, text: &str, out: &mut Vec<Finding>) {
+    let chars: Vec<char> = text.chars().collect();
+    for len in (2..=6).rev() {
+        for i in 0..chars.len().saturating_sub(2 * len - 1) {
+            let (a, b) = (&chars[i..i + len], &chars[i + len..i + 2 * len]);
+            if a == b && a.iter().all(|c| is_cjk(*c)) {
+                let word: String = a.iter().collect();
+                out.push(
+                    Finding::new(&J605, place.clone(), format!("“{word}”连写了两次"))
+                        .at(format!("{word}{word}"))
+                        .hint(format!("如果是笔误，请删去一个“{word}”")),
+                );
+                return;
+            }
+        }
+    }
+}
+
+/// Common traditional characters and their simplified forms.
+const TRADITIONAL: &[(char, char)] = &[
+    ('辦', '办'),
+    ('發', '发'),
+    ('會', '会'),
+    ('們', '们'),
+    ('對', '对'),
+    ('這', '这'),
+    ('個', '个'),
+    ('為', '为'),
+    ('與', '与'),
+    ('業', '业'),
+    ('財', '财'),
+    ('務', '务'),
+    ('資', '资'),
+    ('費', '费'),
+    ('預', '预'),
+    ('績', '绩'),
+    ('計', '计'),
+    ('劃', '划'),
+    ('處', '处'),
+    ('標', '标'),
+    ('準', '准'),
+    ('護', '护'),
+    ('實', '实'),
+    ('現', '现'),
+    ('產', '产'),
+    ('機', '机'),
+    ('關', '关'),
+    ('應', '应'),
+    ('當', '当'),
+    ('從', '从'),
+    ('進', '进'),
+    ('動', '动'),
+    ('經', '经'),
+    ('濟', '济'),
+    ('領', '领'),
+    ('導', '导'),
+    ('員', '员'),
+    ('設', '设'),
+    ('開', '开'),
+    ('專', '专'),
+    ('項', '项'),
+    ('義', '义'),
+    ('級', '级'),
+    ('單', '单'),
+    ('縣', '县'),
+    ('區', '区'),
+    ('國', '国'),
+    ('門', '门'),
+    ('問', '问'),
+    ('題', '题'),
+    ('時', '时'),
+    ('間', '间'),
+    ('後', '后'),
+    ('據', '据'),
+    ('報', '报'),
+    ('認', '认'),
+    ('證', '证'),
+    ('議', '议'),
+    ('運', '运'),
+    ('營', '营'),
+    ('質', '质'),
+    ('優', '优'),
+    ('樣', '样'),
+    ('點', '点'),
+    ('數', '数'),
+    ('萬', '万'),
+    ('億', '亿'),
+    ('檔', '档'),
+    ('網', '网'),
+    ('聯', '联'),
+    ('價', '价'),
+    ('滿', '满'),
+    ('構', '构'),
+    ('總', '总'),
+    ('監', '监'),
+    ('訪', '访'),
+    ('穩', '稳'),
+    ('維', '维'),
+];
+
+/// J606: a traditional character in simplified text, once per value.
+fn traditional(place: &Place, text: &str, out: &mut Vec<Finding>) {
+    let found = text
+        .chars()
+        .find_map(|c| TRADITIONAL.iter().find(|(t, _)| *t == c));
+    if let Some(&(t, s)) = found {
+        out.push(
+            Finding::new(&J606, place.clone(), format!("“{t}”是繁体字"))
+                .at(t.to_string())
+                .hint(format!("简体应写作“{s}”")),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_inside_the_period_are_not_j501() {
+        let p = crate::input::model::project::parse_test(
+            "form = 'shenbao'\nname = 'n'\ncode = 'c'\ndepartment = 'd'\nunit = 'u'\nperiod = '2025.07–2026.06'\n\
+             goal = '2026年6月底前完成，2027年验收'\n[budget]\ntotal = 1\n",
+        );
+        let mut out = Vec::new();
+        years(0, &p, 2025, &mut out);
+        let msgs: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            ["写的是 2027 年，预算年度是 2025 年，项目实施期是 2025—2026 年"]
+        );
+    }
+
+    #[test]
+    fn years_are_read_before_nian() {
+        assert_eq!(
+            stated_years("截止 2025 年 12 月末，2024年"),
+            [(2025, 2025), (2024, 2024)]
+        );
+        assert!(stated_years("编号20251年 12345年").is_empty());
+        assert_eq!(
+            stated_years("2025-2027年，２０２６年"),
+            [(2025, 2027), (2026, 2026)]
+        );
+        assert!(stated_years("较2024年增长，比 2023 年多").is_empty());
+    }
+
+    #[test]
+    fn amounts_need_the_money_unit() {
+        let found = stated_amounts("使用资金 45 万，服务 3 万人，共 117.26万元", "万元");
+        assert_eq!(found, [Decimal::from(45), "117.26".parse().unwrap()]);
+        assert!(stated_amounts("12 件以上", "万元").is_empty());
+        assert_eq!(
+            stated_amounts("经费1,172,600元", "元"),
+            [Decimal::from(1_172_600)]
+        );
+    }
+
+    #[test]
+    fn doubled_words_and_traditional_characters() {
+        let place = Place::doc(&[Key("overall")]);
+        let mut out = Vec::new();
+        doubled(&place, "信访群众满意度满意度", &mut out);
+        doubled(&place, "常常 2020 年天天", &mut out);
+        traditional(&place, "资金管理辦法", &mut out);
+        let msgs: Vec<_> = out.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(msgs, ["“满意度”连写了两次", "“辦”是繁体字"]);
+    }
+}

@@ -1,0 +1,200 @@
+//! Exporting: the paged document to PDF bytes, and writing any output file
+//! atomically so a failed build never leaves a partial file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use typst_layout::PagedDocument;
+use typst_pdf::PdfOptions;
+
+use crate::input::stamp::BuildDate;
+use crate::report::diag::{Diagnostic, Diagnostics, Result, io_error};
+
+/// Encodes a document as PDF with content-derived identifiers, stamped with
+/// the build date if there is one (never the clock).
+pub fn pdf(document: &PagedDocument, date: Option<&BuildDate>) -> Result<Vec<u8>> {
+    // `ident` stays Auto: typst-pdf then derives the document ID from the
+    // title and author with a fixed-key hash, and the instance ID from the
+    // bytes, so both depend on the content only. A hash of the source would
+    // change the permanent document ID on every edit, against the PDF spec.
+    let options = PdfOptions {
+        creator: typst::foundations::Smart::Custom(Some(format!(
+            "jixiao {}",
+            env!("CARGO_PKG_VERSION")
+        ))),
+        timestamp: date.map(BuildDate::timestamp),
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(document, &options).map_err(|errors| {
+        Diagnostics(
+            errors
+                .iter()
+                .map(|e| Diagnostic::error(format!("PDF 导出失败：{}", e.message)))
+                .collect(),
+        )
+    })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder that
+/// is renamed into place, so readers see the old file or the new one, never
+/// a mix. A symlink is written through (its target is replaced, the link
+/// stays), and an existing file keeps its permissions.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let target = follow_links(path);
+    let dir = folder_of(&target);
+    std::fs::create_dir_all(dir).map_err(|e| io_error("创建输出文件夹", dir, &e))?;
+    remove_stale_temps(dir);
+    // A short name: `.<name>.<pid>.tmp` could exceed the 255-byte limit
+    // on names when `name` is near it.
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(
+        "{TEMP_PREFIX}{}-{n}{TEMP_SUFFIX}",
+        std::process::id()
+    ));
+    let mode = std::fs::metadata(&target).ok().map(|m| m.permissions());
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        if let Some(mode) = mode {
+            f.set_permissions(mode)?;
+        }
+        f.sync_all()?;
+        std::fs::rename(&tmp, &target)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Diagnostics::from(
+            io_error("写入输出文件", path, &e)
+                .with_hint("请确认输出位置可写，或用 -o 指定其他位置"),
+        )
+    })
+}
+
+/// Temporary files are named `.jx-<pid>-<n>.tmp`.
+const TEMP_PREFIX: &str = ".jx-";
+const TEMP_SUFFIX: &str = ".tmp";
+/// Links followed before giving up (the kernel's limit is 40 too).
+const MAX_LINKS: usize = 40;
+
+/// The file a path finally names: symlinks followed, even dangling ones
+/// (writing then creates their target).
+pub fn follow_links(path: &Path) -> PathBuf {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::read_link(&current) {
+            // A relative target is relative to the link's folder; an
+            // absolute one replaces the path.
+            Ok(next) => current = folder_of(&current).join(next),
+            Err(_) => break,
+        }
+    }
+    current
+}
+
+/// The folder a file is in (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// Removes temporary files left by builds that were killed while writing
+/// (their process no longer exists), so they do not pile up.
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let pid = file
+            .strip_prefix(TEMP_PREFIX)
+            .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok());
+        if pid.is_some_and(|pid| pid != std::process::id() && !process_alive(pid)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process exists; where that cannot be known, assume it does.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let dir = std::env::temp_dir().join(format!("jixiao-export-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.pdf");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let leftovers = std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(leftovers, 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stale_temp_of_a_dead_process_is_removed() {
+        let dir = std::env::temp_dir().join(format!("jixiao-export3-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // PID 0 is never a user process; /proc/0 does not exist.
+        let stale = dir.join(".jx-0-7.tmp");
+        std::fs::write(&stale, b"half").unwrap();
+        write_atomic(&dir.join("a.pdf"), b"new").unwrap();
+        assert_eq!(stale.exists(), !Path::new("/proc").is_dir());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn failed_write_keeps_old_file() {
+        let dir = std::env::temp_dir().join(format!("jixiao-export2-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.pdf");
+        std::fs::write(&path, b"old").unwrap();
+        // A directory in the way of the rename makes the write fail.
+        let blocked = dir.join("sub");
+        std::fs::create_dir_all(blocked.join("x")).unwrap();
+        assert!(write_atomic(&blocked, b"new").is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_is_written_through_and_mode_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("jixiao-export4-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let real = dir.join("real.pdf");
+        std::fs::write(&real, b"old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.join("link.pdf");
+        std::os::unix::fs::symlink("real.pdf", &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        let mode = std::fs::metadata(&real).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn longest_file_name_can_be_written() {
+        let dir = std::env::temp_dir().join(format!("jixiao-export5-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{}.pdf", "a".repeat(251)));
+        write_atomic(&path, b"x").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"x");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

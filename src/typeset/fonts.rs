@@ -1,0 +1,196 @@
+//! Fonts: the families shipped in `fonts/` (and the system's, on request),
+//! loaded lazily, and the check that every configured role exists.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst_kit::fonts::FontStore;
+
+use crate::input::locate::Place;
+use crate::input::locate::Seg::Key;
+use crate::report::diag::{Diagnostic, Result};
+use crate::typeset::style::Fonts;
+
+/// The fonts one run can use; each file is read only when first needed.
+pub struct FontSet {
+    store: FontStore,
+}
+
+impl FontSet {
+    /// Scans the font folders, and the system fonts when asked to.
+    pub fn load(dirs: &[&Path], system: bool) -> Result<Self> {
+        let mut store = FontStore::new();
+        for dir in dirs {
+            if !dir.is_dir() {
+                return Err(
+                    Diagnostic::error(format!("字体文件夹“{}”不存在", dir.display()))
+                        .with_hint(
+                            "jixiao 自带的字体在项目的 fonts/ 文件夹中；请确认它没有被删除或移动",
+                        )
+                        .into(),
+                );
+            }
+            // Sorted so that font indices, and with them the PDF, do not
+            // depend on the order the file system lists files in.
+            let mut found: Vec<_> = typst_kit::fonts::scan(dir).collect();
+            found.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
+            store.extend(found);
+        }
+        if system {
+            store.extend(typst_kit::fonts::system());
+        }
+        Ok(Self { store })
+    }
+
+    /// Metadata of every known font.
+    pub fn book(&self) -> &LazyHash<FontBook> {
+        self.store.book()
+    }
+
+    /// Loads font `index` (None past the end).
+    pub fn font(&self, index: usize) -> Option<Font> {
+        self.store.font(index)
+    }
+
+    /// Every family name, sorted.
+    pub fn families(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.book().families().map(|(f, _)| f.to_string()).collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Whether a family is known (case-insensitive, as Typst matches).
+    pub fn has_family(&self, family: &str) -> bool {
+        self.book().contains_family(&family.to_lowercase())
+    }
+
+    /// Errors for configured role families that no loaded font provides.
+    ///
+    /// Typst only warns about an unknown family and silently falls back to
+    /// another font, which would print a wrong typeface: so this is an error.
+    pub fn check_roles(&self, fonts: &Fonts) -> Vec<Diagnostic> {
+        let known = self.families();
+        fonts
+            .roles()
+            .into_iter()
+            .filter(|(_, family)| !self.has_family(family))
+            .map(|(role, family)| {
+                let mut d = Diagnostic::error(format!(
+                    "找不到字体“{family}”（用于 style.fonts.{role}）"
+                ))
+                .with_hint(format!("可用的字体：{}", known.join("、")));
+                if let Some(best) = crate::report::translate::nearest(family, &known) {
+                    d = d.with_hint(format!("您是不是想写“{best}”？"));
+                }
+                d.with_place(Place::doc(&[Key("style"), Key("fonts"), Key(role)]))
+                    .with_hint("使用本机安装的字体（如 仿宋_GB2312 的英文名 FangSong_GB2312）请设 style.system_fonts = true 或加 --system-fonts")
+            })
+            .collect()
+    }
+}
+
+/// A character of the data that no loaded font can draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncovered {
+    /// The character.
+    pub ch: char,
+    /// Its first place in the data.
+    pub place: Place,
+    /// How many further times it occurs.
+    pub more: usize,
+}
+
+/// Characters of the data that no loaded font can draw, each once.
+///
+/// Typst prints such a character as an empty box and says nothing
+/// (typst#5137), so every data string is checked before compiling.
+pub fn uncovered<'a>(
+    fonts: &FontSet,
+    texts: impl IntoIterator<Item = (Place, &'a str)>,
+) -> Vec<Uncovered> {
+    let book = fonts.book();
+    // Each distinct character is looked up in the fonts once, and found in
+    // `out` through `index`: a text of many uncovered characters stays
+    // linear (a 40 KB line of 10,000 of them was quadratic).
+    let mut known: HashMap<char, bool> = HashMap::new();
+    let mut covered = |c: char| {
+        // Typst drops default-ignorable characters (zero-width space, soft
+        // hyphen, BOM, variation selectors) without drawing anything, and
+        // the shaper draws the Unicode spaces with the font's space glyph.
+        // Other controls and separators (U+0085, U+1680, U+2028 …) are not
+        // spaces: they are reported here or by rules::chars.
+        matches!(c, '\t' | '\n')
+            || is_space_fallback(c)
+            || typst::text::is_default_ignorable(c)
+            || *known.entry(c).or_insert_with(|| {
+                (0..)
+                    .map_while(|i| book.info(i))
+                    .any(|f| f.coverage.contains(c as u32))
+            })
+    };
+    let mut out: Vec<Uncovered> = Vec::new();
+    let mut index: HashMap<char, usize> = HashMap::new();
+    for (place, text) in texts {
+        for ch in text.chars().filter(|&c| !covered(c)) {
+            match index.get(&ch) {
+                Some(&i) => out[i].more += 1,
+                None => {
+                    index.insert(ch, out.len());
+                    out.push(Uncovered {
+                        ch,
+                        place: place.clone(),
+                        more: 0,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The spaces rustybuzz draws with the font's U+0020 glyph when the font
+/// has no glyph of their own (its `space_fallback`, all of Zs but U+1680).
+fn is_space_fallback(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\u{A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped() -> FontSet {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        FontSet::load(&[&dir], false).unwrap()
+    }
+
+    #[test]
+    fn shipped_fonts_give_every_default_role() {
+        let fonts = shipped();
+        let style = crate::typeset::style::resolve(&Default::default()).unwrap();
+        assert!(fonts.check_roles(&style.fonts).is_empty());
+        assert!(!fonts.has_family("FandolFang"));
+    }
+
+    #[test]
+    fn uncovered_characters_are_reported_once_with_place() {
+        let fonts = shipped();
+        let a = Place::doc(&[crate::input::locate::Seg::Key("overall")]);
+        let b = Place::project(1, &[crate::input::locate::Seg::Key("goal")]);
+        let found = uncovered(
+            &fonts,
+            [(a.clone(), "信访≥“”😀😀"), (b.clone(), "😀\u{10FFFD}")],
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!((found[0].ch, &found[0].place, found[0].more), ('😀', &a, 2));
+        assert_eq!(
+            (found[1].ch, &found[1].place, found[1].more),
+            ('\u{10FFFD}', &b, 0)
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! Typeset stage: layout settings, the Tera view and templates, the Typst
+//! world with its fonts, compiling, and writing the PDF.
+
+pub(crate) mod compile;
+pub(crate) mod export;
+pub(crate) mod fonts;
+pub mod render;
+pub mod style;
+pub(crate) mod world;

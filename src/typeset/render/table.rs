@@ -1,0 +1,390 @@
+//! A 绩效目标表 as the templates see it: the form's grid filled with the
+//! table's labels and values, cell by cell, ready to print in any layout.
+
+use serde::Serialize;
+
+use super::cell;
+use crate::input::form::{
+    Align, CellRef, CellSpec, Column, Form, Need, Placement, Role, TableDef, TableKind,
+};
+use crate::input::model::project::shown;
+use crate::input::model::{Document, Labels, Project, Row};
+
+/// One table for the templates.
+#[derive(Debug, Serialize)]
+pub struct ProjectView {
+    /// "1" (empty for a department-wide table).
+    pub number: String,
+    /// Table title without the number.
+    pub title: String,
+    /// The grid's column widths in percent of the text width.
+    pub columns: Vec<f64>,
+    /// The narrowest column as a fraction of the text width.
+    pub narrowest: f64,
+    /// The table's parts, top to bottom.
+    pub blocks: Vec<BlockView>,
+    /// Lines printed under the table.
+    pub below: Vec<String>,
+}
+
+/// Cells of the header part, or a row table.
+#[derive(Debug, Serialize)]
+pub struct BlockView {
+    /// Header-part cells in reading order (empty for a row table).
+    pub cells: Vec<CellView>,
+    /// A row table's column labels, repeated on every page when `repeat`.
+    pub header: Vec<CellView>,
+    /// Whether the header repeats (not with a side cell).
+    pub repeat: bool,
+    /// A cell left of the whole row table, spanning all its rows.
+    pub side: Option<CellView>,
+    /// The rows, grouped under merged first cells.
+    pub groups: Vec<GroupView>,
+    /// Each row cell's width as a fraction of the text width.
+    pub widths: Vec<f64>,
+}
+
+/// Rows sharing one merged first cell (or none).
+#[derive(Debug, Serialize)]
+pub struct GroupView {
+    /// The merged cell, spanning every row of the group.
+    pub first: Option<CellView>,
+    /// The other cells of each row.
+    pub rows: Vec<Vec<CellView>>,
+}
+
+/// One printed cell.
+#[derive(Debug, Clone, Serialize)]
+pub struct CellView {
+    /// Its text ("\n" is a line break).
+    pub t: String,
+    /// Grid columns spanned.
+    pub cs: usize,
+    /// Grid rows spanned.
+    pub rs: usize,
+    /// Left-aligned (long text) rather than centred.
+    pub left: bool,
+}
+
+impl CellView {
+    fn new(t: String, cs: usize, rs: usize, align: Align) -> Self {
+        Self {
+            t,
+            cs,
+            rs,
+            left: align == Align::Left,
+        }
+    }
+}
+
+/// The views of the tables with `placement`, numbered in that part.
+pub fn views(doc: &Document, placement: Placement) -> Vec<ProjectView> {
+    doc.projects
+        .iter()
+        .filter(|p| p.form.placement == placement)
+        .enumerate()
+        .map(|(i, p)| {
+            let number = match placement {
+                Placement::Project => (i + 1).to_string(),
+                Placement::Department => String::new(),
+            };
+            project_view(number, p, &doc.labels)
+        })
+        .collect()
+}
+
+/// The label of `key`: the table's override, the document's, the form's.
+fn label(key: &str, own: &Labels, doc: &Labels, default: &str) -> String {
+    own.get(key)
+        .or_else(|| doc.get(key))
+        .cloned()
+        .unwrap_or_else(|| default.to_string())
+}
+
+fn project_view(number: String, p: &Project, doc_labels: &Labels) -> ProjectView {
+    let form = &*p.form;
+    let total: f64 = form.grid.iter().sum();
+    let lab = |key: &str, default: &str| label(key, &p.labels, doc_labels, default);
+    let mut blocks: Vec<BlockView> = Vec::new();
+    let mut cells: Vec<CellView> = Vec::new();
+    for row in &form.layout {
+        for spec in row {
+            match &spec.what {
+                CellRef::Table(k) => {
+                    if !cells.is_empty() {
+                        blocks.push(cell_block(std::mem::take(&mut cells)));
+                    }
+                    let t = form.table(k).expect("layout tables are checked");
+                    // An empty indicator table keeps its header (its rows
+                    // are missing, J101 says so); an empty sub-table is absent.
+                    if !p.rows(k).is_empty() || t.kind == TableKind::Indicators {
+                        blocks.push(table_block(t, p.rows(k), form, total, &lab));
+                    }
+                }
+                _ => cells.push(layout_cell(spec, p, &lab)),
+            }
+        }
+    }
+    if !cells.is_empty() {
+        blocks.push(cell_block(cells));
+    }
+    ProjectView {
+        number,
+        title: p.title().trim().to_string(),
+        columns: form.grid.iter().map(|w| w * 100.0 / total).collect(),
+        narrowest: form.grid.iter().cloned().fold(f64::INFINITY, f64::min) / total,
+        blocks,
+        below: below_lines(p, &lab),
+    }
+}
+
+fn cell_block(cells: Vec<CellView>) -> BlockView {
+    BlockView {
+        cells,
+        header: Vec::new(),
+        repeat: false,
+        side: None,
+        groups: Vec::new(),
+        widths: Vec::new(),
+    }
+}
+
+/// One cell of the header part.
+fn layout_cell(spec: &CellSpec, p: &Project, lab: &dyn Fn(&str, &str) -> String) -> CellView {
+    let form = &*p.form;
+    let (text, align) = match &spec.what {
+        CellRef::Label(k) => (
+            label_default(form, k)
+                .map(|d| lab(k, d))
+                .unwrap_or_default(),
+            Align::Center,
+        ),
+        CellRef::Value(k) => {
+            let f = form.field(k).expect("layout fields are checked");
+            let v = p
+                .values
+                .get(k)
+                .map(|v| shown(f.kind, v, &form.amount_suffix));
+            (cell(&v.unwrap_or_default()), f.align)
+        }
+        CellRef::Text(t) => (t.clone(), Align::Center),
+        CellRef::Table(_) => unreachable!("tables are blocks"),
+    };
+    CellView::new(text, spec.colspan, spec.rowspan, align)
+}
+
+/// The default label of a label key, heading or table.
+fn label_default<'a>(form: &'a Form, key: &str) -> Option<&'a str> {
+    form.label_keys()
+        .into_iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, l)| l)
+        .or_else(|| form.table(key).map(|t| t.label.as_str()))
+}
+
+/// The printed columns: optional ones blank in every row are left out,
+/// their width going to the column on their left (or right).
+fn printed_columns<'a>(t: &'a TableDef, rows: &[Row]) -> Vec<(&'a Column, usize)> {
+    let mut out: Vec<(&Column, usize)> = Vec::new();
+    let mut carry = 0;
+    for c in &t.columns {
+        let blank = c.auto.is_none()
+            && c.need == Need::Optional
+            && rows.iter().all(|r| r.get(c.key).trim().is_empty());
+        if blank {
+            match out.last_mut() {
+                Some(last) => last.1 += c.span,
+                None => carry += c.span,
+            }
+        } else {
+            out.push((c, c.span + std::mem::take(&mut carry)));
+        }
+    }
+    out
+}
+
+/// A row table: header, side cell, merged groups, 合计 row.
+fn table_block(
+    t: &TableDef,
+    rows: &[Row],
+    form: &Form,
+    total: f64,
+    lab: &dyn Fn(&str, &str) -> String,
+) -> BlockView {
+    let cols = printed_columns(t, rows);
+    let header: Vec<CellView> = cols
+        .iter()
+        .map(|(c, span)| CellView::new(lab(c.label_key, &c.label), *span, 1, Align::Center))
+        .collect();
+    let merge = t.kind == TableKind::Indicators
+        && cols
+            .first()
+            .is_some_and(|(c, _)| c.role == Some(Role::Level1));
+    let skip = usize::from(merge);
+    let mut widths = Vec::new();
+    let mut at = if t.side { t.side_span } else { 0 } + cols.first().map_or(0, |c| c.1) * skip;
+    for (_, span) in &cols[skip..] {
+        widths.push(form.grid[at..at + span].iter().sum::<f64>() / total);
+        at += span;
+    }
+    let mut groups = group_rows(t, rows, &cols, merge, form);
+    if let Some(label) = &t.total_row {
+        groups.push(total_row(t, rows, &cols, label, form));
+    }
+    // The side cell spans the header row too, when there is one: a table
+    // with `header = false` (numbered goals) prints its rows only.
+    let side = t.side.then(|| {
+        let n: usize = groups.iter().map(|g| g.rows.len()).sum::<usize>() + usize::from(t.header);
+        CellView::new(lab(t.key, &t.label), t.side_span, n, Align::Center)
+    });
+    BlockView {
+        cells: Vec::new(),
+        repeat: t.header && side.is_none(),
+        header: if t.header { header } else { Vec::new() },
+        side,
+        groups,
+        widths,
+    }
+}
+
+/// A cell's text as printed.
+fn row_cell(c: &Column, r: &Row, n: usize, form: &Form) -> String {
+    if let Some(auto) = &c.auto {
+        return auto.replace("{n}", &n.to_string());
+    }
+    let v =
+        r.0.get(c.key)
+            .map(|v| shown(c.kind, v, &form.amount_suffix));
+    cell(&v.unwrap_or_default())
+}
+
+fn group_rows(
+    t: &TableDef,
+    rows: &[Row],
+    cols: &[(&Column, usize)],
+    merge: bool,
+    form: &Form,
+) -> Vec<GroupView> {
+    let mut groups: Vec<GroupView> = Vec::new();
+    for (j, r) in rows.iter().enumerate() {
+        let cells: Vec<CellView> = cols[usize::from(merge)..]
+            .iter()
+            .map(|(c, span)| CellView::new(row_cell(c, r, j + 1, form), *span, 1, c.align))
+            .collect();
+        if !merge {
+            groups.push(GroupView {
+                first: None,
+                rows: vec![cells],
+            });
+            continue;
+        }
+        let first = r.role(t, Role::Level1);
+        match groups.last_mut() {
+            Some(g) if g.first.as_ref().is_some_and(|f| f.t == first) => g.rows.push(cells),
+            _ => groups.push(GroupView {
+                first: Some(CellView::new(first, cols[0].1, 1, Align::Center)),
+                rows: vec![cells],
+            }),
+        }
+    }
+    for g in &mut groups {
+        if let Some(f) = &mut g.first {
+            f.rs = g.rows.len();
+        }
+    }
+    groups
+}
+
+/// The 合计 row: the label in the first column, each money column summed.
+fn total_row(
+    t: &TableDef,
+    rows: &[Row],
+    cols: &[(&Column, usize)],
+    label: &str,
+    form: &Form,
+) -> GroupView {
+    let _ = t;
+    let cells = cols
+        .iter()
+        .enumerate()
+        .map(|(i, (c, span))| {
+            let text = if i == 0 {
+                label.to_string()
+            } else if c.kind == crate::input::form::Kind::Money {
+                let sum = rows
+                    .iter()
+                    .filter_map(|r| r.0.get(c.key).and_then(|v| v.amount()))
+                    .try_fold(rust_decimal::Decimal::ZERO, |a, b| a.checked_add(b.0));
+                sum.map(|s| format!("{s}{}", form.amount_suffix))
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            CellView::new(text, *span, 1, Align::Center)
+        })
+        .collect();
+    GroupView {
+        first: None,
+        rows: vec![cells],
+    }
+}
+
+/// The lines under the table: "填表人：张三　　联系电话：…".
+fn below_lines(p: &Project, lab: &dyn Fn(&str, &str) -> String) -> Vec<String> {
+    let form = &*p.form;
+    form.below
+        .iter()
+        .map(|line| {
+            line.iter()
+                .filter_map(|k| form.field(k))
+                .map(|f| {
+                    let v = p
+                        .values
+                        .get(f.key)
+                        .map(|v| shown(f.kind, v, &form.amount_suffix));
+                    format!("{}：{}", lab(f.label_key, &f.label), v.unwrap_or_default())
+                })
+                .collect::<Vec<_>>()
+                .join("　　")
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::model::project::parse_test;
+
+    /// The block of row table `key` in the view of a table read from `text`.
+    fn block(text: &str, key: &str) -> BlockView {
+        let p = parse_test(text);
+        let form = p.form.clone();
+        let t = form.table(key).unwrap();
+        let total: f64 = form.grid.iter().sum();
+        let lab = |_: &str, d: &str| d.to_string();
+        table_block(t, p.rows(key), &form, total, &lab)
+    }
+
+    #[test]
+    fn a_side_table_without_header_prints_rows_only() {
+        let text = "form = 'department'\nname = 'D'\n[budget]\ntotal = 1\nproject = 1\nbasic = 0\n[[goals]]\ntext = '甲'\n[[goals]]\ntext = '乙'\n\
+                    [[duties]]\nfunction = 'f'\ntask = 't'\namount = '1.5'\n";
+        let goals = block(text, "goals");
+        assert!(goals.header.is_empty());
+        let side = goals.side.unwrap();
+        assert_eq!((side.t.as_str(), side.rs), ("年度总体目标", 2));
+        let texts: Vec<&str> = goals
+            .groups
+            .iter()
+            .flat_map(|g| &g.rows[0])
+            .map(|c| c.t.as_str())
+            .collect();
+        assert_eq!(texts, ["目标1", "甲", "目标2", "乙"]);
+        // With a header row, the side cell spans it and the 合计 row.
+        let duties = block(text, "duties");
+        assert_eq!(duties.header.len(), 4);
+        assert_eq!(duties.side.unwrap().rs, 3);
+        let total = &duties.groups.last().unwrap().rows[0];
+        assert_eq!((total[0].t.as_str(), total[3].t.as_str()), ("合计", "1.5"));
+    }
+}
