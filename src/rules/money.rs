@@ -97,9 +97,9 @@ fn show(a: Option<Amount>) -> String {
 /// J301–J304: each checkpoint within 0–100, never decreasing, ending at 100.
 fn plan(n: usize, p: &Project, out: &mut Vec<Finding>) {
     let form = &*p.form;
-    let Some(first) = form.plan.first() else {
+    if form.plan.is_empty() {
         return;
-    };
+    }
     let label = |k: &str| form.field(k).map_or(String::new(), |f| f.label.clone());
     let filled: Vec<(&str, String, Decimal)> = form
         .plan
@@ -107,20 +107,7 @@ fn plan(n: usize, p: &Project, out: &mut Vec<Finding>) {
         .filter_map(|k| p.amount(k).map(|v| (*k, label(k), v.0)))
         .collect();
     let Some((last_key, last_zh, last)) = filled.last().cloned() else {
-        let group = p.field_place(n, first);
-        let group = crate::input::locate::Place {
-            path: group.path[..group.path.len().saturating_sub(1).max(1)].to_vec(),
-            ..group
-        };
-        let key = form
-            .field(form.plan[form.plan.len() - 1])
-            .map_or("", |f| f.path[f.path.len() - 1]);
-        out.push(
-            Finding::new(&J304, group, "资金支出计划全部空白").hint(format!(
-                "请至少填写 {}（{key} = 100）",
-                label(form.plan[form.plan.len() - 1])
-            )),
-        );
+        out.push(blank_plan(n, p));
         return;
     };
     let hundred = Decimal::ONE_HUNDRED;
@@ -159,6 +146,22 @@ fn plan(n: usize, p: &Project, out: &mut Vec<Finding>) {
             .hint("全年资金应在最后一个节点累计支出 100%"),
         );
     }
+}
+
+/// J304: every checkpoint blank, at the plan's table.
+fn blank_plan(n: usize, p: &Project) -> Finding {
+    let form = &*p.form;
+    let last = form.plan[form.plan.len() - 1];
+    let place = p.field_place(n, last);
+    let group = crate::input::locate::Place {
+        path: place.path[..place.path.len().saturating_sub(1).max(1)].to_vec(),
+        ..place
+    };
+    let (label, key) = form.field(last).map_or((String::new(), ""), |f| {
+        (f.label.clone(), f.path[f.path.len() - 1])
+    });
+    Finding::new(&J304, group, "资金支出计划全部空白")
+        .hint(format!("请至少填写 {label}（{key} = 100）"))
 }
 
 /// A parsed 指标值 such as "≤117.26万元": comparison, number and unit.

@@ -166,7 +166,7 @@ pub(crate) fn parse_form(
 /// Builds the form from what was written, noting every problem.
 fn build(raw: RawForm, problems: &mut Vec<Problem>) -> Form {
     let fields = fields(&raw.fields, problems);
-    let tables = tables(&raw.tables, raw.grid.len(), problems);
+    let tables = tables(&raw.tables, raw.grid.len(), &fields, problems);
     let mut form = Form {
         name: raw.name,
         title: raw.title,
@@ -268,54 +268,22 @@ fn fields(raw: &[RawField], problems: &mut Vec<Problem>) -> Vec<Field> {
     out
 }
 
-fn tables(raw: &[RawTable], width: usize, problems: &mut Vec<Problem>) -> Vec<TableDef> {
+fn tables(
+    raw: &[RawTable],
+    width: usize,
+    fields: &[Field],
+    problems: &mut Vec<Problem>,
+) -> Vec<TableDef> {
     let mut out: Vec<TableDef> = Vec::new();
     for (i, t) in raw.iter().enumerate() {
-        let at = |more: &[Seg]| {
-            let mut p = vec![Seg::Key("tables"), Seg::Index(i)];
-            p.extend_from_slice(more);
-            p
-        };
-        if !valid_key(&t.key, 1) || RESERVED.contains(&t.key.as_str()) {
-            problems.push(problem(
-                at(&[Seg::Key("key")]),
-                format!("表名“{}”无效或是保留字段名", t.key),
-            ));
+        let at = vec![Seg::Key("tables"), Seg::Index(i), Seg::Key("key")];
+        let taken = out.iter().any(|o| o.key == t.key) || fields.iter().any(|f| f.path[0] == t.key);
+        if !valid_key(&t.key, 1) || RESERVED.contains(&t.key.as_str()) || taken {
+            let why = format!("表名“{}”无效、是保留字段名，或与字段、其他表重名", t.key);
+            problems.push(problem(at, why));
             continue;
         }
-        let columns = columns(&t.columns, &at(&[Seg::Key("columns")]), problems);
-        let span: usize =
-            columns.iter().map(|c| c.span).sum::<usize>() + if t.side { t.side_span } else { 0 };
-        if span != width {
-            problems.push(problem(
-                at(&[Seg::Key("columns")]),
-                format!(
-                    "表“{}”的各列（含 side）共跨 {span} 列，应等于 grid 的 {width} 列",
-                    t.key
-                ),
-            ));
-        }
-        let def = TableDef {
-            key: intern(&t.key),
-            label: t.label.clone(),
-            kind: t.kind,
-            side: t.side,
-            side_span: t.side_span,
-            header: t.header,
-            total_row: t.total_row.clone(),
-            columns,
-        };
-        if def.kind == TableKind::Indicators {
-            for role in [Role::Level1, Role::Level2, Role::Level3] {
-                if !def.columns.iter().any(|c| c.role == Some(role)) {
-                    problems.push(problem(
-                        at(&[Seg::Key("columns")]),
-                        format!("指标表缺少 role = \"{}\" 的列", role_name(role)),
-                    ));
-                }
-            }
-        }
-        out.push(def);
+        out.push(table(t, i, width, problems));
     }
     if out
         .iter()
@@ -329,6 +297,40 @@ fn tables(raw: &[RawTable], width: usize, problems: &mut Vec<Problem>) -> Vec<Ta
         ));
     }
     out
+}
+
+/// One row table: its columns must span the grid; an indicator table
+/// needs the level1, level2 and level3 roles.
+fn table(t: &RawTable, i: usize, width: usize, problems: &mut Vec<Problem>) -> TableDef {
+    let at = vec![Seg::Key("tables"), Seg::Index(i), Seg::Key("columns")];
+    let columns = columns(&t.columns, &at, problems);
+    let side = if t.side { t.side_span } else { 0 };
+    let span: usize = columns.iter().map(|c| c.span).sum::<usize>() + side;
+    if span != width {
+        let why = format!(
+            "表“{}”的各列（含 side）共跨 {span} 列，应等于 grid 的 {width} 列",
+            t.key
+        );
+        problems.push(problem(at.clone(), why));
+    }
+    if t.kind == TableKind::Indicators {
+        for role in [Role::Level1, Role::Level2, Role::Level3] {
+            if !columns.iter().any(|c| c.role == Some(role)) {
+                let why = format!("指标表缺少 role = \"{}\" 的列", role_name(role));
+                problems.push(problem(at.clone(), why));
+            }
+        }
+    }
+    TableDef {
+        key: intern(&t.key),
+        label: t.label.clone(),
+        kind: t.kind,
+        side: t.side,
+        side_span: t.side_span,
+        header: t.header,
+        total_row: t.total_row.clone(),
+        columns,
+    }
 }
 
 fn role_name(role: Role) -> &'static str {

@@ -68,6 +68,11 @@ fn bad_forms_are_refused_where_wrong() {
     ))
     .unwrap_err();
     assert!(e.contains("共跨 3 列"), "{e}");
+    let twice = format!(
+        "{SMALL}[[tables]]\nkey = \"rows\"\nlabel = \"又\"\n[[tables.columns]]\nkey = \"a\"\nlabel = \"甲\"\nspan = 2\n"
+    );
+    let e = parse(&twice).unwrap_err();
+    assert!(e.contains("与字段、其他表重名"), "{e}");
     let e = parse(&SMALL.replace("[\"#rows\"]", "[\"code*2\"]")).unwrap_err();
     assert!(e.contains("出现了 2 次"), "{e}");
 }

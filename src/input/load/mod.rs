@@ -119,37 +119,16 @@ pub fn load_files_partial(
     let (mut refused, mut warnings): (Vec<_>, Vec<_>) =
         warnings.into_iter().partition(Diagnostic::is_error);
     errors.append(&mut refused);
-    let mut projects = Vec::new();
-    let mut project_keys = Vec::new();
-    for name in names {
-        let rel = format!("{PROJECTS_DIR}/{name}");
-        match read_project_in(files, &rel, forms, &default_form, sources) {
-            Ok((p, key)) => {
-                projects.push(p);
-                project_keys.push(key);
-            }
-            Err(d) => errors.extend(d.0),
-        }
-    }
+    let (projects, project_keys) =
+        read_projects(files, &names, forms, &default_form, sources, &mut errors);
     let Ok((mut document, doc_key)) = document else {
         errors.append(&mut warnings);
         return (None, errors);
     };
     document.projects = projects;
-    errors.extend(check_doc_labels(
-        &document,
-        forms,
-        &default_form,
-        doc_key,
-        sources,
-    ));
-    errors.extend(check_profile(
-        &document,
-        forms,
-        &default_form,
-        doc_key,
-        sources,
-    ));
+    for check in [check_doc_labels, check_profile] {
+        errors.extend(check(&document, forms, &default_form, doc_key, sources));
+    }
     let loaded = Loaded {
         document,
         dir: files.dir().to_path_buf(),
@@ -159,6 +138,31 @@ pub fn load_files_partial(
         warnings,
     };
     (Some(loaded), errors)
+}
+
+/// The project files that parse, with their source-map keys, in table
+/// order; the errors of the others go to `errors`.
+fn read_projects(
+    files: &DocFiles,
+    names: &[String],
+    forms: &Registry,
+    default_form: &str,
+    sources: &SourceMap,
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<Project>, Vec<FileKey>) {
+    let mut projects = Vec::new();
+    let mut keys = Vec::new();
+    for name in names {
+        let rel = format!("{PROJECTS_DIR}/{name}");
+        match read_project_in(files, &rel, forms, default_form, sources) {
+            Ok((p, key)) => {
+                projects.push(p);
+                keys.push(key);
+            }
+            Err(d) => errors.extend(d.0),
+        }
+    }
+    (projects, keys)
 }
 
 /// The form of tables that name none: `form` of `document.toml` or the
@@ -232,6 +236,19 @@ fn check_doc_labels(
 /// An error when `[check] profile` names a taxonomy that a form in use
 /// (with indicators) does not define.
 fn check_profile(
+    doc: &Document,
+    forms: &Registry,
+    default_form: &str,
+    key: FileKey,
+    sources: &SourceMap,
+) -> Vec<Diagnostic> {
+    profile_error(doc, forms, default_form, key, sources)
+        .into_iter()
+        .collect()
+}
+
+/// The error of [`check_profile`], if any.
+fn profile_error(
     doc: &Document,
     forms: &Registry,
     default_form: &str,
