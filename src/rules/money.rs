@@ -44,22 +44,53 @@ fn amounts(n: usize, p: &Project, out: &mut Vec<Finding>) {
     }
 }
 
+/// The amount a sum rule part stands for: a field's amount, or the sum of
+/// a money column of a row table (`duties.amount`; `None` when no row has one).
+fn part_amount(p: &Project, key: &str) -> Option<Amount> {
+    if p.form.field(key).is_some() {
+        return p.amount(key);
+    }
+    let (table, column) = key.split_once('.')?;
+    let cells: Vec<Amount> = p
+        .rows(table)
+        .iter()
+        .filter_map(|r| r.0.get(column).and_then(|v| v.amount()))
+        .collect();
+    let first = *cells.first()?;
+    cells[1..]
+        .iter()
+        .try_fold(first.0, |a, b| a.checked_add(b.0))
+        .map(Amount)
+}
+
+/// The Chinese name of a sum rule part ("财政资金", "年度履职目标预算金额合计").
+fn part_label(p: &Project, key: &str) -> String {
+    let form = &*p.form;
+    if let Some(f) = form.field(key) {
+        return f.label.trim_start_matches("其中：").to_string();
+    }
+    let column = key.split_once('.').and_then(|(t, c)| {
+        let t = form.table(t)?;
+        Some(format!(
+            "{}{}合计",
+            t.label,
+            t.columns.iter().find(|col| col.key == c)?.label
+        ))
+    });
+    column.unwrap_or_else(|| key.to_string())
+}
+
 /// J201 for one sum rule; a sum whose parts are all blank is not checked.
 fn sum_rule(n: usize, p: &Project, sum: &Sum, out: &mut Vec<Finding>) {
-    let form = &*p.form;
-    let label = |k: &str| {
-        form.field(k).map_or(k.to_string(), |f| {
-            f.label.trim_start_matches("其中：").to_string()
-        })
-    };
-    if sum.parts.iter().all(|k| p.amount(k).is_none()) {
+    let label = |k: &str| part_label(p, k);
+    if sum.parts.iter().all(|k| part_amount(p, k).is_none()) {
         return;
     }
     let Some(total) = p.amount(sum.total) else {
         return;
     };
     let total_sum = sum.parts.iter().try_fold(Decimal::ZERO, |a, k| {
-        a.checked_add(p.amount(k).unwrap_or_default().0)
+        a.checked_add(part_amount(p, k).unwrap_or_default().0)
     });
     if total_sum == Some(total.0) {
         return;
@@ -67,27 +98,25 @@ fn sum_rule(n: usize, p: &Project, sum: &Sum, out: &mut Vec<Finding>) {
     let parts: Vec<String> = sum
         .parts
         .iter()
-        .map(|k| format!("{} {}", label(k), show(p.amount(k))))
+        .map(|k| format!("{} {}", label(k), show(part_amount(p, k))))
         .collect();
     let names: Vec<String> = sum.parts.iter().map(|k| label(k)).collect();
-    out.push(
-        Finding::new(
-            &J201,
-            p.field_place(n, sum.total),
-            format!(
-                "{} {total} ≠ {}（合计 {}）",
-                label(sum.total),
-                parts.join(" + "),
-                total_sum.map_or_else(|| "超出可计算范围".to_string(), |s| s.to_string())
-            ),
-        )
-        .hint(format!(
+    let message = format!(
+        "{} {total} ≠ {}（合计 {}）",
+        label(sum.total),
+        parts.join(" + "),
+        total_sum.map_or_else(|| "超出可计算范围".to_string(), |s| s.to_string())
+    );
+    let hint = match names.as_slice() {
+        [one] => format!("{}应等于{one}；请核对这两个数", label(sum.total)),
+        _ => format!(
             "{}应等于{}之和（空白按 0 计）；请核对{}个数",
             label(sum.total),
             names.join("与"),
-            crate::typeset::render::chinese_number(names.len() + 1).replace("二", "两")
-        )),
-    );
+            crate::typeset::render::chinese_number(names.len() + 1)
+        ),
+    };
+    out.push(Finding::new(&J201, p.field_place(n, sum.total), message).hint(hint));
 }
 
 fn show(a: Option<Amount>) -> String {
@@ -373,6 +402,27 @@ mod tests {
         percentages(0, &p, &mut out);
         let codes: Vec<&str> = out.iter().map(|f| f.rule.code).collect();
         assert_eq!(codes, ["J401", "J402"]);
+    }
+
+    #[test]
+    fn a_money_column_sums_into_a_field() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/examples/department/projects/00-zhengti.toml"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let clean = crate::input::model::project::parse_test(&text);
+        let mut out = Vec::new();
+        amounts(0, &clean, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        let broken =
+            crate::input::model::project::parse_test(&text.replace("\"46.00\"", "\"4600.00\""));
+        amounts(0, &broken, &mut out);
+        let msgs: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            ["项目支出 386.00 ≠ 年度履职目标预算金额合计 4940.00（合计 4940.00）"]
+        );
     }
 
     #[test]

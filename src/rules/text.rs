@@ -237,12 +237,25 @@ fn skip_spaces(chars: &[char], mut i: usize) -> usize {
 
 /// The goal texts of a table (fields with role `goal`) with their places.
 fn goal_texts(n: usize, p: &Project) -> Vec<(Place, String)> {
-    p.form
+    let mut out: Vec<(Place, String)> = p
+        .form
         .fields
         .iter()
         .filter(|f| f.role == Some(Role::Goal))
         .map(|f| (p.field_place(n, f.key), p.text(f.key).into_owned()))
-        .collect()
+        .collect();
+    // Goals written as rows (numbered 年度总体目标) are goal texts too.
+    for t in &p.form.tables {
+        for c in t.columns.iter().filter(|c| c.role == Some(Role::Goal)) {
+            for (j, r) in p.rows(t.key).iter().enumerate() {
+                out.push((
+                    Project::cell_place(n, t.key, j, c.key),
+                    r.get(c.key).into_owned(),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// J501: a year other than the budget year in a 时效 value or a goal.
@@ -260,7 +273,10 @@ fn years(n: usize, p: &Project, year: i32, out: &mut Vec<Finding>) {
             }
         }
     }
-    let period = period_years(p);
+    // A 实施期 counts only when it holds the budget year: one copied from
+    // last year's table must not switch the check off.
+    stale_period(n, p, year, out);
+    let period = period_years(p).filter(|(a, b)| (*a..=*b).contains(&year));
     let within = |from: i32, to: i32| period.is_some_and(|(a, b)| a <= from && to <= b);
     let said = period.map_or(String::new(), |(a, b)| format!("，项目实施期是 {a}—{b} 年"));
     for (place, text) in texts {
@@ -284,6 +300,29 @@ fn years(n: usize, p: &Project, year: i32, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// J501 on a 实施期 that does not include the budget year.
+fn stale_period(n: usize, p: &Project, year: i32, out: &mut Vec<Finding>) {
+    let Some((a, b)) = period_years(p).filter(|(a, b)| !(*a..=*b).contains(&year)) else {
+        return;
+    };
+    let Some(f) = p
+        .form
+        .fields
+        .iter()
+        .find(|f| f.kind == Kind::Period && p.values.contains_key(f.key))
+    else {
+        return;
+    };
+    out.push(
+        Finding::new(
+            &J501,
+            p.field_place(n, f.key),
+            format!("{}是 {a}—{b} 年，不含预算年度 {year} 年", f.label),
+        )
+        .hint("每年更新数据时请同时改掉去年的年份"),
+    );
 }
 
 /// The first and last year written in the table's period fields

@@ -204,8 +204,16 @@ pub fn project_fields(old: &Project, new: &Project) -> Vec<FieldChange> {
         };
         out.extend(text_change(f.key, &f.label, &text(old), &text(new)));
     }
-    for t in new.form.tables.iter().filter(|t| t.kind == TableKind::Rows) {
-        out.extend(row_table_changes(t, old.rows(t.key), new.rows(t.key)));
+    // Tables of either form: one the new form dropped shows as removed rows.
+    let old_only = old
+        .form
+        .tables
+        .iter()
+        .filter(|t| new.form.table(t.key).is_none());
+    for t in new.form.tables.iter().chain(old_only) {
+        if t.kind == TableKind::Rows {
+            out.extend(row_table_changes(t, old.rows(t.key), new.rows(t.key)));
+        }
     }
     out.extend(label_changes(
         &old.labels,

@@ -324,14 +324,20 @@ fn project_change(old: Option<&Project>, new: Option<&Project>) -> Option<Projec
     };
     change.fields = project_fields(old, new);
     (change.budget, change.plan) = amount_changes(old, new);
-    if let (Some((t, o)), Some((_, n))) = (old.indicators(), new.indicators()) {
-        change.indicators = compare_indicators(t, o, n);
+    // A form without indicators on one side counts as no rows there.
+    if let Some((t, _)) = new.indicators().or(old.indicators()) {
+        change.indicators = compare_indicators(t, indicator_rows(old), indicator_rows(new));
     }
     let unchanged = change.fields.is_empty()
         && change.budget.is_empty()
         && change.plan.is_empty()
         && change.indicators.items.is_empty();
     (!unchanged || change.indicators.reordered).then_some(change)
+}
+
+/// A table's indicator rows (none when its form has no indicator table).
+fn indicator_rows(p: &Project) -> &[Row] {
+    p.indicators().map_or(&[], |(_, rows)| rows)
 }
 
 /// Compares indicator rows by 三级指标 only: position never pairs rows.
@@ -421,6 +427,34 @@ mod tests {
                 changed: 1
             }
         );
+    }
+
+    #[test]
+    fn rows_of_a_table_the_new_form_lacks_are_removed() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/examples/department/projects/00-zhengti.toml"
+        );
+        let old = crate::input::model::project::parse_test(&std::fs::read_to_string(path).unwrap());
+        let new = crate::input::model::project::parse_test(
+            "code='X'\nname='承德市档案馆'\n[budget]\ntotal='1236.48'\n",
+        );
+        let change = project_change(Some(&old), Some(&new)).unwrap();
+        let keys: Vec<&str> = change.fields.iter().map(|f| f.key.as_str()).collect();
+        assert!(
+            keys.contains(&"form") && keys.contains(&"duties[1].amount"),
+            "{keys:?}"
+        );
+        let removed = change
+            .fields
+            .iter()
+            .find(|f| f.key == "duties[1].amount")
+            .unwrap();
+        assert_eq!(
+            (removed.old.as_deref(), removed.new.as_deref()),
+            (Some("46.00"), None)
+        );
+        assert!(!change.indicators.items.is_empty());
     }
 
     #[test]

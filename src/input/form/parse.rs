@@ -379,17 +379,21 @@ fn columns(raw: &[RawColumn], at: &[Seg], problems: &mut Vec<Problem>) -> Vec<Co
 fn sums(form: &Form, raw: &[RawSum], problems: &mut Vec<Problem>) -> Vec<Sum> {
     let mut out = Vec::new();
     for (i, s) in raw.iter().enumerate() {
-        let keys: Vec<&String> = std::iter::once(&s.total).chain(&s.parts).collect();
-        let bad: Vec<&str> = keys
-            .iter()
-            .filter(|k| form.field(k).is_none_or(|f| f.kind != Kind::Money))
-            .map(|k| k.as_str())
+        let money = |k: &str| form.field(k).is_some_and(|f| f.kind == Kind::Money);
+        let bad: Vec<&str> = std::iter::once(&s.total)
+            .filter(|k| !money(k))
+            .chain(
+                s.parts
+                    .iter()
+                    .filter(|k| !money(k) && !money_column(form, k)),
+            )
+            .map(String::as_str)
             .collect();
         if !bad.is_empty() || s.parts.is_empty() {
             problems.push(problem(
                 vec![Seg::Key("sums"), Seg::Index(i)],
                 format!(
-                    "求和规则只能引用 kind = \"money\" 的字段，且至少有一个加数：{}",
+                    "求和规则只能引用 kind = \"money\" 的字段（加数也可以是多行表的金额列，如 costs.amount），且至少有一个加数：{}",
                     bad.join("、")
                 ),
             ));
@@ -401,6 +405,15 @@ fn sums(form: &Form, raw: &[RawSum], problems: &mut Vec<Problem>) -> Vec<Sum> {
         });
     }
     out
+}
+
+/// Whether `key` is `table.column` naming a money column of a row table.
+fn money_column(form: &Form, key: &str) -> bool {
+    key.split_once('.').is_some_and(|(t, c)| {
+        form.table(t)
+            .and_then(|t| t.columns.iter().find(|col| col.key == c))
+            .is_some_and(|col| col.kind == Kind::Money && col.auto.is_none())
+    })
 }
 
 fn plan(form: &Form, raw: Option<&RawPlan>, problems: &mut Vec<Problem>) -> Vec<&'static str> {

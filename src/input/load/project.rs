@@ -160,6 +160,7 @@ fn type_zh(v: &DeValue) -> &'static str {
         DeValue::Integer(_) => "整数",
         DeValue::Float(_) => "小数",
         DeValue::Boolean(_) => "true/false",
+        DeValue::Datetime(d) if d.time.is_some() => "日期和时间",
         DeValue::Datetime(_) => "日期",
         DeValue::Array(_) => "列表",
         DeValue::Table(_) => "表",
@@ -268,6 +269,10 @@ impl Reader<'_> {
             (Kind::Money | Kind::Percent, d) => amount(d).map(Value::Amount),
             (Kind::Date, DeValue::Datetime(d)) if d.time.is_none() && d.offset.is_none() => {
                 Ok(Value::Text(d.to_string()))
+            }
+            (Kind::Date, DeValue::String(s)) => date_text(s).map(|_| Value::Text(s.to_string())),
+            (Kind::Period, DeValue::String(s)) => {
+                period_text(s).map(|_| Value::Text(s.to_string()))
             }
             (_, DeValue::String(s)) => Ok(Value::Text(s.to_string())),
             (_, other) => {
@@ -497,6 +502,98 @@ enum AmountError {
     Bad(String),
 }
 
+/// The dates a text names, as (year, month, day or 0): "2025-01-20",
+/// "2025年1月20日", "2025.07", "2025年7月"; each must exist.
+fn dates_in(text: &str) -> std::result::Result<Vec<(u32, u32, u32)>, String> {
+    let digits: Vec<(usize, u32, usize)> = numbers(text);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < digits.len() {
+        let (_, year, len) = digits[i];
+        if len != 4 {
+            i += 1;
+            continue;
+        }
+        let month = digits.get(i + 1).map_or(0, |d| d.1);
+        let day = digits.get(i + 2).filter(|d| d.2 <= 2).map_or(0, |d| d.1);
+        if !(2000..=2100).contains(&year) || !(1..=12).contains(&month) {
+            return Err(format!(
+                "“{text}”中的年月不对：年份应在 2000–2100 年之间，月份在 1–12 之间"
+            ));
+        }
+        if day > days_in(year, month) {
+            return Err(format!(
+                "“{text}”中的日期不存在：{year}年{month}月没有{day}日"
+            ));
+        }
+        out.push((year, month, day));
+        i += if day > 0 { 3 } else { 2 };
+    }
+    Ok(out)
+}
+
+/// Each run of ASCII digits: (byte offset, value, length).
+fn numbers(text: &str) -> Vec<(usize, u32, usize)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let value = text[start..i].parse().unwrap_or(u32::MAX);
+            out.push((start, value, i - start));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn days_in(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A date field: one date with at least year and month.
+fn date_text(text: &str) -> std::result::Result<(), AmountError> {
+    let hint = "日期写成 2025-01-20、2025年1月20日 或 2025年1月";
+    match dates_in(text) {
+        Ok(d) if d.len() == 1 => Ok(()),
+        Ok(_) => Err(AmountError::Bad(translate::with_hint(
+            &format!("“{text}”不是一个日期"),
+            hint,
+        ))),
+        Err(m) => Err(AmountError::Bad(translate::with_hint(&m, hint))),
+    }
+}
+
+/// A period field: a start and an end date (year and month at least), the
+/// end not before the start.
+fn period_text(text: &str) -> std::result::Result<(), AmountError> {
+    let hint = "期间写成 2025.07–2026.06 或 2025年7月至2026年6月（起止都写年和月）";
+    match dates_in(text) {
+        Ok(d) if d.len() == 2 && d[0] <= d[1] => Ok(()),
+        Ok(d) if d.len() == 2 => Err(AmountError::Bad(translate::with_hint(
+            &format!("“{text}”的结束早于开始"),
+            hint,
+        ))),
+        Ok(_) => Err(AmountError::Bad(translate::with_hint(
+            &format!("“{text}”不是起止两个年月"),
+            hint,
+        ))),
+        Err(m) => Err(AmountError::Bad(translate::with_hint(&m, hint))),
+    }
+}
+
 /// An amount written as a number or a string.
 fn amount(v: &DeValue) -> std::result::Result<Amount, AmountError> {
     match v {
@@ -521,4 +618,35 @@ pub(crate) fn label_keys(forms: &[&Form]) -> BTreeMap<&'static str, String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_periods_must_exist() {
+        for ok in ["2025-01-20", "2025年1月20日", "2025年1月", "2024.02.29"] {
+            assert!(date_text(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "2025-13-45",
+            "下周",
+            "2025-02-29",
+            "1999年1月",
+            "2025-01-20 至 2025-02-01",
+        ] {
+            assert!(date_text(bad).is_err(), "{bad}");
+        }
+        for ok in [
+            "2025.07–2026.06",
+            "2025年7月至2026年6月",
+            "2025-03-01~2025-12-31",
+        ] {
+            assert!(period_text(ok).is_ok(), "{ok}");
+        }
+        for bad in ["2026.06–2025.07", "2025年", "长期", "2025.13–2026.01"] {
+            assert!(period_text(bad).is_err(), "{bad}");
+        }
+    }
 }
