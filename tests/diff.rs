@@ -640,3 +640,43 @@ fn a_broken_form_of_a_revision_is_reported_where_it_is_wrong() {
     assert!(!err.contains("HEAD~1:templates/forms"), "{err}");
     assert!(err.contains("“@nothing”"), "{err}");
 }
+
+#[test]
+fn textconv_shows_why_a_project_form_does_not_load() {
+    let tmp = TempDir::new("textconv-bad-form");
+    let repo = tmp.path();
+    project_repo(repo, false);
+    rename_in_form(repo);
+    let file = "doc/projects/01-jiedai.toml";
+    // The project's form reads the file: no fallback to the built-in one.
+    let out = jixiao(repo, &["textconv", file]);
+    let text = stdout_with_code(&out, 0);
+    assert!(
+        text.contains("未知字段“budget.fiscal”（表样“hebei”"),
+        "{text}"
+    );
+
+    std::fs::write(repo.join("templates/forms/broken.toml"), "name = \n").unwrap();
+    let out = jixiao(repo, &["textconv", file]);
+    let text = stdout_with_code(&out, 0);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("# jixiao: 无法按数据格式读取（项目的表样有错：")
+            && first.contains("templates/forms/broken.toml:1:8"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nfiscal = \"10.00\"\n"),
+        "the file as it is:\n{text}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.toml:1:8"), "{err}");
+    // A document.toml needs no form: converted as usual.
+    let out = jixiao(repo, &["textconv", "doc/document.toml"]);
+    assert!(!stdout_with_code(&out, 0).contains("# jixiao"));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
