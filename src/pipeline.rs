@@ -164,20 +164,29 @@ pub(crate) fn prepare_reusing(
     sources: &SourceMap,
     fonts: Option<&LoadedFonts>,
 ) -> Result<Prepared> {
-    prepare_files(&load::DocFiles::open(doc_dir)?, opts, sources, fonts)
+    prepare_files(&load::DocFiles::open(doc_dir)?, None, opts, sources, fonts)
 }
 
 /// Like [`prepare_reusing`] for a document on disk or in memory (a git
-/// revision).
+/// revision), read with `forms` when given (a revision's own forms), else
+/// with the project root's.
 pub(crate) fn prepare_files(
     files: &load::DocFiles,
+    forms: Option<&Registry>,
     opts: &Options,
     sources: &SourceMap,
     fonts: Option<&LoadedFonts>,
 ) -> Result<Prepared> {
     let root = Root::find(files.dir(), opts.root.as_deref())?;
-    let forms = root.forms(sources)?;
-    let loaded = load_checked(files, &forms, sources)?;
+    let own;
+    let forms = match forms {
+        Some(forms) => forms,
+        None => {
+            own = root.forms(sources)?;
+            &own
+        }
+    };
+    let loaded = load_checked(files, forms, sources)?;
     let mut fatal = Vec::new();
     let style = style::resolve(&loaded.document.style).map_err(|d| fatal.extend(d.0));
     let date = stamp::resolve(loaded.document.date).map_err(|d| fatal.extend(d.0));

@@ -141,9 +141,7 @@ fn revisions_of_a_folder_are_compared() {
     let repo = tmp.path();
     let doc = repo.join("doc");
     let (old, new) = case_dirs("paragraph");
-    git(repo, &["init", "-q"]);
-    git(repo, &["config", "user.name", "测试"]);
-    git(repo, &["config", "user.email", "test@example.invalid"]);
+    init_repo(repo);
     copy_dir(&manifest_dir().join(old), &doc);
     git(repo, &["add", "."]);
     git(repo, &["commit", "-q", "-m", "old"]);
@@ -164,6 +162,19 @@ fn revisions_of_a_folder_are_compared() {
 
     let same = jixiao(&doc, &["diff", "HEAD", "."]);
     assert!(stdout_with_code(&same, 0).ends_with("无变化\n"));
+}
+
+/// Makes `repo` a git repository with a committer.
+fn init_repo(repo: &Path) {
+    git(repo, &["init", "-q"]);
+    git(repo, &["config", "user.name", "测试"]);
+    git(repo, &["config", "user.email", "test@example.invalid"]);
+}
+
+/// Commits the tree `root` on top of HEAD.
+fn commit_tree(repo: &Path, root: &str) {
+    let commit = git_with(repo, &["commit-tree", root, "-p", "HEAD", "-m", "x"], "");
+    git(repo, &["update-ref", "HEAD", &commit]);
 }
 
 /// Runs git with `input` on standard input; returns its trimmed output.
@@ -190,9 +201,7 @@ fn git_with(cwd: &Path, args: &[&str], input: &str) -> String {
 /// A repository whose first commit holds `doc/` (a small document) and
 /// whose second commit adds `extra` (ls-tree lines) to the tree of `doc/`.
 fn repo_with_doc_entries(repo: &Path, extra: &str) {
-    git(repo, &["init", "-q"]);
-    git(repo, &["config", "user.name", "测试"]);
-    git(repo, &["config", "user.email", "test@example.invalid"]);
+    init_repo(repo);
     copy_dir(
         &manifest_dir().join(case_dirs("paragraph").0),
         &repo.join("doc"),
@@ -202,8 +211,7 @@ fn repo_with_doc_entries(repo: &Path, extra: &str) {
     let doc_tree = git_with(repo, &["ls-tree", "HEAD:doc"], "");
     let doc = git_with(repo, &["mktree"], &format!("{doc_tree}\n{extra}\n"));
     let root = git_with(repo, &["mktree"], &format!("040000 tree {doc}\tdoc\n"));
-    let commit = git_with(repo, &["commit-tree", &root, "-p", "HEAD", "-m", "x"], "");
-    git(repo, &["update-ref", "HEAD", &commit]);
+    commit_tree(repo, &root);
 }
 
 #[test]
@@ -440,4 +448,235 @@ fn textconv_of_a_built_pdf() {
     ] {
         assert!(text.contains(expected), "missing {expected}:\n{text}");
     }
+}
+
+/// A project root (`templates/`, `fonts/`) holding `doc/` (a small
+/// document) and a project form `hebei.toml` (the built-in one). With
+/// `typeset`, the real templates and fonts (linked), so pages can be made.
+fn project_root(root: &Path, typeset: bool) {
+    if typeset {
+        copy_dir(&manifest_dir().join("templates"), &root.join("templates"));
+        std::os::unix::fs::symlink(manifest_dir().join("fonts"), root.join("fonts")).unwrap();
+    } else {
+        std::fs::create_dir_all(root.join("templates/forms")).unwrap();
+        std::fs::create_dir_all(root.join("fonts")).unwrap();
+        std::fs::write(root.join("templates/document.typ.tera"), "").unwrap();
+        std::fs::copy(
+            manifest_dir().join("templates/forms/hebei.toml"),
+            root.join("templates/forms/hebei.toml"),
+        )
+        .unwrap();
+    }
+    copy_dir(
+        &manifest_dir().join(case_dirs("paragraph").0),
+        &root.join("doc"),
+    );
+}
+
+/// A git repository that is a [`project_root`], committed once.
+fn project_repo(repo: &Path, typeset: bool) {
+    init_repo(repo);
+    project_root(repo, typeset);
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "project form"]);
+}
+
+/// Replaces `from` by `to` in a file.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+/// Renames the project form's field `budget.fiscal` to `budget.state`
+/// (新资金).
+fn rename_in_form(root: &Path) {
+    let form = root.join("templates/forms/hebei.toml");
+    edit(&form, "budget.fiscal", "budget.state");
+    edit(&form, "@fiscal", "@state");
+    edit(&form, "其中：财政资金", "其中：新资金");
+}
+
+/// Renames the field `budget.fiscal` in the form and in the data.
+fn rename_fiscal(root: &Path) {
+    rename_in_form(root);
+    for entry in std::fs::read_dir(root.join("doc/projects")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("\nfiscal = ", "\nstate = ")).unwrap();
+    }
+}
+
+/// The report of a diff across [`rename_fiscal`]: the old field's value
+/// is gone, the new one's has come.
+fn assert_renamed(report: &str) {
+    assert!(
+        report.contains("\n    财政资金：10.00 → （空）\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("\n    新资金：（空） → 10.00\n"),
+        "{report}"
+    );
+}
+
+#[test]
+fn each_revision_is_read_with_its_own_forms() {
+    let tmp = TempDir::new("diff-rev-forms");
+    let repo = tmp.path();
+    project_repo(repo, false);
+    rename_fiscal(repo);
+    git(repo, &["commit", "-q", "-a", "-m", "rename a field"]);
+
+    let out = jixiao(repo, &["diff", "HEAD~1", "HEAD", "doc", "--color", "never"]);
+    assert_renamed(&stdout_with_code(&out, 1));
+    // The old revision against the folder: each side with its own forms.
+    let out = jixiao(repo, &["diff", "HEAD~1", "doc", "--color", "never"]);
+    assert_renamed(&stdout_with_code(&out, 1));
+
+    // A revision without a forms folder is read with the built-in forms.
+    git(repo, &["rm", "-q", "-r", "templates/forms"]);
+    git(repo, &["checkout", "-q", "HEAD~1", "--", "doc"]);
+    git(repo, &["commit", "-q", "-m", "built-in forms again"]);
+    let out = jixiao(repo, &["diff", "HEAD~2", "HEAD", "doc"]);
+    assert!(stdout_with_code(&out, 0).ends_with("无变化\n"));
+    let out = jixiao(repo, &["diff", "HEAD~1", "HEAD", "doc", "--color", "never"]);
+    assert!(stdout_with_code(&out, 1).contains("\n    新资金：10.00 → （空）\n"));
+}
+
+#[test]
+fn folders_of_two_projects_are_read_with_their_own_forms() {
+    let tmp = TempDir::new("diff-two-roots");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    project_root(&a, false);
+    project_root(&b, false);
+    rename_fiscal(&b);
+    let out = jixiao(tmp.path(), &["diff", "a/doc", "b/doc", "--color", "never"]);
+    assert_renamed(&stdout_with_code(&out, 1));
+}
+
+#[test]
+fn pages_of_revisions_are_made_with_their_own_forms() {
+    let tmp = TempDir::new("diff-pages-rev-forms");
+    let repo = tmp.path();
+    project_repo(repo, true);
+    rename_fiscal(repo);
+    git(repo, &["commit", "-q", "-a", "-m", "rename a field"]);
+    let out = jixiao(repo, &["diff", "--pages", "HEAD~1", "HEAD", "doc"]);
+    let report = stdout_with_code(&out, 1);
+    assert!(
+        report.contains("页有变化（"),
+        "the label changed:\n{report}"
+    );
+    // Renaming the field back in a third commit prints the first pages again.
+    git(repo, &["revert", "--no-edit", "HEAD"]);
+    let out = jixiao(repo, &["diff", "--pages", "HEAD~2", "HEAD", "doc"]);
+    assert!(stdout_with_code(&out, 0).ends_with("页无变化\n"));
+}
+
+/// Commits a tree like HEAD's whose `templates/forms/` also holds `extra`
+/// (ls-tree lines).
+fn commit_form_entries(repo: &Path, extra: &str) {
+    let forms = git_with(repo, &["ls-tree", "HEAD:templates/forms"], "");
+    let forms = git_with(repo, &["mktree"], &format!("{forms}\n{extra}\n"));
+    let replace = |tree: &str, name: &str, id: &str| {
+        let lines = git_with(repo, &["ls-tree", tree], "");
+        let kept: Vec<&str> = lines
+            .lines()
+            .filter(|l| !l.ends_with(&format!("\t{name}")))
+            .collect();
+        let listing = format!("{}\n040000 tree {id}\t{name}\n", kept.join("\n"));
+        git_with(repo, &["mktree"], &listing)
+    };
+    let templates = replace("HEAD:templates", "forms", &forms);
+    let root = replace("HEAD", "templates", &templates);
+    commit_tree(repo, &root);
+}
+
+#[test]
+fn hostile_forms_of_a_revision_are_not_followed() {
+    let tmp = TempDir::new("diff-rev-forms-hostile");
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    project_repo(&repo, false);
+    // A link to a form outside the repository is skipped with a note.
+    let outside = tmp.path().join("outside.toml");
+    std::fs::write(&outside, "name = \n").unwrap();
+    let target = outside.to_str().unwrap();
+    let link = git_with(&repo, &["hash-object", "-w", "--stdin"], target);
+    commit_form_entries(&repo, &format!("120000 blob {link}\tlink.toml"));
+    let out = jixiao(&repo, &["diff", "HEAD~1", "HEAD", "doc"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("“templates/forms/link.toml”是符号链接"),
+        "{err}"
+    );
+    // An entry named `..` refuses the revision.
+    let leaf = git_with(&repo, &["mktree"], &format!("100644 blob {link}\tx.toml\n"));
+    commit_form_entries(&repo, &format!("040000 tree {leaf}\t.."));
+    let out = jixiao(&repo, &["diff", "HEAD~1", "HEAD", "doc"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("不安全的部分“..”"), "{err}");
+}
+
+#[test]
+fn a_broken_form_of_a_revision_is_reported_where_it_is_wrong() {
+    let tmp = TempDir::new("diff-rev-bad-form");
+    let repo = tmp.path();
+    project_repo(repo, false);
+    edit(
+        &repo.join("templates/forms/hebei.toml"),
+        "\"@fiscal\"",
+        "\"@nothing\"",
+    );
+    git(repo, &["commit", "-q", "-a", "-m", "break the form"]);
+    // Only the new revision's form is broken: the error names it as committed.
+    let out = jixiao(repo, &["diff", "HEAD~1", "HEAD", "doc"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("HEAD:templates/forms/hebei.toml:15:"), "{err}");
+    assert!(!err.contains("HEAD~1:templates/forms"), "{err}");
+    assert!(err.contains("“@nothing”"), "{err}");
+}
+
+#[test]
+fn textconv_shows_why_a_project_form_does_not_load() {
+    let tmp = TempDir::new("textconv-bad-form");
+    let repo = tmp.path();
+    project_repo(repo, false);
+    rename_in_form(repo);
+    let file = "doc/projects/01-jiedai.toml";
+    // The project's form reads the file: no fallback to the built-in one.
+    let out = jixiao(repo, &["textconv", file]);
+    let text = stdout_with_code(&out, 0);
+    assert!(
+        text.contains("未知字段“budget.fiscal”（表样“hebei”"),
+        "{text}"
+    );
+
+    std::fs::write(repo.join("templates/forms/broken.toml"), "name = \n").unwrap();
+    let out = jixiao(repo, &["textconv", file]);
+    let text = stdout_with_code(&out, 0);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("# jixiao: 无法按数据格式读取（项目的表样有错：")
+            && first.contains("templates/forms/broken.toml:1:8"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nfiscal = \"10.00\"\n"),
+        "the file as it is:\n{text}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.toml:1:8"), "{err}");
+    // A document.toml needs no form: converted as usual.
+    let out = jixiao(repo, &["textconv", "doc/document.toml"]);
+    assert!(!stdout_with_code(&out, 0).contains("# jixiao"));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -11,6 +11,7 @@ use clap::{Args, ValueEnum};
 use super::CommonArgs;
 use super::output::{Inputs, Plan, Sink};
 use crate::compare::diff::{self, report};
+use crate::input::form::Registry;
 use crate::input::load::{self, DocFiles};
 use crate::input::revision::{self, Side};
 use crate::pipeline::{self, Root};
@@ -110,10 +111,9 @@ fn open_both(args: &DiffArgs) -> Result<([Side; 2], Opened, Opened)> {
 fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     let (sides, old, new) = open_both(args)?;
     let options = args.common.options();
-    let forms = Root::find(sides[1].dir(), options.root.as_deref())?.forms(sources)?;
     let (a, b) = (
-        load::load_files(&old.files, &forms, sources),
-        load::load_files(&new.files, &forms, sources),
+        load_side(&sides[0], &old, &options, sources),
+        load_side(&sides[1], &new, &options, sources),
     );
     let (a, b) = match (a, b) {
         (Ok(a), Ok(b)) => {
@@ -138,6 +138,35 @@ fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     };
     outp!("{text}");
     Ok(!changes.is_empty())
+}
+
+/// Loads one side with its own forms; a side whose forms do not load
+/// reports their errors instead.
+fn load_side(
+    side: &Side,
+    opened: &Opened,
+    options: &pipeline::Options,
+    sources: &SourceMap,
+) -> Result<load::Loaded> {
+    let forms = forms_of(side, options, sources)?;
+    load::load_files(&opened.files, &forms, sources)
+}
+
+/// The forms a side is read with: those of the project root holding a
+/// folder; for a revision, those the root had at that revision (read into
+/// memory), unless the root lies outside the folder's repository.
+fn forms_of(side: &Side, options: &pipeline::Options, sources: &SourceMap) -> Result<Registry> {
+    let root = Root::find(side.dir(), options.root.as_deref())?;
+    let Side::Rev { rev, dir } = side else {
+        return root.forms(sources);
+    };
+    match revision::read_forms(dir, &root.dir, rev)? {
+        None => root.forms(sources),
+        Some(found) => {
+            sources.print(&found.notes);
+            Registry::from_files(&found.label, found.files, sources)
+        }
+    }
 }
 
 fn painter(choice: ColorChoice) -> report::Painter {
@@ -178,6 +207,10 @@ fn refuse_output_on_inputs(
 fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     let (sides, old, new) = open_both(args)?;
     let mut options = args.common.options();
+    let forms = [
+        forms_of(&sides[0], &options, sources)?,
+        forms_of(&sides[1], &options, sources)?,
+    ];
     // A revision is read into memory: take the templates and fonts from
     // the project that holds the working folder.
     let root = Root::find(sides[1].dir(), options.root.as_deref())?;
@@ -185,8 +218,8 @@ fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     if let Some(out) = &args.output {
         refuse_output_on_inputs(out, &sides, &root, &options)?;
     }
-    let a = pipeline::prepare_files(&old.files, &options, sources, None)?;
-    let b = pipeline::prepare_files(&new.files, &options, sources, None)?;
+    let a = pipeline::prepare_files(&old.files, Some(&forms[0]), &options, sources, None)?;
+    let b = pipeline::prepare_files(&new.files, Some(&forms[1]), &options, sources, None)?;
     let compared = crate::compare::visual::compare(&a, &b, sources)?;
     outp!("{}", compared.summary());
     match &args.output {

@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use crate::report::diag::{Diagnostic, Result, SourceMap, display_path};
+use crate::input::form::Registry;
+use crate::report::diag::{Diagnostic, Diagnostics, Result, SourceMap, display_path};
 
 /// Wall-clock time the worker may take, plus [`DEADLINE_PER_MB`] for each
 /// MB of input: hostile files are small (about 1 MB) and are answered in
@@ -58,12 +59,55 @@ pub fn run(args: &TextconvArgs) -> ExitCode {
 fn work(file: &Path) -> ExitCode {
     limit_self();
     let sources = SourceMap::default();
-    // git runs textconv in the work tree: its project's forms apply.
+    // git runs textconv in the work tree: its project's forms apply; the
+    // built-in ones only outside any project.
     let cwd = std::env::current_dir().unwrap_or_default();
-    let forms = crate::pipeline::Root::find(&cwd, None)
-        .and_then(|r| r.forms(&sources))
-        .unwrap_or_else(|_| crate::input::form::Registry::builtin());
-    match crate::compare::textconv::convert(file, &forms, &sources) {
+    let forms = match crate::pipeline::Root::find(&cwd, None) {
+        Ok(root) => root.forms(&sources),
+        Err(_) => Ok(Registry::builtin()),
+    };
+    let forms = match forms {
+        Ok(forms) => forms,
+        Err(errors) => return broken_forms(file, &errors, &sources),
+    };
+    convert(file, &forms, &sources)
+}
+
+/// The project's forms do not load: a project file is shown as its text
+/// under a first line saying why (as textconv shows data it cannot read),
+/// with the forms' errors on standard error; a PDF or `document.toml`,
+/// which no form describes, converts as usual.
+fn broken_forms(file: &Path, errors: &Diagnostics, sources: &SourceMap) -> ExitCode {
+    let max = crate::compare::textconv::MAX_INPUT_BYTES;
+    let bytes = crate::input::confine::open_confined(Path::new("/"), file, max).ok();
+    let table = bytes
+        .as_deref()
+        .and_then(|b| std::str::from_utf8(b).ok()?.parse::<toml::Table>().ok());
+    // Only a TOML table without `year` is read by a form (see
+    // `compare::textconv::convert`); anything else converts as usual.
+    let project = table.filter(|t| !t.contains_key("year"));
+    let (Some(bytes), Some(_)) = (bytes, project) else {
+        return convert(file, &Registry::builtin(), sources);
+    };
+    sources.print(&errors.0);
+    // The first error, with its place: all of them are on standard error.
+    let first = &sources.records(&errors.0[..1])[0];
+    let place = match (&first.file, first.line, first.column) {
+        (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c} "),
+        (Some(f), ..) => format!("{f} "),
+        _ => String::new(),
+    };
+    crate::report::stdio::out(&format!(
+        "# jixiao: 无法按数据格式读取（项目的表样有错：{place}{}），以下为原文\n{}",
+        first.message.replace('\n', " "),
+        crate::report::escape::controls(&String::from_utf8_lossy(&bytes))
+    ));
+    ExitCode::SUCCESS
+}
+
+/// Converts `file` with `forms` and prints the text, or the errors.
+fn convert(file: &Path, forms: &Registry, sources: &SourceMap) -> ExitCode {
+    match crate::compare::textconv::convert(file, forms, sources) {
         Ok(text) => {
             // A closed pipe (git pager quit) is not an error worth a message.
             crate::report::stdio::out(&text);

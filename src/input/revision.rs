@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::input::form::FORMS_DIR;
 use crate::input::load::{MAX_FILE_BYTES, MemoryFiles};
 use crate::report::diag::{Diagnostic, Result};
 
@@ -133,27 +134,98 @@ pub fn read(dir: &Path, rev: &str, label: &str) -> Result<MemoryFiles> {
         Diagnostic::error(format!("版本 {rev} 中没有文件夹“{}”", dir.display()))
             .with_hint("该文件夹可能是在此版本之后才加入的")
     })?;
-    let mut out = MemoryFiles {
+    let Listed { files, notes } = read_listed(dir, rev, "", parse_listing(&listing))?;
+    Ok(MemoryFiles {
         label: label.to_string(),
         dir: dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()),
-        ..MemoryFiles::default()
+        files: files.into_iter().collect(),
+        notes,
+    })
+}
+
+/// A project's own forms as committed at a revision.
+#[derive(Debug, Default)]
+pub struct RevisionForms {
+    /// How the forms folder is named in messages: `HEAD~1:templates/forms`.
+    pub label: PathBuf,
+    /// File name and contents of each entry of the folder that was read.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Notes on entries left out (submodules, symbolic links).
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Reads `templates/forms/*.toml` of the project root `root` as committed
+/// at `rev` of the repository holding `dir`, into memory. `None` when the
+/// root is not inside that repository (its forms on disk apply then); no
+/// files when the revision has no forms folder (built-in forms only).
+pub fn read_forms(dir: &Path, root: &Path, rev: &str) -> Result<Option<RevisionForms>> {
+    let top =
+        git(dir, &["rev-parse", "--show-toplevel"]).map_err(|e| git_error("查找 git 仓库", e))?;
+    let top = PathBuf::from(String::from_utf8_lossy(&top).trim());
+    let top = top.canonicalize().unwrap_or(top);
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let Ok(below) = root.strip_prefix(&top) else {
+        return Ok(None);
     };
-    let mut blobs = Vec::new();
-    for entry in parse_listing(&listing) {
+    let folder = below.join("templates").join(FORMS_DIR);
+    let folder = folder.to_string_lossy().replace('\\', "/");
+    let label = PathBuf::from(format!("{rev}:{folder}"));
+    // Not a folder at that revision (absent, a file, a link): no project forms.
+    let Ok(listing) = git(
+        dir,
+        &[
+            "ls-tree",
+            "-l",
+            "-z",
+            "--full-tree",
+            &format!("{rev}:{folder}"),
+        ],
+    ) else {
+        return Ok(Some(RevisionForms {
+            label,
+            ..RevisionForms::default()
+        }));
+    };
+    let mut entries = parse_listing(&listing);
+    // Every name is checked, even of entries that are no form.
+    for entry in &entries {
         check_path(&entry.path, rev)?;
+    }
+    // Only the folder's own `.toml` entries are forms, as on disk.
+    entries.retain(|e| e.mode != "040000" && e.path.ends_with(".toml"));
+    let Listed { files, notes } = read_listed(dir, rev, &format!("{folder}/"), entries)?;
+    Ok(Some(RevisionForms {
+        label,
+        files,
+        notes,
+    }))
+}
+
+/// Files read from a revision, in order, and notes on entries left out.
+struct Listed {
+    files: Vec<(String, Vec<u8>)>,
+    notes: Vec<Diagnostic>,
+}
+
+/// Reads the blobs among listed entries of a revision, in order, after
+/// checking every path and the sizes; submodules and links get a note.
+/// Messages name an entry by `shown` (the folder listed) and its path.
+fn read_listed(dir: &Path, rev: &str, shown: &str, entries: Vec<TreeEntry>) -> Result<Listed> {
+    let mut notes = Vec::new();
+    let mut blobs = Vec::new();
+    for entry in entries {
+        check_path(&entry.path, rev)?;
+        let path = &entry.path;
         match entry.mode.as_str() {
-            "160000" => out.notes.push(Diagnostic::note(format!(
-                "版本 {rev} 中的“{}”是子模块，比较时已跳过",
-                entry.path
+            "160000" => notes.push(Diagnostic::note(format!(
+                "版本 {rev} 中的“{shown}{path}”是子模块，比较时已跳过"
             ))),
-            "120000" => out.notes.push(Diagnostic::note(format!(
-                "版本 {rev} 中的“{}”是符号链接，比较时不跟随链接，已跳过",
-                entry.path
+            "120000" => notes.push(Diagnostic::note(format!(
+                "版本 {rev} 中的“{shown}{path}”是符号链接，比较时不跟随链接，已跳过"
             ))),
             _ if entry.size.is_some_and(|n| n > MAX_FILE_BYTES) => {
                 return Err(Diagnostic::error(format!(
-                    "版本 {rev} 中的“{}”太大（上限 {MAX_FILE_BYTES} 字节）",
-                    entry.path
+                    "版本 {rev} 中的“{shown}{path}”太大（上限 {MAX_FILE_BYTES} 字节）"
                 ))
                 .with_hint("数据文件通常只有几千字节；请确认该版本中的文件夹选对了")
                 .into());
@@ -163,8 +235,8 @@ pub fn read(dir: &Path, rev: &str, label: &str) -> Result<MemoryFiles> {
     }
     check_totals(&blobs, rev)?;
     let contents = cat_blobs(dir, &blobs).map_err(|e| git_error(&format!("读取版本 {rev}"), e))?;
-    out.files = blobs.into_iter().map(|b| b.path).zip(contents).collect();
-    Ok(out)
+    let files = blobs.into_iter().map(|b| b.path).zip(contents).collect();
+    Ok(Listed { files, notes })
 }
 
 /// The most files and bytes read from one revision: each file is bounded by

@@ -86,29 +86,69 @@ impl Registry {
 
     /// The built-in forms with those of `templates/forms/` (same name wins).
     pub fn load(templates: &Path, sources: &SourceMap) -> Result<Self> {
-        let mut out = Self::builtin();
         let dir = templates.join(FORMS_DIR);
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::builtin()),
             Err(e) => return Err(crate::report::diag::io_error("读取表样文件夹", &dir, &e).into()),
         };
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .filter(|p| is_form_file(p))
             .collect();
         paths.sort();
-        if paths.len() > MAX_FORMS {
-            return Err(Diagnostic::error(format!(
-                "表样文件夹“{}”有 {} 个文件，超过上限 {MAX_FORMS}",
-                crate::report::diag::display_path(&dir),
-                paths.len()
-            ))
-            .into());
-        }
+        check_count(&dir, paths.len())?;
+        let files = paths.into_iter().map(|path| {
+            let bytes = crate::input::confine::open_confined(templates, &path, MAX_FORM_BYTES)
+                .map_err(|e| e.diagnostic("表样", &path, MAX_FORM_BYTES).into());
+            (path, bytes)
+        });
+        Self::with_files(files, sources)
+    }
+
+    /// The built-in forms with project forms given as bytes (a git
+    /// revision's `templates/forms/`, read into memory), named in messages
+    /// by `dir` joined with each file name; files not ending in `.toml`
+    /// are left out, like [`Registry::load`] does on disk.
+    pub fn from_files(
+        dir: &Path,
+        files: Vec<(String, Vec<u8>)>,
+        sources: &SourceMap,
+    ) -> Result<Self> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = files
+            .into_iter()
+            .map(|(name, bytes)| (dir.join(name), bytes))
+            .filter(|(path, _)| is_form_file(path))
+            .collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        check_count(dir, files.len())?;
+        let files = files.into_iter().map(|(path, bytes)| {
+            let size = bytes.len() as u64;
+            let bytes = match size > MAX_FORM_BYTES {
+                false => Ok(bytes),
+                true => Err(crate::input::confine::ConfineError::TooLarge(size)
+                    .diagnostic("表样", &path, MAX_FORM_BYTES)
+                    .into()),
+            };
+            (path, bytes)
+        });
+        Self::with_files(files, sources)
+    }
+
+    /// The built-in forms overridden by the given files, parsed in order;
+    /// every unreadable or bad file is reported.
+    fn with_files(
+        files: impl Iterator<Item = (PathBuf, Result<Vec<u8>>)>,
+        sources: &SourceMap,
+    ) -> Result<Self> {
+        let mut out = Self::builtin();
         let mut errors = Vec::new();
-        for path in paths {
-            match read_form(templates, &path, sources) {
+        for (path, bytes) in files {
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match bytes.and_then(|b| super::parse::parse_form(&path, b, &name, sources)) {
                 Ok(form) => {
                     out.files.insert(form.name.clone(), path);
                     out.forms.insert(form.name.clone(), Arc::new(form));
@@ -143,13 +183,106 @@ impl Registry {
     }
 }
 
-/// Reads one project form, named by its file name.
-fn read_form(templates: &Path, path: &Path, sources: &SourceMap) -> Result<Form> {
-    let bytes = crate::input::confine::open_confined(templates, path, MAX_FORM_BYTES)
-        .map_err(|e| e.diagnostic("表样", path, MAX_FORM_BYTES))?;
-    let name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    super::parse::parse_form(path, bytes, &name, sources)
+/// Whether a file in the forms folder is a form (`*.toml`).
+fn is_form_file(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x == "toml")
+}
+
+/// Refuses a forms folder with more files than any project needs.
+fn check_count(dir: &Path, count: usize) -> Result<()> {
+    if count <= MAX_FORMS {
+        return Ok(());
+    }
+    Err(Diagnostic::error(format!(
+        "表样文件夹“{}”有 {count} 个文件，超过上限 {MAX_FORMS}",
+        crate::report::diag::display_path(dir),
+    ))
+    .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in `hebei` form renamed to `name`.
+    fn hebei_as(name: &str) -> Vec<u8> {
+        BUILTIN[0]
+            .1
+            .replace("name = \"hebei\"", &format!("name = \"{name}\""))
+            .into_bytes()
+    }
+
+    fn revision_dir() -> &'static Path {
+        Path::new("HEAD~1:templates/forms")
+    }
+
+    #[test]
+    fn files_in_memory_add_and_override_forms() {
+        let files = vec![
+            ("extra.toml".to_string(), hebei_as("extra")),
+            ("hebei.toml".to_string(), hebei_as("hebei")),
+            ("README.md".to_string(), b"not a form".to_vec()),
+        ];
+        let forms = Registry::from_files(revision_dir(), files, &SourceMap::default()).unwrap();
+        assert!(forms.get("extra").is_some());
+        assert_eq!(
+            forms.file("extra"),
+            Some(revision_dir().join("extra.toml").as_path())
+        );
+        assert_eq!(
+            forms.file("hebei"),
+            Some(revision_dir().join("hebei.toml").as_path())
+        );
+        assert!(forms.file("central").is_none(), "built-in forms stay");
+        assert!(!forms.names().contains(&"README"));
+        let none = Registry::from_files(revision_dir(), Vec::new(), &SourceMap::default());
+        assert_eq!(none.unwrap().names(), Registry::builtin().names());
+    }
+
+    #[test]
+    fn errors_in_memory_are_those_on_disk_at_the_same_places() {
+        let bad = hebei_as("bad")
+            .into_iter()
+            .chain(b"\nfoo = \n".to_vec())
+            .collect::<Vec<_>>();
+        let dir = std::env::temp_dir().join(format!("jixiao-registry-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join(FORMS_DIR)).unwrap();
+        std::fs::write(dir.join(FORMS_DIR).join("bad.toml"), &bad).unwrap();
+        let sources = SourceMap::default();
+        let on_disk = Registry::load(&dir, &sources).unwrap_err();
+        let on_disk = sources.render_plain(&on_disk.0);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let sources = SourceMap::default();
+        let files = vec![("bad.toml".to_string(), bad)];
+        let in_memory = Registry::from_files(revision_dir(), files, &sources).unwrap_err();
+        let in_memory = sources.render_plain(&in_memory.0);
+        assert!(
+            in_memory.contains("HEAD~1:templates/forms/bad.toml:"),
+            "{in_memory}"
+        );
+        let disk_dir = crate::report::diag::display_path(&dir.join(FORMS_DIR));
+        assert_eq!(
+            on_disk.replace(&disk_dir, "HEAD~1:templates/forms"),
+            in_memory
+        );
+    }
+
+    #[test]
+    fn files_in_memory_keep_the_limits_on_disk() {
+        let many = (0..=MAX_FORMS)
+            .map(|n| (format!("f{n}.toml"), Vec::new()))
+            .collect();
+        let err = Registry::from_files(revision_dir(), many, &SourceMap::default()).unwrap_err();
+        assert!(
+            err.0[0].message.contains("超过上限"),
+            "{}",
+            err.0[0].message
+        );
+        let big = vec![(
+            "big.toml".to_string(),
+            vec![b' '; MAX_FORM_BYTES as usize + 1],
+        )];
+        let err = Registry::from_files(revision_dir(), big, &SourceMap::default()).unwrap_err();
+        assert!(err.0[0].message.contains("太大"), "{}", err.0[0].message);
+    }
 }
