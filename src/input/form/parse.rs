@@ -1,6 +1,7 @@
 //! Reading a form file: the TOML as written, then every cross-reference
 //! (layout cells, sums, plan, columns, roles) checked with a located message.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -190,7 +191,9 @@ fn build(raw: RawForm, problems: &mut Vec<Problem>) -> Form {
         taxonomies: raw.taxonomies,
         layout: Vec::new(),
         below: Vec::new(),
+        index: Default::default(),
     };
+    form.reindex();
     grid(&form.grid, problems);
     form.sums = sums(&form, &raw.sums, problems);
     form.plan = plan(&form, raw.plan.as_ref(), problems);
@@ -222,6 +225,9 @@ fn valid_key(k: &str, parts: usize) -> bool {
 
 fn fields(raw: &[RawField], problems: &mut Vec<Problem>) -> Vec<Field> {
     let mut out: Vec<Field> = Vec::new();
+    // Each key seen, and each first key part with its number of parts.
+    let mut keys: HashSet<&str> = HashSet::new();
+    let mut firsts: HashMap<&'static str, usize> = HashMap::new();
     for (i, f) in raw.iter().enumerate() {
         let at = || vec![Seg::Key("fields"), Seg::Index(i), Seg::Key("key")];
         if !valid_key(&f.key, 2) {
@@ -234,7 +240,7 @@ fn fields(raw: &[RawField], problems: &mut Vec<Problem>) -> Vec<Field> {
             ));
             continue;
         }
-        if out.iter().any(|o| o.key == f.key) {
+        if keys.contains(f.key.as_str()) {
             problems.push(problem(at(), format!("字段“{}”重复定义", f.key)));
             continue;
         }
@@ -246,14 +252,13 @@ fn fields(raw: &[RawField], problems: &mut Vec<Problem>) -> Vec<Field> {
             ));
             continue;
         }
-        if out
-            .iter()
-            .any(|o| o.path.len() != path.len() && o.path[0] == path[0])
-        {
+        if firsts.get(path[0]).is_some_and(|&n| n != path.len()) {
             problems.push(problem(at(), format!("“{}”既是字段又是字段组", path[0])));
             continue;
         }
         let last = *path.last().unwrap_or(&"");
+        keys.insert(&f.key);
+        firsts.insert(path[0], path.len());
         out.push(Field {
             key: intern(&f.key),
             path,
@@ -445,9 +450,7 @@ fn layout(form: &Form, raw: &[Vec<String>], problems: &mut Vec<Problem>) -> Vec<
 /// Checks that a cell names something the form has.
 fn resolve(form: &Form, cell: CellSpec) -> std::result::Result<CellSpec, String> {
     let known = match &cell.what {
-        CellRef::Label(k) => {
-            form.label_keys().iter().any(|(l, _)| l == k) || form.table(k).is_some()
-        }
+        CellRef::Label(k) => form.label_default(k).is_some(),
         CellRef::Value(k) => form.field(k).is_some(),
         CellRef::Table(k) => form.table(k).is_some(),
         CellRef::Text(_) => true,
@@ -506,13 +509,21 @@ fn taxonomies(form: &Form, problems: &mut Vec<Problem>) {
 
 /// Every field and table must be printed somewhere, once.
 fn placed(form: &Form, problems: &mut Vec<Problem>) {
-    let cells: Vec<&CellRef> = form.layout.iter().flatten().map(|c| &c.what).collect();
+    // Count every placement in one pass, then look each key up.
+    let mut values: HashMap<&str, usize> = HashMap::new();
+    let mut tables: HashMap<&str, usize> = HashMap::new();
+    for cell in form.layout.iter().flatten() {
+        match cell.what {
+            CellRef::Value(k) => *values.entry(k).or_default() += 1,
+            CellRef::Table(k) => *tables.entry(k).or_default() += 1,
+            _ => {}
+        }
+    }
+    for k in form.below.iter().flatten() {
+        *values.entry(k).or_default() += 1;
+    }
     for (i, f) in form.fields.iter().enumerate() {
-        let n = cells
-            .iter()
-            .filter(|c| **c == &CellRef::Value(f.key))
-            .count()
-            + form.below.iter().flatten().filter(|k| **k == f.key).count();
+        let n = values.get(f.key).copied().unwrap_or(0);
         if n != 1 {
             problems.push(problem(
                 vec![Seg::Key("fields"), Seg::Index(i), Seg::Key("key")],
@@ -524,10 +535,7 @@ fn placed(form: &Form, problems: &mut Vec<Problem>) {
         }
     }
     for (i, t) in form.tables.iter().enumerate() {
-        let n = cells
-            .iter()
-            .filter(|c| **c == &CellRef::Table(t.key))
-            .count();
+        let n = tables.get(t.key).copied().unwrap_or(0);
         if n != 1 {
             problems.push(problem(
                 vec![Seg::Key("tables"), Seg::Index(i), Seg::Key("key")],

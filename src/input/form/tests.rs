@@ -76,3 +76,31 @@ fn bad_forms_are_refused_where_wrong() {
     let e = parse(&SMALL.replace("[\"#rows\"]", "[\"code*2\"]")).unwrap_err();
     assert!(e.contains("出现了 2 次"), "{e}");
 }
+
+/// A valid form of `n` fields, each with its label and value in one row.
+fn big_form(n: usize) -> String {
+    let mut s = String::from("name = \"x\"\ntitle = \"大\"\ngrid = [1, 1]\nlayout = [\n");
+    for i in 0..n {
+        s.push_str(&format!("  [\"@f{i}\", \"f{i}\"],\n"));
+    }
+    s.push_str("]\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "[[fields]]\nkey = \"f{i}\"\nlabel = \"字段{i}\"\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn a_large_form_parses_in_linear_time() {
+    // Quadratic or cubic checks took over a minute for 4000 fields; the
+    // bound only catches such a regression (a linear parse takes well
+    // under a second).
+    let text = big_form(4000);
+    let started = std::time::Instant::now();
+    let f = parse(&text).unwrap();
+    assert_eq!(f.fields.len(), 4000);
+    assert_eq!(f.label_default("f3999"), Some("字段3999"));
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+}

@@ -154,9 +154,7 @@ fn layout_cell(spec: &CellSpec, p: &Project, lab: &dyn Fn(&str, &str) -> String)
     let form = &*p.form;
     let (text, align) = match &spec.what {
         CellRef::Label(k) => (
-            label_default(form, k)
-                .map(|d| lab(k, d))
-                .unwrap_or_default(),
+            form.label_default(k).map(|d| lab(k, d)).unwrap_or_default(),
             Align::Center,
         ),
         CellRef::Value(k) => {
@@ -171,15 +169,6 @@ fn layout_cell(spec: &CellSpec, p: &Project, lab: &dyn Fn(&str, &str) -> String)
         CellRef::Table(_) => unreachable!("tables are blocks"),
     };
     CellView::new(text, spec.colspan, spec.rowspan, align)
-}
-
-/// The default label of a label key, heading or table.
-fn label_default<'a>(form: &'a Form, key: &str) -> Option<&'a str> {
-    form.label_keys()
-        .into_iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, l)| l)
-        .or_else(|| form.table(key).map(|t| t.label.as_str()))
 }
 
 /// The printed columns: optional ones blank in every row are left out,
