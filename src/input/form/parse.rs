@@ -204,11 +204,16 @@ fn build(raw: RawForm, problems: &mut Vec<Problem>) -> Form {
     form
 }
 
+/// The widest grid column, relative to the others; it keeps the widths
+/// and their sum finite.
+const MAX_WIDTH: f64 = 1000.0;
+
 fn grid(grid: &[f64], problems: &mut Vec<Problem>) {
-    if grid.is_empty() || grid.len() > 32 || grid.iter().any(|w| !(*w > 0.0 && w.is_finite())) {
+    let bad = |w: &f64| !(*w > 0.0 && *w <= MAX_WIDTH);
+    if grid.is_empty() || grid.len() > 32 || grid.iter().any(bad) {
         problems.push(problem(
             vec![Seg::Key("grid")],
-            "grid 应列出 1–32 个正数（各列的相对宽度）",
+            "grid 应列出 1–32 个 0 到 1000 之间的正数（各列的相对宽度）",
         ));
     }
 }
@@ -309,6 +314,10 @@ fn tables(
 fn table(t: &RawTable, i: usize, width: usize, problems: &mut Vec<Problem>) -> TableDef {
     let at = vec![Seg::Key("tables"), Seg::Index(i), Seg::Key("columns")];
     let columns = columns(&t.columns, &at, problems);
+    if t.side && !(1..=32).contains(&t.side_span) {
+        let here = vec![Seg::Key("tables"), Seg::Index(i), Seg::Key("side_span")];
+        problems.push(problem(here, "side_span 应为 1–32 的整数"));
+    }
     let side = if t.side { t.side_span } else { 0 };
     let span: usize = columns.iter().map(|c| c.span).sum::<usize>() + side;
     if span != width {

@@ -104,3 +104,26 @@ fn a_large_form_parses_in_linear_time() {
     assert_eq!(f.label_default("f3999"), Some("字段3999"));
     assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
 }
+
+#[test]
+fn spans_and_widths_must_be_printable() {
+    let side = SMALL.replace(
+        "key = \"rows\"\nlabel = \"行\"",
+        "key = \"rows\"\nlabel = \"行\"\nside = true\nside_span = 0",
+    );
+    let e = parse(&side).unwrap_err();
+    assert!(e.contains("side_span 应为 1–32 的整数"), "{e}");
+    assert!(e.contains("side_span = 0"), "{e}");
+    for grid in [
+        "[1e308, 1e308]",
+        "[1, inf]",
+        "[1, 1001]",
+        "[0, 1]",
+        "[1, nan]",
+    ] {
+        let e = parse(&SMALL.replace("grid = [1, 1]", &format!("grid = {grid}"))).unwrap_err();
+        assert!(e.contains("grid 应列出"), "{grid}: {e}");
+        assert!(e.contains(":4:"), "{grid}: {e}");
+    }
+    assert!(parse(&SMALL.replace("grid = [1, 1]", "grid = [0.5, 1000]")).is_ok());
+}

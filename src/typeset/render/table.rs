@@ -221,11 +221,12 @@ fn table_block(
         groups.push(total_row(t, rows, &cols, label, form));
     }
     // The side cell spans the header row too, when there is one: a table
-    // with `header = false` (numbered goals) prints its rows only.
-    let side = t.side.then(|| {
-        let n: usize = groups.iter().map(|g| g.rows.len()).sum::<usize>() + usize::from(t.header);
-        CellView::new(lab(t.key, &t.label), t.side_span, n, Align::Center)
-    });
+    // with `header = false` (numbered goals) prints its rows only, and
+    // with no rows either it prints no side cell (a row span of 0 is not
+    // a cell).
+    let n: usize = groups.iter().map(|g| g.rows.len()).sum::<usize>() + usize::from(t.header);
+    let side = (t.side && n > 0)
+        .then(|| CellView::new(lab(t.key, &t.label), t.side_span, n, Align::Center));
     BlockView {
         cells: Vec::new(),
         repeat: t.header && side.is_none(),
@@ -375,5 +376,13 @@ mod tests {
         assert_eq!(duties.side.unwrap().rs, 3);
         let total = &duties.groups.last().unwrap().rows[0];
         assert_eq!((total[0].t.as_str(), total[3].t.as_str()), ("合计", "1.5"));
+    }
+
+    #[test]
+    fn a_side_table_without_header_or_rows_has_no_side_cell() {
+        let text = "form = 'department'\nname = 'D'\n[budget]\ntotal = 1\nproject = 1\nbasic = 0\n";
+        let goals = block(text, "goals");
+        assert!(goals.groups.is_empty());
+        assert!(goals.side.is_none(), "{:?}", goals.side);
     }
 }
