@@ -118,7 +118,7 @@ fn project_view(number: String, p: &Project, doc_labels: &Labels) -> ProjectView
                     // An empty indicator table keeps its header (its rows
                     // are missing, J101 says so); an empty sub-table is absent.
                     if !p.rows(k).is_empty() || t.kind == TableKind::Indicators {
-                        blocks.push(table_block(t, p.rows(k), form, total, &lab));
+                        blocks.extend(table_block(t, p.rows(k), form, total, &lab));
                     }
                 }
                 _ => cells.push(layout_cell(spec, p, &lab)),
@@ -192,15 +192,19 @@ fn printed_columns<'a>(t: &'a TableDef, rows: &[Row]) -> Vec<(&'a Column, usize)
     out
 }
 
-/// A row table: header, side cell, merged groups, 合计 row.
+/// A row table: header, side cell, merged groups, 合计 row; `None` when
+/// every column is optional and blank, as if the table had no rows.
 fn table_block(
     t: &TableDef,
     rows: &[Row],
     form: &Form,
     total: f64,
     lab: &dyn Fn(&str, &str) -> String,
-) -> BlockView {
+) -> Option<BlockView> {
     let cols = printed_columns(t, rows);
+    if cols.is_empty() {
+        return None;
+    }
     let header: Vec<CellView> = cols
         .iter()
         .map(|(c, span)| CellView::new(lab(c.label_key, &c.label), *span, 1, Align::Center))
@@ -227,14 +231,14 @@ fn table_block(
     let n: usize = groups.iter().map(|g| g.rows.len()).sum::<usize>() + usize::from(t.header);
     let side = (t.side && n > 0)
         .then(|| CellView::new(lab(t.key, &t.label), t.side_span, n, Align::Center));
-    BlockView {
+    Some(BlockView {
         cells: Vec::new(),
         repeat: t.header && side.is_none(),
         header: if t.header { header } else { Vec::new() },
         side,
         groups,
         widths,
-    }
+    })
 }
 
 /// A cell's text as printed.
@@ -352,7 +356,7 @@ mod tests {
         let t = form.table(key).unwrap();
         let total: f64 = form.grid.iter().sum();
         let lab = |_: &str, d: &str| d.to_string();
-        table_block(t, p.rows(key), &form, total, &lab)
+        table_block(t, p.rows(key), &form, total, &lab).unwrap()
     }
 
     #[test]
@@ -384,5 +388,28 @@ mod tests {
         let goals = block(text, "goals");
         assert!(goals.groups.is_empty());
         assert!(goals.side.is_none(), "{:?}", goals.side);
+    }
+
+    #[test]
+    fn a_table_with_every_column_optional_and_blank_is_not_printed() {
+        let base = "form = 'department'\nname = 'D'\n[budget]\ntotal = 1\nproject = 1\nbasic = 0\n";
+        let row = |task: &str| {
+            format!("[[duties]]\nfunction = ''\ntask = '{task}'\nproject = ''\namount = 1\n")
+        };
+        let blank = format!("{base}{}{}", row(""), row(" "));
+        let one = format!("{base}{}{}", row(""), row("甲"));
+        let block = |text: &str| {
+            let p = parse_test(text);
+            let mut t = p.form.table("duties").unwrap().clone();
+            // The text columns only, all optional.
+            t.columns.retain(|c| c.key != "amount");
+            t.columns.iter_mut().for_each(|c| c.need = Need::Optional);
+            let total: f64 = p.form.grid.iter().sum();
+            let lab = |_: &str, d: &str| d.to_string();
+            table_block(&t, p.rows("duties"), &p.form, total, &lab)
+        };
+        assert!(block(&blank).is_none());
+        // Two rows and the 合计 row.
+        assert_eq!(block(&one).unwrap().groups.len(), 3);
     }
 }
