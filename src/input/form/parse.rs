@@ -10,6 +10,7 @@ use super::layout::{check_grid, parse_cell};
 use super::*;
 use crate::input::locate::Seg;
 use crate::report::diag::{Diagnostic, Diagnostics, FileKey, Result, SourceMap, Span};
+use crate::report::escape::{needs_escape, one_line};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -157,11 +158,92 @@ pub(crate) fn parse_form(
             format!("表样名称“{}”与文件名“{expected}”不一致", raw.name),
         ));
     }
+    texts(&raw, &mut problems);
     let form = build(raw, &mut problems);
     if problems.is_empty() {
         return Ok(form);
     }
     Err(located(problems, file, sources))
+}
+
+/// Every text of a form file that is printed or shown: none may hold a
+/// control character, a bidi control or a line separator; cell texts may
+/// hold `\n`, the line break data texts use too.
+fn texts(raw: &RawForm, problems: &mut Vec<Problem>) {
+    use Seg::{Index, Key};
+    let mut all: Vec<(Vec<Seg>, &str, bool)> = vec![
+        (vec![Key("name")], &raw.name, false),
+        (vec![Key("title")], &raw.title, false),
+        (vec![Key("title_suffix")], &raw.title_suffix, false),
+        (vec![Key("amount_suffix")], &raw.amount_suffix, false),
+    ];
+    for (i, row) in raw.layout.iter().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            all.push((vec![Key("layout"), Index(i), Index(j)], cell, true));
+        }
+    }
+    for (i, f) in raw.fields.iter().enumerate() {
+        all.push((vec![Key("fields"), Index(i), Key("label")], &f.label, true));
+    }
+    for (i, h) in raw.headings.iter().enumerate() {
+        all.push((
+            vec![Key("headings"), Index(i), Key("label")],
+            &h.label,
+            true,
+        ));
+    }
+    for (i, t) in raw.tables.iter().enumerate() {
+        let at = |k| vec![Key("tables"), Index(i), Key(k)];
+        all.push((at("label"), &t.label, true));
+        if let Some(total) = &t.total_row {
+            all.push((at("total_row"), total, true));
+        }
+        for (j, c) in t.columns.iter().enumerate() {
+            let at = |k| vec![Key("tables"), Index(i), Key("columns"), Index(j), Key(k)];
+            all.push((at("label"), &c.label, true));
+            if let Some(auto) = &c.auto {
+                all.push((at("auto"), auto, true));
+            }
+        }
+    }
+    taxonomy_texts(&raw.taxonomies, &mut all);
+    for (path, text, cell) in all {
+        let bad = text
+            .chars()
+            .find(|&c| needs_escape(c) && !(cell && c == '\n'));
+        if let Some(c) = bad {
+            let why = format!(
+                "文字“{}”含有控制字符、双向文字控制符或换行符 U+{:04X}，请删除",
+                one_line(text),
+                c as u32
+            );
+            problems.push(problem(path, why));
+        }
+    }
+}
+
+/// The names and titles of the taxonomies, one line each.
+fn taxonomy_texts<'a>(taxonomies: &'a [Taxonomy], all: &mut Vec<(Vec<Seg>, &'a str, bool)>) {
+    use Seg::{Index, Key};
+    for (i, t) in taxonomies.iter().enumerate() {
+        let at = |k| vec![Key("taxonomies"), Index(i), Key(k)];
+        all.push((at("name"), &t.name, false));
+        all.push((at("title"), &t.title, false));
+        for (j, l) in t.levels.iter().enumerate() {
+            let at = |k| vec![Key("taxonomies"), Index(i), Key("levels"), Index(j), Key(k)];
+            all.push((at("name"), &l.name, false));
+            for (k, n) in l.also.iter().enumerate() {
+                let mut here = at("also");
+                here.push(Index(k));
+                all.push((here, n, false));
+            }
+            for (k, n) in l.children.iter().enumerate() {
+                let mut here = at("children");
+                here.push(Index(k));
+                all.push((here, n, false));
+            }
+        }
+    }
 }
 
 /// Builds the form from what was written, noting every problem.

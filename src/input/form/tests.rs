@@ -127,3 +127,34 @@ fn spans_and_widths_must_be_printable() {
     }
     assert!(parse(&SMALL.replace("grid = [1, 1]", "grid = [0.5, 1000]")).is_ok());
 }
+
+#[test]
+fn form_texts_must_not_hold_control_characters() {
+    let cases = [
+        ("title = \"测试\"", "title = \"测\\u202E试\"", ":3:"),
+        ("label = \"编码\"", "label = \"编\\u001b[31m码\"", ":8:"),
+        ("label = \"行\"", "label = \"行\\r\"", ":11:"),
+        (
+            "[\"@code\", \"code\"]",
+            "[\"'a\\u2028b'\", \"code\"]",
+            ":5:",
+        ),
+    ];
+    for (from, to, at) in cases {
+        let e = parse(&SMALL.replace(from, to)).unwrap_err();
+        assert!(e.contains("含有控制字符"), "{to}: {e}");
+        assert!(e.contains(at), "{to}: {e}");
+        // The message shows the character escaped, never raw.
+        assert!(
+            !e.contains(['\u{202e}', '\u{1b}', '\r', '\u{2028}']),
+            "{e:?}"
+        );
+    }
+    // A line break in a label is the intended one, as in data.
+    assert!(parse(&SMALL.replace("label = \"编码\"", "label = \"编\\n码\"")).is_ok());
+    let e = parse(&SMALL.replace("title = \"测试\"", "title = \"测\\n试\"")).unwrap_err();
+    assert!(e.contains("U+000A"), "{e}");
+    let tax = "[[taxonomies]]\nname = \"a\\u200Fb\"\ntitle = \"t\"\nlevels = []\n";
+    let e = parse(&format!("{SMALL}{tax}")).unwrap_err();
+    assert!(e.contains("U+200F"), "{e}");
+}
