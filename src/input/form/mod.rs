@@ -358,8 +358,7 @@ impl Form {
             fields.entry(f.key).or_insert(i);
         }
         let mut labels = HashMap::new();
-        let tables = self.tables.iter().map(|t| (t.key, t.label.as_str()));
-        for (k, l) in self.label_keys_iter().chain(tables) {
+        for (k, l) in self.label_keys_iter() {
             labels.entry(k).or_insert_with(|| l.to_string());
         }
         self.index = Index { fields, labels };
@@ -411,7 +410,8 @@ impl Form {
             .iter()
             .flat_map(|t| &t.columns)
             .map(|c| (c.label_key, c.label.as_str()));
-        fields.chain(headings).chain(columns)
+        let tables = self.tables.iter().map(|t| (t.key, t.label.as_str()));
+        fields.chain(headings).chain(columns).chain(tables)
     }
 
     /// Every top-level key a data file of this form may hold, with what it is.

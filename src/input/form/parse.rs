@@ -250,6 +250,7 @@ fn taxonomy_texts<'a>(taxonomies: &'a [Taxonomy], all: &mut Vec<(Vec<Seg>, &'a s
 fn build(raw: RawForm, problems: &mut Vec<Problem>) -> Form {
     let fields = fields(&raw.fields, problems);
     let tables = tables(&raw.tables, raw.grid.len(), &fields, problems);
+    let headings = headings(&raw.headings, &fields, &tables, problems);
     let mut form = Form {
         name: raw.name,
         title: raw.title,
@@ -259,14 +260,7 @@ fn build(raw: RawForm, problems: &mut Vec<Problem>) -> Form {
         amount_suffix: raw.amount_suffix,
         grid: raw.grid,
         fields,
-        headings: raw
-            .headings
-            .iter()
-            .map(|h| Heading {
-                key: intern(&h.key),
-                label: h.label.clone(),
-            })
-            .collect(),
+        headings,
         sums: Vec::new(),
         plan: Vec::new(),
         tables,
@@ -355,6 +349,38 @@ fn fields(raw: &[RawField], problems: &mut Vec<Problem>) -> Vec<Field> {
             need: f.need,
             align: f.align,
             role: f.role,
+        });
+    }
+    out
+}
+
+/// The headings: each key must be a valid key naming nothing else that
+/// `[labels]` or a layout `@key` could mean.
+fn headings(
+    raw: &[RawHeading],
+    fields: &[Field],
+    tables: &[TableDef],
+    problems: &mut Vec<Problem>,
+) -> Vec<Heading> {
+    let mut taken: HashSet<&str> = fields.iter().map(|f| f.label_key).collect();
+    taken.extend(tables.iter().map(|t| t.key));
+    taken.extend(tables.iter().flat_map(|t| &t.columns).map(|c| c.label_key));
+    let mut out = Vec::new();
+    for (i, h) in raw.iter().enumerate() {
+        if !valid_key(&h.key, 1) || !taken.insert(intern(&h.key)) {
+            let why = format!(
+                "标题名“{}”无效，或与字段的 label_key、表名、列或其他标题重名",
+                h.key
+            );
+            problems.push(problem(
+                vec![Seg::Key("headings"), Seg::Index(i), Seg::Key("key")],
+                why,
+            ));
+            continue;
+        }
+        out.push(Heading {
+            key: intern(&h.key),
+            label: h.label.clone(),
         });
     }
     out

@@ -158,3 +158,36 @@ fn form_texts_must_not_hold_control_characters() {
     let e = parse(&format!("{SMALL}{tax}")).unwrap_err();
     assert!(e.contains("U+200F"), "{e}");
 }
+
+#[test]
+fn heading_keys_name_nothing_else() {
+    let with = |key: &str| {
+        let text = SMALL.replace(
+            "[[fields]]",
+            &format!("[[headings]]\nkey = \"{key}\"\nlabel = \"标题\"\n[[fields]]"),
+        );
+        parse(&text)
+    };
+    assert!(with("block").is_ok());
+    for key in ["code", "rows", "a", "bad key"] {
+        let e = with(key).unwrap_err();
+        assert!(
+            e.contains(&format!("标题名“{key}”无效，或与")),
+            "{key}: {e}"
+        );
+        assert!(e.contains(":7:"), "{key}: {e}");
+    }
+    let twice = SMALL.replace(
+        "[[fields]]",
+        "[[headings]]\nkey = \"h\"\nlabel = \"甲\"\n[[headings]]\nkey = \"h\"\nlabel = \"乙\"\n[[fields]]",
+    );
+    let e = parse(&twice).unwrap_err();
+    assert!(e.contains(":10:"), "{e}");
+}
+
+#[test]
+fn table_keys_are_label_keys() {
+    let f = parse(SMALL).unwrap();
+    assert!(f.label_keys().contains(&("rows", "行")));
+    assert_eq!(f.label_default("rows"), Some("行"));
+}

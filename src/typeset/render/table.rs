@@ -412,4 +412,17 @@ mod tests {
         // Two rows and the 合计 row.
         assert_eq!(block(&one).unwrap().groups.len(), 3);
     }
+
+    #[test]
+    fn a_table_key_in_labels_renames_its_side_cell() {
+        let text = "form = 'department'\nname = 'D'\n[labels]\ngoals = '总目标'\n[budget]\ntotal = 1\nproject = 1\nbasic = 0\n[[goals]]\ntext = '甲'\n";
+        let view = project_view(String::new(), &parse_test(text), &Labels::new());
+        let sides: Vec<&str> = view
+            .blocks
+            .iter()
+            .filter_map(|b| b.side.as_ref())
+            .map(|c| c.t.as_str())
+            .collect();
+        assert_eq!(sides, ["总目标", "年度绩效指标"]);
+    }
 }
