@@ -337,6 +337,12 @@ fn fields(raw: &[RawField], problems: &mut Vec<Problem>) -> Vec<Field> {
             problems.push(problem(at(), format!("“{}”既是字段又是字段组", path[0])));
             continue;
         }
+        if let Some(why) = f.role.and_then(|r| field_role(r, f.kind)) {
+            problems.push(problem(
+                vec![Seg::Key("fields"), Seg::Index(i), Seg::Key("role")],
+                why,
+            ));
+        }
         let last = *path.last().unwrap_or(&"");
         keys.insert(&f.key);
         firsts.insert(path[0], path.len());
@@ -422,6 +428,7 @@ fn tables(
 fn table(t: &RawTable, i: usize, width: usize, problems: &mut Vec<Problem>) -> TableDef {
     let at = vec![Seg::Key("tables"), Seg::Index(i), Seg::Key("columns")];
     let columns = columns(&t.columns, &at, problems);
+    column_roles(t, i, problems);
     if t.side && !(1..=32).contains(&t.side_span) {
         let here = vec![Seg::Key("tables"), Seg::Index(i), Seg::Key("side_span")];
         problems.push(problem(here, "side_span 应为 1–32 的整数"));
@@ -452,6 +459,49 @@ fn table(t: &RawTable, i: usize, width: usize, problems: &mut Vec<Problem>) -> T
         header: t.header,
         total_row: t.total_row.clone(),
         columns,
+    }
+}
+
+/// Why a field may not have `role` (being of `kind`), if it may not.
+fn field_role(role: Role, kind: Kind) -> Option<String> {
+    let name = role_name(role);
+    match role {
+        Role::Total if kind != Kind::Money => Some(format!(
+            "role = \"{name}\" 只能用于 kind = \"money\" 的字段"
+        )),
+        Role::Goal if kind != Kind::Text => {
+            Some(format!("role = \"{name}\" 只能用于 kind = \"text\" 的字段"))
+        }
+        Role::Level1 | Role::Level2 | Role::Level3 | Role::Value | Role::Unit => Some(format!(
+            "role = \"{name}\" 只能用于指标表（kind = \"indicators\"）的列"
+        )),
+        _ => None,
+    }
+}
+
+/// Checks the roles of a table's columns: the indicator roles only in an
+/// indicator table, the others only on fields.
+fn column_roles(t: &RawTable, i: usize, problems: &mut Vec<Problem>) {
+    for (j, c) in t.columns.iter().enumerate() {
+        let Some(role) = c.role else { continue };
+        let name = role_name(role);
+        let why = match role {
+            Role::Code | Role::Name | Role::Total | Role::Goal => {
+                format!("role = \"{name}\" 只能用于字段（[[fields]]），不能用于表的列")
+            }
+            _ if t.kind != TableKind::Indicators => {
+                format!("role = \"{name}\" 只能用于指标表（kind = \"indicators\"）的列")
+            }
+            _ => continue,
+        };
+        let at = vec![
+            Seg::Key("tables"),
+            Seg::Index(i),
+            Seg::Key("columns"),
+            Seg::Index(j),
+            Seg::Key("role"),
+        ];
+        problems.push(problem(at, why));
     }
 }
 
@@ -540,6 +590,13 @@ fn plan(form: &Form, raw: Option<&RawPlan>, problems: &mut Vec<Problem>) -> Vec<
                 "支出计划节点只能引用 kind = \"percent\" 的字段：{}",
                 bad.join("、")
             ),
+        ));
+    }
+    let mut seen = HashSet::new();
+    if let Some(k) = raw.checkpoints.iter().find(|k| !seen.insert(k.as_str())) {
+        problems.push(problem(
+            vec![Seg::Key("plan"), Seg::Key("checkpoints")],
+            format!("支出计划节点“{k}”重复"),
         ));
     }
     raw.checkpoints.iter().map(|k| intern(k)).collect()

@@ -191,3 +191,59 @@ fn table_keys_are_label_keys() {
     assert!(f.label_keys().contains(&("rows", "行")));
     assert_eq!(f.label_default("rows"), Some("行"));
 }
+
+#[test]
+fn roles_fit_their_slots() {
+    let field = |extra: &str| {
+        let text = SMALL.replace("label = \"编码\"", &format!("label = \"编码\"\n{extra}"));
+        parse(&text)
+    };
+    assert!(field("role = \"code\"").is_ok());
+    assert!(field("role = \"total\"\nkind = \"money\"").is_ok());
+    assert!(field("role = \"goal\"").is_ok());
+    for (bad, says) in [
+        ("role = \"total\"", "只能用于 kind = \"money\" 的字段"),
+        (
+            "role = \"goal\"\nkind = \"date\"",
+            "只能用于 kind = \"text\" 的字段",
+        ),
+        ("role = \"level1\"", "只能用于指标表"),
+        ("role = \"unit\"", "只能用于指标表"),
+    ] {
+        let e = field(bad).unwrap_err();
+        assert!(e.contains(says), "{bad}: {e}");
+        assert!(e.contains(":9:"), "{bad}: {e}");
+    }
+    let column = |role: &str| {
+        let text = SMALL.replace(
+            "label = \"甲\"",
+            &format!("label = \"甲\"\nrole = \"{role}\""),
+        );
+        parse(&text)
+    };
+    for (role, says) in [("value", "只能用于指标表"), ("total", "不能用于表的列")] {
+        let e = column(role).unwrap_err();
+        assert!(e.contains(says), "{role}: {e}");
+        assert!(e.contains(":15:"), "{role}: {e}");
+    }
+}
+
+#[test]
+fn plan_checkpoints_are_distinct() {
+    let with = |checkpoints: &str| {
+        let text = SMALL
+            .replace(
+                "[\"@code\", \"code\"]",
+                "[\"@code\", \"code\"], [\"@p\", \"p\"]",
+            )
+            .replace(
+                "[[fields]]",
+                "[[fields]]\nkey = \"p\"\nlabel = \"节点\"\nkind = \"percent\"\n[[fields]]",
+            );
+        let plan = format!("[plan]\ncheckpoints = {checkpoints}\n[[tables]]");
+        parse(&text.replace("[[tables]]", &plan))
+    };
+    assert!(with("[\"p\"]").is_ok());
+    let e = with("[\"p\", \"p\"]").unwrap_err();
+    assert!(e.contains("支出计划节点“p”重复"), "{e}");
+}
