@@ -273,10 +273,15 @@ fn build(raw: RawForm, problems: &mut Vec<Problem>) -> Form {
     grid(&form.grid, problems);
     form.sums = sums(&form, &raw.sums, problems);
     form.plan = plan(&form, raw.plan.as_ref(), problems);
+    let before = problems.len();
     form.layout = layout(&form, &raw.layout, problems);
     form.below = below(&form, &raw.below, problems);
     taxonomies(&form, problems);
-    placed(&form, problems);
+    // A cell that could not be read is left out of the layout: counting
+    // placements would only repeat its error as "placed 0 times".
+    if problems.len() == before {
+        placed(&form, problems);
+    }
     form
 }
 
@@ -604,6 +609,7 @@ fn plan(form: &Form, raw: Option<&RawPlan>, problems: &mut Vec<Problem>) -> Vec<
 
 fn layout(form: &Form, raw: &[Vec<String>], problems: &mut Vec<Problem>) -> Vec<Vec<CellSpec>> {
     let mut rows = Vec::new();
+    let before = problems.len();
     for (i, row) in raw.iter().enumerate() {
         let mut cells = Vec::new();
         for (j, text) in row.iter().enumerate() {
@@ -614,6 +620,11 @@ fn layout(form: &Form, raw: &[Vec<String>], problems: &mut Vec<Problem>) -> Vec<
             }
         }
         rows.push(cells);
+    }
+    // Without the cells that could not be read the rows cannot fill the
+    // grid; saying so would only repeat those errors.
+    if problems.len() > before {
+        return rows;
     }
     if let Err((i, m)) = check_grid(&rows, form.grid.len()) {
         problems.push(problem(vec![Seg::Key("layout"), Seg::Index(i)], m));

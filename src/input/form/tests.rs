@@ -160,6 +160,15 @@ fn form_texts_must_not_hold_control_characters() {
 }
 
 #[test]
+fn a_bad_cell_is_reported_once() {
+    for cell in ["'x'*2*2", "code*2*2", "coed"] {
+        let text = SMALL.replace("[\"@code\", \"code\"]", &format!("[\"@code\", \"{cell}\"]"));
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.matches("error:").count(), 1, "{cell}: {e}");
+    }
+}
+
+#[test]
 fn heading_keys_name_nothing_else() {
     let with = |key: &str| {
         let text = SMALL.replace(
