@@ -9,6 +9,7 @@ use clap::Args;
 use crate::input::form::{Form, Kind, Need, Placement, Registry};
 use crate::pipeline::Root;
 use crate::report::diag::SourceMap;
+use crate::report::escape::one_line;
 
 /// Arguments of `jixiao forms`.
 #[derive(Debug, Args)]
@@ -52,12 +53,12 @@ fn list(forms: &Registry) -> String {
     for f in forms.iter() {
         let from = forms
             .file(&f.name)
-            .map_or("内置".to_string(), |p| p.display().to_string());
+            .map_or("内置".to_string(), |p| e(&p.display().to_string()));
         out.push_str(&format!(
             "{}  {}  {}（{from}）\n",
-            f.name,
+            e(&f.name),
             placement(f),
-            f.title
+            e(&f.title)
         ));
     }
     out.push_str(
@@ -86,57 +87,98 @@ fn kind(k: Kind) -> &'static str {
     k.zh()
 }
 
+/// A text of a form file as the other commands show data text: on one
+/// line, control and bidi characters escaped (form files are checked for
+/// them, this keeps the terminal safe whatever reaches it).
+fn e(text: &str) -> String {
+    one_line(text).into_owned()
+}
+
 /// Everything a data file of this form may hold.
 fn describe(f: &Form, forms: &Registry) -> String {
-    let mut out = format!("{}：{}（{}）\n", f.name, f.title, placement(f));
+    let mut out = format!("{}：{}（{}）\n", e(&f.name), e(&f.title), placement(f));
     if let Some(p) = forms.file(&f.name) {
-        out.push_str(&format!("文件：{}\n", p.display()));
+        out.push_str(&format!("文件：{}\n", e(&p.display().to_string())));
     }
     out.push_str("\n字段：\n");
     for field in &f.fields {
         out.push_str(&format!(
             "  {:<24} {}  {}  {}\n",
-            field.key,
-            field.label,
+            e(field.key),
+            e(&field.label),
             kind(field.kind),
             need(field.need)
         ));
     }
     for s in &f.sums {
-        out.push_str(&format!("\n求和：{} = {}\n", s.total, s.parts.join(" + ")));
+        out.push_str(&format!(
+            "\n求和：{} = {}\n",
+            e(s.total),
+            e(&s.parts.join(" + "))
+        ));
     }
     if !f.plan.is_empty() {
         out.push_str(&format!(
             "\n支出计划节点（累计 %）：{}\n",
-            f.plan.join("、")
+            e(&f.plan.join("、"))
         ));
     }
     for t in &f.tables {
-        out.push_str(&format!("\n[[{}]] {}：\n", t.key, t.label));
+        out.push_str(&format!("\n[[{}]] {}：\n", e(t.key), e(&t.label)));
         for c in &t.columns {
             let auto = c
                 .auto
                 .as_deref()
-                .map_or(String::new(), |a| format!("  自动生成“{a}”"));
+                .map_or(String::new(), |a| format!("  自动生成“{}”", e(a)));
             out.push_str(&format!(
                 "  {:<24} {}  {}  {}  宽 {} 列{auto}\n",
-                c.key,
-                c.label,
+                e(c.key),
+                e(&c.label),
                 kind(c.kind),
                 need(c.need),
                 c.span
             ));
         }
         if let Some(total) = &t.total_row {
-            out.push_str(&format!("  （末行“{total}”合计金额列）\n"));
+            out.push_str(&format!("  （末行“{}”合计金额列）\n", e(total)));
         }
     }
     for tax in &f.taxonomies {
-        out.push_str(&format!("\n指标体系 {}（{}）：\n", tax.name, tax.title));
+        out.push_str(&format!(
+            "\n指标体系 {}（{}）：\n",
+            e(&tax.name),
+            e(&tax.title)
+        ));
         for level in &tax.levels {
             let children: Vec<&str> = level.child_names().collect();
-            out.push_str(&format!("  {}：{}\n", level.name, children.join("、")));
+            out.push_str(&format!(
+                "  {}：{}\n",
+                e(&level.name),
+                e(&children.join("、"))
+            ));
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_texts_are_shown_escaped() {
+        let forms = Registry::builtin();
+        let mut f = (**forms.get("hebei").unwrap()).clone();
+        f.title = "表\u{1b}[2J样".into();
+        f.fields[0].label = "编\u{202e}码\n二".into();
+        f.tables[0].columns[0].label = "一级\u{85}".into();
+        f.taxonomies[0].levels[0].children[0] = "甲\u{2028}".into();
+        let text = describe(&f, &forms) + &list(&forms);
+        assert!(
+            !text.contains(['\u{1b}', '\u{202e}', '\u{85}', '\u{2028}']),
+            "{text:?}"
+        );
+        assert!(text.contains("表\\u{1b}[2J样"), "{text}");
+        assert!(text.contains("编\\u{202e}码↵二"), "{text}");
+    }
 }

@@ -44,23 +44,35 @@ pub(crate) fn parse_cell(text: &str) -> Result<CellSpec, String> {
     })
 }
 
-/// Splits the `*N` and `/N` suffixes off a cell.
+/// Splits the `*N` and `/N` suffixes off a cell, each written at most
+/// once, in either order; a quoted text ends at its last quote, so it may
+/// hold `*` and `/` itself.
 fn spans(text: &str) -> Result<(&str, usize, usize), String> {
-    if text.starts_with('\'') && text.ends_with('\'') {
-        return Ok((text, 1, 1));
-    }
-    let mut body = text;
-    let (mut colspan, mut rowspan) = (1, 1);
-    for _ in 0..2 {
-        if let Some((b, n)) = body.rsplit_once('/') {
-            rowspan = count(n, text)?;
-            body = b;
-        } else if let Some((b, n)) = body.rsplit_once('*') {
-            colspan = count(n, text)?;
-            body = b;
+    let split = if text.starts_with('\'') {
+        text.rfind('\'')
+            .filter(|&i| i > 0)
+            .map_or(text.len(), |i| i + 1)
+    } else {
+        text.find(['*', '/']).unwrap_or(text.len())
+    };
+    let (body, mut rest) = text.split_at(split);
+    let (mut colspan, mut rowspan) = (None, None);
+    while let Some(op) = rest.chars().next() {
+        let tail = &rest[op.len_utf8()..];
+        let end = tail.find(['*', '/']).unwrap_or(tail.len());
+        let slot = match op {
+            '*' => &mut colspan,
+            '/' => &mut rowspan,
+            _ => return Err(invalid(text)),
+        };
+        if slot.replace(count(&tail[..end], text)?).is_some() {
+            return Err(format!(
+                "“{text}”写了两次“{op}”：列数（*N）和行数（/N）各最多写一次"
+            ));
         }
+        rest = &tail[end..];
     }
-    Ok((body, colspan, rowspan))
+    Ok((body, colspan.unwrap_or(1), rowspan.unwrap_or(1)))
 }
 
 fn count(n: &str, cell: &str) -> Result<usize, String> {
@@ -80,10 +92,14 @@ fn key(k: &str, cell: &str) -> Result<&'static str, String> {
     if ok {
         Ok(super::intern(k))
     } else {
-        Err(format!(
-            "“{cell}”不是有效的格子：应写成 @字段（标签）、字段（取值）、#表（指标等多行表）或 '固定文字'，后面可跟 *列数 和 /行数"
-        ))
+        Err(invalid(cell))
     }
+}
+
+fn invalid(cell: &str) -> String {
+    format!(
+        "“{cell}”不是有效的格子：应写成 @字段（标签）、字段（取值）、#表（指标等多行表）或 '固定文字'，后面可跟 *列数 和 /行数"
+    )
 }
 
 /// Checks that each row's cells, with the row spans of the rows above,
@@ -179,6 +195,21 @@ mod tests {
             parse_cell("'其中：'").unwrap().what,
             CellRef::Text("其中：".into())
         );
+        let c = parse_cell("'a/b'*4").unwrap();
+        assert_eq!(c.what, CellRef::Text("a/b".into()));
+        assert_eq!((c.colspan, c.rowspan), (4, 1));
+        let c = parse_cell("'x*y'/2*3").unwrap();
+        assert_eq!(c.what, CellRef::Text("x*y".into()));
+        assert_eq!((c.colspan, c.rowspan), (3, 2));
+        assert_eq!(
+            parse_cell("'1/2'").unwrap().what,
+            CellRef::Text("1/2".into())
+        );
+        for twice in ["'x'*2*2", "a/2/2", "a*2/2*1"] {
+            let e = parse_cell(twice).unwrap_err();
+            assert!(e.contains("写了两次"), "{twice}: {e}");
+        }
+        assert!(parse_cell("'x' *2").is_err());
         assert!(parse_cell("a*0").is_err());
         assert!(parse_cell("名称").is_err());
         assert!(parse_cell("@").is_err());

@@ -6,6 +6,8 @@ mod layout;
 mod parse;
 mod registry;
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 pub use layout::{CellRef, CellSpec};
@@ -54,6 +56,18 @@ pub struct Form {
     pub layout: Vec<Vec<CellSpec>>,
     /// Lines printed under the table, each a list of field keys.
     pub below: Vec<Vec<&'static str>>,
+    /// Lookups by key, built once when the form is read, so that reading
+    /// and printing a form stay linear in its size.
+    index: Index,
+}
+
+/// Where each key of a form is, by position.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Index {
+    /// Field key to its position in `fields`.
+    fields: HashMap<&'static str, usize>,
+    /// Label key (or table key) to its default label.
+    labels: HashMap<&'static str, String>,
 }
 
 /// Where a form's tables go in a document.
@@ -334,7 +348,25 @@ impl Taxonomy {
 impl Form {
     /// The field with this key.
     pub fn field(&self, key: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.key == key)
+        self.index.fields.get(key).map(|&i| &self.fields[i])
+    }
+
+    /// Builds the lookups; called once the fields, headings and tables are set.
+    fn reindex(&mut self) {
+        let mut fields = HashMap::with_capacity(self.fields.len());
+        for (i, f) in self.fields.iter().enumerate() {
+            fields.entry(f.key).or_insert(i);
+        }
+        let mut labels = HashMap::new();
+        for (k, l) in self.label_keys_iter() {
+            labels.entry(k).or_insert_with(|| l.to_string());
+        }
+        self.index = Index { fields, labels };
+    }
+
+    /// The default label of a label key, heading or table.
+    pub fn label_default(&self, key: &str) -> Option<&str> {
+        self.index.labels.get(key).map(String::as_str)
     }
 
     /// The first field with this role.
@@ -360,27 +392,26 @@ impl Form {
         }
     }
 
-    /// Every key `[labels]` accepts, with its default label.
+    /// Every key `[labels]` accepts, with its default label: field labels,
+    /// headings, column headers and tables' side cells, first one wins.
     pub fn label_keys(&self) -> Vec<(&'static str, &str)> {
-        let mut out: Vec<(&'static str, &str)> = Vec::new();
-        for f in &self.fields {
-            if !out.iter().any(|(o, _)| *o == f.label_key) {
-                out.push((f.label_key, &f.label));
-            }
-        }
-        for h in &self.headings {
-            if !out.iter().any(|(o, _)| *o == h.key) {
-                out.push((h.key, &h.label));
-            }
-        }
-        for t in &self.tables {
-            for c in &t.columns {
-                if !out.iter().any(|(o, _)| *o == c.label_key) {
-                    out.push((c.label_key, &c.label));
-                }
-            }
-        }
-        out
+        let mut seen = HashSet::new();
+        self.label_keys_iter()
+            .filter(|(k, _)| seen.insert(*k))
+            .collect()
+    }
+
+    /// Every label key with its default label, repeats included.
+    fn label_keys_iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let fields = self.fields.iter().map(|f| (f.label_key, f.label.as_str()));
+        let headings = self.headings.iter().map(|h| (h.key, h.label.as_str()));
+        let columns = self
+            .tables
+            .iter()
+            .flat_map(|t| &t.columns)
+            .map(|c| (c.label_key, c.label.as_str()));
+        let tables = self.tables.iter().map(|t| (t.key, t.label.as_str()));
+        fields.chain(headings).chain(columns).chain(tables)
     }
 
     /// Every top-level key a data file of this form may hold, with what it is.

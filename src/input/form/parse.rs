@@ -1,6 +1,7 @@
 //! Reading a form file: the TOML as written, then every cross-reference
 //! (layout cells, sums, plan, columns, roles) checked with a located message.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -9,6 +10,7 @@ use super::layout::{check_grid, parse_cell};
 use super::*;
 use crate::input::locate::Seg;
 use crate::report::diag::{Diagnostic, Diagnostics, FileKey, Result, SourceMap, Span};
+use crate::report::escape::{needs_escape, one_line};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -156,6 +158,7 @@ pub(crate) fn parse_form(
             format!("表样名称“{}”与文件名“{expected}”不一致", raw.name),
         ));
     }
+    texts(&raw, &mut problems);
     let form = build(raw, &mut problems);
     if problems.is_empty() {
         return Ok(form);
@@ -163,10 +166,91 @@ pub(crate) fn parse_form(
     Err(located(problems, file, sources))
 }
 
+/// Every text of a form file that is printed or shown: none may hold a
+/// control character, a bidi control or a line separator; cell texts may
+/// hold `\n`, the line break data texts use too.
+fn texts(raw: &RawForm, problems: &mut Vec<Problem>) {
+    use Seg::{Index, Key};
+    let mut all: Vec<(Vec<Seg>, &str, bool)> = vec![
+        (vec![Key("name")], &raw.name, false),
+        (vec![Key("title")], &raw.title, false),
+        (vec![Key("title_suffix")], &raw.title_suffix, false),
+        (vec![Key("amount_suffix")], &raw.amount_suffix, false),
+    ];
+    for (i, row) in raw.layout.iter().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            all.push((vec![Key("layout"), Index(i), Index(j)], cell, true));
+        }
+    }
+    for (i, f) in raw.fields.iter().enumerate() {
+        all.push((vec![Key("fields"), Index(i), Key("label")], &f.label, true));
+    }
+    for (i, h) in raw.headings.iter().enumerate() {
+        all.push((
+            vec![Key("headings"), Index(i), Key("label")],
+            &h.label,
+            true,
+        ));
+    }
+    for (i, t) in raw.tables.iter().enumerate() {
+        let at = |k| vec![Key("tables"), Index(i), Key(k)];
+        all.push((at("label"), &t.label, true));
+        if let Some(total) = &t.total_row {
+            all.push((at("total_row"), total, true));
+        }
+        for (j, c) in t.columns.iter().enumerate() {
+            let at = |k| vec![Key("tables"), Index(i), Key("columns"), Index(j), Key(k)];
+            all.push((at("label"), &c.label, true));
+            if let Some(auto) = &c.auto {
+                all.push((at("auto"), auto, true));
+            }
+        }
+    }
+    taxonomy_texts(&raw.taxonomies, &mut all);
+    for (path, text, cell) in all {
+        let bad = text
+            .chars()
+            .find(|&c| needs_escape(c) && !(cell && c == '\n'));
+        if let Some(c) = bad {
+            let why = format!(
+                "文字“{}”含有控制字符、双向文字控制符或换行符 U+{:04X}，请删除",
+                one_line(text),
+                c as u32
+            );
+            problems.push(problem(path, why));
+        }
+    }
+}
+
+/// The names and titles of the taxonomies, one line each.
+fn taxonomy_texts<'a>(taxonomies: &'a [Taxonomy], all: &mut Vec<(Vec<Seg>, &'a str, bool)>) {
+    use Seg::{Index, Key};
+    for (i, t) in taxonomies.iter().enumerate() {
+        let at = |k| vec![Key("taxonomies"), Index(i), Key(k)];
+        all.push((at("name"), &t.name, false));
+        all.push((at("title"), &t.title, false));
+        for (j, l) in t.levels.iter().enumerate() {
+            let at = |k| vec![Key("taxonomies"), Index(i), Key("levels"), Index(j), Key(k)];
+            all.push((at("name"), &l.name, false));
+            for (k, n) in l.also.iter().enumerate() {
+                let mut here = at("also");
+                here.push(Index(k));
+                all.push((here, n, false));
+            }
+            for (k, n) in l.children.iter().enumerate() {
+                let mut here = at("children");
+                here.push(Index(k));
+                all.push((here, n, false));
+            }
+        }
+    }
+}
+
 /// Builds the form from what was written, noting every problem.
 fn build(raw: RawForm, problems: &mut Vec<Problem>) -> Form {
     let fields = fields(&raw.fields, problems);
     let tables = tables(&raw.tables, raw.grid.len(), &fields, problems);
+    let headings = headings(&raw.headings, &fields, &tables, problems);
     let mut form = Form {
         name: raw.name,
         title: raw.title,
@@ -176,36 +260,41 @@ fn build(raw: RawForm, problems: &mut Vec<Problem>) -> Form {
         amount_suffix: raw.amount_suffix,
         grid: raw.grid,
         fields,
-        headings: raw
-            .headings
-            .iter()
-            .map(|h| Heading {
-                key: intern(&h.key),
-                label: h.label.clone(),
-            })
-            .collect(),
+        headings,
         sums: Vec::new(),
         plan: Vec::new(),
         tables,
         taxonomies: raw.taxonomies,
         layout: Vec::new(),
         below: Vec::new(),
+        index: Default::default(),
     };
+    form.reindex();
     grid(&form.grid, problems);
     form.sums = sums(&form, &raw.sums, problems);
     form.plan = plan(&form, raw.plan.as_ref(), problems);
+    let before = problems.len();
     form.layout = layout(&form, &raw.layout, problems);
     form.below = below(&form, &raw.below, problems);
     taxonomies(&form, problems);
-    placed(&form, problems);
+    // A cell that could not be read is left out of the layout: counting
+    // placements would only repeat its error as "placed 0 times".
+    if problems.len() == before {
+        placed(&form, problems);
+    }
     form
 }
 
+/// The widest grid column, relative to the others; it keeps the widths
+/// and their sum finite.
+const MAX_WIDTH: f64 = 1000.0;
+
 fn grid(grid: &[f64], problems: &mut Vec<Problem>) {
-    if grid.is_empty() || grid.len() > 32 || grid.iter().any(|w| !(*w > 0.0 && w.is_finite())) {
+    let bad = |w: &f64| !(*w > 0.0 && *w <= MAX_WIDTH);
+    if grid.is_empty() || grid.len() > 32 || grid.iter().any(bad) {
         problems.push(problem(
             vec![Seg::Key("grid")],
-            "grid 应列出 1–32 个正数（各列的相对宽度）",
+            "grid 应列出 1–32 个 0 到 1000 之间的正数（各列的相对宽度）",
         ));
     }
 }
@@ -222,6 +311,9 @@ fn valid_key(k: &str, parts: usize) -> bool {
 
 fn fields(raw: &[RawField], problems: &mut Vec<Problem>) -> Vec<Field> {
     let mut out: Vec<Field> = Vec::new();
+    // Each key seen, and each first key part with its number of parts.
+    let mut keys: HashSet<&str> = HashSet::new();
+    let mut firsts: HashMap<&'static str, usize> = HashMap::new();
     for (i, f) in raw.iter().enumerate() {
         let at = || vec![Seg::Key("fields"), Seg::Index(i), Seg::Key("key")];
         if !valid_key(&f.key, 2) {
@@ -234,7 +326,7 @@ fn fields(raw: &[RawField], problems: &mut Vec<Problem>) -> Vec<Field> {
             ));
             continue;
         }
-        if out.iter().any(|o| o.key == f.key) {
+        if keys.contains(f.key.as_str()) {
             problems.push(problem(at(), format!("字段“{}”重复定义", f.key)));
             continue;
         }
@@ -246,14 +338,19 @@ fn fields(raw: &[RawField], problems: &mut Vec<Problem>) -> Vec<Field> {
             ));
             continue;
         }
-        if out
-            .iter()
-            .any(|o| o.path.len() != path.len() && o.path[0] == path[0])
-        {
+        if firsts.get(path[0]).is_some_and(|&n| n != path.len()) {
             problems.push(problem(at(), format!("“{}”既是字段又是字段组", path[0])));
             continue;
         }
+        if let Some(why) = f.role.and_then(|r| field_role(r, f.kind)) {
+            problems.push(problem(
+                vec![Seg::Key("fields"), Seg::Index(i), Seg::Key("role")],
+                why,
+            ));
+        }
         let last = *path.last().unwrap_or(&"");
+        keys.insert(&f.key);
+        firsts.insert(path[0], path.len());
         out.push(Field {
             key: intern(&f.key),
             path,
@@ -263,6 +360,38 @@ fn fields(raw: &[RawField], problems: &mut Vec<Problem>) -> Vec<Field> {
             need: f.need,
             align: f.align,
             role: f.role,
+        });
+    }
+    out
+}
+
+/// The headings: each key must be a valid key naming nothing else that
+/// `[labels]` or a layout `@key` could mean.
+fn headings(
+    raw: &[RawHeading],
+    fields: &[Field],
+    tables: &[TableDef],
+    problems: &mut Vec<Problem>,
+) -> Vec<Heading> {
+    let mut taken: HashSet<&str> = fields.iter().map(|f| f.label_key).collect();
+    taken.extend(tables.iter().map(|t| t.key));
+    taken.extend(tables.iter().flat_map(|t| &t.columns).map(|c| c.label_key));
+    let mut out = Vec::new();
+    for (i, h) in raw.iter().enumerate() {
+        if !valid_key(&h.key, 1) || !taken.insert(intern(&h.key)) {
+            let why = format!(
+                "标题名“{}”无效，或与字段的 label_key、表名、列或其他标题重名",
+                h.key
+            );
+            problems.push(problem(
+                vec![Seg::Key("headings"), Seg::Index(i), Seg::Key("key")],
+                why,
+            ));
+            continue;
+        }
+        out.push(Heading {
+            key: intern(&h.key),
+            label: h.label.clone(),
         });
     }
     out
@@ -304,6 +433,11 @@ fn tables(
 fn table(t: &RawTable, i: usize, width: usize, problems: &mut Vec<Problem>) -> TableDef {
     let at = vec![Seg::Key("tables"), Seg::Index(i), Seg::Key("columns")];
     let columns = columns(&t.columns, &at, problems);
+    column_roles(t, i, problems);
+    if t.side && !(1..=32).contains(&t.side_span) {
+        let here = vec![Seg::Key("tables"), Seg::Index(i), Seg::Key("side_span")];
+        problems.push(problem(here, "side_span 应为 1–32 的整数"));
+    }
     let side = if t.side { t.side_span } else { 0 };
     let span: usize = columns.iter().map(|c| c.span).sum::<usize>() + side;
     if span != width {
@@ -330,6 +464,49 @@ fn table(t: &RawTable, i: usize, width: usize, problems: &mut Vec<Problem>) -> T
         header: t.header,
         total_row: t.total_row.clone(),
         columns,
+    }
+}
+
+/// Why a field may not have `role` (being of `kind`), if it may not.
+fn field_role(role: Role, kind: Kind) -> Option<String> {
+    let name = role_name(role);
+    match role {
+        Role::Total if kind != Kind::Money => Some(format!(
+            "role = \"{name}\" 只能用于 kind = \"money\" 的字段"
+        )),
+        Role::Goal if kind != Kind::Text => {
+            Some(format!("role = \"{name}\" 只能用于 kind = \"text\" 的字段"))
+        }
+        Role::Level1 | Role::Level2 | Role::Level3 | Role::Value | Role::Unit => Some(format!(
+            "role = \"{name}\" 只能用于指标表（kind = \"indicators\"）的列"
+        )),
+        _ => None,
+    }
+}
+
+/// Checks the roles of a table's columns: the indicator roles only in an
+/// indicator table, the others only on fields.
+fn column_roles(t: &RawTable, i: usize, problems: &mut Vec<Problem>) {
+    for (j, c) in t.columns.iter().enumerate() {
+        let Some(role) = c.role else { continue };
+        let name = role_name(role);
+        let why = match role {
+            Role::Code | Role::Name | Role::Total | Role::Goal => {
+                format!("role = \"{name}\" 只能用于字段（[[fields]]），不能用于表的列")
+            }
+            _ if t.kind != TableKind::Indicators => {
+                format!("role = \"{name}\" 只能用于指标表（kind = \"indicators\"）的列")
+            }
+            _ => continue,
+        };
+        let at = vec![
+            Seg::Key("tables"),
+            Seg::Index(i),
+            Seg::Key("columns"),
+            Seg::Index(j),
+            Seg::Key("role"),
+        ];
+        problems.push(problem(at, why));
     }
 }
 
@@ -433,11 +610,19 @@ fn plan(form: &Form, raw: Option<&RawPlan>, problems: &mut Vec<Problem>) -> Vec<
             ),
         ));
     }
+    let mut seen = HashSet::new();
+    if let Some(k) = raw.checkpoints.iter().find(|k| !seen.insert(k.as_str())) {
+        problems.push(problem(
+            vec![Seg::Key("plan"), Seg::Key("checkpoints")],
+            format!("支出计划节点“{k}”重复"),
+        ));
+    }
     raw.checkpoints.iter().map(|k| intern(k)).collect()
 }
 
 fn layout(form: &Form, raw: &[Vec<String>], problems: &mut Vec<Problem>) -> Vec<Vec<CellSpec>> {
     let mut rows = Vec::new();
+    let before = problems.len();
     for (i, row) in raw.iter().enumerate() {
         let mut cells = Vec::new();
         for (j, text) in row.iter().enumerate() {
@@ -449,6 +634,11 @@ fn layout(form: &Form, raw: &[Vec<String>], problems: &mut Vec<Problem>) -> Vec<
         }
         rows.push(cells);
     }
+    // Without the cells that could not be read the rows cannot fill the
+    // grid; saying so would only repeat those errors.
+    if problems.len() > before {
+        return rows;
+    }
     if let Err((i, m)) = check_grid(&rows, form.grid.len()) {
         problems.push(problem(vec![Seg::Key("layout"), Seg::Index(i)], m));
     }
@@ -458,9 +648,7 @@ fn layout(form: &Form, raw: &[Vec<String>], problems: &mut Vec<Problem>) -> Vec<
 /// Checks that a cell names something the form has.
 fn resolve(form: &Form, cell: CellSpec) -> std::result::Result<CellSpec, String> {
     let known = match &cell.what {
-        CellRef::Label(k) => {
-            form.label_keys().iter().any(|(l, _)| l == k) || form.table(k).is_some()
-        }
+        CellRef::Label(k) => form.label_default(k).is_some(),
         CellRef::Value(k) => form.field(k).is_some(),
         CellRef::Table(k) => form.table(k).is_some(),
         CellRef::Text(_) => true,
@@ -519,13 +707,21 @@ fn taxonomies(form: &Form, problems: &mut Vec<Problem>) {
 
 /// Every field and table must be printed somewhere, once.
 fn placed(form: &Form, problems: &mut Vec<Problem>) {
-    let cells: Vec<&CellRef> = form.layout.iter().flatten().map(|c| &c.what).collect();
+    // Count every placement in one pass, then look each key up.
+    let mut values: HashMap<&str, usize> = HashMap::new();
+    let mut tables: HashMap<&str, usize> = HashMap::new();
+    for cell in form.layout.iter().flatten() {
+        match cell.what {
+            CellRef::Value(k) => *values.entry(k).or_default() += 1,
+            CellRef::Table(k) => *tables.entry(k).or_default() += 1,
+            _ => {}
+        }
+    }
+    for k in form.below.iter().flatten() {
+        *values.entry(k).or_default() += 1;
+    }
     for (i, f) in form.fields.iter().enumerate() {
-        let n = cells
-            .iter()
-            .filter(|c| **c == &CellRef::Value(f.key))
-            .count()
-            + form.below.iter().flatten().filter(|k| **k == f.key).count();
+        let n = values.get(f.key).copied().unwrap_or(0);
         if n != 1 {
             problems.push(problem(
                 vec![Seg::Key("fields"), Seg::Index(i), Seg::Key("key")],
@@ -537,10 +733,7 @@ fn placed(form: &Form, problems: &mut Vec<Problem>) {
         }
     }
     for (i, t) in form.tables.iter().enumerate() {
-        let n = cells
-            .iter()
-            .filter(|c| **c == &CellRef::Table(t.key))
-            .count();
+        let n = tables.get(t.key).copied().unwrap_or(0);
         if n != 1 {
             problems.push(problem(
                 vec![Seg::Key("tables"), Seg::Index(i), Seg::Key("key")],

@@ -110,6 +110,9 @@ pub fn unknown_form(name: &str, forms: &Registry, span: Option<Span>) -> Diagnos
     ))
 }
 
+/// What each item of a `[[…]]` array must be.
+const ROW: &str = "多行表 [[…]] 的一行（表）";
+
 fn wrong_type(
     key: &str,
     label: &str,
@@ -141,7 +144,7 @@ fn wrong_type(
             format!("请加上英文双引号，写成 \"{w}\"")
         }
         ("文本", _) => "文字要用英文双引号括起来，例如 name = \"某某项目\"".to_string(),
-        ("多行表 [[…]]", _) => {
+        ("多行表 [[…]]" | ROW, _) => {
             format!("每一行单独写成一个 [[{key}]] 表，写法见 data/FORMAT.md")
         }
         ("表", _) => {
@@ -400,7 +403,7 @@ impl Reader<'_> {
                 self.errors.push(wrong_type(
                     t.key,
                     &t.label,
-                    "表",
+                    ROW,
                     item.get_ref(),
                     self.span(item.span()),
                 ));

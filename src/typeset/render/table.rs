@@ -118,7 +118,7 @@ fn project_view(number: String, p: &Project, doc_labels: &Labels) -> ProjectView
                     // An empty indicator table keeps its header (its rows
                     // are missing, J101 says so); an empty sub-table is absent.
                     if !p.rows(k).is_empty() || t.kind == TableKind::Indicators {
-                        blocks.push(table_block(t, p.rows(k), form, total, &lab));
+                        blocks.extend(table_block(t, p.rows(k), form, total, &lab));
                     }
                 }
                 _ => cells.push(layout_cell(spec, p, &lab)),
@@ -154,9 +154,7 @@ fn layout_cell(spec: &CellSpec, p: &Project, lab: &dyn Fn(&str, &str) -> String)
     let form = &*p.form;
     let (text, align) = match &spec.what {
         CellRef::Label(k) => (
-            label_default(form, k)
-                .map(|d| lab(k, d))
-                .unwrap_or_default(),
+            form.label_default(k).map(|d| lab(k, d)).unwrap_or_default(),
             Align::Center,
         ),
         CellRef::Value(k) => {
@@ -171,15 +169,6 @@ fn layout_cell(spec: &CellSpec, p: &Project, lab: &dyn Fn(&str, &str) -> String)
         CellRef::Table(_) => unreachable!("tables are blocks"),
     };
     CellView::new(text, spec.colspan, spec.rowspan, align)
-}
-
-/// The default label of a label key, heading or table.
-fn label_default<'a>(form: &'a Form, key: &str) -> Option<&'a str> {
-    form.label_keys()
-        .into_iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, l)| l)
-        .or_else(|| form.table(key).map(|t| t.label.as_str()))
 }
 
 /// The printed columns: optional ones blank in every row are left out,
@@ -203,15 +192,19 @@ fn printed_columns<'a>(t: &'a TableDef, rows: &[Row]) -> Vec<(&'a Column, usize)
     out
 }
 
-/// A row table: header, side cell, merged groups, 合计 row.
+/// A row table: header, side cell, merged groups, 合计 row; `None` when
+/// every column is optional and blank, as if the table had no rows.
 fn table_block(
     t: &TableDef,
     rows: &[Row],
     form: &Form,
     total: f64,
     lab: &dyn Fn(&str, &str) -> String,
-) -> BlockView {
+) -> Option<BlockView> {
     let cols = printed_columns(t, rows);
+    if cols.is_empty() {
+        return None;
+    }
     let header: Vec<CellView> = cols
         .iter()
         .map(|(c, span)| CellView::new(lab(c.label_key, &c.label), *span, 1, Align::Center))
@@ -232,19 +225,20 @@ fn table_block(
         groups.push(total_row(t, rows, &cols, label, form));
     }
     // The side cell spans the header row too, when there is one: a table
-    // with `header = false` (numbered goals) prints its rows only.
-    let side = t.side.then(|| {
-        let n: usize = groups.iter().map(|g| g.rows.len()).sum::<usize>() + usize::from(t.header);
-        CellView::new(lab(t.key, &t.label), t.side_span, n, Align::Center)
-    });
-    BlockView {
+    // with `header = false` (numbered goals) prints its rows only, and
+    // with no rows either it prints no side cell (a row span of 0 is not
+    // a cell).
+    let n: usize = groups.iter().map(|g| g.rows.len()).sum::<usize>() + usize::from(t.header);
+    let side = (t.side && n > 0)
+        .then(|| CellView::new(lab(t.key, &t.label), t.side_span, n, Align::Center));
+    Some(BlockView {
         cells: Vec::new(),
         repeat: t.header && side.is_none(),
         header: if t.header { header } else { Vec::new() },
         side,
         groups,
         widths,
-    }
+    })
 }
 
 /// A cell's text as printed.
@@ -362,7 +356,7 @@ mod tests {
         let t = form.table(key).unwrap();
         let total: f64 = form.grid.iter().sum();
         let lab = |_: &str, d: &str| d.to_string();
-        table_block(t, p.rows(key), &form, total, &lab)
+        table_block(t, p.rows(key), &form, total, &lab).unwrap()
     }
 
     #[test]
@@ -386,5 +380,49 @@ mod tests {
         assert_eq!(duties.side.unwrap().rs, 3);
         let total = &duties.groups.last().unwrap().rows[0];
         assert_eq!((total[0].t.as_str(), total[3].t.as_str()), ("合计", "1.5"));
+    }
+
+    #[test]
+    fn a_side_table_without_header_or_rows_has_no_side_cell() {
+        let text = "form = 'department'\nname = 'D'\n[budget]\ntotal = 1\nproject = 1\nbasic = 0\n";
+        let goals = block(text, "goals");
+        assert!(goals.groups.is_empty());
+        assert!(goals.side.is_none(), "{:?}", goals.side);
+    }
+
+    #[test]
+    fn a_table_with_every_column_optional_and_blank_is_not_printed() {
+        let base = "form = 'department'\nname = 'D'\n[budget]\ntotal = 1\nproject = 1\nbasic = 0\n";
+        let row = |task: &str| {
+            format!("[[duties]]\nfunction = ''\ntask = '{task}'\nproject = ''\namount = 1\n")
+        };
+        let blank = format!("{base}{}{}", row(""), row(" "));
+        let one = format!("{base}{}{}", row(""), row("甲"));
+        let block = |text: &str| {
+            let p = parse_test(text);
+            let mut t = p.form.table("duties").unwrap().clone();
+            // The text columns only, all optional.
+            t.columns.retain(|c| c.key != "amount");
+            t.columns.iter_mut().for_each(|c| c.need = Need::Optional);
+            let total: f64 = p.form.grid.iter().sum();
+            let lab = |_: &str, d: &str| d.to_string();
+            table_block(&t, p.rows("duties"), &p.form, total, &lab)
+        };
+        assert!(block(&blank).is_none());
+        // Two rows and the 合计 row.
+        assert_eq!(block(&one).unwrap().groups.len(), 3);
+    }
+
+    #[test]
+    fn a_table_key_in_labels_renames_its_side_cell() {
+        let text = "form = 'department'\nname = 'D'\n[labels]\ngoals = '总目标'\n[budget]\ntotal = 1\nproject = 1\nbasic = 0\n[[goals]]\ntext = '甲'\n";
+        let view = project_view(String::new(), &parse_test(text), &Labels::new());
+        let sides: Vec<&str> = view
+            .blocks
+            .iter()
+            .filter_map(|b| b.side.as_ref())
+            .map(|c| c.t.as_str())
+            .collect();
+        assert_eq!(sides, ["总目标", "年度绩效指标"]);
     }
 }
