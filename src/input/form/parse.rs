@@ -485,13 +485,18 @@ fn field_role(role: Role, kind: Kind) -> Option<String> {
 }
 
 /// Checks the roles of a table's columns: the indicator roles only in an
-/// indicator table, the others only on fields.
+/// indicator table, `goal` only on a text column of a plain row table
+/// (numbered 年度总体目标), the others only on fields.
 fn column_roles(t: &RawTable, i: usize, problems: &mut Vec<Problem>) {
     for (j, c) in t.columns.iter().enumerate() {
         let Some(role) = c.role else { continue };
         let name = role_name(role);
         let why = match role {
-            Role::Code | Role::Name | Role::Total | Role::Goal => {
+            Role::Goal if t.kind == TableKind::Rows && c.kind == Kind::Text => continue,
+            Role::Goal => format!(
+                "role = \"{name}\" 只能用于字段或普通多行表（kind = \"rows\"）中 kind = \"text\" 的列"
+            ),
+            Role::Code | Role::Name | Role::Total => {
                 format!("role = \"{name}\" 只能用于字段（[[fields]]），不能用于表的列")
             }
             _ if t.kind != TableKind::Indicators => {
