@@ -158,3 +158,34 @@ fn a_new_column_is_diffed_and_textconvd() {
     assert!(text.contains("表样: hebei-weight"), "{text}");
     assert!(text.contains("| 权重=40%"), "{text}");
 }
+
+#[test]
+fn jixiao_forms_lists_every_form_with_its_columns() {
+    let tmp = TempDir::new("form-column-list");
+    let doc = project(tmp.path(), "weight = \"40%\"\n");
+    let root = doc.parent().unwrap().parent().unwrap().to_path_buf();
+    let out = jixiao(&["forms".as_ref()], &root);
+    let text = text_of(&out);
+    assert!(out.status.success(), "{text}");
+    for (name, _) in jixiao::input::form::BUILTIN {
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("{name}  "))),
+            "{name}: {text}"
+        );
+    }
+    assert!(text.contains("hebei-weight"), "{text}");
+    let out = jixiao(&["forms".as_ref(), "hebei-weight".as_ref()], &root);
+    let text = text_of(&out);
+    assert!(text.contains("[[indicators]] 绩效指标"), "{text}");
+    assert!(
+        text.contains("weight") && text.contains("权重  文本  必填"),
+        "{text}"
+    );
+    let out = jixiao(&["forms".as_ref(), "hebe".as_ref()], &root);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text_of(&out).contains("您是不是想写“hebei”"),
+        "{}",
+        text_of(&out)
+    );
+}
