@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod completions;
 mod diff;
 mod forms;
 mod output;
@@ -38,6 +39,8 @@ pub enum Command {
     Rules,
     /// List the table forms, or show one form's fields and columns (表样列表).
     Forms(forms::FormsArgs),
+    /// Print the shell's tab-completion script (命令补全脚本), e.g. `jixiao completions bash`.
+    Completions(completions::CompletionsArgs),
     /// Compare two versions of a document (比较两个版本).
     Diff(diff::DiffArgs),
     /// Print a data file or PDF as stable text, for `git diff` (供 git 比较的文本).
@@ -79,6 +82,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Rules => rules::run(),
         Command::Forms(args) => forms::run(&args),
+        Command::Completions(args) => completions::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Textconv(args) => textconv::run(&args),
         Command::Watch(args) => watch::run(&args),
