@@ -34,13 +34,7 @@ struct Grid<'a> {
 impl Grid<'_> {
     /// The place of row `j`'s cell with `role`.
     fn at(&self, j: usize, role: Role) -> Place {
-        let key = self
-            .t
-            .columns
-            .iter()
-            .find(|c| c.role == Some(role))
-            .map_or("", |c| c.key);
-        Project::cell_place(self.n, self.t.key, j, key)
+        Project::cell_place(self.n, self.t.key, j, self.key(role))
     }
 
     fn cell(&self, j: usize, role: Role) -> String {
@@ -48,12 +42,8 @@ impl Grid<'_> {
     }
 
     /// The key of the column with `role`, for hints.
-    fn key(&self, role: Role) -> &str {
-        self.t
-            .columns
-            .iter()
-            .find(|c| c.role == Some(role))
-            .map_or("", |c| c.key)
+    fn key(&self, role: Role) -> &'static str {
+        self.t.role_key(role).unwrap_or("")
     }
 
     /// J101: every required 一级 of the taxonomy has at least one row.

@@ -255,12 +255,7 @@ fn costs(n: usize, p: &Project, doc: &Document, out: &mut Vec<Finding>) {
     let Some(tax) = p.form.taxonomy(doc.check.profile.as_deref()) else {
         return;
     };
-    let Some(value_key) = t
-        .columns
-        .iter()
-        .find(|c| c.role == Some(Role::Value))
-        .map(|c| c.key)
-    else {
+    let Some(value_key) = t.role_key(Role::Value) else {
         return;
     };
     for (j, r) in rows.iter().enumerate() {
@@ -298,12 +293,7 @@ fn percentages(n: usize, p: &Project, out: &mut Vec<Finding>) {
     let Some((t, rows)) = p.indicators() else {
         return;
     };
-    let Some(value_key) = t
-        .columns
-        .iter()
-        .find(|c| c.role == Some(Role::Value))
-        .map(|c| c.key)
-    else {
+    let Some(value_key) = t.role_key(Role::Value) else {
         return;
     };
     for (j, r) in rows.iter().enumerate() {

@@ -262,13 +262,13 @@ fn goal_texts(n: usize, p: &Project) -> Vec<(Place, String)> {
 fn years(n: usize, p: &Project, year: i32, out: &mut Vec<Finding>) {
     let mut texts = goal_texts(n, p);
     if let Some((t, rows)) = p.indicators()
-        && let Some(value) = t.columns.iter().find(|c| c.role == Some(Role::Value))
+        && let Some(value) = t.role_key(Role::Value)
     {
         for (j, r) in rows.iter().enumerate() {
             if r.role(t, Role::Level2) == "时效指标" {
                 texts.push((
-                    Project::cell_place(n, t.key, j, value.key),
-                    r.get(value.key).into_owned(),
+                    Project::cell_place(n, t.key, j, value),
+                    r.get(value).into_owned(),
                 ));
             }
         }

@@ -345,6 +345,16 @@ impl Taxonomy {
     }
 }
 
+impl TableDef {
+    /// The key of the column with `role`, if the table has one.
+    pub fn role_key(&self, role: Role) -> Option<&'static str> {
+        self.columns
+            .iter()
+            .find(|c| c.role == Some(role))
+            .map(|c| c.key)
+    }
+}
+
 impl Form {
     /// The field with this key.
     pub fn field(&self, key: &str) -> Option<&Field> {

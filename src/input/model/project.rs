@@ -69,10 +69,8 @@ impl Row {
     /// The cell of the column with `role` in `table`, trimmed.
     pub fn role(&self, table: &TableDef, role: Role) -> String {
         table
-            .columns
-            .iter()
-            .find(|c| c.role == Some(role))
-            .map(|c| self.get(c.key).trim().to_string())
+            .role_key(role)
+            .map(|k| self.get(k).trim().to_string())
             .unwrap_or_default()
     }
 }
