@@ -25,84 +25,54 @@ pub struct Rule {
     pub title: &'static str,
 }
 
-const fn rule(code: &'static str, severity: Severity, title: &'static str) -> Rule {
-    Rule {
-        code,
-        severity,
-        title,
-    }
-}
-
 use Severity::{Error, Note, Warning};
 
-/// J101: 每个项目都有产出、效益、满意度指标（B 口径另需成本指标）
-pub const J101: Rule = rule(
-    "J101",
-    Error,
-    "每个项目都有产出、效益、满意度指标（B 口径另需成本指标）",
-);
-/// J102: 一级指标属于所选指标体系
-pub const J102: Rule = rule("J102", Error, "一级指标属于所选指标体系");
-/// J103: 二级指标属于其一级指标
-pub const J103: Rule = rule("J103", Warning, "二级指标属于其一级指标");
-/// J104: 同一项目内三级指标名称不重复
-pub const J104: Rule = rule("J104", Warning, "同一项目内三级指标名称不重复");
-/// J105: 同一一级指标的行连续排列
-pub const J105: Rule = rule("J105", Warning, "同一一级指标的行连续排列");
-/// J201: 预算数 = 财政资金 + 其他资金
-pub const J201: Rule = rule("J201", Error, "预算数 = 财政资金 + 其他资金");
-/// J202: 金额不为负数
-pub const J202: Rule = rule("J202", Error, "金额不为负数");
-/// J203: 预算数不为 0
-pub const J203: Rule = rule("J203", Warning, "预算数不为 0");
-/// J301: 资金支出计划各节点在 0–100 之间
-pub const J301: Rule = rule("J301", Error, "资金支出计划各节点在 0–100 之间");
-/// J302: 资金支出计划逐节点不减少（累计）
-pub const J302: Rule = rule("J302", Error, "资金支出计划逐节点不减少（累计）");
-/// J303: 资金支出计划最后一个节点为 100
-pub const J303: Rule = rule("J303", Error, "资金支出计划最后一个节点为 100");
-/// J304: 资金支出计划至少填一个节点
-pub const J304: Rule = rule("J304", Warning, "资金支出计划至少填一个节点");
-/// J401: 成本指标金额不超过预算数
-pub const J401: Rule = rule("J401", Error, "成本指标金额不超过预算数");
-/// J402: “=”或“≥”的百分比指标值不超过 100%
-pub const J402: Rule = rule("J402", Warning, "“=”或“≥”的百分比指标值不超过 100%");
-/// J501: 时效指标和绩效目标中的年份与预算年度一致
-pub const J501: Rule = rule("J501", Warning, "时效指标和绩效目标中的年份与预算年度一致");
-/// J502: 绩效目标中写的金额与预算数一致
-pub const J502: Rule = rule("J502", Warning, "绩效目标中写的金额与预算数一致");
-/// J503: 表名中的年份、金额与数据一致
-pub const J503: Rule = rule("J503", Warning, "表名中的年份、金额与数据一致");
-/// J601: 项目编码不重复
-pub const J601: Rule = rule("J601", Error, "项目编码不重复");
-/// J602: 必填单元格不为空
-pub const J602: Rule = rule("J602", Error, "必填单元格不为空");
-/// J603: 建议填写的单元格不为空
-pub const J603: Rule = rule("J603", Warning, "建议填写的单元格不为空");
-/// J604: 表名与项目名称一致
-pub const J604: Rule = rule("J604", Note, "表名与项目名称一致");
-/// J605: 没有重复叠写的词语
-pub const J605: Rule = rule("J605", Warning, "没有重复叠写的词语");
-/// J606: 没有混入繁体字
-pub const J606: Rule = rule("J606", Warning, "没有混入繁体字");
-/// J607: 没有改变显示顺序或在文字中间换行的控制字符
-pub const J607: Rule = rule("J607", Error, "没有改变显示顺序或在文字中间换行的控制字符");
-/// J608: 表格单元格中的一串字母或数字不超过单元格宽度（否则会从中间折行）
-pub const J608: Rule = rule(
-    "J608",
-    Warning,
-    "表格单元格中的一串字母或数字不超过单元格宽度（否则会从中间折行）",
-);
-/// J701: 每个字符都有字体可以显示
-pub const J701: Rule = rule("J701", Error, "每个字符都有字体可以显示");
-/// J801: [check] allow 中的规则代码存在
-pub const J801: Rule = rule("J801", Warning, "[check] allow 中的规则代码存在");
+/// Defines each rule as a constant named by its code (documented by its
+/// title) and [`RULES`], the list of them all, from one line per rule.
+macro_rules! rules {
+    ($($code:ident $severity:ident $title:literal;)*) => {
+        $(
+            #[doc = concat!(stringify!($code), ": ", $title)]
+            pub const $code: Rule = Rule {
+                code: stringify!($code),
+                severity: $severity,
+                title: $title,
+            };
+        )*
+        /// Every rule, in code order.
+        pub const RULES: &[Rule] = &[$($code),*];
+    };
+}
 
-/// Every rule, in code order.
-pub const RULES: &[Rule] = &[
-    J101, J102, J103, J104, J105, J201, J202, J203, J301, J302, J303, J304, J401, J402, J501, J502,
-    J503, J601, J602, J603, J604, J605, J606, J607, J608, J701, J801,
-];
+rules! {
+    J101 Error "每个项目都有产出、效益、满意度指标（B 口径另需成本指标）";
+    J102 Error "一级指标属于所选指标体系";
+    J103 Warning "二级指标属于其一级指标";
+    J104 Warning "同一项目内三级指标名称不重复";
+    J105 Warning "同一一级指标的行连续排列";
+    J201 Error "预算数 = 财政资金 + 其他资金";
+    J202 Error "金额不为负数";
+    J203 Warning "预算数不为 0";
+    J301 Error "资金支出计划各节点在 0–100 之间";
+    J302 Error "资金支出计划逐节点不减少（累计）";
+    J303 Error "资金支出计划最后一个节点为 100";
+    J304 Warning "资金支出计划至少填一个节点";
+    J401 Error "成本指标金额不超过预算数";
+    J402 Warning "“=”或“≥”的百分比指标值不超过 100%";
+    J501 Warning "时效指标和绩效目标中的年份与预算年度一致";
+    J502 Warning "绩效目标中写的金额与预算数一致";
+    J503 Warning "表名中的年份、金额与数据一致";
+    J601 Error "项目编码不重复";
+    J602 Error "必填单元格不为空";
+    J603 Warning "建议填写的单元格不为空";
+    J604 Note "表名与项目名称一致";
+    J605 Warning "没有重复叠写的词语";
+    J606 Warning "没有混入繁体字";
+    J607 Error "没有改变显示顺序或在文字中间换行的控制字符";
+    J608 Warning "表格单元格中的一串字母或数字不超过单元格宽度（否则会从中间折行）";
+    J701 Error "每个字符都有字体可以显示";
+    J801 Warning "[check] allow 中的规则代码存在";
+}
 
 /// Rules `[check] allow` cannot silence: a PDF that shows other text than
 /// the data (J607: a security rule), a box in the PDF, a broken allow list.
