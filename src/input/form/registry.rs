@@ -148,11 +148,21 @@ impl Registry {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            match bytes.and_then(|b| super::parse::parse_form(&path, b, &name, sources)) {
-                Ok(form) => {
-                    out.files.insert(form.name.clone(), path);
-                    out.forms.insert(form.name.clone(), Arc::new(form));
+            // A copy of a built-in form (this repository's own forms, a
+            // project started from them) is the built-in form, parsed once
+            // per process rather than on every rebuild.
+            let same = |b: &Vec<u8>| BUILTIN.iter().any(|(n, t)| *n == name && t.as_bytes() == b);
+            match bytes {
+                Ok(b) if same(&b) => {
+                    out.files.insert(name, path);
                 }
+                Ok(b) => match super::parse::parse_form(&path, b, &name, sources) {
+                    Ok(form) => {
+                        out.files.insert(form.name.clone(), path);
+                        out.forms.insert(form.name.clone(), Arc::new(form));
+                    }
+                    Err(d) => errors.extend(d.0),
+                },
                 Err(d) => errors.extend(d.0),
             }
         }
