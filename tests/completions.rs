@@ -12,6 +12,7 @@ const SUBCOMMANDS: &[&str] = &[
     "diff",
     "textconv",
     "watch",
+    "schema",
 ];
 
 fn run(args: &[&str]) -> std::process::Output {

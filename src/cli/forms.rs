@@ -24,14 +24,9 @@ pub struct FormsArgs {
 /// Runs `jixiao forms`.
 pub fn run(args: &FormsArgs) -> ExitCode {
     let sources = SourceMap::default();
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let forms = Root::find(&cwd, args.root.as_deref()).and_then(|r| r.forms(&sources));
-    let forms = match forms {
+    let forms = match project_forms(args.root.as_deref(), &sources) {
         Ok(f) => f,
-        Err(d) => {
-            sources.print(&d.0);
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let text = match &args.name {
         None => list(&forms),
@@ -45,6 +40,21 @@ pub fn run(args: &FormsArgs) -> ExitCode {
     };
     crate::report::stdio::out(&text);
     ExitCode::SUCCESS
+}
+
+/// The forms of the project found above the current folder (or at
+/// `root`); on an error it is printed and the exit code returned.
+pub(super) fn project_forms(
+    root: Option<&std::path::Path>,
+    sources: &SourceMap,
+) -> Result<Registry, ExitCode> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    Root::find(&cwd, root)
+        .and_then(|r| r.forms(sources))
+        .map_err(|d| {
+            sources.print(&d.0);
+            ExitCode::from(2)
+        })
 }
 
 /// One line per form: name, where it prints, what it is, where it is from.

@@ -8,6 +8,7 @@ mod diff;
 mod forms;
 mod output;
 mod rules;
+mod schema;
 mod textconv;
 mod watch;
 
@@ -45,6 +46,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Print a data file or PDF as stable text, for `git diff` (供 git 比较的文本).
     Textconv(textconv::TextconvArgs),
+    /// Print or write the JSON Schemas of the data files, for editors (数据文件的 JSON Schema).
+    Schema(schema::SchemaArgs),
     /// Rebuild the PDF whenever the data, templates or fonts change (监视并自动重新生成).
     Watch(watch::WatchArgs),
 }
@@ -86,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Textconv(args) => textconv::run(&args),
         Command::Watch(args) => watch::run(&args),
+        Command::Schema(args) => schema::run(&args),
     }
 }
 

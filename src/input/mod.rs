@@ -9,4 +9,5 @@ pub(crate) mod locate;
 pub mod model;
 pub(crate) mod place;
 pub(crate) mod revision;
+pub(crate) mod scaffold;
 pub mod stamp;

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::input::locate::Place;
@@ -14,11 +15,12 @@ pub mod project;
 pub use project::{Labels, Project, Row, Value, label_texts};
 
 /// One whole document: the contents of `document.toml` plus its projects.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// 预算年度, e.g. 2025.
     #[serde(deserialize_with = "budget_year")]
+    #[schemars(range(min = 2000, max = 2100))]
     pub year: i32,
     /// 部门名称, shown on the cover and as PDF author.
     pub department: String,
@@ -245,7 +247,7 @@ fn default_money_unit() -> String {
 }
 
 /// 一、总体绩效目标: one text, or parts each under a "（一）" sub-heading.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Overall {
     /// `overall = "…"`: one paragraph per line.
@@ -261,7 +263,7 @@ impl Default for Overall {
 }
 
 /// One numbered part of 总体绩效目标.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OverallPart {
     /// Sub-heading text after "（一）", printed in 楷体.
@@ -340,7 +342,7 @@ impl<'de> serde::de::Visitor<'de> for OverallVisitor {
 }
 
 /// The cover page.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cover {
     /// The title under the department name; default "{year}年部门预算绩效文本".
@@ -352,7 +354,7 @@ pub struct Cover {
 }
 
 /// One 分项绩效目标.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Goal {
     /// Heading text after "（一）".
@@ -366,7 +368,7 @@ pub struct Goal {
 }
 
 /// One 工作保障措施.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Measure {
     /// Lead sentence after "（一）".
@@ -377,7 +379,7 @@ pub struct Measure {
 }
 
 /// Layout and font settings; every field is optional.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Style {
     /// "reference" (the published look, default) or "gb9704" (the strict grid).
@@ -401,7 +403,7 @@ pub struct Style {
 }
 
 /// Font family names per typographic role (GB/T 9704).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FontRoles {
     /// Title (小标宋).
@@ -419,7 +421,7 @@ pub struct FontRoles {
 }
 
 /// `[check]` in `document.toml`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckSettings {
     /// The indicator taxonomy, by name (the form's first by default).
