@@ -12,6 +12,7 @@ const SUBCOMMANDS: &[&str] = &[
     "diff",
     "textconv",
     "watch",
+    "new",
     "schema",
 ];
 

@@ -6,6 +6,7 @@ mod check;
 mod completions;
 mod diff;
 mod forms;
+mod new;
 mod output;
 mod rules;
 mod schema;
@@ -46,6 +47,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Print a data file or PDF as stable text, for `git diff` (供 git 比较的文本).
     Textconv(textconv::TextconvArgs),
+    /// Start a document folder: from last year's, or a small commented one (新建文档).
+    New(new::NewArgs),
     /// Print or write the JSON Schemas of the data files, for editors (数据文件的 JSON Schema).
     Schema(schema::SchemaArgs),
     /// Rebuild the PDF whenever the data, templates or fonts change (监视并自动重新生成).
@@ -89,6 +92,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Textconv(args) => textconv::run(&args),
         Command::Watch(args) => watch::run(&args),
+        Command::New(args) => new::run(&args),
         Command::Schema(args) => schema::run(&args),
     }
 }

@@ -4,7 +4,7 @@
 //! (data, templates, fonts) or lie in their folders, and no two outputs may
 //! be one file.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::report::diag::{Diagnostic, Diagnostics, Result, display_path};
 use crate::session::Session;
@@ -184,22 +184,7 @@ fn real_target(path: &Path) -> PathBuf {
     for part in rest.iter().rev() {
         out.push(part);
     }
-    normalise(&out)
-}
-
-/// Resolves `.` and `..` lexically.
-fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
+    crate::input::scaffold::fold(&out)
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ mod money;
 mod text;
 mod titles;
 
+pub(crate) use titles::is_document_number;
+
 use crate::input::load::Loaded;
 use crate::input::locate::{FileRef, Place};
 use crate::input::model::Document;

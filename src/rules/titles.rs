@@ -108,6 +108,14 @@ fn rest(title: &str, at: usize) -> &str {
     title[at..].trim_start_matches([' ', '\u{3000}'])
 }
 
+/// Whether the digits at `start..end` of `text` are part of a document
+/// number ("冀财社2021152号", "〔2021〕101号", "2021年152号"): neither a year
+/// nor an amount. `jixiao new --bump-years` leaves them alone.
+pub(crate) fn is_document_number(text: &str, start: usize, end: usize) -> bool {
+    let value = String::new();
+    in_document_number(text, &Figure { start, end, value })
+}
+
 /// Whether the figure is part of a document number: "2021152号",
 /// "〔2021〕", "2021年152号" (never a year or an amount of the table).
 fn in_document_number(title: &str, f: &Figure) -> bool {

@@ -1,4 +1,292 @@
-//! Starting a document folder (`jixiao new`) and the JSON Schemas of the
-//! data files that the files it writes point to.
+//! Starting a document folder (`jixiao new`): from last year's document
+//! (copied through the confinement rule, its year moved) or from a small
+//! commented starter; written whole into a temporary folder beside the
+//! target and renamed into place, so an error leaves nothing behind.
 
+pub(crate) mod bump;
+pub(crate) mod gitattr;
 pub(crate) mod schema;
+pub(crate) mod starter;
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::input::docfiles::{DocFiles, select_projects};
+use crate::input::form::{DEFAULT_FORM, Registry};
+use crate::input::load::{DOCUMENT_FILE, PROJECTS_DIR};
+use crate::input::model::YEARS;
+use crate::report::diag::{Diagnostic, Result, display_path, io_error};
+
+use bump::{Edit, Moved};
+
+/// One file of a new document folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NewFile {
+    /// Path relative to the document folder, `/`-separated.
+    pub rel: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// A new document folder, ready to be written.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    /// The files, `document.toml` first.
+    pub files: Vec<NewFile>,
+    /// The budget year written.
+    pub year: i32,
+    /// Years moved in texts, by file (relative path), in file order; lines
+    /// are those of the new file.
+    pub moved: Vec<(String, Vec<Moved>)>,
+}
+
+/// The folder the schemas of a new document go to, and how its files name
+/// them: the `#:schema` line of a file at `rel` in the document folder.
+#[derive(Debug, Clone)]
+pub(crate) struct SchemaRef {
+    /// The schema folder relative to the document folder.
+    pub from_doc: PathBuf,
+}
+
+impl SchemaRef {
+    /// The `#:schema` line (with its newline) of the file at `rel` whose
+    /// schema file is `name`.
+    pub(crate) fn line(&self, rel: &str, name: &str) -> String {
+        let depth = rel.matches('/').count();
+        let mut path = PathBuf::new();
+        (0..depth).for_each(|_| path.push(".."));
+        let path = path.join(&self.from_doc).join(name);
+        format!("#:schema {}\n", path.to_string_lossy().replace('\\', "/"))
+    }
+}
+
+/// The edit that makes a file start with `line`: it replaces a first line
+/// that is already a `#:schema` line, else it is inserted before the text.
+fn schema_edit(text: &str, line: String) -> Edit {
+    let first = text.find('\n').map_or(text.len(), |i| i + 1);
+    let range = match text.starts_with("#:schema") {
+        true => 0..first,
+        false => 0..0,
+    };
+    Edit { range, new: line }
+}
+
+/// The budget year of a new document, refused outside 2000–2100.
+pub(crate) fn check_year(year: i64) -> Result<i32> {
+    i32::try_from(year)
+        .ok()
+        .filter(|y| YEARS.contains(y))
+        .ok_or_else(|| {
+            Diagnostic::error(format!(
+                "预算年度 {year} 不在 {}–{} 年之间",
+                YEARS.start(),
+                YEARS.end()
+            ))
+            .with_hint("请用 --year 写四位数的预算年度，例如 --year 2026")
+            .into()
+        })
+}
+
+/// Last year's document as a new one: its data files (what the loader
+/// reads, each through the confinement rule), `year` set, and with
+/// `bump` the old year moved in goal texts, 时效 values and titles.
+pub(crate) fn from_existing(
+    src: &Path,
+    year: Option<i64>,
+    bump: bool,
+    forms: &Registry,
+    schema: &SchemaRef,
+) -> Result<Plan> {
+    let sources = read_sources(src)?;
+    let doc_text = &sources[0].1;
+    let Some((old, year_edit)) = bump::set_year(doc_text, 0) else {
+        return Err(Diagnostic::error(format!(
+            "“{}”中没有可读的 year（预算年度）",
+            display_path(&src.join(DOCUMENT_FILE))
+        ))
+        .with_hint("请先用 jixiao check 检查原文件夹并改正它")
+        .into());
+    };
+    let new = check_year(year.unwrap_or(i64::from(old) + 1))?;
+    let default_form = doc_form(doc_text).unwrap_or_else(|| DEFAULT_FORM.to_string());
+    let mut plan = Plan {
+        year: new,
+        ..Plan::default()
+    };
+    for (rel, text) in sources {
+        let is_doc = rel == DOCUMENT_FILE;
+        let project = (!is_doc).then_some((forms, default_form.as_str()));
+        let (mut edits, mut moved) = match bump {
+            true => bump::bump_file(&text, project, old, new),
+            false => (Vec::new(), Vec::new()),
+        };
+        if is_doc {
+            edits.push(Edit {
+                new: new.to_string(),
+                ..year_edit.clone()
+            });
+        }
+        let head = schema_edit(&text, schema.line(&rel, &schema_name(&text, project)));
+        // An inserted `#:schema` line moves every later line down one.
+        let shift = usize::from(head.range.is_empty());
+        moved.iter_mut().for_each(|m| m.line += shift);
+        edits.push(head);
+        plan.moved.push((rel.clone(), moved));
+        plan.files.push(NewFile {
+            text: bump::apply(&text, edits),
+            rel,
+        });
+    }
+    Ok(plan)
+}
+
+/// The data files of a document folder as (relative path, text),
+/// `document.toml` first, then the project files in table order.
+fn read_sources(src: &Path) -> Result<Vec<(String, String)>> {
+    let files = DocFiles::open(src)?;
+    let doc = read_text(&files, DOCUMENT_FILE, &files.name(DOCUMENT_FILE))?;
+    let mut out = vec![(DOCUMENT_FILE.to_string(), doc)];
+    let (names, _) = select_projects(files.project_entries()?);
+    for name in names {
+        let rel = format!("{PROJECTS_DIR}/{name}");
+        let text = read_text(&files, &rel, &files.name(&rel))?;
+        out.push((rel, text));
+    }
+    Ok(out)
+}
+
+/// The schema file of a data file: the document's, or its form's.
+fn schema_name(text: &str, project: Option<(&Registry, &str)>) -> String {
+    let Some((forms, default)) = project else {
+        return schema::DOCUMENT_SCHEMA.to_string();
+    };
+    let named = doc_form(text).filter(|n| forms.get(n).is_some());
+    schema::project_schema_name(&named.unwrap_or_else(|| default.to_string()))
+}
+
+/// The `form = "…"` of a data file's text, if it parses and has one.
+fn doc_form(text: &str) -> Option<String> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    table.get("form")?.as_str().map(str::to_string)
+}
+
+/// A data file's text, read through the confinement rule.
+fn read_text(files: &DocFiles, rel: &str, name: &Path) -> Result<String> {
+    let bytes = files.read(rel, name)?;
+    String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::error(format!("“{}”不是 UTF-8 编码的文本", display_path(name)))
+            .with_hint("请先用 jixiao check 检查原文件夹并改正它")
+            .into()
+    })
+}
+
+/// Refuses a target that exists and is not an empty folder.
+pub(crate) fn check_target(target: &Path) -> Result<()> {
+    let shown = display_path(target);
+    if !target.exists() && target.symlink_metadata().is_err() {
+        return Ok(());
+    }
+    if !target.is_dir() {
+        return Err(Diagnostic::error(format!("“{shown}”已存在，且不是文件夹"))
+            .with_hint("请换一个新文件夹的名字")
+            .into());
+    }
+    let mut entries = std::fs::read_dir(target).map_err(|e| io_error("读取文件夹", target, &e))?;
+    if entries.next().is_some() {
+        return Err(
+            Diagnostic::error(format!("文件夹“{shown}”已存在且不是空的"))
+                .with_hint("jixiao new 不会覆盖已有的数据；请换一个新文件夹，或先移走其中的文件")
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// Writes the files into a temporary folder beside `target`, then renames
+/// it into place (over an empty folder); on any error nothing is left.
+pub(crate) fn write_folder(target: &Path, files: &[NewFile]) -> Result<()> {
+    check_target(target)?;
+    let parent = absolute(target)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let made = missing_ancestors(&parent);
+    std::fs::create_dir_all(&parent).map_err(|e| io_error("创建文件夹", &parent, &e))?;
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = parent.join(format!(".{name}.jixiao-new-{}", std::process::id()));
+    let written = write_all(&tmp, files).and_then(|()| {
+        std::fs::rename(&tmp, target).map_err(|e| io_error("写入文件夹", target, &e).into())
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+        made.iter().for_each(|d| drop(std::fs::remove_dir(d)));
+    }
+    written
+}
+
+/// The folders of `dir` and above that do not exist yet, deepest first.
+fn missing_ancestors(dir: &Path) -> Vec<PathBuf> {
+    dir.ancestors()
+        .take_while(|d| !d.exists())
+        .map(Path::to_path_buf)
+        .collect()
+}
+
+fn write_all(dir: &Path, files: &[NewFile]) -> Result<()> {
+    for f in files {
+        let path = dir.join(&f.rel);
+        let folder = path.parent().unwrap_or(dir);
+        std::fs::create_dir_all(folder).map_err(|e| io_error("创建文件夹", folder, &e))?;
+        std::fs::write(&path, &f.text).map_err(|e| io_error("写入文件", &path, &e))?;
+    }
+    Ok(())
+}
+
+/// `path` made absolute against the current folder, `.` and `..` folded
+/// (the path need not exist).
+pub(crate) fn absolute(path: &Path) -> PathBuf {
+    fold(&std::env::current_dir().unwrap_or_default().join(path))
+}
+
+/// Resolves `.` and `..` lexically.
+pub(crate) fn fold(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The project root a new document belongs to: `explicit`, else the
+/// nearest folder above it holding `templates/`, else the folder holding
+/// the nearest `data/` above it, else the folder the document is in.
+pub(crate) fn project_root(target: &Path, explicit: Option<&Path>) -> PathBuf {
+    if let Some(dir) = explicit {
+        return absolute(dir);
+    }
+    let target = absolute(target);
+    let above = || target.ancestors().skip(1);
+    let templates = above().find(|d| d.join("templates").is_dir());
+    let data = || above().find(|d| d.file_name().is_some_and(|n| n == "data"));
+    templates
+        .or_else(|| data().and_then(Path::parent))
+        .or_else(|| target.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// A path from folder `from` to `to`, both absolute and folded.
+pub(crate) fn relative(from: &Path, to: &Path) -> PathBuf {
+    let a: Vec<Component> = from.components().collect();
+    let b: Vec<Component> = to.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    (common..a.len()).for_each(|_| out.push(".."));
+    b[common..].iter().for_each(|c| out.push(c));
+    out
+}

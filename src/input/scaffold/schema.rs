@@ -15,6 +15,8 @@ use crate::report::diag::{Result, io_error};
 
 /// The schema file of `document.toml`.
 pub(crate) const DOCUMENT_SCHEMA: &str = "document.schema.json";
+/// The folder of the schema files inside the project's `templates/`.
+pub(crate) const SCHEMA_DIR: &str = "schema";
 
 /// The schema file of project files of form `form`.
 pub(crate) fn project_schema_name(form: &str) -> String {

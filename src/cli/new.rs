@@ -1,0 +1,239 @@
+//! `jixiao new`: starts a document folder from last year's (`--from`,
+//! optionally `--bump-years`) or as a small commented starter, writes the
+//! schema files its `#:schema` lines point to, sets up the git diff driver
+//! line, then checks the new folder and lists what still needs a person.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::CommonArgs;
+use crate::input::form::{DEFAULT_FORM, Kind, Registry};
+use crate::input::locate::Place;
+use crate::input::locate::Seg::Key;
+use crate::input::model::Project;
+use crate::input::scaffold::{self, Plan, SchemaRef, gitattr, schema, starter};
+use crate::pipeline::{self, Prepared};
+use crate::report::diag::{self, Diagnostic, Diagnostics, Result, SourceMap, display_path};
+use crate::report::stdio::{errln, outp};
+
+/// Arguments of `jixiao new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new document folder (must not exist, or be empty).
+    pub dir: PathBuf,
+    /// Start from this document folder (last year's), copying its data files.
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
+    /// The budget year (default: the old year + 1; without --from: next year).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i64>,
+    /// Also move the old year to the new one in 时效 values, goal texts and titles.
+    #[arg(long, requires = "from")]
+    pub bump_years: bool,
+    /// The form of the starter's project file (without --from; default hebei).
+    #[arg(long, value_name = "NAME", conflicts_with = "from")]
+    pub form: Option<String>,
+    /// Shared options.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Runs `jixiao new`.
+pub fn run(args: &NewArgs) -> ExitCode {
+    let sources = SourceMap::default();
+    let made = make(args, &sources);
+    let plan = match made {
+        Ok(plan) => plan,
+        Err(d) => {
+            sources.print(&d.0);
+            return ExitCode::from(2);
+        }
+    };
+    errln!(
+        "已新建 {}（预算年度 {}，{} 个文件）",
+        display_path(&args.dir),
+        plan.year,
+        plan.files.len()
+    );
+    print_moved(&args.dir, &plan);
+    match gitattr::ensure(&args.dir) {
+        Ok(setup) => print_git(&setup),
+        Err(e) => errln!("warning: 无法更新 .gitattributes：{e}"),
+    }
+    check_new(args, &sources)
+}
+
+/// Builds the plan, writes the folder and the schema files.
+fn make(args: &NewArgs, sources: &SourceMap) -> Result<Plan> {
+    scaffold::check_target(&args.dir)?;
+    let root = scaffold::project_root(&args.dir, args.common.root.as_deref());
+    let forms = Registry::load(&root.join("templates"), sources)?;
+    let schema_dir = root.join("templates").join(schema::SCHEMA_DIR);
+    let schema_ref = SchemaRef {
+        from_doc: scaffold::relative(&scaffold::absolute(&args.dir), &schema_dir),
+    };
+    let plan = match &args.from {
+        Some(from) => {
+            scaffold::from_existing(from, args.year, args.bump_years, &forms, &schema_ref)?
+        }
+        None => {
+            let year = scaffold::check_year(args.year.unwrap_or_else(|| this_year() + 1))?;
+            let name = args.form.as_deref().unwrap_or(DEFAULT_FORM);
+            let form = forms
+                .get(name)
+                .ok_or_else(|| crate::input::load::unknown_form(name, &forms, None))?;
+            starter::plan(year, form, &schema_ref)
+        }
+    };
+    scaffold::write_folder(&args.dir, &plan.files)?;
+    schema::write(&schema_dir, &schema::all(&forms))?;
+    errln!("JSON Schema 已写入 {}", display_path(&schema_dir));
+    Ok(plan)
+}
+
+/// The current calendar year (UTC): the clock is read only to pick the
+/// starter's default year.
+fn this_year() -> i64 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    // Days to civil date (H. Hinnant's algorithm), year only.
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    yoe + era * 400 + i64::from(mp >= 10)
+}
+
+/// Every year moved, as `file:line:col  旧 → 新  context`.
+fn print_moved(dir: &Path, plan: &Plan) {
+    let count: usize = plan.moved.iter().map(|(_, m)| m.len()).sum();
+    if count == 0 {
+        return;
+    }
+    outp!("改动的年份（{count} 处）：\n");
+    for (rel, moved) in &plan.moved {
+        let file = display_path(&dir.join(rel));
+        for m in moved {
+            let shown = crate::report::escape::one_line(&m.context);
+            outp!(
+                "{file}:{}:{}  {} → {}  {shown}\n",
+                m.line,
+                m.column,
+                m.old,
+                m.new
+            );
+        }
+    }
+}
+
+fn print_git(setup: &gitattr::GitSetup) {
+    if let Some((file, line)) = &setup.added {
+        errln!("已在 {} 中加入：{line}", display_path(file));
+    }
+    if let Some(cmd) = &setup.config_hint {
+        errln!("要让 git diff 通过 jixiao 显示数据文件，请运行一次：\n  {cmd}");
+    }
+}
+
+/// Checks the new folder as `jixiao check` does and lists what a person
+/// must still look at: amounts and dates (last year's), and J501.
+fn check_new(args: &NewArgs, sources: &SourceMap) -> ExitCode {
+    let prepared = match pipeline::prepare(&args.dir, &args.common.options(), sources) {
+        Ok(p) => p,
+        Err(d) => return report(&d.0, sources),
+    };
+    let main_path = args.dir.join("document.typ");
+    let mut diags = match prepared.typeset(&main_path, sources) {
+        Ok(t) => t.warnings,
+        Err(Diagnostics(errors)) => [prepared.report.clone(), errors].concat(),
+    };
+    let code = report(&diags, sources);
+    if args.from.is_some() {
+        diags = reminders(&prepared);
+        prepared.loaded.locate(sources, &mut diags);
+        print_reminders(&sources.records(&diags));
+    }
+    code
+}
+
+/// Prints the check's findings; exit 1 when one is an error.
+fn report(diags: &[Diagnostic], sources: &SourceMap) -> ExitCode {
+    sources.print(diags);
+    let (errors, warnings, notes) = diag::counts(diags);
+    let j501 = diags
+        .iter()
+        .filter(|d| d.code.as_deref() == Some("J501"))
+        .count();
+    errln!(
+        "检查完成：{errors} 个错误，{warnings} 个警告（其中 J501 年份 {j501} 处），{notes} 个提示"
+    );
+    ExitCode::from(u8::from(errors > 0))
+}
+
+/// A note at every amount and date of the new document, which are still
+/// last year's: each money or date field and money or date cell.
+fn reminders(prepared: &Prepared) -> Vec<Diagnostic> {
+    let doc = &prepared.loaded.document;
+    let mut out = Vec::new();
+    if let Some(date) = &doc.date {
+        out.push(
+            Diagnostic::note(format!("编制日期 = {date}")).with_place(Place::doc(&[Key("date")])),
+        );
+    }
+    for (n, p) in doc.projects.iter().enumerate() {
+        out.extend(project_reminders(n, p));
+    }
+    out
+}
+
+/// Whether a value of `kind` was copied from last year as it is.
+fn stale(kind: Kind) -> bool {
+    matches!(kind, Kind::Money | Kind::Date | Kind::Period)
+}
+
+fn project_reminders(n: usize, p: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for f in p.form.fields.iter().filter(|f| stale(f.kind)) {
+        if let Some(v) = p.values.get(f.key) {
+            let what = format!("{} = {}", f.label, v.text());
+            out.push(Diagnostic::note(what).with_place(p.field_place(n, f.key)));
+        }
+    }
+    for t in &p.form.tables {
+        for c in t
+            .columns
+            .iter()
+            .filter(|c| stale(c.kind) && c.auto.is_none())
+        {
+            for (j, r) in p.rows(t.key).iter().enumerate() {
+                if let Some(v) = r.0.get(c.key) {
+                    let what = format!("{}第 {} 行{} = {}", t.label, j + 1, c.label, v.text());
+                    out.push(
+                        Diagnostic::note(what).with_place(Project::cell_place(n, t.key, j, c.key)),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+fn print_reminders(records: &[diag::Record]) {
+    if records.is_empty() {
+        return;
+    }
+    outp!("仍需人工核对（去年的金额和日期，{} 处）：\n", records.len());
+    for r in records {
+        let at = match (&r.file, r.line, r.column) {
+            (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}"),
+            (Some(f), _, _) => f.clone(),
+            _ => String::new(),
+        };
+        outp!("{at}  {}\n", crate::report::escape::one_line(&r.message));
+    }
+}

@@ -1,0 +1,221 @@
+//! `jixiao new`: a starter document that checks and builds; next year's
+//! document from the reference data with its years moved, document numbers
+//! untouched and every other byte kept; the `.gitattributes` line.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{TempDir, copy_dir, manifest_dir, reference_dir};
+
+fn jixiao(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("cannot run the jixiao binary")
+}
+
+fn text(out: &Output) -> (String, String) {
+    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (s(&out.stdout), s(&out.stderr))
+}
+
+/// A project tree in a temporary folder: templates, fonts and the reference data.
+fn project(label: &str) -> TempDir {
+    let tmp = TempDir::new(label);
+    for dir in ["templates", "fonts"] {
+        copy_dir(&manifest_dir().join(dir), &tmp.path().join(dir));
+    }
+    copy_dir(
+        &reference_dir(),
+        &tmp.path().join("data/2025/chengde-xinfang"),
+    );
+    tmp
+}
+
+#[test]
+fn a_starter_document_checks_and_builds_for_every_builtin_form() {
+    let tmp = project("new-starter");
+    let root = tmp.path();
+    let out = jixiao(root, &["new", "data/2026/start", "--year", "2026"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stderr.contains("0 个错误"), "{stderr}");
+    let doc = std::fs::read_to_string(root.join("data/2026/start/document.toml")).unwrap();
+    assert!(
+        doc.starts_with("#:schema ../../../templates/schema/document.schema.json\n"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("year = 2026") && doc.contains("# 部门名称"),
+        "{doc}"
+    );
+    let project =
+        std::fs::read_to_string(root.join("data/2026/start/projects/01-xiangmu.toml")).unwrap();
+    assert!(
+        project.starts_with("#:schema ../../../../templates/schema/project.hebei.schema.json\n")
+    );
+    assert!(project.contains("# 项目编码（必填）\ncode = "), "{project}");
+    assert!(
+        root.join("templates/schema/project.hebei.schema.json")
+            .is_file()
+    );
+    let built = jixiao(root, &["build", "data/2026/start", "-o", "start.pdf"]);
+    assert!(built.status.success(), "{}", text(&built).1);
+    let pdf = std::fs::read(root.join("start.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    for form in ["central", "department", "shenbao"] {
+        let dir = format!("data/2031/{form}");
+        let out = jixiao(root, &["new", &dir, "--year", "2031", "--form", form]);
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "{form}: {stdout}{stderr}");
+        assert!(stderr.contains("0 个错误"), "{form}: {stderr}");
+        assert!(!stderr.contains("[J501]"), "{form}: {stderr}");
+    }
+}
+
+#[test]
+fn a_target_that_is_not_empty_is_refused_and_nothing_is_written() {
+    let tmp = project("new-refused");
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("data/2026/x")).unwrap();
+    std::fs::write(root.join("data/2026/x/keep.txt"), "keep").unwrap();
+    let out = jixiao(
+        root,
+        &["new", "data/2026/x", "--from", "data/2025/chengde-xinfang"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("已存在且不是空的"),
+        "{}",
+        text(&out).1
+    );
+    let entries: Vec<_> = std::fs::read_dir(root.join("data/2026/x"))
+        .unwrap()
+        .collect();
+    assert_eq!(entries.len(), 1);
+    // A source that cannot be read leaves no folder behind.
+    let out = jixiao(root, &["new", "data/2027/y", "--from", "data/2025/none"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!root.join("data/2027").exists());
+}
+
+#[test]
+fn next_year_from_the_reference_moves_years_and_keeps_everything_else() {
+    let tmp = project("new-from");
+    let root = tmp.path();
+    let src = root.join("data/2025/chengde-xinfang");
+    // A goal holding document numbers next to a year.
+    let p1 = src.join("projects/01-jiefang-dating.toml");
+    let old = std::fs::read_to_string(&p1).unwrap();
+    let marked = old.replacen(
+        "goal = \"2025年使用",
+        "goal = \"依据冀财社2021152号和〔2025〕101号，2025年使用",
+        1,
+    );
+    assert_ne!(marked, old);
+    std::fs::write(&p1, &marked).unwrap();
+    let out = jixiao(
+        root,
+        &[
+            "new",
+            "data/2026/chengde-xinfang",
+            "--from",
+            "data/2025/chengde-xinfang",
+            "--bump-years",
+        ],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    let first = "data/2026/chengde-xinfang/projects/01-jiefang-dating.toml:6:34  2025 → 2026";
+    assert!(stdout.contains(first), "{stdout}");
+    assert!(
+        stdout.contains("07-xinfang-weiwen.toml:7:58  2025 → 2026"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches(" → 2026").count(), 12, "{stdout}");
+    assert!(
+        stdout.contains("01-jiefang-dating.toml:9:9  预算数 = 117.26"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("0 个错误"), "{stderr}");
+    let dst = root.join("data/2026/chengde-xinfang");
+    let new1 = std::fs::read_to_string(dst.join("projects/01-jiefang-dating.toml")).unwrap();
+    assert!(
+        new1.contains("依据冀财社2021152号和〔2025〕101号，2026年使用"),
+        "{new1}"
+    );
+    let doc = std::fs::read_to_string(dst.join("document.toml")).unwrap();
+    assert!(doc.contains("\nyear = 2026\n"));
+    // Line by line: the schema line is new, the changed lines are exactly
+    // those with a moved year, every other line is byte-identical.
+    let mut changed = 0;
+    for entry in std::fs::read_dir(src.join("projects"))
+        .unwrap()
+        .chain(std::fs::read_dir(&src).unwrap())
+    {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            continue;
+        }
+        let rel = path.strip_prefix(&src).unwrap();
+        let before = std::fs::read_to_string(&path).unwrap();
+        let after = std::fs::read_to_string(dst.join(rel)).unwrap();
+        let (head, rest) = after.split_once('\n').unwrap();
+        assert!(head.starts_with("#:schema "), "{}", rel.display());
+        assert_eq!(
+            before.lines().count(),
+            rest.lines().count(),
+            "{}",
+            rel.display()
+        );
+        for (b, a) in before.lines().zip(rest.lines()) {
+            if a != b {
+                changed += 1;
+                assert_eq!(a.replace("2026", "2025"), b, "{}", rel.display());
+            }
+        }
+    }
+    assert_eq!(changed, 12, "11 text lines and year");
+}
+
+#[test]
+fn the_gitattributes_line_is_added_once() {
+    let tmp = project("new-git");
+    let root = tmp.path();
+    let git = Command::new("git")
+        .args(["init", "-q", "."])
+        .current_dir(root)
+        .status();
+    if !git.is_ok_and(|s| s.success()) {
+        eprintln!("git is not installed: skipped");
+        return;
+    }
+    let out = jixiao(
+        root,
+        &["new", "data/2026/a", "--from", "data/2025/chengde-xinfang"],
+    );
+    let stderr = text(&out).1;
+    assert!(
+        stderr.contains("git config diff.jixiao.textconv \"jixiao textconv\""),
+        "{stderr}"
+    );
+    let attrs = std::fs::read_to_string(root.join(".gitattributes")).unwrap();
+    assert_eq!(attrs, "data/**/*.toml diff=jixiao\n");
+    let set = Command::new("git")
+        .args(["config", "diff.jixiao.textconv", "jixiao textconv"])
+        .current_dir(root)
+        .status()
+        .unwrap();
+    assert!(set.success());
+    let out = jixiao(root, &["new", "data/2026/b"]);
+    let stderr = text(&out).1;
+    assert!(!stderr.contains("git config"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(root.join(".gitattributes")).unwrap(),
+        attrs
+    );
+}
