@@ -18,6 +18,13 @@ fn jixiao(cwd: &Path, args: &[&str]) -> Output {
         .expect("cannot run the jixiao binary")
 }
 
+/// `jixiao new DIR --from data/2025/chengde-xinfang EXTRA…` in `root`.
+fn new_from(root: &Path, dir: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["new", dir, "--from", "data/2025/chengde-xinfang"];
+    args.extend_from_slice(extra);
+    jixiao(root, &args)
+}
+
 fn text(out: &Output) -> (String, String) {
     let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     (s(&out.stdout), s(&out.stderr))
@@ -83,10 +90,7 @@ fn a_target_that_is_not_empty_is_refused_and_nothing_is_written() {
     let root = tmp.path();
     std::fs::create_dir_all(root.join("data/2026/x")).unwrap();
     std::fs::write(root.join("data/2026/x/keep.txt"), "keep").unwrap();
-    let out = jixiao(
-        root,
-        &["new", "data/2026/x", "--from", "data/2025/chengde-xinfang"],
-    );
+    let out = new_from(root, "data/2026/x", &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out).1.contains("已存在且不是空的"),
@@ -118,16 +122,7 @@ fn next_year_from_the_reference_moves_years_and_keeps_everything_else() {
     );
     assert_ne!(marked, old);
     std::fs::write(&p1, &marked).unwrap();
-    let out = jixiao(
-        root,
-        &[
-            "new",
-            "data/2026/chengde-xinfang",
-            "--from",
-            "data/2025/chengde-xinfang",
-            "--bump-years",
-        ],
-    );
+    let out = new_from(root, "data/2026/chengde-xinfang", &["--bump-years"]);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}{stderr}");
     let first = "data/2026/chengde-xinfang/projects/01-jiefang-dating.toml:6:34  2025 → 2026";
@@ -194,10 +189,7 @@ fn the_gitattributes_line_is_added_once() {
         eprintln!("git is not installed: skipped");
         return;
     }
-    let out = jixiao(
-        root,
-        &["new", "data/2026/a", "--from", "data/2025/chengde-xinfang"],
-    );
+    let out = new_from(root, "data/2026/a", &[]);
     let stderr = text(&out).1;
     assert!(
         stderr.contains("git config diff.jixiao.textconv \"jixiao textconv\""),
@@ -218,4 +210,29 @@ fn the_gitattributes_line_is_added_once() {
         std::fs::read_to_string(root.join(".gitattributes")).unwrap(),
         attrs
     );
+}
+
+#[test]
+fn a_link_out_of_the_source_folder_is_refused() {
+    let tmp = project("new-link");
+    let root = tmp.path();
+    let src = root.join("data/2025/chengde-xinfang");
+    let outside = root.join("outside.toml");
+    std::fs::rename(src.join("projects/02-jinjing-zhiban.toml"), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, src.join("projects/02-jinjing-zhiban.toml")).unwrap();
+    let out = new_from(root, "data/2026/x", &["--year", "2030"]);
+    let stderr = text(&out).1;
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("是指向所在文件夹之外的链接"), "{stderr}");
+    assert!(!root.join("data/2026").exists());
+    // The same folder without the link starts 2030 (--year overrides).
+    std::fs::remove_file(src.join("projects/02-jinjing-zhiban.toml")).unwrap();
+    let out = new_from(root, "data/2026/x", &["--year", "2030"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    // Without --bump-years last year's years are listed as J501, one line each.
+    let hit = "01-jiefang-dating.toml:6:9  [J501] 写的是 2025 年，预算年度是 2030 年";
+    assert!(stdout.contains(hit), "{stdout}");
+    let doc = std::fs::read_to_string(root.join("data/2026/x/document.toml")).unwrap();
+    assert!(doc.contains("\nyear = 2030\n"), "{doc}");
 }

@@ -148,15 +148,18 @@ fn check_new(args: &NewArgs, sources: &SourceMap) -> ExitCode {
         Err(d) => return report(&d.0, sources),
     };
     let main_path = args.dir.join("document.typ");
-    let mut diags = match prepared.typeset(&main_path, sources) {
+    let diags = match prepared.typeset(&main_path, sources) {
         Ok(t) => t.warnings,
         Err(Diagnostics(errors)) => [prepared.report.clone(), errors].concat(),
     };
     let code = report(&diags, sources);
     if args.from.is_some() {
-        diags = reminders(&prepared);
-        prepared.loaded.locate(sources, &mut diags);
-        print_reminders(&sources.records(&diags));
+        let mut todo = reminders(&prepared);
+        prepared.loaded.locate(sources, &mut todo);
+        // The J501 findings again, one line each, after the amounts.
+        let j501 = diags.iter().filter(|d| d.code.as_deref() == Some("J501"));
+        todo.extend(j501.cloned());
+        print_reminders(&sources.records(&todo));
     }
     code
 }
@@ -227,13 +230,23 @@ fn print_reminders(records: &[diag::Record]) {
     if records.is_empty() {
         return;
     }
-    outp!("仍需人工核对（去年的金额和日期，{} 处）：\n", records.len());
+    outp!(
+        "仍需人工核对（去年的金额、日期和 J501 年份，{} 处）：\n",
+        records.len()
+    );
     for r in records {
         let at = match (&r.file, r.line, r.column) {
             (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}"),
             (Some(f), _, _) => f.clone(),
             _ => String::new(),
         };
-        outp!("{at}  {}\n", crate::report::escape::one_line(&r.message));
+        let code = r
+            .code
+            .as_deref()
+            .map_or(String::new(), |c| format!("[{c}] "));
+        outp!(
+            "{at}  {code}{}\n",
+            crate::report::escape::one_line(&r.message)
+        );
     }
 }
