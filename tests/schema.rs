@@ -195,4 +195,6 @@ fn descriptions_are_chinese_and_one_form_can_be_printed() {
             .all(|l| l.chars().any(|c| c > '\u{2e80}')),
         "English doc comments leaked"
     );
+    // TOML has no null: an absent key is the default.
+    assert!(!text.contains("null"), "{text}");
 }

@@ -47,22 +47,22 @@ const DOCUMENT_HELP: &[(&str, &str)] = &[
     ),
     (
         "overall",
-        "一、总体绩效目标：一行一段的文本；或分几部分写成 [[overall]] 表（title 小标题、text 正文）",
+        "一行一段的文本；或分几部分写成 [[overall]] 表（title 小标题、text 正文）",
     ),
     (
         "cover",
-        "封面：title 标题（默认“{year}年部门预算绩效文本”），lines 标题下的文字",
+        "title 标题（默认“{year}年部门预算绩效文本”），lines 标题下的文字",
     ),
-    (
-        "goals",
-        "二、分项绩效目标：每项一个 [[goals]]，按顺序编号（一）（二）……",
-    ),
-    ("goals[].title", "印在（一）之后的标题"),
+    ("goals", "每项一个 [[goals]]，按顺序编号（一）（二）……"),
+    ("goals[].title", "印在（一）之后"),
     ("goals[].target", "“绩效目标：”后的段落"),
     ("goals[].indicator", "“绩效指标：”后的段落"),
-    ("measures", "三、工作保障措施：每项一个 [[measures]]"),
-    ("measures[].lead", "首句，印作楷体"),
-    ("measures[].text", "正文；第一段接在首句之后"),
+    (
+        "measures",
+        "每项一个 [[measures]]，按顺序编号（一）（二）……",
+    ),
+    ("measures[].lead", "印作楷体"),
+    ("measures[].text", "第一段接在首句之后"),
     (
         "form",
         "没写 form 的项目表所用的表样（默认 hebei；jixiao forms 列出全部表样）",
@@ -187,11 +187,27 @@ fn labels_schema(forms: &[&Form]) -> Value {
     Value::Object(out)
 }
 
-/// Removes every `description` (the model's English doc comments).
+/// Removes what the serde model says that a TOML file cannot use: every
+/// `description` (the model's English doc comments), `null` as a type
+/// (TOML has none: an absent key is the `None`), and table defaults
+/// (they spell absent keys as `null`).
 fn strip_descriptions(v: &mut Value) {
     match v {
         Value::Object(m) => {
             m.remove("description");
+            if m.get("default").is_some_and(Value::is_object) {
+                m.remove("default");
+            }
+            if let Some(Value::Array(types)) = m.get_mut("type") {
+                types.retain(|t| t != "null");
+                if let [one] = types.as_slice() {
+                    let one = one.clone();
+                    m.insert("type".into(), one);
+                }
+            }
+            if let Some(Value::Array(branches)) = m.get_mut("anyOf") {
+                branches.retain(|b| b != &json!({ "type": "null" }));
+            }
             m.values_mut().for_each(strip_descriptions);
         }
         Value::Array(a) => a.iter_mut().for_each(strip_descriptions),
