@@ -145,36 +145,7 @@ fn next_year_from_the_reference_moves_years_and_keeps_everything_else() {
     );
     let doc = std::fs::read_to_string(dst.join("document.toml")).unwrap();
     assert!(doc.contains("\nyear = 2026\n"));
-    // Line by line: the schema line is new, the changed lines are exactly
-    // those with a moved year, every other line is byte-identical.
-    let mut changed = 0;
-    for entry in std::fs::read_dir(src.join("projects"))
-        .unwrap()
-        .chain(std::fs::read_dir(&src).unwrap())
-    {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            continue;
-        }
-        let rel = path.strip_prefix(&src).unwrap();
-        let before = std::fs::read_to_string(&path).unwrap();
-        let after = std::fs::read_to_string(dst.join(rel)).unwrap();
-        let (head, rest) = after.split_once('\n').unwrap();
-        assert!(head.starts_with("#:schema "), "{}", rel.display());
-        assert_eq!(
-            before.lines().count(),
-            rest.lines().count(),
-            "{}",
-            rel.display()
-        );
-        for (b, a) in before.lines().zip(rest.lines()) {
-            if a != b {
-                changed += 1;
-                assert_eq!(a.replace("2026", "2025"), b, "{}", rel.display());
-            }
-        }
-    }
-    assert_eq!(changed, 12, "11 text lines and year");
+    assert_eq!(changed_lines(&src, &dst), 12, "11 text lines and year");
 }
 
 #[test]
@@ -235,4 +206,39 @@ fn a_link_out_of_the_source_folder_is_refused() {
     assert!(stdout.contains(hit), "{stdout}");
     let doc = std::fs::read_to_string(root.join("data/2026/x/document.toml")).unwrap();
     assert!(doc.contains("\nyear = 2030\n"), "{doc}");
+}
+
+/// Compares every data file of `src` with its copy in `dst` line by line:
+/// the copy starts with a `#:schema` line, then each line is byte-identical
+/// or differs only in 2025 having become 2026. Returns how many differ.
+fn changed_lines(src: &Path, dst: &Path) -> usize {
+    let mut changed = 0;
+    for entry in std::fs::read_dir(src.join("projects"))
+        .unwrap()
+        .chain(std::fs::read_dir(src).unwrap())
+    {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            continue;
+        }
+        let rel = path.strip_prefix(src).unwrap();
+        let before = std::fs::read_to_string(&path).unwrap();
+        let after = std::fs::read_to_string(dst.join(rel)).unwrap();
+        let (head, rest) = after.split_once('\n').unwrap();
+        assert!(head.starts_with("#:schema "), "{}", rel.display());
+        assert_eq!(
+            before.lines().count(),
+            rest.lines().count(),
+            "{}",
+            rel.display()
+        );
+        assert_eq!(before.ends_with('\n'), rest.ends_with('\n'));
+        for (b, a) in before.lines().zip(rest.lines()) {
+            if a != b {
+                changed += 1;
+                assert_eq!(a.replace("2026", "2025"), b, "{}", rel.display());
+            }
+        }
+    }
+    changed
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde_json::{Map, Value, json};
 
-use crate::input::form::{Column, Field, Form, Kind, Need, Registry, Role};
+use crate::input::form::{Column, Field, Form, Kind, Need, Registry, Role, TableDef};
 use crate::input::model::{DOCUMENT_KEYS, DocKey, Document, Holds};
 use crate::input::stamp::DocDate;
 use crate::report::diag::{Result, io_error};
@@ -360,68 +360,79 @@ fn object(
 /// `[budget]`), its row tables with their columns, `title`, `[labels]`
 /// and `[check]`.
 pub(crate) fn project_schema(form: &Form) -> Value {
-    let mut props = Map::new();
+    let mut props = fixed_props(form);
     let mut required = Vec::new();
-    props.insert(
-        "form".into(),
-        json!({ "title": "表样", "description": format!("表样：{}（{}）；不写则用 document.toml 的 form，再不写用 hebei", form.name, form.title), "const": form.name }),
-    );
-    props.insert(
-        "title".into(),
-        json!({ "type": "string", "title": "表名", "description": format!("表名（可不写）：默认为项目名称加“{}”；其中的年份、金额须与预算年度、预算数一致", form.title_suffix) }),
-    );
-    let labels = labels_schema(&[form]);
-    props.insert(
-        "labels".into(),
-        object(
-            "固定文字",
-            "改写本表的固定文字".into(),
-            labels.as_object().cloned().unwrap_or_default(),
-            Vec::new(),
-        ),
-    );
-    let mut check = Map::new();
-    check.insert("allow".into(), json!({ "type": "array", "title": "不检查的规则代码", "description": "本表不检查的规则代码，例如 [\"J605\"]", "items": rule_codes() }));
-    props.insert(
-        "check".into(),
-        object("检查设置", "本表的检查设置".into(), check, Vec::new()),
-    );
     for f in &form.fields {
         add_field(form, f, &mut props, &mut required);
     }
     for t in &form.tables {
-        let cols = t.columns.iter().filter(|c| c.auto.is_none());
-        let row_props: Map<String, Value> = cols
-            .clone()
-            .map(|c| (c.key.to_string(), column_schema(form, c)))
-            .collect();
-        let row_required = cols
-            .filter(|c| c.need == Need::Required)
-            .map(|c| c.key.to_string())
-            .collect();
-        let row = object(
-            &t.label,
-            format!("{}的一行", t.label),
-            row_props,
-            row_required,
-        );
-        let description = format!("{}：每行写一个 [[{}]] 表", t.label, t.key);
-        props.insert(
-            t.key.into(),
-            json!({ "type": "array", "title": t.label, "description": description, "items": row }),
-        );
+        props.insert(t.key.into(), table_schema(form, t));
     }
-    let mut v = object(
-        &form.title,
-        format!(
-            "{}（表样 {}）；jixiao forms {} 列出全部字段",
-            form.title, form.name, form.name
-        ),
-        props,
-        required,
+    let about = format!(
+        "{}（表样 {}）；jixiao forms {} 列出全部字段",
+        form.title, form.name, form.name
     );
+    let mut v = object(&form.title, about, props, required);
     v["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
     v
+}
+
+/// The keys every project file may have whatever its form: `form`,
+/// `title`, `[labels]` (the form's label keys) and `[check]`.
+fn fixed_props(form: &Form) -> Map<String, Value> {
+    let mut props = Map::new();
+    let about = format!(
+        "表样：{}（{}）；不写则用 document.toml 的 form，再不写用 hebei",
+        form.name, form.title
+    );
+    props.insert(
+        "form".into(),
+        json!({ "title": "表样", "description": about, "const": form.name }),
+    );
+    let about = format!(
+        "表名（可不写）：默认为项目名称加“{}”；其中的年份、金额须与预算年度、预算数一致",
+        form.title_suffix
+    );
+    props.insert(
+        "title".into(),
+        json!({ "type": "string", "title": "表名", "description": about }),
+    );
+    let labels = labels_schema(&[form])
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let labels = object("固定文字", "改写本表的固定文字".into(), labels, Vec::new());
+    props.insert("labels".into(), labels);
+    let mut check = Map::new();
+    let about = "本表不检查的规则代码，例如 [\"J605\"]";
+    check.insert(
+        "allow".into(),
+        json!({ "type": "array", "title": "不检查的规则代码", "description": about, "items": rule_codes() }),
+    );
+    let check = object("检查设置", "本表的检查设置".into(), check, Vec::new());
+    props.insert("check".into(), check);
+    props
+}
+
+/// The schema of a row table: an array of closed rows of its data columns.
+fn table_schema(form: &Form, t: &TableDef) -> Value {
+    let cols = t.columns.iter().filter(|c| c.auto.is_none());
+    let row_props: Map<String, Value> = cols
+        .clone()
+        .map(|c| (c.key.to_string(), column_schema(form, c)))
+        .collect();
+    let row_required = cols
+        .filter(|c| c.need == Need::Required)
+        .map(|c| c.key.to_string())
+        .collect();
+    let row = object(
+        &t.label,
+        format!("{}的一行", t.label),
+        row_props,
+        row_required,
+    );
+    let description = format!("{}：每行写一个 [[{}]] 表", t.label, t.key);
+    json!({ "type": "array", "title": t.label, "description": description, "items": row })
 }
 
 /// Adds a field to the top-level properties, inside its group's table
