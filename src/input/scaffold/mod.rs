@@ -60,12 +60,20 @@ impl SchemaRef {
 }
 
 /// The edit that makes a file start with `line`: it replaces a first line
-/// that is already a `#:schema` line, else it is inserted before the text.
+/// that is already a `#:schema` line, else it is inserted before the text
+/// (after a byte-order mark; ending as the file's first line ends).
 fn schema_edit(text: &str, line: String) -> Edit {
-    let first = text.find('\n').map_or(text.len(), |i| i + 1);
-    let range = match text.starts_with("#:schema") {
-        true => 0..first,
-        false => 0..0,
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let first = text[start..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i + 1);
+    let line = match text[..first].ends_with("\r\n") {
+        true => line.replace('\n', "\r\n"),
+        false => line,
+    };
+    let range = match text[start..].starts_with("#:schema") {
+        true => start..first,
+        false => start..start,
     };
     Edit { range, new: line }
 }
@@ -115,7 +123,7 @@ pub(crate) fn from_existing(
     for (rel, text) in sources {
         let is_doc = rel == DOCUMENT_FILE;
         let project = (!is_doc).then_some((forms, default_form.as_str()));
-        let (mut edits, mut moved) = match bump {
+        let (mut edits, mut moved) = match bump && old != new {
             true => bump::bump_file(&text, project, old, new),
             false => (Vec::new(), Vec::new()),
         };
@@ -289,4 +297,37 @@ pub(crate) fn relative(from: &Path, to: &Path) -> PathBuf {
     (common..a.len()).for_each(|_| out.push(".."));
     b[common..].iter().for_each(|c| out.push(c));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_line_goes_first_after_a_bom_and_replaces_an_old_one() {
+        let put = |text: &str| bump::apply(text, vec![schema_edit(text, "#:schema x\n".into())]);
+        assert_eq!(put("year = 1\n"), "#:schema x\nyear = 1\n");
+        assert_eq!(put("#:schema old\nyear = 1\n"), "#:schema x\nyear = 1\n");
+        assert_eq!(put("\u{feff}year = 1\n"), "\u{feff}#:schema x\nyear = 1\n");
+        assert_eq!(
+            put("year = 1\r\nb = 2\r\n"),
+            "#:schema x\r\nyear = 1\r\nb = 2\r\n"
+        );
+        assert_eq!(put(""), "#:schema x\n");
+    }
+
+    #[test]
+    fn relative_paths_climb_to_the_common_folder() {
+        let rel = |a: &str, b: &str| relative(Path::new(a), Path::new(b));
+        assert_eq!(
+            rel("/p/data/2026/x", "/p/templates/schema"),
+            Path::new("../../../templates/schema")
+        );
+        assert_eq!(rel("/p", "/p/t"), Path::new("t"));
+        let line = SchemaRef {
+            from_doc: PathBuf::from("../t/schema"),
+        }
+        .line("projects/a.toml", "s.json");
+        assert_eq!(line, "#:schema ../../t/schema/s.json\n");
+    }
 }
