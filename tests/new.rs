@@ -70,6 +70,8 @@ fn a_starter_document_checks_and_builds_for_every_builtin_form() {
         root.join("templates/schema/project.hebei.schema.json")
             .is_file()
     );
+    let checked = jixiao(root, &["check", "data/2026/start", "--deny-warnings"]);
+    assert!(checked.status.success(), "{}", text(&checked).1);
     let built = jixiao(root, &["build", "data/2026/start", "-o", "start.pdf"]);
     assert!(built.status.success(), "{}", text(&built).1);
     let pdf = std::fs::read(root.join("start.pdf")).unwrap();

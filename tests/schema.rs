@@ -198,3 +198,31 @@ fn descriptions_are_chinese_and_one_form_can_be_printed() {
     // TOML has no null: an absent key is the default.
     assert!(!text.contains("null"), "{text}");
 }
+
+#[test]
+fn a_project_form_gets_a_schema_of_its_own() {
+    let tmp = TempDir::new("schema-form");
+    let forms = tmp.path().join("templates/forms");
+    std::fs::create_dir_all(&forms).unwrap();
+    let central =
+        std::fs::read_to_string(manifest_dir().join("templates/forms/central.toml")).unwrap();
+    let county = central.replacen("name = \"central\"", "name = \"county\"", 1);
+    assert_ne!(county, central);
+    std::fs::write(forms.join("county.toml"), county).unwrap();
+    // A project root: templates (the main one may be empty here) and fonts.
+    std::fs::write(tmp.path().join("templates/document.typ.tera"), "").unwrap();
+    std::fs::create_dir_all(tmp.path().join("fonts")).unwrap();
+    let root = tmp.path().as_os_str();
+    let out = schema_cmd(&[
+        "--root".as_ref(),
+        root,
+        "--form".as_ref(),
+        "county".as_ref(),
+    ]);
+    let schema: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(schema["properties"]["form"]["const"], "county");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&schema_cmd(&["--root".as_ref(), root])).unwrap();
+    let forms = doc["properties"]["form"]["enum"].as_array().unwrap();
+    assert!(forms.iter().any(|f| f == "county"), "{forms:?}");
+}

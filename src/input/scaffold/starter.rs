@@ -18,7 +18,7 @@ const SAMPLE_YEAR: &str = "2025";
 const SAMPLES: &[(&str, &str)] = &[
     (
         "hebei",
-        include_str!("../../../data/2025/chengde-xinfang/projects/01-jiefang-dating.toml"),
+        include_str!("../../../data/examples/department/projects/01-dangan-shuzihua.toml"),
     ),
     (
         "central",
