@@ -120,11 +120,14 @@ fn build(args: &BuildArgs, sources: &SourceMap) -> Outcome {
 /// The files and folders this build reads, which no output may replace.
 fn inputs(prepared: &Prepared, common: &CommonArgs) -> Inputs {
     let dir = &prepared.loaded.dir;
-    let mut folders = vec![
-        dir.clone(),
-        prepared.root.templates(),
-        prepared.root.fonts(),
-    ];
+    let mut folders = vec![dir.clone()];
+    folders.extend(
+        prepared
+            .root
+            .templates()
+            .into_iter()
+            .chain(prepared.root.fonts()),
+    );
     folders.extend(common.font_paths.iter().cloned());
     let mut files = prepared.template_files.clone();
     files.push(dir.join("document.toml"));

@@ -191,7 +191,7 @@ fn refuse_output_on_inputs(
     options: &pipeline::Options,
 ) -> Result<()> {
     let mut folders = options.font_dirs.clone();
-    folders.extend([root.templates(), root.fonts()]);
+    folders.extend(root.templates().into_iter().chain(root.fonts()));
     folders.extend(sides.iter().filter_map(|side| match side {
         Side::Dir(dir) => Some(dir.clone()),
         Side::Rev { .. } => None,
