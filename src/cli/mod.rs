@@ -8,6 +8,7 @@ mod diff;
 mod forms;
 mod output;
 mod rules;
+mod templates;
 mod textconv;
 mod watch;
 
@@ -39,6 +40,8 @@ pub enum Command {
     Rules,
     /// List the table forms, or show one form's fields and columns (表样列表).
     Forms(forms::FormsArgs),
+    /// List or export the built-in templates and forms (内置模板).
+    Templates(templates::TemplatesArgs),
     /// Print the shell's tab-completion script (命令补全脚本), e.g. `jixiao completions bash`.
     Completions(completions::CompletionsArgs),
     /// Compare two versions of a document (比较两个版本).
@@ -52,7 +55,7 @@ pub enum Command {
 /// Options shared by every command that reads a document.
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
-    /// Project root holding templates/ and fonts/ (default: found above the document).
+    /// Project folder whose templates/ and fonts/ add to the built-in ones (default: found above the document).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
     /// Also use fonts installed on this computer (e.g. 仿宋_GB2312).
@@ -82,6 +85,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Rules => rules::run(),
         Command::Forms(args) => forms::run(&args),
+        Command::Templates(args) => templates::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Textconv(args) => textconv::run(&args),
