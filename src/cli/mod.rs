@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::pipeline::Options;
-use crate::report::stdio::errln;
+use crate::report::stdio::{Color, errln};
 
 /// 部门预算绩效文本生成工具：TOML 数据 → PDF。
 #[derive(Debug, Parser)]
@@ -27,6 +27,23 @@ pub struct Cli {
     /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    pub color: ColorArg,
+    /// Print errors only: no warnings, notes or status lines.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// The values of `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless the NO_COLOR variable is set.
+    Auto,
+    /// Always, also into a pipe or file.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// The subcommands.
@@ -80,6 +97,12 @@ impl CommonArgs {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let color = match cli.color {
+        ColorArg::Auto => Color::Auto,
+        ColorArg::Always => Color::Always,
+        ColorArg::Never => Color::Never,
+    };
+    crate::report::stdio::configure(color, cli.quiet);
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
