@@ -19,77 +19,101 @@ use crate::rules;
 use crate::typeset::compile::{self, Origin};
 use crate::typeset::export;
 use crate::typeset::fonts::FontSet;
-use crate::typeset::render::{self, MAIN_TEMPLATE, Templates};
+use crate::typeset::render::{self, Templates};
 use crate::typeset::style;
 use crate::typeset::world::JixiaoWorld;
 
-/// The folders a build reads besides the data: templates and fonts.
+/// Where a document belongs: its project folder, whose `templates/` and
+/// `fonts/` (each optional) add to the built-in ones and whose `out/`
+/// receives the PDF, or, for a document outside any project, its parent.
 #[derive(Debug, Clone)]
 pub(crate) struct Root {
-    /// The project root (holds `templates/`, `fonts/`, `out/`).
+    /// The project folder, or the parent of a lone document folder.
     pub(crate) dir: PathBuf,
+    /// Whether `dir` is a project (else outputs go beside the document).
+    project: bool,
 }
 
 impl Root {
-    /// Finds the project root: `explicit`, else the nearest folder above
-    /// `start` holding `templates/` and `fonts/`, else the source tree this
-    /// binary was built from.
+    /// Finds the project: `explicit`, else the nearest folder at or above
+    /// `start` that holds `templates/` or `fonts/`, or whose `data/` holds
+    /// `start`. Nothing is read from where this binary was built.
     pub(crate) fn find(start: &Path, explicit: Option<&Path>) -> Result<Self> {
         if let Some(dir) = explicit {
             return Self::check(dir);
         }
         let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
-        let found = start.ancestors().find(|d| is_root(d));
-        let built_in = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let dir = found.unwrap_or(built_in);
-        Self::check(dir)
+        let found = start.ancestors().find(|d| is_root(d, &start));
+        Ok(match found {
+            Some(dir) => Self {
+                dir: dir.to_path_buf(),
+                project: true,
+            },
+            None => Self {
+                dir: start.parent().unwrap_or(&start).to_path_buf(),
+                project: false,
+            },
+        })
     }
 
     fn check(dir: &Path) -> Result<Self> {
-        if is_root(dir) {
-            Ok(Self {
-                dir: dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()),
-            })
-        } else {
-            Err(Diagnostic::error(format!(
-                "“{}”不是 jixiao 项目文件夹（缺少 templates/{MAIN_TEMPLATE} 或 fonts/）",
+        match dir.canonicalize() {
+            Ok(dir) if dir.is_dir() => Ok(Self { dir, project: true }),
+            _ => Err(Diagnostic::error(format!(
+                "--root 给出的“{}”不是文件夹",
                 dir.display()
             ))
-            .with_hint("请在 jixiao 项目中运行，或用 --root 指定包含 templates/ 和 fonts/ 的文件夹")
-            .into())
+            .with_hint("--root 应指向项目文件夹（其中可有 templates/、fonts/ 和 data/）；不给 --root 时自动向上查找")
+            .into()),
         }
     }
 
-    /// The Tera and Typst templates.
-    pub(crate) fn templates(&self) -> PathBuf {
-        self.dir.join("templates")
+    /// The project's own templates folder, if it has one.
+    pub(crate) fn templates(&self) -> Option<PathBuf> {
+        self.project_folder("templates")
     }
 
     /// The forms: built-in ones and those of `templates/forms/`.
     pub fn forms(&self, sources: &SourceMap) -> Result<Registry> {
-        Registry::load(&self.templates(), sources)
+        match self.templates() {
+            Some(dir) => Registry::load(&dir, sources),
+            None => Ok(Registry::builtin()),
+        }
     }
 
-    /// The shipped fonts.
-    pub(crate) fn fonts(&self) -> PathBuf {
-        self.dir.join("fonts")
+    /// The project's own fonts folder, if it has one.
+    pub(crate) fn fonts(&self) -> Option<PathBuf> {
+        self.project_folder("fonts")
     }
 
-    /// The default output path of a document folder: `out/<path below data/>.pdf`.
+    fn project_folder(&self, name: &str) -> Option<PathBuf> {
+        let dir = self.dir.join(name);
+        (self.project && dir.is_dir()).then_some(dir)
+    }
+
+    /// The default output path of a document folder: in a project
+    /// `out/<path below data/>.pdf`, else `<folder>.pdf` beside the folder.
     pub(crate) fn default_output(&self, doc_dir: &Path) -> PathBuf {
         let doc = doc_dir
             .canonicalize()
             .unwrap_or_else(|_| doc_dir.to_path_buf());
+        let name = PathBuf::from(doc.file_name().unwrap_or_default());
+        if !self.project {
+            return self.dir.join(name).with_extension("pdf");
+        }
         let below = doc
             .strip_prefix(self.dir.join("data"))
             .map(Path::to_path_buf)
-            .unwrap_or_else(|_| PathBuf::from(doc.file_name().unwrap_or_default()));
+            .unwrap_or(name);
         self.dir.join("out").join(below).with_extension("pdf")
     }
 }
 
-fn is_root(dir: &Path) -> bool {
-    dir.join("templates").join(MAIN_TEMPLATE).is_file() && dir.join("fonts").is_dir()
+/// Whether `dir` is the project folder of the document folder `doc`.
+fn is_root(dir: &Path, doc: &Path) -> bool {
+    dir.join("templates").is_dir()
+        || dir.join("fonts").is_dir()
+        || doc.starts_with(dir.join("data"))
 }
 
 /// What a build needs besides the document folder.
@@ -196,7 +220,8 @@ pub(crate) fn prepare_files(
     }
     let mut report = loaded.warnings.clone();
     report.extend(rules::run(&loaded, Some(&fonts.set), sources));
-    let templates = Templates::load(&root.templates(), sources).map_err(|d| fatal.extend(d.0));
+    let templates =
+        Templates::load(root.templates().as_deref(), sources).map_err(|d| fatal.extend(d.0));
     let (Ok(style), Ok(date), Ok(templates), true) = (style, date, templates, fatal.is_empty())
     else {
         fatal.append(&mut report);
@@ -241,7 +266,7 @@ fn fonts_for(
     reuse: Option<&LoadedFonts>,
 ) -> Result<LoadedFonts> {
     let mut dirs = opts.font_dirs.clone();
-    dirs.push(root.fonts());
+    dirs.extend(root.fonts());
     let key = FontKey {
         dirs,
         system: opts.system_fonts || loaded.document.style.system_fonts,
@@ -344,7 +369,11 @@ impl Prepared {
     }
 
     fn new_world(&self, data_dir: &Path) -> JixiaoWorld {
-        JixiaoWorld::new(self.fonts.set.clone(), &self.root.templates(), data_dir)
+        JixiaoWorld::new(
+            self.fonts.set.clone(),
+            self.root.templates().as_deref(),
+            data_dir,
+        )
     }
 
     /// Points a world made for the same folders and fonts at this source
@@ -353,5 +382,64 @@ impl Prepared {
         world.reset_files();
         world.set_main(self.typst.clone());
         world.set_today(self.date.as_ref().map(BuildDate::today));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh folder tree for one test, removed at the end.
+    struct Tree(PathBuf);
+
+    impl Tree {
+        fn new(name: &str, dirs: &[&str]) -> Self {
+            let root =
+                std::env::temp_dir().join(format!("jixiao-root-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&root);
+            for d in dirs {
+                std::fs::create_dir_all(root.join(d)).unwrap();
+            }
+            Self(root.canonicalize().unwrap())
+        }
+    }
+
+    impl Drop for Tree {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn a_project_is_the_folder_above_data_or_with_templates_or_fonts() {
+        let t = Tree::new("data", &["office/data/2025/a"]);
+        let doc = t.0.join("office/data/2025/a");
+        let root = Root::find(&doc, None).unwrap();
+        assert_eq!(root.dir, t.0.join("office"));
+        assert_eq!(root.templates(), None);
+        assert_eq!(root.default_output(&doc), t.0.join("office/out/2025/a.pdf"));
+
+        let t = Tree::new("fonts", &["p/fonts", "p/docs/b"]);
+        let doc = t.0.join("p/docs/b");
+        let root = Root::find(&doc, None).unwrap();
+        assert_eq!(root.fonts(), Some(t.0.join("p/fonts")));
+        assert_eq!(root.default_output(&doc), t.0.join("p/out/b.pdf"));
+    }
+
+    #[test]
+    fn a_lone_document_is_written_beside_its_folder() {
+        let t = Tree::new("lone", &["x/c"]);
+        let doc = t.0.join("x/c");
+        let root = Root::find(&doc, None).unwrap();
+        assert_eq!((root.templates(), root.fonts()), (None, None));
+        assert_eq!(root.default_output(&doc), t.0.join("x/c.pdf"));
+    }
+
+    #[test]
+    fn an_explicit_root_must_be_a_folder() {
+        let t = Tree::new("explicit", &["p"]);
+        assert!(Root::find(&t.0, Some(&t.0.join("p"))).is_ok());
+        let err = Root::find(&t.0, Some(&t.0.join("missing"))).unwrap_err();
+        assert!(err.0[0].message.contains("不是文件夹"), "{:?}", err.0[0]);
     }
 }

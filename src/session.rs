@@ -64,7 +64,7 @@ impl Session {
     /// The folders fonts are read from (`--font-path` ones and the shipped).
     pub(crate) fn font_dirs(&self) -> Vec<PathBuf> {
         let mut dirs = self.opts.font_dirs.clone();
-        dirs.push(self.root.fonts());
+        dirs.extend(self.root.fonts());
         dirs
     }
 

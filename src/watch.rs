@@ -34,7 +34,7 @@ enum Message {
 #[derive(Debug, Clone)]
 struct Inputs {
     doc_dir: PathBuf,
-    templates: PathBuf,
+    templates: Option<PathBuf>,
     font_dirs: Vec<PathBuf>,
     /// Our own outputs, in case they are written inside a watched folder.
     ignore: Vec<PathBuf>,
@@ -51,8 +51,8 @@ enum Role {
 impl Inputs {
     /// The folders watched recursively.
     fn roots(&self) -> impl Iterator<Item = &PathBuf> {
-        [&self.doc_dir, &self.templates]
-            .into_iter()
+        std::iter::once(&self.doc_dir)
+            .chain(&self.templates)
             .chain(&self.font_dirs)
     }
 
@@ -78,7 +78,8 @@ impl Inputs {
         if self.font_dirs.iter().any(|d| path.starts_with(d)) {
             return Some(Role::Font);
         }
-        path.starts_with(&self.templates).then_some(Role::Template)
+        let template = self.templates.as_ref().is_some_and(|t| path.starts_with(t));
+        template.then_some(Role::Template)
     }
 }
 
@@ -107,7 +108,7 @@ impl Watcher {
     pub fn new(session: &Session, outputs: &[&Path]) -> Result<Self> {
         let inputs = Inputs {
             doc_dir: canon(session.doc_dir()),
-            templates: canon(&session.root().templates()),
+            templates: session.root().templates().map(|t| canon(&t)),
             font_dirs: session.font_dirs().iter().map(|d| canon(d)).collect(),
             ignore: outputs.iter().map(|p| canon_file(p)).collect(),
         };
@@ -234,7 +235,7 @@ mod tests {
     fn roles_of_paths() {
         let inputs = Inputs {
             doc_dir: "/d/doc".into(),
-            templates: "/r/templates".into(),
+            templates: Some("/r/templates".into()),
             font_dirs: vec!["/r/fonts".into(), "/x/myfonts".into()],
             ignore: Vec::new(),
         };

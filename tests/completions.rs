@@ -8,6 +8,7 @@ const SUBCOMMANDS: &[&str] = &[
     "check",
     "rules",
     "forms",
+    "templates",
     "completions",
     "diff",
     "textconv",

@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{TempDir, manifest_dir, reference_dir};
+use common::{TempDir, copy_dir, manifest_dir, reference_dir};
 
 /// The fixture cases, each an old and a new folder.
 const CASES: [&str; 6] = [
@@ -106,20 +106,6 @@ fn errors_exit_2_in_chinese() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("既不是文件夹，也不是 git 版本"), "{err}");
-}
-
-/// Copies a folder tree.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn git(cwd: &Path, args: &[&str]) {

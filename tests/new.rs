@@ -244,3 +244,19 @@ fn changed_lines(src: &Path, dst: &Path) -> usize {
     }
     changed
 }
+
+#[test]
+fn a_document_outside_any_project_keeps_its_schemas_inside() {
+    let tmp = TempDir::new("new-lone");
+    let root = tmp.path();
+    let out = jixiao(root, &["new", "doc", "--year", "2027"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let doc = std::fs::read_to_string(root.join("doc/document.toml")).unwrap();
+    assert!(
+        doc.starts_with("#:schema .schema/document.schema.json\n"),
+        "{doc}"
+    );
+    assert!(root.join("doc/.schema/project.hebei.schema.json").is_file());
+    // No templates/ beside it: that would make its parent a project.
+    assert!(!root.join("templates").exists());
+}

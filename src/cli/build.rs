@@ -10,7 +10,7 @@ use super::CommonArgs;
 use super::output::{self, Inputs, Sink};
 use crate::pipeline::{self, Prepared};
 use crate::report::diag::{Diagnostic, Diagnostics, SourceMap};
-use crate::report::stdio::errln;
+use crate::report::stdio::{errln, status};
 use crate::typeset::export::write_atomic;
 
 /// Arguments of `jixiao build`.
@@ -50,7 +50,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         Ok((written, warnings)) => {
             sources.print(&warnings);
             for sink in written {
-                errln!(
+                status!(
                     "已生成 {}（{:.2} 秒）",
                     sink.shown(),
                     started.elapsed().as_secs_f64()
@@ -120,11 +120,14 @@ fn build(args: &BuildArgs, sources: &SourceMap) -> Outcome {
 /// The files and folders this build reads, which no output may replace.
 fn inputs(prepared: &Prepared, common: &CommonArgs) -> Inputs {
     let dir = &prepared.loaded.dir;
-    let mut folders = vec![
-        dir.clone(),
-        prepared.root.templates(),
-        prepared.root.fonts(),
-    ];
+    let mut folders = vec![dir.clone()];
+    folders.extend(
+        prepared
+            .root
+            .templates()
+            .into_iter()
+            .chain(prepared.root.fonts()),
+    );
     folders.extend(common.font_paths.iter().cloned());
     let mut files = prepared.template_files.clone();
     files.push(dir.join("document.toml"));

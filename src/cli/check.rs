@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::CommonArgs;
 use crate::pipeline;
 use crate::report::diag::{self, Diagnostic, Diagnostics, Record, SourceMap};
-use crate::report::stdio::{errln, outp};
+use crate::report::stdio::{outp, status};
 
 /// Arguments of `jixiao check`.
 #[derive(Debug, Args)]
@@ -57,7 +57,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     match args.format {
         Format::Text => {
             sources.print(&diags);
-            errln!("检查完成：{errors} 个错误，{warnings} 个警告，{notes} 个提示");
+            status!("检查完成：{errors} 个错误，{warnings} 个警告，{notes} 个提示");
         }
         Format::Json => {
             let report = Report {

@@ -1,7 +1,6 @@
 //! `jixiao diff`: what changed between two versions of a document, as a
 //! report (text, Markdown, JSON) or, with `--pages`, as pictures of pages.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -16,7 +15,7 @@ use crate::input::load::{self, DocFiles};
 use crate::input::revision::{self, Side};
 use crate::pipeline::{self, Root};
 use crate::report::diag::{Result, SourceMap};
-use crate::report::stdio::{errln, outp};
+use crate::report::stdio::{errln, outp, status};
 
 /// Arguments of `jixiao diff`.
 #[derive(Debug, Args)]
@@ -30,9 +29,6 @@ pub struct DiffArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Colour the text report: auto (only on a terminal), always, never.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorChoice,
     /// Compare the typeset pages instead of the data.
     #[arg(long)]
     pub pages: bool,
@@ -53,17 +49,6 @@ pub enum Format {
     Json,
     /// Markdown for a review comment.
     Markdown,
-}
-
-/// When to colour the text report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Only when standard output is a terminal.
-    Auto,
-    /// Always.
-    Always,
-    /// Never.
-    Never,
 }
 
 /// Runs `jixiao diff`: exit 0 when equal, 1 when different, 2 on error.
@@ -134,7 +119,7 @@ fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
         Format::Markdown => {
             report::human(&changes, &old.label, &new.label, report::Painter::Markdown)
         }
-        Format::Text => report::human(&changes, &old.label, &new.label, painter(args.color)),
+        Format::Text => report::human(&changes, &old.label, &new.label, painter()),
     };
     outp!("{text}");
     Ok(!changes.is_empty())
@@ -169,13 +154,9 @@ fn forms_of(side: &Side, options: &pipeline::Options, sources: &SourceMap) -> Re
     }
 }
 
-fn painter(choice: ColorChoice) -> report::Painter {
-    let colour = match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal(),
-    };
-    if colour {
+/// Marks for changed characters: colour as `--color` and `NO_COLOR` say.
+fn painter() -> report::Painter {
+    if crate::report::stdio::colored(crate::report::stdio::Stream::Out) {
         report::Painter::Ansi
     } else {
         report::Painter::Plain
@@ -191,7 +172,7 @@ fn refuse_output_on_inputs(
     options: &pipeline::Options,
 ) -> Result<()> {
     let mut folders = options.font_dirs.clone();
-    folders.extend([root.templates(), root.fonts()]);
+    folders.extend(root.templates().into_iter().chain(root.fonts()));
     folders.extend(sides.iter().filter_map(|side| match side {
         Side::Dir(dir) => Some(dir.clone()),
         Side::Rev { .. } => None,
@@ -225,11 +206,11 @@ fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     match &args.output {
         // Nothing changed: write nothing rather than an empty comparison.
         Some(out) if !compared.changed() => {
-            errln!("各页均无变化，未写入 {}", out.display());
+            status!("各页均无变化，未写入 {}", out.display());
         }
         Some(out) => {
             let written = compared.write(out, &b, sources)?;
-            errln!("已生成 {}", written.display());
+            status!("已生成 {}", written.display());
         }
         None => {}
     }

@@ -10,6 +10,7 @@ mod new;
 mod output;
 mod rules;
 mod schema;
+mod templates;
 mod textconv;
 mod watch;
 
@@ -19,7 +20,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::pipeline::Options;
-use crate::report::stdio::errln;
+use crate::report::stdio::{Color, errln};
 
 /// 部门预算绩效文本生成工具：TOML 数据 → PDF。
 #[derive(Debug, Parser)]
@@ -28,6 +29,23 @@ pub struct Cli {
     /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    pub color: ColorArg,
+    /// Print errors only: no warnings, notes or status lines.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// The values of `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless the NO_COLOR variable is set.
+    Auto,
+    /// Always, also into a pipe or file.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// The subcommands.
@@ -41,6 +59,8 @@ pub enum Command {
     Rules,
     /// List the table forms, or show one form's fields and columns (表样列表).
     Forms(forms::FormsArgs),
+    /// List or export the built-in templates and forms (内置模板).
+    Templates(templates::TemplatesArgs),
     /// Print the shell's tab-completion script (命令补全脚本), e.g. `jixiao completions bash`.
     Completions(completions::CompletionsArgs),
     /// Compare two versions of a document (比较两个版本).
@@ -58,7 +78,7 @@ pub enum Command {
 /// Options shared by every command that reads a document.
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
-    /// Project root holding templates/ and fonts/ (default: found above the document).
+    /// Project folder whose templates/ and fonts/ add to the built-in ones (default: found above the document).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
     /// Also use fonts installed on this computer (e.g. 仿宋_GB2312).
@@ -83,11 +103,18 @@ impl CommonArgs {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let color = match cli.color {
+        ColorArg::Auto => Color::Auto,
+        ColorArg::Always => Color::Always,
+        ColorArg::Never => Color::Never,
+    };
+    crate::report::stdio::configure(color, cli.quiet);
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Rules => rules::run(),
         Command::Forms(args) => forms::run(&args),
+        Command::Templates(args) => templates::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Textconv(args) => textconv::run(&args),

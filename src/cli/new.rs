@@ -69,8 +69,11 @@ pub fn run(args: &NewArgs) -> ExitCode {
 fn make(args: &NewArgs, sources: &SourceMap) -> Result<Plan> {
     scaffold::check_target(&args.dir)?;
     let root = scaffold::project_root(&args.dir, args.common.root.as_deref());
-    let forms = Registry::load(&root.join("templates"), sources)?;
-    let schema_dir = root.join("templates").join(schema::SCHEMA_DIR);
+    let forms = match &root {
+        Some(root) => Registry::load(&root.join("templates"), sources)?,
+        None => Registry::builtin(),
+    };
+    let schema_dir = scaffold::schema_dir(&args.dir, args.common.root.as_deref());
     let schema_ref = SchemaRef {
         from_doc: scaffold::relative(&scaffold::absolute(&args.dir), &schema_dir),
     };

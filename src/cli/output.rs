@@ -146,7 +146,8 @@ pub(crate) fn watched_pdf(output: Option<&Path>, session: &Session) -> Result<Pa
     };
     let root = session.root();
     let mut folders = session.font_dirs();
-    folders.extend([session.doc_dir().to_path_buf(), root.templates()]);
+    folders.push(session.doc_dir().to_path_buf());
+    folders.extend(root.templates());
     let mut files = vec![session.doc_dir().join("document.toml")];
     files.extend(crate::input::load::project_files(session.doc_dir()).unwrap_or_default());
     Inputs::new(&folders, &files).check(&plan)?;

@@ -3,13 +3,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use clap::Args;
 
 use super::CommonArgs;
 use crate::report::diag::{Diagnostics, SourceMap};
-use crate::report::stdio::{Stream, errln};
+use crate::report::stdio::{Stream, errln, status};
 use crate::session::Session;
 use crate::typeset::export::write_atomic;
 use crate::watch::{Changes, Watcher};
@@ -32,7 +32,7 @@ pub fn run(args: &WatchArgs) -> ExitCode {
     let sources = SourceMap::default();
     match watch(args, &sources) {
         Ok(()) => {
-            errln!("已停止监视");
+            status!("已停止监视");
             ExitCode::SUCCESS
         }
         Err(diags) => {
@@ -56,7 +56,7 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
     })?;
     let mut count = 0;
     rebuild(&mut session, &pdf, &mut count);
-    errln!(
+    status!(
         "正在监视 {} 及模板、字体的变化（按 Ctrl-C 停止）",
         args.dir.display()
     );
@@ -91,7 +91,7 @@ fn rebuild(session: &mut Session, pdf: &Path, count: &mut usize) {
             } else {
                 "已重新生成"
             };
-            errln!(
+            status!(
                 "[{}] {verb} {}（{:.2} 秒）",
                 clock(),
                 pdf.display(),
@@ -133,15 +133,36 @@ fn report_changes(changes: &Changes) {
     } else {
         String::new()
     };
-    errln!("[{}] 检测到修改：{}{tail}", clock(), names.join("、"));
+    status!("[{}] 检测到修改：{}{tail}", clock(), names.join("、"));
 }
 
-/// The wall-clock time as HH:MM:SS UTC, for the terminal only (std has no
-/// local time zone, and the PDF never sees the clock).
+/// The wall-clock time as HH:MM:SS in this computer's time zone, for the
+/// terminal only (the PDF never sees the clock); with no time zone known,
+/// UTC, said so.
 fn clock() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let t = secs % 86_400;
-    format!("{:02}:{:02}:{:02} UTC", t / 3600, t / 60 % 60, t % 60)
+    let now = jiff::Timestamp::now();
+    match jiff::tz::TimeZone::try_system() {
+        Ok(zone) => hms(now, &zone),
+        Err(_) => format!("{} UTC", hms(now, &jiff::tz::TimeZone::UTC)),
+    }
+}
+
+/// `now` as HH:MM:SS in `zone`.
+fn hms(now: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> String {
+    now.to_zoned_datetime(zone.clone())
+        .strftime("%H:%M:%S")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clock_is_local_time() {
+        let noon_utc: jiff::Timestamp = "2025-01-20T04:05:06Z".parse().unwrap();
+        let beijing = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+        assert_eq!(hms(noon_utc, &beijing), "12:05:06");
+        assert_eq!(hms(noon_utc, &jiff::tz::TimeZone::UTC), "04:05:06");
+    }
 }

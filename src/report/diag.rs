@@ -2,7 +2,6 @@
 //! Tera, Typst, fonts, I/O) and the one printer that shows them.
 
 use std::fmt;
-use std::io::IsTerminal;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -315,13 +314,20 @@ impl SourceMap {
         String::from_utf8_lossy(buf.as_slice()).into_owned()
     }
 
-    /// Prints diagnostics to standard error in one write, coloured when it
-    /// is a terminal.
+    /// Prints diagnostics to standard error in one write, coloured as
+    /// `--color` and `NO_COLOR` say; under `-q` only the errors.
     pub fn print(&self, diags: &[Diagnostic]) {
-        let choice = if std::io::stderr().is_terminal() {
-            termcolor::ColorChoice::Auto
+        let choice = if stdio::colored(stdio::Stream::Err) {
+            termcolor::ColorChoice::AlwaysAnsi
         } else {
             termcolor::ColorChoice::Never
+        };
+        let shown: Vec<Diagnostic>;
+        let diags = if stdio::quiet() {
+            shown = diags.iter().filter(|d| d.is_error()).cloned().collect();
+            &shown
+        } else {
+            diags
         };
         let mut buf = termcolor::BufferWriter::stderr(choice).buffer();
         self.render(&mut buf, diags);

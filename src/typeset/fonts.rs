@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use typst::text::{Font, FontBook};
+use std::sync::OnceLock;
+
+use typst::foundations::Bytes;
+use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
 use typst_kit::fonts::FontStore;
 
@@ -19,16 +22,16 @@ pub struct FontSet {
 }
 
 impl FontSet {
-    /// Scans the font folders, and the system fonts when asked to.
+    /// Scans the font folders, then adds the built-in fonts and, when asked
+    /// to, the system's: an earlier font wins where two offer a family.
     pub fn load(dirs: &[&Path], system: bool) -> Result<Self> {
         let mut store = FontStore::new();
+        let builtin = builtin_fonts();
         for dir in dirs {
             if !dir.is_dir() {
                 return Err(
                     Diagnostic::error(format!("字体文件夹“{}”不存在", dir.display()))
-                        .with_hint(
-                            "jixiao 自带的字体在项目的 fonts/ 文件夹中；请确认它没有被删除或移动",
-                        )
+                        .with_hint("请检查 --font-path 给出的文件夹")
                         .into(),
                 );
             }
@@ -36,8 +39,12 @@ impl FontSet {
             // depend on the order the file system lists files in.
             let mut found: Vec<_> = typst_kit::fonts::scan(dir).collect();
             found.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
+            // A copy of a built-in font (a project's own `fonts/` often is
+            // one) adds nothing but a second entry for the same family.
+            found.retain(|(_, info)| !builtin.iter().any(|(_, b)| b == info));
             store.extend(found);
         }
+        store.extend(builtin.iter().cloned());
         if system {
             store.extend(typst_kit::fonts::system());
         }
@@ -90,6 +97,22 @@ impl FontSet {
             })
             .collect()
     }
+}
+
+/// The built-in fonts, parsed once per process: the bytes are part of the
+/// binary, so this costs only reading their tables.
+fn builtin_fonts() -> &'static [(Font, FontInfo)] {
+    static FONTS: OnceLock<Vec<(Font, FontInfo)>> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        crate::typeset::builtin::FONTS
+            .iter()
+            .flat_map(|(_, data)| Font::iter(Bytes::new(*data)))
+            .map(|font| {
+                let info = font.info().clone();
+                (font, info)
+            })
+            .collect()
+    })
 }
 
 /// A character of the data that no loaded font can draw.
@@ -165,8 +188,16 @@ mod tests {
     use super::*;
 
     fn shipped() -> FontSet {
+        FontSet::load(&[], false).unwrap()
+    }
+
+    #[test]
+    fn a_copy_of_the_builtin_fonts_adds_nothing() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
-        FontSet::load(&[&dir], false).unwrap()
+        let with_copy = FontSet::load(&[&dir], false).unwrap();
+        let count = |f: &FontSet| (0..).take_while(|&i| f.font(i).is_some()).count();
+        assert_eq!(count(&shipped()), crate::typeset::builtin::FONTS.len());
+        assert_eq!(count(&with_copy), count(&shipped()));
     }
 
     #[test]

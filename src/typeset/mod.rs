@@ -1,6 +1,7 @@
 //! Typeset stage: layout settings, the Tera view and templates, the Typst
 //! world with its fonts, compiling, and writing the PDF.
 
+pub(crate) mod builtin;
 pub(crate) mod compile;
 pub(crate) mod export;
 pub(crate) mod fonts;

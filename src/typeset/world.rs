@@ -14,6 +14,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use crate::input::load::MemoryFiles;
+use crate::typeset::builtin;
 use crate::typeset::fonts::FontSet;
 
 /// Virtual path of the generated main file.
@@ -66,19 +67,21 @@ impl Slot {
 }
 
 impl JixiaoWorld {
-    /// Creates a world reading templates and data only from the given folders.
-    pub fn new(fonts: Arc<FontSet>, templates_dir: &Path, data_dir: &Path) -> Self {
+    /// Creates a world reading data only from the data folder, and
+    /// templates from the project's folder (if any) or else the built-in ones.
+    pub fn new(fonts: Arc<FontSet>, templates_dir: Option<&Path>, data_dir: &Path) -> Self {
         let main = file_id(MAIN_PATH);
         let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let mut mounts = vec![(DATA_MOUNT.to_string(), canon(data_dir))];
+        if let Some(dir) = templates_dir {
+            mounts.push((TEMPLATES_MOUNT.to_string(), canon(dir)));
+        }
         Self {
             library: LazyHash::new(Library::builder().build()),
             fonts,
             main,
             main_source: Source::new(main, String::new()),
-            mounts: vec![
-                (TEMPLATES_MOUNT.to_string(), canon(templates_dir)),
-                (DATA_MOUNT.to_string(), canon(data_dir)),
-            ],
+            mounts,
             files: Mutex::new(HashMap::new()),
             data_memory: None,
             today: None,
@@ -110,9 +113,13 @@ impl JixiaoWorld {
         &self.main_source
     }
 
-    /// The real path of a virtual file id, if it lies in a mount.
+    /// The real path of a virtual file id, if it lies in a mount, or the
+    /// name of the built-in template serving it.
     pub fn real_path(&self, id: FileId) -> Option<PathBuf> {
-        self.mount_of(id).map(|(_, path)| path)
+        match self.mount_of(id) {
+            Some((_, path)) if path.exists() || builtin_template(id).is_none() => Some(path),
+            _ => builtin_template(id).map(|(name, _)| builtin::path(name)),
+        }
     }
 
     /// Serves `/data` from a document held in memory (a git revision)
@@ -154,10 +161,21 @@ impl JixiaoWorld {
                 FileError::NotFound(PathBuf::from(format!("{}:{rest}", memory.label)))
             });
         }
-        let (dir, path) = self.mount_of(id).ok_or(FileError::AccessDenied)?;
-        crate::input::confine::open_confined(dir, &path, MAX_FILE_BYTES)
-            .map(Bytes::new)
-            .map_err(|e| file_error(e, &path))
+        let read = match self.mount_of(id) {
+            Some((dir, path)) => crate::input::confine::open_confined(dir, &path, MAX_FILE_BYTES)
+                .map(Bytes::new)
+                .map_err(|e| file_error(e, &path)),
+            None => Err(FileError::NotFound(PathBuf::from(vpath))),
+        };
+        // A project's template file of the same name overrides a built-in
+        // one; a file that exists but may not be read stays an error.
+        match (read, builtin_template(id)) {
+            (Err(FileError::NotFound(_)), Some((_, text))) => Ok(Bytes::from_string(text)),
+            (Err(FileError::NotFound(_)), None) if self.mount_of(id).is_none() => {
+                Err(FileError::AccessDenied)
+            }
+            (read, _) => read,
+        }
     }
 
     /// The mounted folder holding a virtual file, and the file's real path.
@@ -168,6 +186,13 @@ impl JixiaoWorld {
             Some((dir.as_path(), dir.join(rest)))
         })
     }
+}
+
+/// The built-in template a virtual path names (`/templates/jixiao.typ`).
+fn builtin_template(id: FileId) -> Option<(&'static str, &'static str)> {
+    let vpath = id.vpath().get_with_slash();
+    let name = vpath.strip_prefix(TEMPLATES_MOUNT)?.strip_prefix('/')?;
+    builtin::TEMPLATES.iter().find(|(n, _)| *n == name).copied()
 }
 
 /// The largest file the world serves (images included); the shipped
@@ -251,8 +276,8 @@ mod tests {
 
     fn world() -> JixiaoWorld {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let fonts = Arc::new(FontSet::load(&[&root.join("fonts")], false).unwrap());
-        JixiaoWorld::new(fonts, &root.join("templates"), &root.join("data"))
+        let fonts = Arc::new(FontSet::load(&[], false).unwrap());
+        JixiaoWorld::new(fonts, Some(&root.join("templates")), &root.join("data"))
     }
 
     #[test]
@@ -291,7 +316,7 @@ mod tests {
         let lib = dir.join("lib.typ");
         std::fs::write(&lib, "#let v = 1").unwrap();
         let mut world = world();
-        world.mounts[0].1 = dir.canonicalize().unwrap();
+        world.mounts[1].1 = dir.canonicalize().unwrap();
         let id = file_id("/templates/lib.typ");
         assert_eq!(world.source(id).unwrap().text(), "#let v = 1");
         std::fs::write(&lib, "#let v = 2").unwrap();

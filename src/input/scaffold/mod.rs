@@ -270,22 +270,35 @@ pub(crate) fn fold(path: &Path) -> PathBuf {
     out
 }
 
-/// The project root a new document belongs to: `explicit`, else the
-/// nearest folder above it holding `templates/`, else the folder holding
-/// the nearest `data/` above it, else the folder the document is in.
-pub(crate) fn project_root(target: &Path, explicit: Option<&Path>) -> PathBuf {
+/// The project a new document belongs to, found as a build finds it
+/// (`pipeline::Root`): `explicit`, else the nearest folder above it that
+/// holds `templates/` or `fonts/`, or whose `data/` holds it; `None` for a
+/// document outside any project.
+pub(crate) fn project_root(target: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
     if let Some(dir) = explicit {
-        return absolute(dir);
+        return Some(absolute(dir));
     }
     let target = absolute(target);
-    let above = || target.ancestors().skip(1);
-    let templates = above().find(|d| d.join("templates").is_dir());
-    let data = || above().find(|d| d.file_name().is_some_and(|n| n == "data"));
-    templates
-        .or_else(|| data().and_then(Path::parent))
-        .or_else(|| target.parent())
+    let is_root = |d: &Path| {
+        d.join("templates").is_dir()
+            || d.join("fonts").is_dir()
+            || target.starts_with(d.join("data"))
+    };
+    target
+        .ancestors()
+        .skip(1)
+        .find(|d| is_root(d))
         .map(Path::to_path_buf)
-        .unwrap_or_default()
+}
+
+/// Where the schema files of a new document go: `templates/schema/` of
+/// its project; for a document outside any project, its own `.schema/`
+/// (a `templates/` made beside it would make its parent a project).
+pub(crate) fn schema_dir(target: &Path, explicit: Option<&Path>) -> PathBuf {
+    match project_root(target, explicit) {
+        Some(root) => root.join("templates").join(schema::SCHEMA_DIR),
+        None => absolute(target).join(".schema"),
+    }
 }
 
 /// A path from folder `from` to `to`, both absolute and folded.

@@ -12,6 +12,7 @@ use crate::report::diag::{Diagnostic, Diagnostics, Result, SourceMap, Span};
 mod table;
 
 use crate::input::form::Placement;
+use crate::typeset::builtin;
 use crate::typeset::style::ResolvedStyle;
 pub use table::{BlockView, CellView, GroupView, ProjectView};
 
@@ -20,44 +21,45 @@ pub const MAIN_TEMPLATE: &str = "document.typ.tera";
 /// The suffix of templates whose output is Typst (and so is escaped).
 pub const TYPST_SUFFIX: &str = ".typ.tera";
 
-/// Loaded Tera templates of one project root.
+/// Loaded Tera templates: the built-in ones, each replaced by the
+/// project's file of the same name, plus the project's other `*.tera` files.
 pub struct Templates {
     tera: tera::Tera,
-    dir: PathBuf,
+    /// Where each template was read from (a project file or a built-in name).
+    paths: std::collections::BTreeMap<String, PathBuf>,
     files: Vec<PathBuf>,
 }
 
 impl Templates {
-    /// Loads every `*.tera` file of a template folder.
-    pub fn load(dir: &Path, sources: &SourceMap) -> Result<Self> {
+    /// Loads the built-in templates and those of a project's template folder.
+    pub fn load(dir: Option<&Path>, sources: &SourceMap) -> Result<Self> {
         let mut tera = tera::Tera::new();
         tera.autoescape_on([TYPST_SUFFIX]);
         tera.set_escape_fn(escape_typst_string);
-        let entries = std::fs::read_dir(dir)
-            .map_err(|e| crate::report::diag::io_error("读取模板文件夹", dir, &e))?;
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.to_string_lossy().ends_with(".tera"))
-            .collect();
-        paths.sort();
-        let mut named = Vec::new();
-        for path in &paths {
-            let text = read_template(dir, path)?;
-            sources.add(path, &text);
-            let name = path
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            named.push((name, text));
+        let mut named = std::collections::BTreeMap::new();
+        for (name, text) in builtin::TEMPLATES
+            .iter()
+            .filter(|(n, _)| n.ends_with(".tera"))
+        {
+            named.insert(name.to_string(), (builtin::path(name), text.to_string()));
         }
-        tera.add_raw_templates(named)
-            .map_err(|e| tera_diagnostic(&e, dir, sources))?;
-        Ok(Self {
-            tera,
-            dir: dir.to_path_buf(),
-            files: paths,
-        })
+        if let Some(dir) = dir {
+            for (name, path, text) in project_templates(dir)? {
+                named.insert(name, (path, text));
+            }
+        }
+        let mut paths = std::collections::BTreeMap::new();
+        let mut raw = Vec::new();
+        for (name, (path, text)) in named {
+            sources.add(&path, &text);
+            paths.insert(name.clone(), path);
+            raw.push((name, text));
+        }
+        let files = paths.values().cloned().collect();
+        let mut templates = Self { tera, paths, files };
+        let added = templates.tera.add_raw_templates(raw);
+        added.map_err(|e| templates.tera_diagnostic(&e, sources))?;
+        Ok(templates)
     }
 
     /// The template files loaded, sorted by path.
@@ -71,8 +73,56 @@ impl Templates {
             .map_err(|e| Diagnostic::error(format!("无法准备模板数据：{e}")))?;
         self.tera
             .render(MAIN_TEMPLATE, &ctx)
-            .map_err(|e| tera_diagnostic(&e, &self.dir, sources))
+            .map_err(|e| self.tera_diagnostic(&e, sources))
     }
+
+    /// Converts a Tera error into a diagnostic pointing at the template line.
+    fn tera_diagnostic(&self, err: &tera::Error, sources: &SourceMap) -> Diagnostics {
+        use tera::ErrorKind;
+        let report = match err.kind() {
+            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => Some(r),
+            _ => None,
+        };
+        let Some(report) = report else {
+            return Diagnostic::error(format!("模板错误：{err}")).into();
+        };
+        let span = self
+            .paths
+            .get(report.filename())
+            .and_then(|path| sources.text_of_path(path))
+            .map(|(file, _)| Span {
+                file,
+                range: report.span().range.clone(),
+            });
+        Diagnostic::error(format!("模板错误：{}", report.message()))
+            .with_span(span)
+            .with_label("模板在这里出错")
+            .with_hint("这是模板（templates/）的问题，不是数据的问题；请检查模板语法和变量名")
+            .into()
+    }
+}
+
+/// The `*.tera` files of a project's template folder: name, path and text.
+fn project_templates(dir: &Path) -> Result<Vec<(String, PathBuf, String)>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| crate::report::diag::io_error("读取模板文件夹", dir, &e))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".tera"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = read_template(dir, &path)?;
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            Ok((name, path, text))
+        })
+        .collect()
 }
 
 /// The largest template read; the shipped ones are a few kilobytes.
@@ -121,28 +171,6 @@ pub fn escape_typst_string(input: &str, out: &mut dyn Write) -> std::io::Result<
     }
     out.write_all(&input.as_bytes()[start..])?;
     out.write_all(b"\"")
-}
-
-/// Converts a Tera error into a diagnostic pointing at the template line.
-fn tera_diagnostic(err: &tera::Error, dir: &Path, sources: &SourceMap) -> Diagnostics {
-    use tera::ErrorKind;
-    let report = match err.kind() {
-        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => Some(r),
-        _ => None,
-    };
-    let Some(report) = report else {
-        return Diagnostic::error(format!("模板错误：{err}")).into();
-    };
-    let path = dir.join(report.filename());
-    let span = sources.text_of_path(&path).map(|(file, _)| Span {
-        file,
-        range: report.span().range.clone(),
-    });
-    Diagnostic::error(format!("模板错误：{}", report.message()))
-        .with_span(span)
-        .with_label("模板在这里出错")
-        .with_hint("这是模板（templates/）的问题，不是数据的问题；请检查模板语法和变量名")
-        .into()
 }
 
 /// Everything the templates see, as display strings.
