@@ -292,6 +292,13 @@ fn usage_errors_exit_2() {
         "json".as_ref(),
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = jixiao(&[
+        "check".as_ref(),
+        one.as_os_str(),
+        "--format".as_ref(),
+        "markdown".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         std::fs::read_dir(tmp.path()).unwrap().count() == 1,
         "nothing written"
