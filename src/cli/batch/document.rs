@@ -1,5 +1,6 @@
-//! One document of a batch: the resources it shares with the others of its
-//! project root (forms and fonts, loaded once), where it writes, and its
+//! One document of a batch: the resources it shares with the documents that
+//! read the same templates and fonts (forms and fonts, loaded once), where
+//! it writes, and its
 //! build or check, which never prints (the batch prints every document's
 //! diagnostics together afterwards).
 
@@ -17,16 +18,16 @@ use crate::pipeline::{self, FontKey, LoadedFonts, Options, Prepared, Root};
 use crate::report::diag::{self, Diagnostic, Diagnostics, Result, SourceMap, display_path};
 use crate::typeset::fonts::FontSet;
 
-/// What the documents of one project root share.
+/// What the documents reading the same templates and fonts share.
 pub(super) struct Shared {
-    root: Root,
     forms: Registry,
     fonts: LoadedFonts,
 }
 
 impl Shared {
-    /// Loads the forms and the fonts of `root` once for all its documents.
-    fn load(root: Root, opts: &Options, sources: &SourceMap) -> Result<Self> {
+    /// Loads the forms and the fonts of `root` once for all documents
+    /// that read the same templates and fonts.
+    fn load(root: &Root, opts: &Options, sources: &SourceMap) -> Result<Self> {
         let forms = root.forms(sources)?;
         // The key `pipeline::prepare_reusing` compares: the same folders,
         // and the system's fonts only when asked for on the command line
@@ -40,7 +41,6 @@ impl Shared {
         let paths: Vec<&Path> = key.dirs.iter().map(PathBuf::as_path).collect();
         let set = Arc::new(FontSet::load(&paths, key.system)?);
         Ok(Self {
-            root,
             forms,
             fonts: LoadedFonts { key, set },
         })
@@ -53,6 +53,7 @@ pub(super) struct Job {
     pub(super) dir: PathBuf,
     /// Its path relative to the batch folder, `/`-separated.
     pub(super) rel: String,
+    root: std::result::Result<Root, Diagnostics>,
     shared: std::result::Result<Arc<Shared>, Diagnostics>,
     plan: Option<std::result::Result<Plan, Diagnostics>>,
 }
@@ -84,21 +85,24 @@ pub(super) fn jobs(
     opts: &Options,
     sources: &SourceMap,
 ) -> Vec<Job> {
-    let mut shared: HashMap<PathBuf, std::result::Result<Arc<Shared>, Diagnostics>> =
-        HashMap::new();
+    // Keyed by what the resources are read from, not by the root: documents
+    // outside any project each have a root of their own, and share all.
+    let mut shared = HashMap::new();
     let mut jobs: Vec<Job> = docs
         .iter()
         .map(|dir| {
-            let shared = Root::find(dir, opts.root.as_deref()).and_then(|root| {
+            let root = Root::find(dir, opts.root.as_deref());
+            let resources = root.clone().and_then(|root| {
                 shared
-                    .entry(root.dir.clone())
-                    .or_insert_with(|| Shared::load(root, opts, sources).map(Arc::new))
+                    .entry((root.templates(), root.fonts()))
+                    .or_insert_with(|| Shared::load(&root, opts, sources).map(Arc::new))
                     .clone()
             });
             Job {
                 dir: dir.clone(),
                 rel: relative(top, dir),
-                shared,
+                root,
+                shared: resources,
                 plan: None,
             }
         })
@@ -130,11 +134,11 @@ fn plan_outputs(jobs: &mut [Job], outputs: &Outputs) {
         .collect();
     let mut taken: HashMap<PathBuf, String> = HashMap::new();
     for job in jobs.iter_mut() {
-        let Ok(shared) = &job.shared else { continue };
+        let Ok(root) = &job.root else { continue };
         let plan = match &outputs.folder {
             Some(folder) => Ok(mirror(folder, &job.rel, outputs)),
             None => {
-                let default = shared.root.default_output(&job.dir);
+                let default = root.default_output(&job.dir);
                 output::plan(None, outputs.pdf, outputs.typ, &default)
             }
         };
@@ -277,10 +281,11 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/2025/chengde-xinfang");
         let (opts, sources) = (Options::default(), SourceMap::default());
         let root = Root::find(&dir, None).unwrap();
-        let shared = Shared::load(root, &opts, &sources).unwrap();
+        let shared = Shared::load(&root, &opts, &sources).unwrap();
         let job = Job {
             dir: dir.clone(),
             rel: "x".into(),
+            root: Ok(root),
             shared: Ok(Arc::new(shared)),
             plan: None,
         };
