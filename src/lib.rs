@@ -5,9 +5,11 @@
 //! [`typeset`] renders it with Tera and Typst into a PDF, [`compare`] diffs
 //! versions and gives git its text forms; [`pipeline`] chains the stages
 //! (one build path for every command), [`session`] and [`watch`] rebuild,
+//! `batch` finds the documents of a folder tree and sums them up,
 //! [`report`] is the one diagnostics path, and [`cli`] holds one file per
 //! subcommand.
 
+pub(crate) mod batch;
 pub mod cli;
 pub mod compare;
 pub mod input;

@@ -7,7 +7,9 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 
 use super::CommonArgs;
-use super::output::{self, Inputs, Sink};
+use super::batch::{self, SummaryFormat};
+use super::output::{self, Inputs, Plan, Sink};
+use crate::batch::discover::Tree;
 use crate::pipeline::{self, Prepared};
 use crate::report::diag::{Diagnostic, Diagnostics, SourceMap};
 use crate::report::stdio::{errln, status};
@@ -16,15 +18,20 @@ use crate::typeset::export::write_atomic;
 /// Arguments of `jixiao build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The document folder (holding document.toml and projects/).
+    /// The document folder (holding document.toml and projects/), or a
+    /// folder of document folders (at any depth) to build them all.
     pub dir: PathBuf,
     /// Output file, a folder (ending in /) for <name>.pdf, or - for
-    /// standard output (default: out/<path below data/>.pdf).
+    /// standard output (default: out/<path below data/>.pdf); for a batch
+    /// only a folder, mirroring the paths below the batch folder.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// What to write: the PDF, the generated Typst source, or both.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "pdf")]
     pub emit: Vec<Emit>,
+    /// The summary of a batch (a folder of document folders): text, json or markdown.
+    #[arg(long, value_enum)]
+    pub format: Option<SummaryFormat>,
     /// Shared options.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -44,10 +51,18 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     if let Some(code) = super::missing_dir(&args.dir) {
         return code;
     }
+    if let Some(found) = batch::find(&args.dir) {
+        return found.map_or_else(|code| code, |tree| run_batch(args, &tree));
+    }
+    if args.format.is_some() {
+        return super::usage_error("--format 只用于批量生成：请给出包含多个文档文件夹的文件夹");
+    }
     let sources = SourceMap::default();
     let started = Instant::now();
     match build(args, &sources) {
-        Ok((written, warnings)) => {
+        Ok(Built {
+            written, warnings, ..
+        }) => {
             sources.print(&warnings);
             for sink in written {
                 status!(
@@ -71,9 +86,43 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     }
 }
 
-/// What a build wrote, and its warnings; or its errors and what it had
-/// written before the failure.
-type Outcome = Result<(Vec<Sink>, Vec<Diagnostic>), (Diagnostics, Vec<Sink>)>;
+/// Builds every document below a batch folder.
+fn run_batch(args: &BuildArgs, tree: &Tree) -> ExitCode {
+    let outputs = batch::Outputs::new(
+        args.output.as_deref(),
+        args.emit.contains(&Emit::Pdf),
+        args.emit.contains(&Emit::Typ),
+    );
+    match outputs {
+        Ok(outputs) => batch::run(
+            &batch::Request {
+                dir: &args.dir,
+                common: &args.common,
+                mode: batch::Mode::Build(outputs),
+                format: args.format.unwrap_or(SummaryFormat::Text),
+            },
+            tree,
+        ),
+        Err(d) => {
+            SourceMap::default().print(&d.0);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What a build wrote, its warnings and its page count.
+pub(super) struct Built {
+    /// The outputs written.
+    pub(super) written: Vec<Sink>,
+    /// The rules' and Typst's warnings.
+    pub(super) warnings: Vec<Diagnostic>,
+    /// Pages of the PDF, when one was typeset.
+    pub(super) pages: Option<usize>,
+}
+
+/// What a build wrote; or its errors and what it had written before the
+/// failure.
+pub(super) type Outcome = Result<Built, (Diagnostics, Vec<Sink>)>;
 
 /// Checks, compiles, and only then writes every output.
 fn build(args: &BuildArgs, sources: &SourceMap) -> Outcome {
@@ -89,18 +138,35 @@ fn build(args: &BuildArgs, sources: &SourceMap) -> Outcome {
         &default,
     )
     .map_err(none)?;
-    inputs(&prepared, &args.common).check(&plan).map_err(none)?;
+    finish(&prepared, &plan, &args.common.font_paths, sources)
+}
+
+/// Refuses outputs that would replace an input, typesets, and only then
+/// writes every output of `plan` (shared with the batch build).
+pub(super) fn finish(
+    prepared: &Prepared,
+    plan: &Plan,
+    font_paths: &[PathBuf],
+    sources: &SourceMap,
+) -> Outcome {
+    let none = |d: Diagnostics| (d, Vec::new());
+    inputs(prepared, font_paths).check(plan).map_err(none)?;
     // The source is named in Typst's messages even when it is not written.
     let typ_name = match &plan.typ {
         Some(Sink::File(path)) => path.clone(),
-        _ => default.with_extension("typ"),
+        _ => prepared
+            .root
+            .default_output(&prepared.loaded.dir)
+            .with_extension("typ"),
     };
-    let (pdf, warnings) = match &plan.pdf {
+    let (pdf, warnings, pages) = match &plan.pdf {
         Some(sink) => {
             let typeset = prepared.typeset(&typ_name, sources).map_err(none)?;
-            (Some((sink, typeset.pdf().map_err(none)?)), typeset.warnings)
+            let pages = typeset.document.pages().len();
+            let bytes = typeset.pdf().map_err(none)?;
+            (Some((sink, bytes)), typeset.warnings, Some(pages))
         }
-        None => (None, prepared.report.clone()),
+        None => (None, prepared.report.clone(), None),
     };
     let mut written = Vec::new();
     let typ = plan
@@ -114,11 +180,15 @@ fn build(args: &BuildArgs, sources: &SourceMap) -> Outcome {
             Err(e) => return Err((e, written)),
         }
     }
-    Ok((written, warnings))
+    Ok(Built {
+        written,
+        warnings,
+        pages,
+    })
 }
 
 /// The files and folders this build reads, which no output may replace.
-fn inputs(prepared: &Prepared, common: &CommonArgs) -> Inputs {
+fn inputs(prepared: &Prepared, font_paths: &[PathBuf]) -> Inputs {
     let dir = &prepared.loaded.dir;
     let mut folders = vec![dir.clone()];
     folders.extend(
@@ -128,7 +198,7 @@ fn inputs(prepared: &Prepared, common: &CommonArgs) -> Inputs {
             .into_iter()
             .chain(prepared.root.fonts()),
     );
-    folders.extend(common.font_paths.iter().cloned());
+    folders.extend(font_paths.iter().cloned());
     let mut files = prepared.template_files.clone();
     files.push(dir.join("document.toml"));
     files.extend(crate::input::load::project_files(dir).unwrap_or_default());

@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions and dispatch to one module
 //! per subcommand.
 
+mod batch;
 mod build;
 mod check;
 mod completions;
@@ -122,6 +123,13 @@ pub fn main() -> ExitCode {
         Command::New(args) => new::run(&args),
         Command::Schema(args) => schema::run(&args),
     }
+}
+
+/// Exit code 2 after printing a usage error.
+fn usage_error(message: &str) -> ExitCode {
+    crate::report::diag::SourceMap::default()
+        .print(&[crate::report::diag::Diagnostic::error(message)]);
+    ExitCode::from(2)
 }
 
 /// Exit code 2 with a message when the document folder does not exist.

@@ -59,7 +59,7 @@ pub(crate) fn plan(output: Option<&Path>, pdf: bool, typ: bool, default: &Path) 
             typ: pick(Sink::Stdout, typ),
         });
     }
-    let names_folder = out.as_os_str().to_string_lossy().ends_with('/') || out.is_dir();
+    let names_folder = names_folder(out);
     let base = if names_folder {
         out.join(default.file_name().unwrap_or_default())
     } else {
@@ -76,6 +76,11 @@ pub(crate) fn plan(output: Option<&Path>, pdf: bool, typ: bool, default: &Path) 
         pdf: pick(Sink::File(base), pdf),
         typ: pick(Sink::File(typ_path), typ),
     })
+}
+
+/// Whether `-o` names a folder: it ends in `/` or is an existing folder.
+pub(crate) fn names_folder(out: &Path) -> bool {
+    out.as_os_str().to_string_lossy().ends_with('/') || out.is_dir()
 }
 
 /// What no output may overwrite: input files, and folders holding inputs.
@@ -160,7 +165,7 @@ fn refused(path: &Path, why: &str) -> Diagnostic {
 
 /// The absolute, link-free path a write to `path` would replace, also when
 /// it or its folders do not exist yet.
-fn real_target(path: &Path) -> PathBuf {
+pub(crate) fn real_target(path: &Path) -> PathBuf {
     let target = follow_links(path);
     let absolute = std::env::current_dir()
         .map(|cwd| cwd.join(&target))

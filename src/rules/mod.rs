@@ -74,6 +74,20 @@ rules! {
     J608 Warning "表格单元格中的一串字母或数字不超过单元格宽度（否则会从中间折行）";
     J701 Error "每个字符都有字体可以显示";
     J801 Warning "[check] allow 中的规则代码存在";
+    J901 Error "同一预算年度的文档之间项目编码不重复（批量检查）";
+    J902 Warning "与部门文档文件夹并列的文件夹中有文档（批量检查）";
+}
+
+impl Rule {
+    /// A diagnostic of this rule's severity and code.
+    pub fn diagnostic(&self, message: impl Into<String>) -> Diagnostic {
+        let d = match self.severity {
+            Error => Diagnostic::error(message),
+            Warning => Diagnostic::warning(message),
+            Note => Diagnostic::note(message),
+        };
+        d.with_code(self.code)
+    }
 }
 
 /// Rules `[check] allow` cannot silence: a PDF that shows other text than
@@ -202,14 +216,10 @@ pub fn locate_all(found: Vec<Finding>, loaded: &Loaded, sources: &SourceMap) -> 
 
 fn to_diagnostic(f: Finding) -> Diagnostic {
     let rule = f.rule;
-    let mut d = match rule.severity {
-        Error => Diagnostic::error(f.message),
-        Warning => Diagnostic::warning(f.message),
-        Note => Diagnostic::note(f.message),
-    }
-    .with_code(rule.code)
-    .with_label(f.place.to_string())
-    .with_place(f.place);
+    let mut d = rule
+        .diagnostic(f.message)
+        .with_label(f.place.to_string())
+        .with_place(f.place);
     for h in f.hints {
         d = d.with_hint(h);
     }

@@ -1,0 +1,235 @@
+//! Finding the document folders below a batch folder: every folder holding
+//! `document.toml`, at any depth, without descending into a document
+//! folder, hidden folders or `out/`, and without following a link out of
+//! the batch folder (the rule `input::confine` applies to files, applied to
+//! folders). Also finds department folders that hold no document (J902).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::report::diag::{Diagnostic, Result, display_path, io_error};
+
+/// How deep below the batch folder documents are looked for.
+pub(crate) const MAX_DEPTH: usize = 16;
+/// The most documents one batch holds.
+pub(crate) const MAX_DOCUMENTS: usize = 2000;
+
+/// The file that makes a folder a document folder.
+const DOCUMENT_FILE: &str = "document.toml";
+
+/// What was found below a batch folder.
+#[derive(Debug, Default)]
+pub(crate) struct Tree {
+    /// The document folders (the batch folder joined with their relative
+    /// path), sorted by that path.
+    pub(crate) docs: Vec<PathBuf>,
+    /// Folders beside a document folder that hold no document at any depth.
+    pub(crate) empty: Vec<PathBuf>,
+    /// Links that were not followed, and folders that could not be read.
+    pub(crate) skipped: Vec<Diagnostic>,
+}
+
+/// Whether `dir` is a document folder (holds `document.toml`).
+pub(crate) fn is_document(dir: &Path) -> bool {
+    dir.join(DOCUMENT_FILE).exists()
+}
+
+/// Finds every document folder below `dir` (not a document folder itself).
+pub(crate) fn discover(dir: &Path) -> Result<Tree> {
+    let real = dir
+        .canonicalize()
+        .map_err(|e| io_error("打开文件夹", dir, &e))?;
+    let mut walk = Walk {
+        top: real.clone(),
+        seen: HashSet::from([real]),
+        tree: Tree::default(),
+    };
+    walk.folder(dir, 0)?;
+    walk.tree.docs.sort();
+    walk.tree.empty.sort();
+    Ok(walk.tree)
+}
+
+/// The state of one walk.
+struct Walk {
+    /// The batch folder, canonicalised.
+    top: PathBuf,
+    /// Folders entered, canonicalised (a link back up is not walked twice).
+    seen: HashSet<PathBuf>,
+    tree: Tree,
+}
+
+impl Walk {
+    /// Walks `dir` (at `depth` below the batch folder); whether it holds a
+    /// document at any depth.
+    fn folder(&mut self, dir: &Path, depth: usize) -> Result<bool> {
+        let subfolders = self.subfolders(dir);
+        if depth >= MAX_DEPTH
+            && let Some(deeper) = subfolders.first()
+        {
+            return Err(too_deep(deeper));
+        }
+        let mut docs = Vec::new();
+        let mut others = Vec::new();
+        for sub in subfolders {
+            if is_document(&sub) {
+                docs.push(sub);
+            } else {
+                others.push(sub);
+            }
+        }
+        let walked = others.len();
+        let mut empty = Vec::new();
+        for sub in others {
+            if !self.folder(&sub, depth + 1)? {
+                empty.push(sub);
+            }
+        }
+        // A folder without documents is a missing department only where
+        // its siblings are departments (document folders).
+        if !docs.is_empty() {
+            self.tree.empty.extend(empty.iter().cloned());
+        }
+        let found = !docs.is_empty() || empty.len() < walked;
+        self.add_docs(docs)?;
+        Ok(found)
+    }
+
+    /// Records document folders, within the bound on their number.
+    fn add_docs(&mut self, docs: Vec<PathBuf>) -> Result<()> {
+        self.tree.docs.extend(docs);
+        if self.tree.docs.len() > MAX_DOCUMENTS {
+            return Err(Diagnostic::error(format!(
+                "文件夹中的文档超过 {MAX_DOCUMENTS} 个，一次批量处理不了"
+            ))
+            .with_hint("请分批处理：每次给出下一级文件夹，例如 data/2025")
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The folders to walk in `dir`, sorted: hidden ones, `out/`, links
+    /// out of the batch folder and folders already walked are left out.
+    fn subfolders(&mut self, dir: &Path) -> Vec<PathBuf> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                let d = io_error("读取文件夹", dir, &e).with_hint("已跳过这个文件夹");
+                self.tree.skipped.push(to_warning(d));
+                return Vec::new();
+            }
+        };
+        let mut names: Vec<_> = entries.flatten().map(|e| e.file_name()).collect();
+        names.sort();
+        names
+            .into_iter()
+            .filter(|name| {
+                let name = name.to_string_lossy();
+                !name.starts_with('.') && name != "out"
+            })
+            .map(|name| dir.join(name))
+            .filter(|path| self.enter(path))
+            .collect()
+    }
+
+    /// Whether to walk `path`: a folder (also through a link) inside the
+    /// batch folder, not walked before.
+    fn enter(&mut self, path: &Path) -> bool {
+        let Ok(real) = path.canonicalize() else {
+            return false;
+        };
+        if !real.is_dir() {
+            return false;
+        }
+        if !real.starts_with(&self.top) {
+            self.tree.skipped.push(
+                Diagnostic::note(format!(
+                    "“{}”是指向批量文件夹之外的链接，已跳过",
+                    display_path(path)
+                ))
+                .with_hint("请把文档文件夹本身放进批量文件夹，或直接给出链接指向的文件夹"),
+            );
+            return false;
+        }
+        self.seen.insert(real)
+    }
+}
+
+fn to_warning(d: Diagnostic) -> Diagnostic {
+    Diagnostic {
+        severity: crate::report::diag::Severity::Warning,
+        ..d
+    }
+}
+
+fn too_deep(path: &Path) -> crate::report::diag::Diagnostics {
+    Diagnostic::error(format!(
+        "文件夹“{}”在批量文件夹之下超过 {MAX_DEPTH} 层，不再往下查找文档",
+        display_path(path)
+    ))
+    .with_hint("请给出离文档更近的文件夹，或把文档文件夹移到较浅的位置")
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(top: &Path, rel: &str) {
+        let dir = top.join(rel);
+        std::fs::create_dir_all(dir.join("projects")).unwrap();
+        std::fs::write(dir.join(DOCUMENT_FILE), "year = 2025\n").unwrap();
+    }
+
+    fn rels(top: &Path, paths: &[PathBuf]) -> Vec<String> {
+        paths
+            .iter()
+            .map(|p| p.strip_prefix(top).unwrap().display().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn finds_documents_at_any_depth_but_not_inside_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let top = tmp.path();
+        doc(top, "2025/b");
+        doc(top, "2025/a");
+        doc(top, "2024/city/x");
+        doc(top, "2025/a/nested"); // inside a document: not a document of its own
+        doc(top, ".hidden/h");
+        doc(top, "out/o");
+        std::fs::create_dir_all(top.join("2025/missing/projects")).unwrap();
+        std::fs::create_dir_all(top.join("notes")).unwrap();
+        let tree = discover(top).unwrap();
+        assert_eq!(rels(top, &tree.docs), ["2024/city/x", "2025/a", "2025/b"]);
+        // `notes` has no document folder beside it; `2025/missing` has.
+        assert_eq!(rels(top, &tree.empty), ["2025/missing"]);
+        assert!(tree.skipped.is_empty(), "{:?}", tree.skipped);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_folder_are_skipped_and_loops_walked_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (top, outside) = (tmp.path().join("top"), tmp.path().join("outside"));
+        doc(&top, "a");
+        doc(&outside, "secret");
+        std::os::unix::fs::symlink(&outside, top.join("elsewhere")).unwrap();
+        std::os::unix::fs::symlink(&top, top.join("loop")).unwrap();
+        let tree = discover(&top).unwrap();
+        assert_eq!(rels(&top, &tree.docs), ["a"]);
+        assert_eq!(tree.skipped.len(), 1, "{:?}", tree.skipped);
+        assert!(tree.skipped[0].message.contains("elsewhere"));
+    }
+
+    #[test]
+    fn too_deep_a_tree_is_an_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let deep: Vec<String> = (0..MAX_DEPTH).map(|i| format!("d{i}")).collect();
+        doc(tmp.path(), &deep.join("/"));
+        assert_eq!(discover(tmp.path()).unwrap().docs.len(), 1);
+        doc(tmp.path(), &format!("{}/e/more", deep[..15].join("/")));
+        let err = discover(tmp.path()).unwrap_err();
+        assert!(err.0[0].message.contains("超过 16 层"), "{err:?}");
+    }
+}

@@ -1,0 +1,316 @@
+//! The summary a batch ends with: one line per document (pages, tables,
+//! 预算数 total, errors, warnings, status) and a totals line, as an aligned
+//! text table, Markdown or JSON. Rows are sorted by path, so the summary
+//! does not depend on the order the documents finished in.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+use crate::report::diag::Record;
+use crate::report::escape;
+
+/// How one document of a batch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Status {
+    /// Built (or, for `check`, no error; with `--deny-warnings` no warning).
+    Ok,
+    /// Not built, or errors found.
+    Failed,
+}
+
+/// One document's line of the summary.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct DocEntry {
+    /// The document folder relative to the batch folder, `/`-separated.
+    pub(crate) path: String,
+    /// How it ended.
+    pub(crate) status: Status,
+    /// Pages of the typeset document, when it was typeset.
+    pub(crate) pages: Option<usize>,
+    /// Project tables, when the data was read.
+    pub(crate) tables: Option<usize>,
+    /// Sum of the projects' 预算数 (exact decimal, as a string).
+    pub(crate) total: Option<Decimal>,
+    /// The unit of `total`.
+    pub(crate) unit: Option<String>,
+    /// Diagnostics by severity.
+    pub(crate) errors: usize,
+    /// Warnings.
+    pub(crate) warnings: usize,
+    /// Notes.
+    pub(crate) notes: usize,
+    /// The files written (build only).
+    pub(crate) outputs: Vec<String>,
+    /// Every diagnostic of the document.
+    pub(crate) diagnostics: Vec<Record>,
+}
+
+/// The sum of the 预算数 totals in one unit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct UnitTotal {
+    /// The money unit.
+    pub(crate) unit: String,
+    /// The exact sum.
+    pub(crate) total: Decimal,
+}
+
+/// The totals line.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Totals {
+    /// Documents in the batch.
+    pub(crate) documents: usize,
+    /// Those that ended well.
+    pub(crate) ok: usize,
+    /// Those that failed.
+    pub(crate) failed: usize,
+    /// Pages of the typeset documents.
+    pub(crate) pages: usize,
+    /// Project tables of the documents read.
+    pub(crate) tables: usize,
+    /// 预算数 summed per money unit.
+    pub(crate) amounts: Vec<UnitTotal>,
+    /// Errors, the cross-document ones included.
+    pub(crate) errors: usize,
+    /// Warnings, the cross-document ones included.
+    pub(crate) warnings: usize,
+    /// Notes, the cross-document ones included.
+    pub(crate) notes: usize,
+}
+
+/// The whole summary (the JSON document of `--format json`).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Summary {
+    /// Format version.
+    pub(crate) version: u32,
+    /// "build" or "check".
+    pub(crate) command: &'static str,
+    /// One entry per document, sorted by path.
+    pub(crate) documents: Vec<DocEntry>,
+    /// Findings about the batch as a whole (J901, J902, skipped links).
+    pub(crate) cross: Vec<Record>,
+    /// The totals.
+    pub(crate) totals: Totals,
+}
+
+impl Summary {
+    /// The summary of `documents` (any order) and the batch-wide findings.
+    pub(crate) fn new(
+        command: &'static str,
+        mut documents: Vec<DocEntry>,
+        cross: Vec<Record>,
+    ) -> Self {
+        documents.sort_by(|a, b| a.path.cmp(&b.path));
+        let count = |s: &str| cross.iter().filter(|r| r.severity == s).count();
+        let mut amounts: BTreeMap<String, Decimal> = BTreeMap::new();
+        for d in &documents {
+            if let (Some(unit), Some(total)) = (&d.unit, d.total) {
+                *amounts.entry(unit.clone()).or_default() += total;
+            }
+        }
+        let ok = documents.iter().filter(|d| d.status == Status::Ok).count();
+        let totals = Totals {
+            documents: documents.len(),
+            ok,
+            failed: documents.len() - ok,
+            pages: documents.iter().filter_map(|d| d.pages).sum(),
+            tables: documents.iter().filter_map(|d| d.tables).sum(),
+            amounts: amounts
+                .into_iter()
+                .map(|(unit, total)| UnitTotal { unit, total })
+                .collect(),
+            errors: documents.iter().map(|d| d.errors).sum::<usize>() + count("error"),
+            warnings: documents.iter().map(|d| d.warnings).sum::<usize>() + count("warning"),
+            notes: documents.iter().map(|d| d.notes).sum::<usize>() + count("note"),
+        };
+        Self {
+            version: 1,
+            command,
+            documents,
+            cross,
+            totals,
+        }
+    }
+
+    /// Pretty JSON, control characters escaped.
+    pub(crate) fn json(&self) -> String {
+        let json = serde_json::to_string_pretty(self).expect("summary serialises");
+        escape::json(&json) + "\n"
+    }
+
+    /// The aligned text table and the totals line.
+    pub(crate) fn text(&self) -> String {
+        let mut rows = vec![HEADER.map(String::from).to_vec()];
+        rows.extend(self.documents.iter().map(|d| self.cells(d)));
+        let widths: Vec<usize> = (0..HEADER.len())
+            .map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
+            .collect();
+        let mut out = String::new();
+        for row in &rows {
+            let line: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(c, (cell, w))| pad(cell, *w, c >= 2))
+                .collect();
+            out.push_str(line.join("  ").trim_end());
+            out.push('\n');
+        }
+        out.push_str(&self.totals_line());
+        out.push('\n');
+        out
+    }
+
+    /// A Markdown table with a totals row.
+    pub(crate) fn markdown(&self) -> String {
+        let mut out = format!("| {} |\n", HEADER.join(" | "));
+        out.push_str("|---|---|--:|--:|--:|--:|--:|\n");
+        for d in &self.documents {
+            let cells: Vec<String> = self
+                .cells(d)
+                .iter()
+                .map(|c| c.replace('|', "\\|"))
+                .collect();
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+        let [first, rest @ ..] = self.totals_cells();
+        out.push_str(&format!("| **{first}** | {} |\n", rest.join(" | ")));
+        out
+    }
+
+    /// The cells of one document's row.
+    fn cells(&self, d: &DocEntry) -> Vec<String> {
+        let or_dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_string());
+        let total = match (d.total, &d.unit) {
+            (Some(total), Some(unit)) => Some(format!("{total} {unit}")),
+            _ => None,
+        };
+        vec![
+            escape::one_line(&d.path).into_owned(),
+            self.status_label(d.status).to_string(),
+            or_dash(d.pages.map(|p| p.to_string())),
+            or_dash(d.tables.map(|t| t.to_string())),
+            or_dash(total.map(|t| escape::one_line(&t).into_owned())),
+            d.errors.to_string(),
+            d.warnings.to_string(),
+        ]
+    }
+
+    fn status_label(&self, status: Status) -> &'static str {
+        match (status, self.command) {
+            (Status::Ok, "build") => "已生成",
+            (Status::Ok, _) => "通过",
+            (Status::Failed, _) => "失败",
+        }
+    }
+
+    fn amounts(&self) -> String {
+        let parts: Vec<String> = self
+            .totals
+            .amounts
+            .iter()
+            .map(|a| escape::one_line(&format!("{} {}", a.total, a.unit)).into_owned())
+            .collect();
+        if parts.is_empty() {
+            "—".to_string()
+        } else {
+            parts.join(" + ")
+        }
+    }
+
+    /// The totals in the columns of the table.
+    fn totals_cells(&self) -> [String; 7] {
+        let t = &self.totals;
+        [
+            format!("合计（{} 个文档）", t.documents),
+            format!("{} 个成功，{} 个失败", t.ok, t.failed),
+            t.pages.to_string(),
+            t.tables.to_string(),
+            self.amounts(),
+            t.errors.to_string(),
+            t.warnings.to_string(),
+        ]
+    }
+
+    fn totals_line(&self) -> String {
+        let [docs, status, pages, tables, amounts, errors, warnings] = self.totals_cells();
+        format!(
+            "{docs}：{status}；{pages} 页，{tables} 张表，预算数 {amounts}；{errors} 个错误，{warnings} 个警告"
+        )
+    }
+}
+
+/// The column titles.
+const HEADER: [&str; 7] = ["文档", "状态", "页数", "表数", "预算数", "错误", "警告"];
+
+/// `cell` padded to `width` terminal columns (CJK characters take two).
+fn pad(cell: &str, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(cell.width()));
+    if right {
+        fill + cell
+    } else {
+        format!("{cell}{fill}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str, status: Status, total: Option<&str>) -> DocEntry {
+        DocEntry {
+            path: path.into(),
+            status,
+            pages: total.map(|_| 3),
+            tables: total.map(|_| 2),
+            total: total.map(|t| t.parse().unwrap()),
+            unit: total.map(|_| "万元".into()),
+            errors: usize::from(status == Status::Failed),
+            warnings: 1,
+            notes: 0,
+            outputs: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn rows_are_sorted_and_totals_exact() {
+        let docs = vec![
+            entry("b", Status::Ok, Some("0.1")),
+            entry("a", Status::Ok, Some("0.20")),
+            entry("c", Status::Failed, None),
+        ];
+        let s = Summary::new("build", docs, Vec::new());
+        let paths: Vec<_> = s.documents.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths, ["a", "b", "c"]);
+        assert_eq!(s.totals.amounts[0].total.to_string(), "0.30");
+        assert_eq!((s.totals.ok, s.totals.failed, s.totals.pages), (2, 1, 6));
+        let text = s.text();
+        assert!(
+            text.contains("合计（3 个文档）：2 个成功，1 个失败；6 页，4 张表，预算数 0.30 万元；1 个错误，3 个警告"),
+            "{text}"
+        );
+        // Columns line up although the header is CJK: each line's cells end
+        // at the same terminal column.
+        let lines: Vec<&str> = text.lines().take(4).collect();
+        let widths: Vec<usize> = lines.iter().map(|l| l.width()).collect();
+        assert!(widths.iter().all(|w| *w == widths[0]), "{text}");
+    }
+
+    #[test]
+    fn markdown_escapes_bars_in_paths() {
+        let s = Summary::new(
+            "check",
+            vec![entry("a|b", Status::Ok, Some("1"))],
+            Vec::new(),
+        );
+        let md = s.markdown();
+        assert!(
+            md.contains("| a\\|b | 通过 | 3 | 2 | 1 万元 | 0 | 1 |"),
+            "{md}"
+        );
+    }
+}

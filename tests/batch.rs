@@ -1,0 +1,306 @@
+//! Batch build and check (issue 12, item 3): a folder of document folders
+//! is built or checked in one call; one broken document fails alone; the
+//! summary lists every document in path order in text, JSON and Markdown;
+//! `check` finds the same 项目编码 in two documents and a department
+//! folder without a document.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use common::{TempDir, copy_dir, manifest_dir, page_count, reference_dir};
+
+fn jixiao(args: &[&std::ffi::OsStr]) -> Output {
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(manifest_dir())
+        .args(args)
+        .output()
+        .expect("cannot run the jixiao binary");
+    assert!(started.elapsed() < Duration::from_secs(120), "batch hung");
+    out
+}
+
+/// Copies document folder `from` to `to`, giving every 项目编码 the
+/// prefix `tag` so that no two copies share a code.
+fn copy_doc(from: &Path, to: &Path, tag: &str) {
+    copy_dir(from, to);
+    for entry in std::fs::read_dir(to.join("projects")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("code = \"", &format!("code = \"{tag}"))).unwrap();
+    }
+}
+
+/// An example document folder of `data/examples`.
+fn example(kind: &str) -> PathBuf {
+    manifest_dir().join("data/examples").join(kind)
+}
+
+/// The examples copied in turn.
+const KINDS: [&str; 3] = ["central", "department", "shenbao"];
+
+/// The batch: the reference at `2025/ref`, 20 copies of the examples at
+/// `2025/cityN/deptNN`, and `2025/city0/dept07` broken (a project file
+/// whose line 2 is not TOML). Returns the broken file.
+fn make_tree(top: &Path) -> PathBuf {
+    copy_doc(&reference_dir(), &top.join("2025/ref"), "R");
+    for i in 0..20 {
+        let kind = KINDS[i % 3];
+        let from = example(kind);
+        let to = top.join(format!("2025/city{}/dept{i:02}", i / 8));
+        copy_doc(&from, &to, &format!("D{i:02}"));
+    }
+    let broken = top.join("2025/city0/dept07/projects/09-broken.toml");
+    std::fs::write(&broken, "form = \"hebei\"\ncode = = \"X\"\n").unwrap();
+    broken
+}
+
+/// Every document of the tree with its expected table count.
+fn documents() -> Vec<(String, usize)> {
+    let mut docs = vec![("2025/ref".to_string(), 7)];
+    for i in 0..20 {
+        let kind = KINDS[i % 3];
+        let rel = format!("2025/city{}/dept{i:02}", i / 8);
+        let n = std::fs::read_dir(example(kind).join("projects"))
+            .unwrap()
+            .count();
+        docs.push((rel, n));
+    }
+    docs.sort();
+    docs
+}
+
+/// Runs `jixiao build TOP -o DIST/ EXTRA…`.
+fn build_into(top: &Path, dist: &Path, extra: &[&str]) -> Output {
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "build".as_ref(),
+        top.as_os_str(),
+        "-o".as_ref(),
+        dist.as_os_str(),
+    ];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    jixiao(&args)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_tree_of_21_documents_builds_in_one_call_with_one_broken() {
+    let tmp = TempDir::new("batch-build");
+    let top = tmp.path().join("data");
+    let broken = make_tree(&top);
+    let dist = tmp.path().join("dist/");
+    let out = build_into(&top, &dist, &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    // The broken document's error names its file, line and column.
+    let at = format!("{}:2:8", broken.display());
+    assert!(err.contains(&at), "no {at} in:\n{err}");
+    assert!(!dist.join("2025/city0/dept07.pdf").exists());
+    let summary = stdout(&out);
+    for (rel, tables) in documents() {
+        let line = summary
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(rel.as_str()))
+            .unwrap_or_else(|| panic!("{rel} missing from the summary:\n{summary}"));
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        if rel == "2025/city0/dept07" {
+            assert_eq!(cells[1], "失败", "{line}");
+            continue;
+        }
+        let pdf = dist.join(format!("{rel}.pdf"));
+        assert!(
+            std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"),
+            "{}",
+            pdf.display()
+        );
+        assert_eq!(cells[1], "已生成", "{line}");
+        assert_eq!(cells[2], page_count(&pdf).to_string(), "{line}");
+        assert_eq!(cells[3], tables.to_string(), "{line}");
+    }
+    insta::assert_snapshot!("build-text", summary);
+}
+
+#[test]
+fn the_summary_as_json_and_markdown() {
+    let tmp = TempDir::new("batch-formats");
+    let top = tmp.path().join("data");
+    make_tree(&top);
+    let dist = tmp.path().join("dist/");
+    let run = |format: &str| {
+        let out = build_into(&top, &dist, &["--format", format]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let docs = json["documents"].as_array().unwrap();
+    let paths: Vec<&str> = docs.iter().map(|d| d["path"].as_str().unwrap()).collect();
+    let want = documents();
+    assert_eq!(
+        paths,
+        want.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>()
+    );
+    let broken = docs
+        .iter()
+        .find(|d| d["path"] == "2025/city0/dept07")
+        .unwrap();
+    assert_eq!(broken["status"], "failed");
+    assert_eq!(broken["diagnostics"][0]["line"], 2);
+    let sum: rust_decimal::Decimal = docs
+        .iter()
+        .filter_map(|d| d["total"].as_str())
+        .map(|t| t.parse::<rust_decimal::Decimal>().unwrap())
+        .sum();
+    assert_eq!(json["totals"]["amounts"][0]["total"], sum.to_string());
+    assert_eq!(json["totals"]["failed"], 1);
+    let shown = |v: &serde_json::Value| {
+        let mut v = v.clone();
+        for d in v["documents"].as_array_mut().unwrap() {
+            d["diagnostics"] = d["diagnostics"].as_array().unwrap().len().into();
+            d["outputs"] = d["outputs"].as_array().unwrap().len().into();
+        }
+        serde_json::to_string_pretty(&v).unwrap()
+    };
+    insta::assert_snapshot!("build-json", shown(&json));
+    insta::assert_snapshot!("build-markdown", run("markdown"));
+}
+
+/// The reference built in a batch is the same PDF, byte for byte, as
+/// built alone.
+#[test]
+fn a_batch_build_of_the_reference_equals_the_single_build() {
+    let tmp = TempDir::new("batch-same");
+    let top = tmp.path().join("data");
+    copy_dir(&reference_dir(), &top.join("2025/ref"));
+    copy_doc(&example("central"), &top.join("2025/other"), "O");
+    let dist = tmp.path().join("dist/");
+    let out = build_into(&top, &dist, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let alone = tmp.path().join("alone.pdf");
+    let out = jixiao(&[
+        "build".as_ref(),
+        reference_dir().as_os_str(),
+        "-o".as_ref(),
+        alone.as_os_str(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let batch = std::fs::read(dist.join("2025/ref.pdf")).unwrap();
+    assert!(batch == std::fs::read(&alone).unwrap(), "the PDFs differ");
+}
+
+/// Two documents of 2025 share a code (J901, naming both places), a 2024
+/// document with that code is no duplicate, and a folder beside the
+/// departments holds no document (J902).
+#[test]
+fn check_finds_a_code_in_two_documents_and_an_empty_department() {
+    let tmp = TempDir::new("batch-check");
+    let top = tmp.path().join("data");
+    let dept = example("department");
+    copy_doc(&dept, &top.join("a"), "");
+    copy_doc(&dept, &top.join("b"), "");
+    copy_doc(&dept, &top.join("c"), "");
+    let c_doc = top.join("c/document.toml");
+    let text = std::fs::read_to_string(&c_doc).unwrap();
+    std::fs::write(&c_doc, text.replace("year = 2025", "year = 2024")).unwrap();
+    std::fs::create_dir_all(top.join("d/projects")).unwrap();
+    let out = jixiao(&["check".as_ref(), top.as_os_str()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let file = |doc: &str| top.join(doc).join("projects/01-dangan-shuzihua.toml");
+    assert!(err.contains("error[J901]"), "{err}");
+    assert_eq!(err.matches("error[J901]").count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("{}:2:8", file("b").display())),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("先出现在 {}:2:8", file("a").display())),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[J902]") && err.contains(&top.join("d").display().to_string()),
+        "{err}"
+    );
+    let json = jixiao(&[
+        "check".as_ref(),
+        top.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let codes: Vec<&str> = json["cross"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["J901", "J902"]);
+    assert_eq!(json["documents"].as_array().unwrap().len(), 3);
+}
+
+/// A batch folder `data` holding one document, `data/a`.
+fn one_document_tree(label: &str) -> (TempDir, PathBuf) {
+    let tmp = TempDir::new(label);
+    let top = tmp.path().join("data");
+    copy_doc(&example("central"), &top.join("a"), "A");
+    (tmp, top)
+}
+
+/// Without J901 the empty folder's warning alone fails only with
+/// --deny-warnings.
+#[test]
+fn deny_warnings_counts_batch_warnings() {
+    let (_tmp, top) = one_document_tree("batch-deny");
+    std::fs::create_dir_all(top.join("empty")).unwrap();
+    let out = jixiao(&["check".as_ref(), top.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = jixiao(&[
+        "check".as_ref(),
+        top.as_os_str(),
+        "--deny-warnings".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+/// `-o` must be a folder for a batch; `--format` is for batches only.
+#[test]
+fn usage_errors_exit_2() {
+    let (tmp, top) = one_document_tree("batch-usage");
+    for o in ["x.pdf", "-"] {
+        let out = jixiao(&["build".as_ref(), top.as_os_str(), "-o".as_ref(), o.as_ref()]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("批量生成时 -o 必须是文件夹"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let one = top.join("a");
+    let out = jixiao(&[
+        "build".as_ref(),
+        one.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = jixiao(&[
+        "check".as_ref(),
+        one.as_os_str(),
+        "--format".as_ref(),
+        "markdown".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        std::fs::read_dir(tmp.path()).unwrap().count() == 1,
+        "nothing written"
+    );
+}
