@@ -37,23 +37,36 @@ pub(crate) struct Root {
 impl Root {
     /// Finds the project: `explicit`, else the nearest folder at or above
     /// `start` that holds `templates/` or `fonts/`, or whose `data/` holds
-    /// `start`. Nothing is read from where this binary was built.
+    /// `start`. A document folder is never its own project, nor are the
+    /// file system's root and the home folder anyone's (a `~/data/x` must
+    /// not write to `~/out/`). Nothing is read from where this binary was built.
     pub(crate) fn find(start: &Path, explicit: Option<&Path>) -> Result<Self> {
         if let Some(dir) = explicit {
             return Self::check(dir);
         }
         let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
-        let found = start.ancestors().find(|d| is_root(d, &start));
-        Ok(match found {
+        let home = std::env::var_os("HOME").and_then(|h| Path::new(&h).canonicalize().ok());
+        Ok(Self::search(&start, home.as_deref()))
+    }
+
+    /// [`Root::find`] without `--root`, below the home folder `home`.
+    fn search(start: &Path, home: Option<&Path>) -> Self {
+        let is_doc = start.join("document.toml").is_file();
+        let found = start
+            .ancestors()
+            .filter(|d| !(is_doc && *d == start))
+            .take_while(|d| d.parent().is_some() && Some(*d) != home)
+            .find(|d| is_root(d, start));
+        match found {
             Some(dir) => Self {
                 dir: dir.to_path_buf(),
                 project: true,
             },
             None => Self {
-                dir: start.parent().unwrap_or(&start).to_path_buf(),
+                dir: start.parent().unwrap_or(start).to_path_buf(),
                 project: false,
             },
-        })
+        }
     }
 
     fn check(dir: &Path) -> Result<Self> {
@@ -433,6 +446,32 @@ mod tests {
         let root = Root::find(&doc, None).unwrap();
         assert_eq!((root.templates(), root.fonts()), (None, None));
         assert_eq!(root.default_output(&doc), t.0.join("x/c.pdf"));
+    }
+
+    #[test]
+    fn neither_the_document_nor_home_nor_the_root_folder_is_a_project() {
+        let t = Tree::new("own", &["x/doc/fonts", "home/data/2025/d", "home/p/data/e"]);
+        let doc = t.0.join("x/doc");
+        std::fs::write(doc.join("document.toml"), "").unwrap();
+        let root = Root::search(&doc, None);
+        assert_eq!(root.default_output(&doc), t.0.join("x/doc.pdf"));
+        let home = t.0.join("home");
+        let d = home.join("data/2025/d");
+        assert_eq!(
+            Root::search(&d, Some(&home)).default_output(&d),
+            home.join("data/2025/d.pdf")
+        );
+        let e = home.join("p/data/e");
+        assert_eq!(
+            Root::search(&e, Some(&home)).default_output(&e),
+            home.join("p/out/e.pdf")
+        );
+        // `/data/x` has `/` above its `data/`: still a lone document.
+        let lone = Root::search(Path::new("/data/x"), None);
+        assert_eq!(
+            lone.default_output(Path::new("/data/x")),
+            Path::new("/data/x.pdf")
+        );
     }
 
     #[test]

@@ -136,3 +136,12 @@ fn every_command_accepts_the_shared_options() {
         );
     }
 }
+
+#[test]
+fn usage_errors_follow_the_color_option_too() {
+    let always = jixiao(&["--color", "always", "build", "--bogus"], None);
+    assert_eq!(always.status.code(), Some(2));
+    assert!(stderr(&always).contains(ESC), "{}", stderr(&always));
+    let piped = jixiao(&["build", "--bogus"], None);
+    assert!(!stderr(&piped).contains(ESC));
+}

@@ -158,3 +158,39 @@ fn an_error_in_a_project_template_names_that_file() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("templates/project.typ.tera:2:"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn export_never_writes_through_a_link_and_a_dangling_template_link_is_an_error() {
+    let tmp = TempDir::new("install-links");
+    let bin = moved_binary(tmp.path());
+    let project = tmp.path().join("office");
+    std::fs::create_dir_all(project.join("templates")).unwrap();
+    let outside = tmp.path().join("outside.typ");
+    std::os::unix::fs::symlink(&outside, project.join("templates/jixiao.typ")).unwrap();
+    for force in [false, true] {
+        let mut args = vec!["templates", "export", "templates"];
+        if force {
+            args.push("--force");
+        }
+        let out = run_in(&bin, &project, &args);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("不写入链接"));
+        assert!(!outside.exists(), "written through the link");
+        assert!(
+            !project.join("templates/document.typ.tera").exists(),
+            "half an export"
+        );
+    }
+    // The dangling link is the project's layout, not a reason to fall back.
+    copy_dir(&reference_dir(), &project.join("data/d"));
+    let listed = run_in(&bin, &project, &["templates"]);
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("jixiao.typ  项目文件"));
+    let checked = run_in(&bin, &project, &["check", "data/d"]);
+    assert_eq!(
+        checked.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+}

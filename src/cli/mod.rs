@@ -18,7 +18,7 @@ mod watch;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::pipeline::Options;
 use crate::report::stdio::{Color, errln};
@@ -103,7 +103,15 @@ impl CommonArgs {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap prints its own errors and help while parsing, before `--color`
+    // is known: so it is looked up first.
+    let clap_color = match color_in_args(std::env::args_os()) {
+        Some(ColorArg::Always) => clap::ColorChoice::Always,
+        Some(ColorArg::Never) => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    };
+    let matches = Cli::command().color(clap_color).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let color = match cli.color {
         ColorArg::Auto => Color::Auto,
         ColorArg::Always => Color::Always,
@@ -132,6 +140,27 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// The last valid `--color VALUE` or `--color=VALUE` before a `--`.
+fn color_in_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<ColorArg> {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .take_while(|a| a != "--")
+        .collect();
+    let mut found = None;
+    for (i, arg) in args.iter().enumerate() {
+        let value = match arg.strip_prefix("--color") {
+            Some("") => args.get(i + 1).map(String::as_str),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        if let Some(v) = value.and_then(|v| ColorArg::from_str(v, false).ok()) {
+            found = Some(v);
+        }
+    }
+    found
+}
+
 /// Exit code 2 with a message when the document folder does not exist.
 fn missing_dir(dir: &std::path::Path) -> Option<ExitCode> {
     if dir.is_dir() {
@@ -147,4 +176,25 @@ fn missing_dir(dir: &std::path::Path) -> Option<ExitCode> {
         dir.display()
     );
     Some(ExitCode::from(2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_color_choice_is_found_before_parsing() {
+        let find = |line: &str| color_in_args(line.split(' ').map(Into::into));
+        assert_eq!(
+            find("jixiao --color never build --bogus"),
+            Some(ColorArg::Never)
+        );
+        assert_eq!(
+            find("jixiao build x --color=always"),
+            Some(ColorArg::Always)
+        );
+        assert_eq!(find("jixiao build x"), None);
+        assert_eq!(find("jixiao build x --color purple"), None);
+        assert_eq!(find("jixiao build -- --color always"), None);
+    }
 }

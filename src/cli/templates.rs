@@ -10,6 +10,7 @@ use crate::input::form::{BUILTIN as BUILTIN_FORMS, FORMS_DIR};
 use crate::pipeline::Root;
 use crate::report::diag::{Diagnostic, Diagnostics, SourceMap};
 use crate::report::escape::one_line;
+use crate::report::stdio::status;
 use crate::typeset::builtin::TEMPLATES;
 
 /// Arguments of `jixiao templates`.
@@ -76,7 +77,9 @@ fn list(root: Option<&Path>) -> Result<(), Diagnostics> {
         let own = project
             .as_ref()
             .map(|d| d.join(&rel))
-            .filter(|p| p.is_file());
+            // A link counts even when it points nowhere: the build reads
+            // (and then refuses) it instead of the built-in file.
+            .filter(|p| p.symlink_metadata().is_ok());
         let from = match own {
             Some(p) => format!("项目文件 {}", one_line(&p.display().to_string())),
             None => "内置".to_string(),
@@ -87,16 +90,29 @@ fn list(root: Option<&Path>) -> Result<(), Diagnostics> {
     Ok(())
 }
 
-/// Writes every built-in file below `dir`; nothing is written when one of
-/// them exists already (unless `--force`).
+/// Writes every built-in file below `dir`. Nothing is written when one of
+/// them exists already (unless `--force`), when one is a link (even with
+/// `--force`: the write would land wherever it points) or when a folder
+/// cannot be made.
 fn write_out(args: &ExportArgs) -> Result<(), Diagnostics> {
     let files = builtin_files();
-    let existing: Vec<String> = files
-        .iter()
-        .map(|(rel, _)| args.dir.join(rel))
-        .filter(|p| p.exists())
-        .map(|p| format!("“{}”", p.display()))
-        .collect();
+    let targets: Vec<PathBuf> = files.iter().map(|(rel, _)| args.dir.join(rel)).collect();
+    let named = |keep: &dyn Fn(&std::fs::Metadata) -> bool| -> Vec<String> {
+        targets
+            .iter()
+            .filter(|p| p.symlink_metadata().is_ok_and(|m| keep(&m)))
+            .map(|p| format!("“{}”", one_line(&p.display().to_string())))
+            .collect()
+    };
+    let links = named(&|m| m.file_type().is_symlink());
+    if !links.is_empty() {
+        return Err(
+            Diagnostic::error(format!("不写入链接：{}", links.join("、")))
+                .with_hint("这些文件是符号链接，写入会改动它们指向的文件；请删除链接或换一个文件夹")
+                .into(),
+        );
+    }
+    let existing = named(&|_| true);
     if !args.force && !existing.is_empty() {
         return Err(
             Diagnostic::error(format!("不覆盖已有的文件：{}", existing.join("、")))
@@ -104,15 +120,16 @@ fn write_out(args: &ExportArgs) -> Result<(), Diagnostics> {
                 .into(),
         );
     }
-    let mut out = String::new();
-    for (rel, text) in &files {
-        let path = args.dir.join(rel);
-        crate::typeset::export::write_atomic(&path, text.as_bytes())?;
-        out.push_str(&format!("已写出 {}\n", path.display()));
+    for dir in targets.iter().filter_map(|p| p.parent()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| crate::report::diag::io_error("创建文件夹", dir, &e))?;
     }
-    out.push_str(
-        "把这些文件放在项目的 templates/ 中即可覆盖内置版本；不需要修改的文件可以删去（删去后使用内置版本）。\n",
+    for (path, (_, text)) in targets.iter().zip(&files) {
+        crate::typeset::export::write_atomic(path, text.as_bytes())?;
+        status!("已写出 {}", one_line(&path.display().to_string()));
+    }
+    status!(
+        "把这些文件放在项目的 templates/ 中即可覆盖内置版本；不需要修改的文件可以删去（删去后使用内置版本）。"
     );
-    crate::report::stdio::out(&out);
     Ok(())
 }

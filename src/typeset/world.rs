@@ -161,16 +161,23 @@ impl JixiaoWorld {
                 FileError::NotFound(PathBuf::from(format!("{}:{rest}", memory.label)))
             });
         }
+        let mut present = false;
         let read = match self.mount_of(id) {
-            Some((dir, path)) => crate::input::confine::open_confined(dir, &path, MAX_FILE_BYTES)
-                .map(Bytes::new)
-                .map_err(|e| file_error(e, &path)),
+            Some((dir, path)) => {
+                // A link that points nowhere is still the project's file.
+                present = path.symlink_metadata().is_ok();
+                crate::input::confine::open_confined(dir, &path, MAX_FILE_BYTES)
+                    .map(Bytes::new)
+                    .map_err(|e| file_error(e, &path))
+            }
             None => Err(FileError::NotFound(PathBuf::from(vpath))),
         };
         // A project's template file of the same name overrides a built-in
-        // one; a file that exists but may not be read stays an error.
+        // one; a file that is there but may not be read stays an error.
         match (read, builtin_template(id)) {
-            (Err(FileError::NotFound(_)), Some((_, text))) => Ok(Bytes::from_string(text)),
+            (Err(FileError::NotFound(_)), Some((_, text))) if !present => {
+                Ok(Bytes::from_string(text))
+            }
             (Err(FileError::NotFound(_)), None) if self.mount_of(id).is_none() => {
                 Err(FileError::AccessDenied)
             }
