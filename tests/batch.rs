@@ -304,3 +304,43 @@ fn usage_errors_exit_2() {
         "nothing written"
     );
 }
+
+/// A folder name holding an escape sequence and a line break (a hostile
+/// data tree) is shown escaped everywhere a batch prints it: the heading
+/// of its diagnostics, the file line of each diagnostic and the progress
+/// line of what was written.
+#[cfg(unix)]
+#[test]
+fn hostile_folder_names_are_shown_escaped() {
+    let (tmp, top) = one_document_tree("batch-hostile");
+    let name = "x\u{1b}[31mRED\nFAKE";
+    copy_doc(&example("central"), &top.join(name), "H");
+    let check_top = tmp.path().join("b1");
+    copy_doc(&example("central"), &check_top.join(name), "H");
+    let broken = check_top.join(name).join("projects/09-broken.toml");
+    std::fs::write(&broken, "form = \"hebei\"\ncode = = \"X\"\n").unwrap();
+    copy_doc(&example("central"), &check_top.join("a"), "A");
+    let check = jixiao(&["check".as_ref(), check_top.as_os_str()]);
+    let dist = tmp.path().join("dist/");
+    let build = build_into(&top, &dist, &[]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    for (what, out) in [("check", &check), ("build", &build)] {
+        let err = stderr(out);
+        assert!(!err.contains('\u{1b}'), "{what}: raw ESC in\n{err}");
+        assert!(
+            !err.lines().any(|l| l.starts_with("FAKE")),
+            "{what}: forged line in\n{err}"
+        );
+        assert!(err.contains("x\\u{1b}[31mRED↵FAKE"), "{what}:\n{err}");
+    }
+    let err = stderr(&check);
+    assert!(
+        err.contains("文档 ") && err.contains("RED↵FAKE：\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("RED↵FAKE/projects/09-broken.toml:2:8"),
+        "{err}"
+    );
+    assert!(stderr(&build).contains("已生成 "), "{}", stderr(&build));
+}

@@ -226,7 +226,8 @@ fn print_groups(done: &[Done], batchwide: &[Diagnostic], sources: &SourceMap) {
             .any(|d| d.is_error() || !crate::report::stdio::quiet())
     };
     for d in done.iter().filter(|d| shown(&d.diags)) {
-        errln!("文档 {}：", display_path(&d.dir));
+        let name = display_path(&d.dir);
+        errln!("文档 {}：", crate::report::escape::one_line(&name));
         sources.print(&d.diags);
     }
     if shown(batchwide) {
