@@ -14,6 +14,9 @@ pub(crate) const MAX_DEPTH: usize = 16;
 /// The most documents one batch holds.
 pub(crate) const MAX_DOCUMENTS: usize = 2000;
 
+/// Folders of a project that hold no document and are no department.
+const NOT_DEPARTMENTS: [&str; 2] = ["templates", "fonts"];
+
 /// The file that makes a folder a document folder.
 const DOCUMENT_FILE: &str = "document.toml";
 
@@ -87,8 +90,16 @@ impl Walk {
         }
         // A folder without documents is a missing department only where
         // its siblings are departments (document folders).
+        // A project's `templates/` and `fonts/` stand beside its document
+        // folders and are no departments.
         if !docs.is_empty() {
-            self.tree.empty.extend(empty.iter().cloned());
+            let department = |p: &&PathBuf| {
+                let name = p.file_name().and_then(|n| n.to_str());
+                !name.is_some_and(|n| NOT_DEPARTMENTS.contains(&n))
+            };
+            self.tree
+                .empty
+                .extend(empty.iter().filter(department).cloned());
         }
         let found = !docs.is_empty() || empty.len() < walked;
         self.add_docs(docs)?;
@@ -205,6 +216,20 @@ mod tests {
         // `notes` has no document folder beside it; `2025/missing` has.
         assert_eq!(rels(top, &tree.empty), ["2025/missing"]);
         assert!(tree.skipped.is_empty(), "{:?}", tree.skipped);
+    }
+
+    /// A project folder holds `templates/`, `fonts/` and `out/` beside its
+    /// document folders: none of them is a missing department.
+    #[test]
+    fn project_folders_beside_documents_are_no_departments() {
+        let tmp = tempfile::tempdir().unwrap();
+        let top = tmp.path();
+        doc(top, "a");
+        for dir in ["templates/forms", "fonts", "out", ".git", "missing"] {
+            std::fs::create_dir_all(top.join(dir)).unwrap();
+        }
+        let tree = discover(top).unwrap();
+        assert_eq!(rels(top, &tree.empty), ["missing"]);
     }
 
     #[cfg(unix)]
