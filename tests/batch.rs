@@ -243,8 +243,25 @@ fn check_finds_a_code_in_two_documents_and_an_empty_department() {
         .iter()
         .map(|r| r["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["J901", "J902"]);
-    assert_eq!(json["documents"].as_array().unwrap().len(), 3);
+    // J901 is counted against the document it is reported at, b: its row
+    // fails with one error, and it is among b's diagnostics.
+    assert_eq!(codes, ["J902"]);
+    let docs = json["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 3);
+    let b = docs.iter().find(|d| d["path"] == "b").unwrap();
+    assert_eq!((&b["status"], &b["errors"]), (&"failed".into(), &1.into()));
+    assert_eq!(b["diagnostics"][0]["code"], "J901", "{b}");
+    let text = stdout(&out);
+    let row = text.lines().find(|l| l.starts_with("b ")).unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!((cells[1], cells[6]), ("失败", "1"), "{text}"); // 预算数 is two cells
+    let md = jixiao(&[
+        "check".as_ref(),
+        top.as_os_str(),
+        "--format".as_ref(),
+        "markdown".as_ref(),
+    ]);
+    assert!(stdout(&md).contains("| b | 失败 |"), "{}", stdout(&md));
 }
 
 /// A batch folder `data` holding one document, `data/a`.

@@ -123,7 +123,7 @@ pub(super) fn run(req: &Request, tree: &Tree) -> ExitCode {
     let opts = req.common.options();
     let jobs = document::jobs(req.dir, &tree.docs, &req.mode, &opts, &sources);
     let progress = Progress::new(jobs.len());
-    let done = each_on_one_worker(jobs.len(), |i| {
+    let mut done = each_on_one_worker(jobs.len(), |i| {
         let job = &jobs[i];
         let done = job.run(&req.mode, &opts, &req.common.font_paths, &sources);
         progress.finished(&done.rel, &how(&done));
@@ -134,8 +134,9 @@ pub(super) fn run(req: &Request, tree: &Tree) -> ExitCode {
     });
     progress.clear();
     let mut batchwide = tree.skipped.clone();
-    if let Mode::Check { .. } = req.mode {
-        batchwide.extend(cross_findings(&done, &tree.empty, &sources));
+    if let Mode::Check { deny_warnings } = req.mode {
+        duplicate_codes(&mut done, deny_warnings, &sources);
+        batchwide.extend(cross::empty_departments(&tree.empty));
     }
     report(req, &done, &batchwide, &sources)
 }
@@ -181,15 +182,23 @@ fn how(done: &Done) -> String {
     }
 }
 
-/// J901 over the documents that were read, and J902.
-fn cross_findings(done: &[Done], empty: &[PathBuf], sources: &SourceMap) -> Vec<Diagnostic> {
+/// J901 over the documents that were read, each finding added to the
+/// document it is reported at: printed in its group, counted in its row and
+/// failing it, the same in text, Markdown and JSON.
+fn duplicate_codes(done: &mut [Done], deny_warnings: bool, sources: &SourceMap) {
     let read: Vec<(&Path, &crate::batch::Facts)> = done
         .iter()
         .filter_map(|d| Some((d.dir.as_path(), d.facts.as_ref()?)))
         .collect();
-    let mut found = cross::duplicate_codes(&read, sources);
-    found.extend(cross::empty_departments(empty));
-    found
+    let found = cross::duplicate_codes(&read, sources);
+    for (dir, finding) in found {
+        let Some(d) = done.iter_mut().find(|d| d.dir == dir) else {
+            continue;
+        };
+        let warning = finding.severity == diag::Severity::Warning;
+        d.failed |= finding.is_error() || (deny_warnings && warning);
+        d.diags.push(finding);
+    }
 }
 
 /// Prints the diagnostics (unless the summary is a check's JSON, which
