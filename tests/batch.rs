@@ -361,3 +361,23 @@ fn hostile_folder_names_are_shown_escaped() {
     );
     assert!(stderr(&build).contains("已生成 "), "{}", stderr(&build));
 }
+
+/// A `--root` that is no folder or a `--font-path` that does not exist
+/// fails every document alike: reported once, as a usage error.
+#[test]
+fn a_bad_shared_option_is_reported_once() {
+    let (_tmp, top) = one_document_tree("batch-shared");
+    copy_doc(&example("central"), &top.join("b"), "B");
+    copy_doc(&example("central"), &top.join("c"), "C");
+    for (flag, said) in [("--root", "--root 给出的"), ("--font-path", "字体文件夹")] {
+        let out = jixiao(&[
+            "check".as_ref(),
+            top.as_os_str(),
+            flag.as_ref(),
+            "/nonexistent-jixiao".as_ref(),
+        ]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(err.matches(said).count(), 1, "{err}");
+    }
+}
