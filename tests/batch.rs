@@ -381,3 +381,30 @@ fn a_bad_shared_option_is_reported_once() {
         assert_eq!(err.matches(said).count(), 1, "{err}");
     }
 }
+
+/// Outputs are named relative to the current folder when below it, so the
+/// JSON summary does not depend on where the batch is checked out.
+#[test]
+fn outputs_are_relative_to_the_current_folder() {
+    let (tmp, top) = one_document_tree("batch-relative");
+    let dist = tmp.path().join("dist/");
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(tmp.path())
+        .args([
+            "build".as_ref(),
+            top.as_os_str(),
+            "-o".as_ref(),
+            dist.as_os_str(),
+        ])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["documents"][0]["outputs"][0], "dist/a.pdf", "{json}");
+    assert!(
+        stderr(&out).contains("已生成 dist/a.pdf"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -19,6 +19,7 @@ use super::CommonArgs;
 use crate::batch::discover::Tree;
 use crate::batch::summary::{DocEntry, Status, Summary};
 use crate::batch::{cross, discover};
+use crate::cli::output::Sink;
 use crate::report::diag::{self, Diagnostic, SourceMap, display_path};
 use crate::report::stdio::{errln, outp};
 
@@ -193,7 +194,7 @@ const EVICT_AGE: usize = 10;
 /// The one-line outcome shown in the progress.
 fn how(done: &Done) -> String {
     let (errors, warnings, _) = diag::counts(&done.diags);
-    let shown: Vec<String> = done.written.iter().map(|s| s.shown()).collect();
+    let shown: Vec<String> = done.written.iter().map(output_name).collect();
     match (done.failed, shown.is_empty()) {
         (true, _) => format!("失败（{errors} 个错误，{warnings} 个警告）"),
         (false, false) => format!("已生成 {}", shown.join("、")),
@@ -244,6 +245,16 @@ fn report(req: &Request, done: &[Done], batchwide: &[Diagnostic], sources: &Sour
     ExitCode::from(u8::from(failed))
 }
 
+/// How the progress and the summary name a written file: relative to the
+/// current folder when below it, else absolute, so that the summary does
+/// not depend on where the batch is checked out; escaped for one line.
+fn output_name(sink: &Sink) -> String {
+    match sink {
+        Sink::File(path) => crate::report::escape::one_line(&display_path(path)).into_owned(),
+        Sink::Stdout => sink.shown(),
+    }
+}
+
 /// Each document's diagnostics under its name, in path order, then the
 /// batch-wide ones: never interleaved, whatever order they finished in.
 fn print_groups(done: &[Done], batchwide: &[Diagnostic], sources: &SourceMap) {
@@ -277,7 +288,7 @@ fn entry(d: &Done, sources: &SourceMap) -> DocEntry {
         errors,
         warnings,
         notes,
-        outputs: d.written.iter().map(|s| s.shown()).collect(),
+        outputs: d.written.iter().map(output_name).collect(),
         diagnostics: sources.records(&d.diags),
     }
 }
