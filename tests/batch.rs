@@ -408,3 +408,18 @@ fn outputs_are_relative_to_the_current_folder() {
         stderr(&out)
     );
 }
+
+/// A folder whose only content is a link out of it says so before it
+/// fails as a document without document.toml.
+#[cfg(unix)]
+#[test]
+fn a_folder_with_only_a_link_outside_says_so() {
+    let (tmp, top) = one_document_tree("batch-link");
+    let batch = tmp.path().join("links");
+    std::fs::create_dir_all(&batch).unwrap();
+    std::os::unix::fs::symlink(top.join("a"), batch.join("a")).unwrap();
+    let out = jixiao(&["check".as_ref(), batch.as_os_str()]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("是指向批量文件夹之外的链接"), "{err}");
+}

@@ -107,7 +107,12 @@ pub(super) fn find(dir: &Path) -> Option<Result<Tree, ExitCode>> {
         return None;
     }
     match discover::discover(dir) {
-        Ok(tree) if tree.docs.is_empty() => None,
+        Ok(tree) if tree.docs.is_empty() => {
+            // Say why no document was found (a link out of the folder, a
+            // document too deep) before the folder fails as one document.
+            SourceMap::default().print(&tree.skipped);
+            None
+        }
         Ok(tree) => Some(Ok(tree)),
         Err(d) => {
             SourceMap::default().print(&d.0);
