@@ -243,8 +243,25 @@ fn check_finds_a_code_in_two_documents_and_an_empty_department() {
         .iter()
         .map(|r| r["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["J901", "J902"]);
-    assert_eq!(json["documents"].as_array().unwrap().len(), 3);
+    // J901 is counted against the document it is reported at, b: its row
+    // fails with one error, and it is among b's diagnostics.
+    assert_eq!(codes, ["J902"]);
+    let docs = json["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 3);
+    let b = docs.iter().find(|d| d["path"] == "b").unwrap();
+    assert_eq!((&b["status"], &b["errors"]), (&"failed".into(), &1.into()));
+    assert_eq!(b["diagnostics"][0]["code"], "J901", "{b}");
+    let text = stdout(&out);
+    let row = text.lines().find(|l| l.starts_with("b ")).unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!((cells[1], cells[6]), ("失败", "1"), "{text}"); // 预算数 is two cells
+    let md = jixiao(&[
+        "check".as_ref(),
+        top.as_os_str(),
+        "--format".as_ref(),
+        "markdown".as_ref(),
+    ]);
+    assert!(stdout(&md).contains("| b | 失败 |"), "{}", stdout(&md));
 }
 
 /// A batch folder `data` holding one document, `data/a`.
@@ -303,4 +320,106 @@ fn usage_errors_exit_2() {
         std::fs::read_dir(tmp.path()).unwrap().count() == 1,
         "nothing written"
     );
+}
+
+/// A folder name holding an escape sequence and a line break (a hostile
+/// data tree) is shown escaped everywhere a batch prints it: the heading
+/// of its diagnostics, the file line of each diagnostic and the progress
+/// line of what was written.
+#[cfg(unix)]
+#[test]
+fn hostile_folder_names_are_shown_escaped() {
+    let (tmp, top) = one_document_tree("batch-hostile");
+    let name = "x\u{1b}[31mRED\nFAKE";
+    copy_doc(&example("central"), &top.join(name), "H");
+    let check_top = tmp.path().join("b1");
+    copy_doc(&example("central"), &check_top.join(name), "H");
+    let broken = check_top.join(name).join("projects/09-broken.toml");
+    std::fs::write(&broken, "form = \"hebei\"\ncode = = \"X\"\n").unwrap();
+    copy_doc(&example("central"), &check_top.join("a"), "A");
+    let check = jixiao(&["check".as_ref(), check_top.as_os_str()]);
+    let dist = tmp.path().join("dist/");
+    let build = build_into(&top, &dist, &[]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    for (what, out) in [("check", &check), ("build", &build)] {
+        let err = stderr(out);
+        assert!(!err.contains('\u{1b}'), "{what}: raw ESC in\n{err}");
+        assert!(
+            !err.lines().any(|l| l.starts_with("FAKE")),
+            "{what}: forged line in\n{err}"
+        );
+        assert!(err.contains("x\\u{1b}[31mRED↵FAKE"), "{what}:\n{err}");
+    }
+    let err = stderr(&check);
+    assert!(
+        err.contains("文档 ") && err.contains("RED↵FAKE：\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("RED↵FAKE/projects/09-broken.toml:2:8"),
+        "{err}"
+    );
+    assert!(stderr(&build).contains("已生成 "), "{}", stderr(&build));
+}
+
+/// A `--root` that is no folder or a `--font-path` that does not exist
+/// fails every document alike: reported once, as a usage error.
+#[test]
+fn a_bad_shared_option_is_reported_once() {
+    let (_tmp, top) = one_document_tree("batch-shared");
+    copy_doc(&example("central"), &top.join("b"), "B");
+    copy_doc(&example("central"), &top.join("c"), "C");
+    for (flag, said) in [("--root", "--root 给出的"), ("--font-path", "字体文件夹")] {
+        let out = jixiao(&[
+            "check".as_ref(),
+            top.as_os_str(),
+            flag.as_ref(),
+            "/nonexistent-jixiao".as_ref(),
+        ]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(err.matches(said).count(), 1, "{err}");
+    }
+}
+
+/// Outputs are named relative to the current folder when below it, so the
+/// JSON summary does not depend on where the batch is checked out.
+#[test]
+fn outputs_are_relative_to_the_current_folder() {
+    let (tmp, top) = one_document_tree("batch-relative");
+    let dist = tmp.path().join("dist/");
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(tmp.path())
+        .args([
+            "build".as_ref(),
+            top.as_os_str(),
+            "-o".as_ref(),
+            dist.as_os_str(),
+        ])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["documents"][0]["outputs"][0], "dist/a.pdf", "{json}");
+    assert!(
+        stderr(&out).contains("已生成 dist/a.pdf"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A folder whose only content is a link out of it says so before it
+/// fails as a document without document.toml.
+#[cfg(unix)]
+#[test]
+fn a_folder_with_only_a_link_outside_says_so() {
+    let (tmp, top) = one_document_tree("batch-link");
+    let batch = tmp.path().join("links");
+    std::fs::create_dir_all(&batch).unwrap();
+    std::os::unix::fs::symlink(top.join("a"), batch.join("a")).unwrap();
+    let out = jixiao(&["check".as_ref(), batch.as_os_str()]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("是指向批量文件夹之外的链接"), "{err}");
 }

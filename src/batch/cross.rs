@@ -12,8 +12,12 @@ use crate::rules::{J901, J902};
 /// J901: a 项目编码 met again in a later document of the same year. A code
 /// is unique within a province's budget year, so the second one is an
 /// error; a project that goes on into the next year keeps its code, so
-/// documents of different years are not compared.
-pub(crate) fn duplicate_codes(docs: &[(&Path, &Facts)], sources: &SourceMap) -> Vec<Diagnostic> {
+/// documents of different years are not compared. Each finding comes with
+/// the document folder it is reported at (and counted against).
+pub(crate) fn duplicate_codes(
+    docs: &[(&Path, &Facts)],
+    sources: &SourceMap,
+) -> Vec<(PathBuf, Diagnostic)> {
     let mut first: HashMap<(i32, &str), (&Path, &Option<Span>)> = HashMap::new();
     let mut out = Vec::new();
     for (dir, facts) in docs {
@@ -37,7 +41,7 @@ pub(crate) fn duplicate_codes(docs: &[(&Path, &Facts)], sources: &SourceMap) -> 
                 .with_label("重复的项目编码")
                 .with_hint(format!("先出现在 {}", where_is(other, at, sources)))
                 .with_hint("同一预算年度内项目编码应唯一；请核对预算系统中两个部门的项目编码");
-            out.push(d);
+            out.push((dir.to_path_buf(), d));
         }
     }
     out
@@ -113,7 +117,8 @@ mod tests {
         ];
         let found = duplicate_codes(&docs, &sources);
         assert_eq!(found.len(), 1, "{found:?}");
-        let d = &found[0];
+        let (at, d) = &found[0];
+        assert_eq!(at, Path::new("/d/b"));
         assert_eq!(d.code.as_deref(), Some("J901"));
         assert!(
             d.message.contains("/d/a") && d.message.contains("/d/b"),

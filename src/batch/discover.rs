@@ -7,12 +7,15 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::report::diag::{Diagnostic, Result, display_path, io_error};
+use crate::report::diag::{Diagnostic, Result, Severity, display_path, io_error};
 
 /// How deep below the batch folder documents are looked for.
 pub(crate) const MAX_DEPTH: usize = 16;
 /// The most documents one batch holds.
 pub(crate) const MAX_DOCUMENTS: usize = 2000;
+
+/// Folders of a project that hold no document and are no department.
+const NOT_DEPARTMENTS: [&str; 2] = ["templates", "fonts"];
 
 /// The file that makes a folder a document folder.
 const DOCUMENT_FILE: &str = "document.toml";
@@ -64,15 +67,19 @@ impl Walk {
     /// document at any depth.
     fn folder(&mut self, dir: &Path, depth: usize) -> Result<bool> {
         let subfolders = self.subfolders(dir);
-        if depth >= MAX_DEPTH
-            && let Some(deeper) = subfolders.first()
-        {
-            return Err(too_deep(deeper));
+        if depth >= MAX_DEPTH {
+            // Skipped, not fatal: the other documents are still processed.
+            // Not claimed empty either (no J902 for what was not looked at).
+            self.tree
+                .skipped
+                .extend(subfolders.iter().map(|s| too_deep(s)));
+            return Ok(!subfolders.is_empty());
         }
         let mut docs = Vec::new();
         let mut others = Vec::new();
         for sub in subfolders {
             if is_document(&sub) {
+                self.nested(&sub, depth + 1);
                 docs.push(sub);
             } else {
                 others.push(sub);
@@ -87,12 +94,41 @@ impl Walk {
         }
         // A folder without documents is a missing department only where
         // its siblings are departments (document folders).
+        // A project's `templates/` and `fonts/` stand beside its document
+        // folders and are no departments.
         if !docs.is_empty() {
-            self.tree.empty.extend(empty.iter().cloned());
+            let department = |p: &&PathBuf| {
+                let name = p.file_name().and_then(|n| n.to_str());
+                !name.is_some_and(|n| NOT_DEPARTMENTS.contains(&n))
+            };
+            self.tree
+                .empty
+                .extend(empty.iter().filter(department).cloned());
         }
         let found = !docs.is_empty() || empty.len() < walked;
         self.add_docs(docs)?;
         Ok(found)
+    }
+
+    /// Notes the document folders inside document folder `dir` (at `depth`):
+    /// they are part of it, not documents of the batch.
+    fn nested(&mut self, dir: &Path, depth: usize) {
+        if depth >= MAX_DEPTH {
+            return;
+        }
+        for sub in self.subfolders(dir) {
+            if is_document(&sub) {
+                self.tree.skipped.push(
+                    Diagnostic::note(format!(
+                        "文档文件夹“{}”在另一个文档文件夹“{}”之中，未作为单独的文档处理",
+                        display_path(&sub),
+                        display_path(dir)
+                    ))
+                    .with_hint("文档文件夹之中不再查找文档；请把它移到文档文件夹之外，或单独给出这个文件夹"),
+                );
+            }
+            self.nested(&sub, depth + 1);
+        }
     }
 
     /// Records document folders, within the bound on their number.
@@ -157,18 +193,27 @@ impl Walk {
 
 fn to_warning(d: Diagnostic) -> Diagnostic {
     Diagnostic {
-        severity: crate::report::diag::Severity::Warning,
+        severity: Severity::Warning,
         ..d
     }
 }
 
-fn too_deep(path: &Path) -> crate::report::diag::Diagnostics {
-    Diagnostic::error(format!(
-        "文件夹“{}”在批量文件夹之下超过 {MAX_DEPTH} 层，不再往下查找文档",
-        display_path(path)
-    ))
-    .with_hint("请给出离文档更近的文件夹，或把文档文件夹移到较浅的位置")
-    .into()
+/// A folder below the depth limit: a note for a document folder (it is
+/// not processed), else a warning (what it holds was not looked at).
+fn too_deep(path: &Path) -> Diagnostic {
+    let shown = display_path(path);
+    let hint = "请给出离文档更近的文件夹，或把文档文件夹移到较浅的位置";
+    if is_document(path) {
+        Diagnostic::note(format!(
+            "文档文件夹“{shown}”在批量文件夹之下超过 {MAX_DEPTH} 层，未处理"
+        ))
+        .with_hint(hint)
+    } else {
+        to_warning(Diagnostic::note(format!(
+            "文件夹“{shown}”在批量文件夹之下超过 {MAX_DEPTH} 层，已跳过，不再往下查找文档"
+        )))
+        .with_hint(hint)
+    }
 }
 
 #[cfg(test)]
@@ -195,7 +240,7 @@ mod tests {
         doc(top, "2025/b");
         doc(top, "2025/a");
         doc(top, "2024/city/x");
-        doc(top, "2025/a/nested"); // inside a document: not a document of its own
+        doc(top, "2025/a/nested"); // inside a document: noted, not a document
         doc(top, ".hidden/h");
         doc(top, "out/o");
         std::fs::create_dir_all(top.join("2025/missing/projects")).unwrap();
@@ -204,7 +249,21 @@ mod tests {
         assert_eq!(rels(top, &tree.docs), ["2024/city/x", "2025/a", "2025/b"]);
         // `notes` has no document folder beside it; `2025/missing` has.
         assert_eq!(rels(top, &tree.empty), ["2025/missing"]);
-        assert!(tree.skipped.is_empty(), "{:?}", tree.skipped);
+        assert_eq!(tree.skipped.len(), 1, "{:?}", tree.skipped);
+    }
+
+    /// A project folder holds `templates/`, `fonts/` and `out/` beside its
+    /// document folders: none of them is a missing department.
+    #[test]
+    fn project_folders_beside_documents_are_no_departments() {
+        let tmp = tempfile::tempdir().unwrap();
+        let top = tmp.path();
+        doc(top, "a");
+        for dir in ["templates/forms", "fonts", "out", ".git", "missing"] {
+            std::fs::create_dir_all(top.join(dir)).unwrap();
+        }
+        let tree = discover(top).unwrap();
+        assert_eq!(rels(top, &tree.empty), ["missing"]);
     }
 
     #[cfg(unix)]
@@ -222,14 +281,43 @@ mod tests {
         assert!(tree.skipped[0].message.contains("elsewhere"));
     }
 
+    /// Deeper than the limit: a document is noted, another folder skipped
+    /// with a warning; the documents within the limit are still found.
     #[test]
-    fn too_deep_a_tree_is_an_error() {
+    fn too_deep_a_subtree_is_skipped_not_fatal() {
         let tmp = tempfile::tempdir().unwrap();
         let deep: Vec<String> = (0..MAX_DEPTH).map(|i| format!("d{i}")).collect();
         doc(tmp.path(), &deep.join("/"));
-        assert_eq!(discover(tmp.path()).unwrap().docs.len(), 1);
         doc(tmp.path(), &format!("{}/e/more", deep[..15].join("/")));
-        let err = discover(tmp.path()).unwrap_err();
-        assert!(err.0[0].message.contains("超过 16 层"), "{err:?}");
+        std::fs::create_dir_all(tmp.path().join(deep[..15].join("/")).join("f/g/h")).unwrap();
+        let tree = discover(tmp.path()).unwrap();
+        assert_eq!(tree.docs.len(), 1);
+        let found: Vec<(bool, bool)> = tree
+            .skipped
+            .iter()
+            .map(|d| {
+                (
+                    d.severity == Severity::Note,
+                    d.message.contains("超过 16 层"),
+                )
+            })
+            .collect();
+        assert_eq!(found, [(true, true), (false, true)], "{:?}", tree.skipped);
+        assert!(tree.empty.is_empty(), "{:?}", tree.empty);
+    }
+
+    #[test]
+    fn a_document_inside_a_document_is_noted() {
+        let tmp = tempfile::tempdir().unwrap();
+        doc(tmp.path(), "a");
+        doc(tmp.path(), "a/sub/inner");
+        let tree = discover(tmp.path()).unwrap();
+        assert_eq!(rels(tmp.path(), &tree.docs), ["a"]);
+        assert_eq!(tree.skipped.len(), 1, "{:?}", tree.skipped);
+        assert!(
+            tree.skipped[0].message.contains("inner"),
+            "{:?}",
+            tree.skipped
+        );
     }
 }

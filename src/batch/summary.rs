@@ -43,7 +43,8 @@ pub(crate) struct DocEntry {
     pub(crate) warnings: usize,
     /// Notes.
     pub(crate) notes: usize,
-    /// The files written (build only).
+    /// The files written (build only): relative to the current folder
+    /// when below it, else absolute.
     pub(crate) outputs: Vec<String>,
     /// Every diagnostic of the document.
     pub(crate) diagnostics: Vec<Record>,
@@ -103,7 +104,9 @@ impl Summary {
         mut documents: Vec<DocEntry>,
         cross: Vec<Record>,
     ) -> Self {
-        documents.sort_by(|a, b| a.path.cmp(&b.path));
+        // By path components, as the documents were found and their
+        // diagnostics are printed (`x/a` before `x-y/b`).
+        documents.sort_by(|a, b| a.path.split('/').cmp(b.path.split('/')));
         let count = |s: &str| cross.iter().filter(|r| r.severity == s).count();
         let mut amounts: BTreeMap<String, Decimal> = BTreeMap::new();
         for d in &documents {
@@ -298,6 +301,18 @@ mod tests {
         let lines: Vec<&str> = text.lines().take(4).collect();
         let widths: Vec<usize> = lines.iter().map(|l| l.width()).collect();
         assert!(widths.iter().all(|w| *w == widths[0]), "{text}");
+    }
+
+    /// Rows are in the order the diagnostics are printed: by path
+    /// components, not as strings (where `-` sorts before `/`).
+    #[test]
+    fn rows_are_sorted_by_path_components() {
+        let docs = ["x-y/b", "x/a", "x"]
+            .map(|p| entry(p, Status::Ok, None))
+            .to_vec();
+        let s = Summary::new("check", docs, Vec::new());
+        let paths: Vec<_> = s.documents.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths, ["x", "x/a", "x-y/b"]);
     }
 
     #[test]

@@ -24,7 +24,9 @@ impl Sink {
     pub(crate) fn shown(&self) -> String {
         match self {
             Sink::Stdout => "标准输出".to_string(),
-            Sink::File(path) => path.display().to_string(),
+            Sink::File(path) => {
+                crate::report::escape::one_line(&path.display().to_string()).into_owned()
+            }
         }
     }
 }

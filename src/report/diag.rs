@@ -218,7 +218,11 @@ impl SourceMap {
             return key;
         }
         paths.push(path.to_path_buf());
-        files.add(display_path(path), Arc::from(text))
+        // The name is shown on every diagnostic's `┌─` line (and in JSON
+        // records): a folder name from the data must not drive the terminal
+        // or forge a line.
+        let name = crate::report::escape::one_line(&display_path(path)).into_owned();
+        files.add(name, Arc::from(text))
     }
 
     /// Drops the texts of files registered again since (older versions of

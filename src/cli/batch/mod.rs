@@ -19,6 +19,7 @@ use super::CommonArgs;
 use crate::batch::discover::Tree;
 use crate::batch::summary::{DocEntry, Status, Summary};
 use crate::batch::{cross, discover};
+use crate::cli::output::Sink;
 use crate::report::diag::{self, Diagnostic, SourceMap, display_path};
 use crate::report::stdio::{errln, outp};
 
@@ -106,7 +107,12 @@ pub(super) fn find(dir: &Path) -> Option<Result<Tree, ExitCode>> {
         return None;
     }
     match discover::discover(dir) {
-        Ok(tree) if tree.docs.is_empty() => None,
+        Ok(tree) if tree.docs.is_empty() => {
+            // Say why no document was found (a link out of the folder, a
+            // document too deep) before the folder fails as one document.
+            SourceMap::default().print(&tree.skipped);
+            None
+        }
         Ok(tree) => Some(Ok(tree)),
         Err(d) => {
             SourceMap::default().print(&d.0);
@@ -121,9 +127,13 @@ pub(super) fn find(dir: &Path) -> Option<Result<Tree, ExitCode>> {
 pub(super) fn run(req: &Request, tree: &Tree) -> ExitCode {
     let sources = SourceMap::default();
     let opts = req.common.options();
+    if let Err(d) = check_shared(&opts) {
+        sources.print(&d.0);
+        return ExitCode::from(2);
+    }
     let jobs = document::jobs(req.dir, &tree.docs, &req.mode, &opts, &sources);
     let progress = Progress::new(jobs.len());
-    let done = each_on_one_worker(jobs.len(), |i| {
+    let mut done = each_on_one_worker(jobs.len(), |i| {
         let job = &jobs[i];
         let done = job.run(&req.mode, &opts, &req.common.font_paths, &sources);
         progress.finished(&done.rel, &how(&done));
@@ -134,10 +144,26 @@ pub(super) fn run(req: &Request, tree: &Tree) -> ExitCode {
     });
     progress.clear();
     let mut batchwide = tree.skipped.clone();
-    if let Mode::Check { .. } = req.mode {
-        batchwide.extend(cross_findings(&done, &tree.empty, &sources));
+    if let Mode::Check { deny_warnings } = req.mode {
+        duplicate_codes(&mut done, deny_warnings, &sources);
+        batchwide.extend(cross::empty_departments(&tree.empty));
     }
     report(req, &done, &batchwide, &sources)
+}
+
+/// Checks once what every document would fail on alike: a `--root` that is
+/// no folder, a `--font-path` that does not exist (else the same error is
+/// repeated for each of 80 documents). A usage error: exit 2.
+fn check_shared(opts: &crate::pipeline::Options) -> diag::Result<()> {
+    if let Some(root) = &opts.root {
+        crate::pipeline::Root::find(root, Some(root))?;
+    }
+    // Only the missing folders: FontSet::load refuses them before scanning
+    // anything, with its own message.
+    for dir in opts.font_dirs.iter().filter(|d| !d.is_dir()) {
+        crate::typeset::fonts::FontSet::load(&[dir.as_path()], false)?;
+    }
+    Ok(())
 }
 
 /// `work(0..count)` on every rayon worker, in order of the index; each
@@ -173,7 +199,7 @@ const EVICT_AGE: usize = 10;
 /// The one-line outcome shown in the progress.
 fn how(done: &Done) -> String {
     let (errors, warnings, _) = diag::counts(&done.diags);
-    let shown: Vec<String> = done.written.iter().map(|s| s.shown()).collect();
+    let shown: Vec<String> = done.written.iter().map(output_name).collect();
     match (done.failed, shown.is_empty()) {
         (true, _) => format!("失败（{errors} 个错误，{warnings} 个警告）"),
         (false, false) => format!("已生成 {}", shown.join("、")),
@@ -181,15 +207,23 @@ fn how(done: &Done) -> String {
     }
 }
 
-/// J901 over the documents that were read, and J902.
-fn cross_findings(done: &[Done], empty: &[PathBuf], sources: &SourceMap) -> Vec<Diagnostic> {
+/// J901 over the documents that were read, each finding added to the
+/// document it is reported at: printed in its group, counted in its row and
+/// failing it, the same in text, Markdown and JSON.
+fn duplicate_codes(done: &mut [Done], deny_warnings: bool, sources: &SourceMap) {
     let read: Vec<(&Path, &crate::batch::Facts)> = done
         .iter()
         .filter_map(|d| Some((d.dir.as_path(), d.facts.as_ref()?)))
         .collect();
-    let mut found = cross::duplicate_codes(&read, sources);
-    found.extend(cross::empty_departments(empty));
-    found
+    let found = cross::duplicate_codes(&read, sources);
+    for (dir, finding) in found {
+        let Some(d) = done.iter_mut().find(|d| d.dir == dir) else {
+            continue;
+        };
+        let warning = finding.severity == diag::Severity::Warning;
+        d.failed |= finding.is_error() || (deny_warnings && warning);
+        d.diags.push(finding);
+    }
 }
 
 /// Prints the diagnostics (unless the summary is a check's JSON, which
@@ -216,6 +250,16 @@ fn report(req: &Request, done: &[Done], batchwide: &[Diagnostic], sources: &Sour
     ExitCode::from(u8::from(failed))
 }
 
+/// How the progress and the summary name a written file: relative to the
+/// current folder when below it, else absolute, so that the summary does
+/// not depend on where the batch is checked out; escaped for one line.
+fn output_name(sink: &Sink) -> String {
+    match sink {
+        Sink::File(path) => crate::report::escape::one_line(&display_path(path)).into_owned(),
+        Sink::Stdout => sink.shown(),
+    }
+}
+
 /// Each document's diagnostics under its name, in path order, then the
 /// batch-wide ones: never interleaved, whatever order they finished in.
 fn print_groups(done: &[Done], batchwide: &[Diagnostic], sources: &SourceMap) {
@@ -226,7 +270,8 @@ fn print_groups(done: &[Done], batchwide: &[Diagnostic], sources: &SourceMap) {
             .any(|d| d.is_error() || !crate::report::stdio::quiet())
     };
     for d in done.iter().filter(|d| shown(&d.diags)) {
-        errln!("文档 {}：", display_path(&d.dir));
+        let name = display_path(&d.dir);
+        errln!("文档 {}：", crate::report::escape::one_line(&name));
         sources.print(&d.diags);
     }
     if shown(batchwide) {
@@ -248,7 +293,7 @@ fn entry(d: &Done, sources: &SourceMap) -> DocEntry {
         errors,
         warnings,
         notes,
-        outputs: d.written.iter().map(|s| s.shown()).collect(),
+        outputs: d.written.iter().map(output_name).collect(),
         diagnostics: sources.records(&d.diags),
     }
 }
