@@ -154,12 +154,7 @@ fn next_year_from_the_reference_moves_years_and_keeps_everything_else() {
 fn the_gitattributes_line_is_added_once() {
     let tmp = project("new-git");
     let root = tmp.path();
-    let git = Command::new("git")
-        .args(["init", "-q", "."])
-        .current_dir(root)
-        .status();
-    if !git.is_ok_and(|s| s.success()) {
-        eprintln!("git is not installed: skipped");
+    if !git_init(root) {
         return;
     }
     let out = new_from(root, "data/2026/a", &[]);
@@ -259,4 +254,70 @@ fn a_document_outside_any_project_keeps_its_schemas_inside() {
     assert!(root.join("doc/.schema/project.hebei.schema.json").is_file());
     // No templates/ beside it: that would make its parent a project.
     assert!(!root.join("templates").exists());
+}
+
+#[test]
+fn a_gitattributes_link_is_never_written_through() {
+    let tmp = TempDir::new("new-gitlink");
+    let root = tmp.path();
+    let victim = root.join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let repo = root.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    if !git_init(&repo) {
+        return;
+    }
+    std::os::unix::fs::symlink(&victim, repo.join(".gitattributes")).unwrap();
+    let out = jixiao(&repo, &["new", "data/2026/s", "--year", "2026"]);
+    let stderr = text(&out).1;
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning") && stderr.contains(".gitattributes"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("链接"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(repo.join(".gitattributes").is_symlink());
+}
+
+#[test]
+fn a_folder_with_a_space_gets_a_quoted_attribute_line_git_reads() {
+    let tmp = TempDir::new("new-gitspace");
+    let root = tmp.path();
+    if !git_init(root) {
+        return;
+    }
+    std::fs::write(root.join(".gitattributes"), "*.pdf binary\r\n").unwrap();
+    let out = jixiao(root, &["new", "my docs/data/2026/a", "--year", "2026"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let attrs = std::fs::read_to_string(root.join(".gitattributes")).unwrap();
+    assert_eq!(
+        attrs,
+        "*.pdf binary\r\n\"my docs/data/**/*.toml\" diff=jixiao\r\n"
+    );
+    let attr = Command::new("git")
+        .args([
+            "check-attr",
+            "diff",
+            "--",
+            "my docs/data/2026/a/document.toml",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&attr.stdout);
+    assert!(said.trim_end().ends_with("diff: jixiao"), "{said}");
+}
+
+/// `git init` in `dir`; false (the test is skipped) without git.
+fn git_init(dir: &Path) -> bool {
+    let git = Command::new("git")
+        .args(["init", "-q", "."])
+        .current_dir(dir)
+        .status();
+    let ok = git.is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("git is not installed: skipped");
+    }
+    ok
 }

@@ -60,7 +60,7 @@ pub fn run(args: &NewArgs) -> ExitCode {
     print_moved(&args.dir, &plan);
     match gitattr::ensure(&args.dir) {
         Ok(setup) => print_git(&setup),
-        Err(e) => errln!("warning: 无法更新 .gitattributes：{e}"),
+        Err(warning) => sources.print(&warning.0),
     }
     check_new(args, &sources)
 }

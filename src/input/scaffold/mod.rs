@@ -249,6 +249,51 @@ fn write_all(dir: &Path, files: &[NewFile]) -> Result<()> {
     Ok(())
 }
 
+/// Replaces the file at `path` with `bytes` through a new temporary file
+/// in the same folder, renamed into place; refuses (`InvalidInput`) a
+/// `path` that exists and is not a regular file, a link above all, so a
+/// link can never carry the write out of the folder. The temporary name is
+/// made with `create_new`, so a file or link planted under it is never
+/// written through.
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    refuse_non_file(path)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let (tmp, mut file) = (0u32..)
+        .map(|n| dir.join(format!(".{name}.jx-{}-{n}.tmp", std::process::id())))
+        .map(|tmp| {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp);
+            (tmp, f)
+        })
+        .find(|(_, f)| !matches!(f, Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists))
+        .expect("some temporary name is free");
+    let written = file
+        .as_mut()
+        .map_err(|e| std::io::Error::new(e.kind(), e.to_string()))
+        .and_then(|f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// `InvalidInput` when `path` exists and is not a regular file (a link,
+/// a folder, a device).
+pub(crate) fn refuse_non_file(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "它是链接或不是普通文件",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// `path` made absolute against the current folder, `.` and `..` folded
 /// (the path need not exist).
 pub(crate) fn absolute(path: &Path) -> PathBuf {
