@@ -321,3 +321,33 @@ fn git_init(dir: &Path) -> bool {
     }
     ok
 }
+
+#[test]
+fn year_ranges_and_named_plans_are_held_and_listed_for_a_person() {
+    let tmp = project("new-held");
+    let root = tmp.path();
+    let p1 = root.join("data/2025/chengde-xinfang/projects/01-jiefang-dating.toml");
+    let old = std::fs::read_to_string(&p1).unwrap();
+    let marked = old.replacen(
+        "goal = \"2025年使用",
+        "goal = \"按《河北省2021-2025年信访规划》和财政部公告2025年第10号，2025-2026年度，2025年使用",
+        1,
+    );
+    assert_ne!(marked, old);
+    std::fs::write(&p1, &marked).unwrap();
+    let out = new_from(root, "data/2026/x", &["--bump-years"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    let new1 =
+        std::fs::read_to_string(root.join("data/2026/x/projects/01-jiefang-dating.toml")).unwrap();
+    assert!(
+        new1.contains(
+            "按《河北省2021-2025年信访规划》和财政部公告2025年第10号，2025-2026年度，2026年使用"
+        ),
+        "{new1}"
+    );
+    let listed = |what: &str| stdout.lines().filter(|l| l.contains(what)).count();
+    assert_eq!(listed("2025 年：书名号内的文件名，未改动"), 1, "{stdout}");
+    assert_eq!(listed("2025 年：年份区间，未改动"), 1, "{stdout}");
+    assert!(!stdout.contains("第【2026】"), "{stdout}");
+}

@@ -13,7 +13,7 @@ use crate::input::form::{DEFAULT_FORM, Kind, Registry};
 use crate::input::locate::Place;
 use crate::input::locate::Seg::Key;
 use crate::input::model::Project;
-use crate::input::scaffold::{self, Plan, SchemaRef, gitattr, schema, starter};
+use crate::input::scaffold::{self, Plan, SchemaRef, bump, gitattr, schema, starter};
 use crate::pipeline::{self, Prepared};
 use crate::report::diag::{self, Diagnostic, Diagnostics, Result, SourceMap, display_path};
 use crate::report::stdio::{errln, outp};
@@ -62,7 +62,7 @@ pub fn run(args: &NewArgs) -> ExitCode {
         Ok(setup) => print_git(&setup),
         Err(warning) => sources.print(&warning.0),
     }
-    check_new(args, &sources)
+    check_new(args, &plan, &sources)
 }
 
 /// Builds the plan, writes the folder and the schema files.
@@ -114,24 +114,56 @@ fn this_year() -> i64 {
 
 /// Every year moved, as `file:line:col  旧 → 新  context`.
 fn print_moved(dir: &Path, plan: &Plan) {
-    let count: usize = plan.moved.iter().map(|(_, m)| m.len()).sum();
+    let count = moved(plan).count();
     if count == 0 {
         return;
     }
     outp!("改动的年份（{count} 处）：\n");
-    for (rel, moved) in &plan.moved {
+    for (rel, m) in moved(plan) {
         let file = display_path(&dir.join(rel));
-        for m in moved {
-            let shown = crate::report::escape::one_line(&m.context);
-            outp!(
-                "{file}:{}:{}  {} → {}  {shown}\n",
-                m.line,
-                m.column,
-                m.old,
-                m.new
-            );
-        }
+        let shown = crate::report::escape::one_line(&m.context);
+        outp!(
+            "{file}:{}:{}  {} → {}  {shown}\n",
+            m.line,
+            m.column,
+            m.old,
+            m.new
+        );
     }
+}
+
+/// The years moved (not those held for a person), with their files.
+fn moved(plan: &Plan) -> impl Iterator<Item = (&String, &bump::Moved)> {
+    let all = plan
+        .moved
+        .iter()
+        .flat_map(|(rel, m)| m.iter().map(move |m| (rel, m)));
+    all.filter(|(_, m)| m.held.is_none())
+}
+
+/// The years held (a range, a named document) as reminder lines.
+fn held(dir: &Path, plan: &Plan) -> Vec<diag::Record> {
+    let all = plan
+        .moved
+        .iter()
+        .flat_map(|(rel, m)| m.iter().map(move |m| (rel, m)));
+    all.filter_map(|(rel, m)| {
+        let why = m.held?;
+        let shown = crate::report::escape::one_line(&m.context);
+        Some(diag::Record {
+            severity: "note",
+            code: None,
+            message: format!("{} 年：{why}  {shown}", m.old),
+            file: Some(display_path(&dir.join(rel))),
+            line: Some(m.line),
+            column: Some(m.column),
+            end_line: None,
+            end_column: None,
+            label: None,
+            hints: Vec::new(),
+        })
+    })
+    .collect()
 }
 
 fn print_git(setup: &gitattr::GitSetup) {
@@ -145,7 +177,7 @@ fn print_git(setup: &gitattr::GitSetup) {
 
 /// Checks the new folder as `jixiao check` does and lists what a person
 /// must still look at: amounts and dates (last year's), and J501.
-fn check_new(args: &NewArgs, sources: &SourceMap) -> ExitCode {
+fn check_new(args: &NewArgs, plan: &Plan, sources: &SourceMap) -> ExitCode {
     let prepared = match pipeline::prepare(&args.dir, &args.common.options(), sources) {
         Ok(p) => p,
         Err(d) => return report(&d.0, sources),
@@ -162,7 +194,9 @@ fn check_new(args: &NewArgs, sources: &SourceMap) -> ExitCode {
         // The J501 findings again, one line each, after the amounts.
         let j501 = diags.iter().filter(|d| d.code.as_deref() == Some("J501"));
         todo.extend(j501.cloned());
-        print_reminders(&sources.records(&todo));
+        let mut records = sources.records(&todo);
+        records.extend(held(&args.dir, plan));
+        print_reminders(&records);
     }
     code
 }
@@ -234,7 +268,7 @@ fn print_reminders(records: &[diag::Record]) {
         return;
     }
     outp!(
-        "仍需人工核对（去年的金额、日期和 J501 年份，{} 处）：\n",
+        "仍需人工核对（去年的金额、日期、未改动的年份和 J501 年份，{} 处）：\n",
         records.len()
     );
     for r in records {

@@ -34,8 +34,9 @@ pub(crate) struct Plan {
     pub files: Vec<NewFile>,
     /// The budget year written.
     pub year: i32,
-    /// Years moved in texts, by file (relative path), in file order; lines
-    /// are those of the new file.
+    /// Years moved in texts, and those held for a person (`Moved::held`),
+    /// by file (relative path), in file order; lines are those of the new
+    /// file.
     pub moved: Vec<(String, Vec<Moved>)>,
 }
 
