@@ -351,3 +351,45 @@ fn year_ranges_and_named_plans_are_held_and_listed_for_a_person() {
     assert_eq!(listed("2025 年：年份区间，未改动"), 1, "{stdout}");
     assert!(!stdout.contains("第【2026】"), "{stdout}");
 }
+
+#[test]
+fn a_failure_writing_the_schemas_leaves_no_document_and_links_are_refused() {
+    let tmp = project("new-schemafail");
+    let root = tmp.path();
+    // templates/schema is a file: the schemas cannot be written.
+    std::fs::write(root.join("templates/schema"), "").unwrap();
+    let out = new_from(root, "data/2026/x", &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
+    assert!(!root.join("data/2026").exists());
+    // templates/schema links elsewhere: refused, nothing written there.
+    let elsewhere = root.join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::remove_file(root.join("templates/schema")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, root.join("templates/schema")).unwrap();
+    let out = new_from(root, "data/2026/x", &[]);
+    let stderr = text(&out).1;
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("是链接"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert!(!root.join("data/2026").exists());
+    // A schema file that is a link is not written through either.
+    let victim = root.join("victim.json");
+    std::fs::write(&victim, "precious").unwrap();
+    std::fs::create_dir(root.join("out")).unwrap();
+    std::os::unix::fs::symlink(&victim, root.join("out/document.schema.json")).unwrap();
+    let out = jixiao(root, &["schema", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+}
+
+#[test]
+fn a_root_that_is_not_a_folder_is_refused() {
+    let tmp = project("new-typo");
+    let root = tmp.path();
+    let out = jixiao(root, &["new", "data/2026/x", "--root", "../typo-jixiao"]);
+    let stderr = text(&out).1;
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--root 给出的"), "{stderr}");
+    assert!(!root.join("data/2026").exists());
+    assert!(!root.join("../typo-jixiao").exists());
+}

@@ -13,7 +13,7 @@ use crate::input::form::{DEFAULT_FORM, Kind, Registry};
 use crate::input::locate::Place;
 use crate::input::locate::Seg::Key;
 use crate::input::model::Project;
-use crate::input::scaffold::{self, Plan, SchemaRef, bump, gitattr, schema, starter};
+use crate::input::scaffold::{self, NewFile, Plan, SchemaRef, bump, gitattr, schema, starter};
 use crate::pipeline::{self, Prepared};
 use crate::report::diag::{self, Diagnostic, Diagnostics, Result, SourceMap, display_path};
 use crate::report::stdio::{errln, outp};
@@ -68,6 +68,10 @@ pub fn run(args: &NewArgs) -> ExitCode {
 /// Builds the plan, writes the folder and the schema files.
 fn make(args: &NewArgs, sources: &SourceMap) -> Result<Plan> {
     scaffold::check_target(&args.dir)?;
+    if let Some(root) = &args.common.root {
+        // The same refusal as build and check give a --root that is no folder.
+        pipeline::Root::find(root, Some(root))?;
+    }
     let root = scaffold::project_root(&args.dir, args.common.root.as_deref());
     let forms = match &root {
         Some(root) => Registry::load(&root.join("templates"), sources)?,
@@ -90,8 +94,19 @@ fn make(args: &NewArgs, sources: &SourceMap) -> Result<Plan> {
             starter::plan(year, form, &schema_ref)
         }
     };
-    scaffold::write_folder(&args.dir, &plan.files)?;
-    schema::write(&schema_dir, &schema::all(&forms))?;
+    // The schemas go first, so a failure leaves no document folder; those
+    // of a lone document are inside it and written with it.
+    let schemas = schema::all(&forms);
+    let target = scaffold::absolute(&args.dir);
+    let mut files = plan.files.clone();
+    match schema_dir.strip_prefix(&target) {
+        Ok(inside) => files.extend(schemas.into_iter().map(|(name, text)| NewFile {
+            rel: inside.join(name).to_string_lossy().replace('\\', "/"),
+            text,
+        })),
+        Err(_) => drop(schema::write(&schema_dir, &schemas)?),
+    }
+    scaffold::write_folder(&args.dir, &files)?;
     errln!("JSON Schema 已写入 {}", display_path(&schema_dir));
     Ok(plan)
 }
