@@ -393,3 +393,36 @@ fn a_root_that_is_not_a_folder_is_refused() {
     assert!(!root.join("data/2026").exists());
     assert!(!root.join("../typo-jixiao").exists());
 }
+
+#[test]
+fn quiet_leaves_out_every_status_line_and_the_reminders() {
+    let tmp = project("new-quiet");
+    let root = tmp.path();
+    let out = jixiao(root, &["-q", "new", "data/2026/s", "--year", "2026"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr, "", "{stderr}");
+    assert_eq!(stdout, "", "{stdout}");
+    let out = jixiao(
+        root,
+        &[
+            "-q",
+            "new",
+            "data/2026/x",
+            "--from",
+            "data/2025/chengde-xinfang",
+            "--bump-years",
+        ],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stdout.contains("仍需人工核对"), "{stdout}");
+    assert!(
+        !stderr.contains("已新建") && !stderr.contains("检查完成"),
+        "{stderr}"
+    );
+    let out = jixiao(root, &["-q", "schema", "-o", "schemas"]);
+    assert!(out.status.success());
+    assert_eq!(text(&out).1, "");
+    assert!(root.join("schemas/document.schema.json").is_file());
+}

@@ -16,7 +16,7 @@ use crate::input::model::Project;
 use crate::input::scaffold::{self, NewFile, Plan, SchemaRef, bump, gitattr, schema, starter};
 use crate::pipeline::{self, Prepared};
 use crate::report::diag::{self, Diagnostic, Diagnostics, Result, SourceMap, display_path};
-use crate::report::stdio::{errln, outp};
+use crate::report::stdio::{outp, status};
 
 /// Arguments of `jixiao new`.
 #[derive(Debug, Args)]
@@ -51,7 +51,7 @@ pub fn run(args: &NewArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    errln!(
+    status!(
         "已新建 {}（预算年度 {}，{} 个文件）",
         display_path(&args.dir),
         plan.year,
@@ -107,7 +107,7 @@ fn make(args: &NewArgs, sources: &SourceMap) -> Result<Plan> {
         Err(_) => drop(schema::write(&schema_dir, &schemas)?),
     }
     scaffold::write_folder(&args.dir, &files)?;
-    errln!("JSON Schema 已写入 {}", display_path(&schema_dir));
+    status!("JSON Schema 已写入 {}", display_path(&schema_dir));
     Ok(plan)
 }
 
@@ -183,10 +183,10 @@ fn held(dir: &Path, plan: &Plan) -> Vec<diag::Record> {
 
 fn print_git(setup: &gitattr::GitSetup) {
     if let Some((file, line)) = &setup.added {
-        errln!("已在 {} 中加入：{line}", display_path(file));
+        status!("已在 {} 中加入：{line}", display_path(file));
     }
     if let Some(cmd) = &setup.config_hint {
-        errln!("要让 git diff 通过 jixiao 显示数据文件，请运行一次：\n  {cmd}");
+        status!("要让 git diff 通过 jixiao 显示数据文件，请运行一次：\n  {cmd}");
     }
 }
 
@@ -224,7 +224,7 @@ fn report(diags: &[Diagnostic], sources: &SourceMap) -> ExitCode {
         .iter()
         .filter(|d| d.code.as_deref() == Some("J501"))
         .count();
-    errln!(
+    status!(
         "检查完成：{errors} 个错误，{warnings} 个警告（其中 J501 年份 {j501} 处），{notes} 个提示"
     );
     ExitCode::from(u8::from(errors > 0))
@@ -278,8 +278,9 @@ fn project_reminders(n: usize, p: &Project) -> Vec<Diagnostic> {
     out
 }
 
+/// The reminder list (a status report: left out under `-q`).
 fn print_reminders(records: &[diag::Record]) {
-    if records.is_empty() {
+    if records.is_empty() || crate::report::stdio::quiet() {
         return;
     }
     outp!(
