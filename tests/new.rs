@@ -359,7 +359,10 @@ fn a_failure_writing_the_schemas_leaves_no_document_and_links_are_refused() {
     // templates/schema is a file: the schemas cannot be written.
     std::fs::write(root.join("templates/schema"), "").unwrap();
     let out = new_from(root, "data/2026/x", &[]);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
+    let stderr = text(&out).1;
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    // The OS error in Chinese, not "File exists (os error 17)".
+    assert!(stderr.contains("已有同名的文件或文件夹"), "{stderr}");
     assert!(!root.join("data/2026").exists());
     // templates/schema links elsewhere: refused, nothing written there.
     let elsewhere = root.join("elsewhere");
@@ -425,4 +428,26 @@ fn quiet_leaves_out_every_status_line_and_the_reminders() {
     assert!(out.status.success());
     assert_eq!(text(&out).1, "");
     assert!(root.join("schemas/document.schema.json").is_file());
+}
+
+#[test]
+fn the_current_folder_is_refused_in_chinese() {
+    let tmp = TempDir::new("new-dot");
+    let here = tmp.path().join("empty");
+    std::fs::create_dir(&here).unwrap();
+    for dir in [".", "../empty"] {
+        let out = jixiao(&here, &["new", dir, "--year", "2026"]);
+        let stderr = text(&out).1;
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("是当前文件夹") && stderr.contains("cd .."),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("os error"), "{stderr}");
+    }
+    assert_eq!(std::fs::read_dir(&here).unwrap().count(), 0);
+    // "sub/." is the folder sub: made as any other.
+    let out = jixiao(&here, &["new", "sub/.", "--year", "2026"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    assert!(here.join("sub/document.toml").is_file());
 }

@@ -188,9 +188,18 @@ fn read_text(files: &DocFiles, rel: &str, name: &Path) -> Result<String> {
     })
 }
 
-/// Refuses a target that exists and is not an empty folder.
+/// Refuses a target that exists and is not an empty folder, and the
+/// current folder or one above it (it cannot be renamed into place).
 pub(crate) fn check_target(target: &Path) -> Result<()> {
     let shown = display_path(target);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    if cwd.starts_with(absolute(target)) {
+        return Err(Diagnostic::error(format!(
+            "“{shown}”是当前文件夹（或在它之上），jixiao new 不能在其中新建文本"
+        ))
+        .with_hint("请到上一级文件夹运行，例如：cd .. && jixiao new 文件夹名")
+        .into());
+    }
     if !target.exists() && target.symlink_metadata().is_err() {
         return Ok(());
     }
@@ -214,10 +223,9 @@ pub(crate) fn check_target(target: &Path) -> Result<()> {
 /// it into place (over an empty folder); on any error nothing is left.
 pub(crate) fn write_folder(target: &Path, files: &[NewFile]) -> Result<()> {
     check_target(target)?;
-    let parent = absolute(target)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+    // Absolute and folded: "x/." or "x/../y" name their folder too.
+    let target = &absolute(target);
+    let parent = target.parent().map(Path::to_path_buf).unwrap_or_default();
     let made = missing_ancestors(&parent);
     std::fs::create_dir_all(&parent).map_err(|e| io_error("创建文件夹", &parent, &e))?;
     let name = target.file_name().unwrap_or_default().to_string_lossy();
