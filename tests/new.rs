@@ -451,3 +451,28 @@ fn the_current_folder_is_refused_in_chinese() {
     assert!(out.status.success(), "{}", text(&out).1);
     assert!(here.join("sub/document.toml").is_file());
 }
+
+#[test]
+fn the_reminders_are_sorted_by_file_and_line() {
+    let tmp = project("new-sorted");
+    let root = tmp.path();
+    let out = new_from(root, "data/2026/x", &[]);
+    let stdout = text(&out).0;
+    let list = stdout.split_once("仍需人工核对").expect(&stdout).1;
+    let places: Vec<(String, usize, usize)> = list
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let at = l.split_whitespace().next()?;
+            let mut parts = at.rsplitn(3, ':');
+            let col = parts.next()?.parse().ok()?;
+            let line = parts.next()?.parse().ok()?;
+            Some((parts.next()?.to_string(), line, col))
+        })
+        .collect();
+    assert!(places.len() > 20, "{list}");
+    assert!(list.contains("[J501]"), "{list}");
+    let mut sorted = places.clone();
+    sorted.sort();
+    assert_eq!(places, sorted, "{list}");
+}

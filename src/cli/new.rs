@@ -211,6 +211,8 @@ fn check_new(args: &NewArgs, plan: &Plan, sources: &SourceMap) -> ExitCode {
         todo.extend(j501.cloned());
         let mut records = sources.records(&todo);
         records.extend(held(&args.dir, plan));
+        // By file and position: a person works through them file by file.
+        records.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         print_reminders(&records);
     }
     code
