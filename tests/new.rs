@@ -476,3 +476,26 @@ fn the_reminders_are_sorted_by_file_and_line() {
     sorted.sort();
     assert_eq!(places, sorted, "{list}");
 }
+
+#[test]
+fn the_starter_of_a_project_form_names_its_taxonomy() {
+    let tmp = project("new-custom");
+    let root = tmp.path();
+    let hebei = std::fs::read_to_string(root.join("templates/forms/hebei.toml")).unwrap();
+    let custom = hebei.replacen("name = \"hebei\"", "name = \"custom\"", 1);
+    std::fs::write(root.join("templates/forms/custom.toml"), custom).unwrap();
+    let out = jixiao(
+        root,
+        &["new", "data/2026/y", "--year", "2026", "--form", "custom"],
+    );
+    let stderr = text(&out).1;
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("0 个错误"), "{stderr}");
+    assert!(
+        !stderr.contains("J101") && !stderr.contains("J102"),
+        "{stderr}"
+    );
+    let project =
+        std::fs::read_to_string(root.join("data/2026/y/projects/01-xiangmu.toml")).unwrap();
+    assert!(project.contains("level1 = \"产出指标\""), "{project}");
+}
