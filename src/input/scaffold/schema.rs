@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde_json::{Map, Value, json};
 
-use crate::input::form::{Column, Field, Form, Kind, Need, Registry, Role, TableDef};
+use crate::input::form::{Column, DEFAULT_FORM, Field, Form, Kind, Need, Registry, Role, TableDef};
 use crate::input::model::{DOCUMENT_KEYS, DocKey, Document, Holds};
 use crate::input::stamp::DocDate;
 use crate::report::diag::{Diagnostic, Result, display_path, io_error};
@@ -29,6 +29,9 @@ impl JsonSchema for DocDate {
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // Editors hand a TOML date to the validator as its text, so a
+        // schema cannot tell `date = 2025-01-20` from the quoted string
+        // the loader refuses; the description says to leave the quotes off.
         schemars::json_schema!({ "type": "string", "format": "date" })
     }
 }
@@ -114,7 +117,30 @@ pub(crate) fn document_schema(forms: &Registry) -> Value {
     if let Some(props) = root.get_mut("properties").and_then(Value::as_object_mut) {
         refine_document(props, forms);
     }
+    root.insert("allOf".into(), profile_rules(forms));
     v
+}
+
+/// `[check] profile` must name a taxonomy of the document's form (its
+/// `form`, else hebei), as the loader demands: one `if`/`then` per form
+/// with indicators. (The loader also holds it to the project files' own
+/// forms, which the document's schema cannot see.)
+fn profile_rules(forms: &Registry) -> Value {
+    let mut rules = Vec::new();
+    for name in forms.names() {
+        let Some(form) = forms.get(name).filter(|f| f.indicators().is_some()) else {
+            continue;
+        };
+        let names: Vec<&str> = form.taxonomies.iter().map(|t| t.name.as_str()).collect();
+        let named = json!({ "properties": { "form": { "const": name } }, "required": ["form"] });
+        let cond = match name == DEFAULT_FORM {
+            true => json!({ "anyOf": [named, { "not": { "required": ["form"] } }] }),
+            false => named,
+        };
+        let then = json!({ "properties": { "check": { "properties": { "profile": { "enum": names } } } } });
+        rules.push(json!({ "if": cond, "then": then }));
+    }
+    Value::Array(rules)
 }
 
 /// Choices the serde model cannot know: form names, label keys of every
