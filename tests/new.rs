@@ -154,12 +154,7 @@ fn next_year_from_the_reference_moves_years_and_keeps_everything_else() {
 fn the_gitattributes_line_is_added_once() {
     let tmp = project("new-git");
     let root = tmp.path();
-    let git = Command::new("git")
-        .args(["init", "-q", "."])
-        .current_dir(root)
-        .status();
-    if !git.is_ok_and(|s| s.success()) {
-        eprintln!("git is not installed: skipped");
+    if !git_init(root) {
         return;
     }
     let out = new_from(root, "data/2026/a", &[]);
@@ -259,4 +254,248 @@ fn a_document_outside_any_project_keeps_its_schemas_inside() {
     assert!(root.join("doc/.schema/project.hebei.schema.json").is_file());
     // No templates/ beside it: that would make its parent a project.
     assert!(!root.join("templates").exists());
+}
+
+#[test]
+fn a_gitattributes_link_is_never_written_through() {
+    let tmp = TempDir::new("new-gitlink");
+    let root = tmp.path();
+    let victim = root.join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let repo = root.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    if !git_init(&repo) {
+        return;
+    }
+    std::os::unix::fs::symlink(&victim, repo.join(".gitattributes")).unwrap();
+    let out = jixiao(&repo, &["new", "data/2026/s", "--year", "2026"]);
+    let stderr = text(&out).1;
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning") && stderr.contains(".gitattributes"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("链接"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(repo.join(".gitattributes").is_symlink());
+}
+
+#[test]
+fn a_folder_with_a_space_gets_a_quoted_attribute_line_git_reads() {
+    let tmp = TempDir::new("new-gitspace");
+    let root = tmp.path();
+    if !git_init(root) {
+        return;
+    }
+    std::fs::write(root.join(".gitattributes"), "*.pdf binary\r\n").unwrap();
+    let out = jixiao(root, &["new", "my docs/data/2026/a", "--year", "2026"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let attrs = std::fs::read_to_string(root.join(".gitattributes")).unwrap();
+    assert_eq!(
+        attrs,
+        "*.pdf binary\r\n\"my docs/data/**/*.toml\" diff=jixiao\r\n"
+    );
+    let attr = Command::new("git")
+        .args([
+            "check-attr",
+            "diff",
+            "--",
+            "my docs/data/2026/a/document.toml",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&attr.stdout);
+    assert!(said.trim_end().ends_with("diff: jixiao"), "{said}");
+}
+
+/// `git init` in `dir`; false (the test is skipped) without git.
+fn git_init(dir: &Path) -> bool {
+    let git = Command::new("git")
+        .args(["init", "-q", "."])
+        .current_dir(dir)
+        .status();
+    let ok = git.is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("git is not installed: skipped");
+    }
+    ok
+}
+
+#[test]
+fn year_ranges_and_named_plans_are_held_and_listed_for_a_person() {
+    let tmp = project("new-held");
+    let root = tmp.path();
+    let p1 = root.join("data/2025/chengde-xinfang/projects/01-jiefang-dating.toml");
+    let old = std::fs::read_to_string(&p1).unwrap();
+    let marked = old.replacen(
+        "goal = \"2025年使用",
+        "goal = \"按《河北省2021-2025年信访规划》和财政部公告2025年第10号，2025-2026年度，2025年使用",
+        1,
+    );
+    assert_ne!(marked, old);
+    std::fs::write(&p1, &marked).unwrap();
+    let out = new_from(root, "data/2026/x", &["--bump-years"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    let new1 =
+        std::fs::read_to_string(root.join("data/2026/x/projects/01-jiefang-dating.toml")).unwrap();
+    assert!(
+        new1.contains(
+            "按《河北省2021-2025年信访规划》和财政部公告2025年第10号，2025-2026年度，2026年使用"
+        ),
+        "{new1}"
+    );
+    let listed = |what: &str| stdout.lines().filter(|l| l.contains(what)).count();
+    assert_eq!(listed("2025 年：书名号内的文件名，未改动"), 1, "{stdout}");
+    assert_eq!(listed("2025 年：年份区间，未改动"), 1, "{stdout}");
+    assert!(!stdout.contains("第【2026】"), "{stdout}");
+}
+
+#[test]
+fn a_failure_writing_the_schemas_leaves_no_document_and_links_are_refused() {
+    let tmp = project("new-schemafail");
+    let root = tmp.path();
+    // templates/schema is a file: the schemas cannot be written.
+    std::fs::write(root.join("templates/schema"), "").unwrap();
+    let out = new_from(root, "data/2026/x", &[]);
+    let stderr = text(&out).1;
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    // The OS error in Chinese, not "File exists (os error 17)".
+    assert!(stderr.contains("已有同名的文件或文件夹"), "{stderr}");
+    assert!(!root.join("data/2026").exists());
+    // templates/schema links elsewhere: refused, nothing written there.
+    let elsewhere = root.join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::remove_file(root.join("templates/schema")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, root.join("templates/schema")).unwrap();
+    let out = new_from(root, "data/2026/x", &[]);
+    let stderr = text(&out).1;
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("是链接"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert!(!root.join("data/2026").exists());
+    // A schema file that is a link is not written through either.
+    let victim = root.join("victim.json");
+    std::fs::write(&victim, "precious").unwrap();
+    std::fs::create_dir(root.join("out")).unwrap();
+    std::os::unix::fs::symlink(&victim, root.join("out/document.schema.json")).unwrap();
+    let out = jixiao(root, &["schema", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+}
+
+#[test]
+fn a_root_that_is_not_a_folder_is_refused() {
+    let tmp = project("new-typo");
+    let root = tmp.path();
+    let out = jixiao(root, &["new", "data/2026/x", "--root", "../typo-jixiao"]);
+    let stderr = text(&out).1;
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--root 给出的"), "{stderr}");
+    assert!(!root.join("data/2026").exists());
+    assert!(!root.join("../typo-jixiao").exists());
+}
+
+#[test]
+fn quiet_leaves_out_every_status_line_and_the_reminders() {
+    let tmp = project("new-quiet");
+    let root = tmp.path();
+    let out = jixiao(root, &["-q", "new", "data/2026/s", "--year", "2026"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr, "", "{stderr}");
+    assert_eq!(stdout, "", "{stdout}");
+    let out = jixiao(
+        root,
+        &[
+            "-q",
+            "new",
+            "data/2026/x",
+            "--from",
+            "data/2025/chengde-xinfang",
+            "--bump-years",
+        ],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stdout.contains("仍需人工核对"), "{stdout}");
+    assert!(
+        !stderr.contains("已新建") && !stderr.contains("检查完成"),
+        "{stderr}"
+    );
+    let out = jixiao(root, &["-q", "schema", "-o", "schemas"]);
+    assert!(out.status.success());
+    assert_eq!(text(&out).1, "");
+    assert!(root.join("schemas/document.schema.json").is_file());
+}
+
+#[test]
+fn the_current_folder_is_refused_in_chinese() {
+    let tmp = TempDir::new("new-dot");
+    let here = tmp.path().join("empty");
+    std::fs::create_dir(&here).unwrap();
+    for dir in [".", "../empty"] {
+        let out = jixiao(&here, &["new", dir, "--year", "2026"]);
+        let stderr = text(&out).1;
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("是当前文件夹") && stderr.contains("cd .."),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("os error"), "{stderr}");
+    }
+    assert_eq!(std::fs::read_dir(&here).unwrap().count(), 0);
+    // "sub/." is the folder sub: made as any other.
+    let out = jixiao(&here, &["new", "sub/.", "--year", "2026"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    assert!(here.join("sub/document.toml").is_file());
+}
+
+#[test]
+fn the_reminders_are_sorted_by_file_and_line() {
+    let tmp = project("new-sorted");
+    let root = tmp.path();
+    let out = new_from(root, "data/2026/x", &[]);
+    let stdout = text(&out).0;
+    let list = stdout.split_once("仍需人工核对").expect(&stdout).1;
+    let places: Vec<(String, usize, usize)> = list
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let at = l.split_whitespace().next()?;
+            let mut parts = at.rsplitn(3, ':');
+            let col = parts.next()?.parse().ok()?;
+            let line = parts.next()?.parse().ok()?;
+            Some((parts.next()?.to_string(), line, col))
+        })
+        .collect();
+    assert!(places.len() > 20, "{list}");
+    assert!(list.contains("[J501]"), "{list}");
+    let mut sorted = places.clone();
+    sorted.sort();
+    assert_eq!(places, sorted, "{list}");
+}
+
+#[test]
+fn the_starter_of_a_project_form_names_its_taxonomy() {
+    let tmp = project("new-custom");
+    let root = tmp.path();
+    let hebei = std::fs::read_to_string(root.join("templates/forms/hebei.toml")).unwrap();
+    let custom = hebei.replacen("name = \"hebei\"", "name = \"custom\"", 1);
+    std::fs::write(root.join("templates/forms/custom.toml"), custom).unwrap();
+    let out = jixiao(
+        root,
+        &["new", "data/2026/y", "--year", "2026", "--form", "custom"],
+    );
+    let stderr = text(&out).1;
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("0 个错误"), "{stderr}");
+    assert!(
+        !stderr.contains("J101") && !stderr.contains("J102"),
+        "{stderr}"
+    );
+    let project =
+        std::fs::read_to_string(root.join("data/2026/y/projects/01-xiangmu.toml")).unwrap();
+    assert!(project.contains("level1 = \"产出指标\""), "{project}");
 }

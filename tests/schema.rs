@@ -153,6 +153,10 @@ fn broken_files_fail_validation() {
     }
     let doc = std::fs::read_to_string(reference_dir().join("document.toml")).unwrap();
     assert!(c.check("document.schema.json", &doc).is_ok());
+    let central = format!("form = \"central\"\n{doc}\n[check]\nprofile = \"C\"\n");
+    assert!(c.check("document.schema.json", &central).is_ok());
+    let hebei_b = format!("{doc}\n[check]\nprofile = \"B\"\n");
+    assert!(c.check("document.schema.json", &hebei_b).is_ok());
     for (what, text) in [
         ("unknown key", doc.replace("unit_name = ", "unit_nmae = ")),
         (
@@ -162,6 +166,15 @@ fn broken_files_fail_validation() {
         (
             "year out of range",
             doc.replace("year = 2025", "year = 1999"),
+        ),
+        // C is a taxonomy of central only; the document's form is hebei.
+        (
+            "profile of another form",
+            format!("{doc}\n[check]\nprofile = \"C\"\n"),
+        ),
+        (
+            "profile of another form, named",
+            format!("form = \"hebei\"\n{doc}\n[check]\nprofile = \"C\"\n"),
         ),
     ] {
         assert!(

@@ -13,10 +13,10 @@ use crate::input::form::{DEFAULT_FORM, Kind, Registry};
 use crate::input::locate::Place;
 use crate::input::locate::Seg::Key;
 use crate::input::model::Project;
-use crate::input::scaffold::{self, Plan, SchemaRef, gitattr, schema, starter};
+use crate::input::scaffold::{self, NewFile, Plan, SchemaRef, bump, gitattr, schema, starter};
 use crate::pipeline::{self, Prepared};
 use crate::report::diag::{self, Diagnostic, Diagnostics, Result, SourceMap, display_path};
-use crate::report::stdio::{errln, outp};
+use crate::report::stdio::{outp, status};
 
 /// Arguments of `jixiao new`.
 #[derive(Debug, Args)]
@@ -51,7 +51,7 @@ pub fn run(args: &NewArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    errln!(
+    status!(
         "已新建 {}（预算年度 {}，{} 个文件）",
         display_path(&args.dir),
         plan.year,
@@ -60,14 +60,18 @@ pub fn run(args: &NewArgs) -> ExitCode {
     print_moved(&args.dir, &plan);
     match gitattr::ensure(&args.dir) {
         Ok(setup) => print_git(&setup),
-        Err(e) => errln!("warning: 无法更新 .gitattributes：{e}"),
+        Err(warning) => sources.print(&warning.0),
     }
-    check_new(args, &sources)
+    check_new(args, &plan, &sources)
 }
 
 /// Builds the plan, writes the folder and the schema files.
 fn make(args: &NewArgs, sources: &SourceMap) -> Result<Plan> {
     scaffold::check_target(&args.dir)?;
+    if let Some(root) = &args.common.root {
+        // The same refusal as build and check give a --root that is no folder.
+        pipeline::Root::find(root, Some(root))?;
+    }
     let root = scaffold::project_root(&args.dir, args.common.root.as_deref());
     let forms = match &root {
         Some(root) => Registry::load(&root.join("templates"), sources)?,
@@ -90,9 +94,20 @@ fn make(args: &NewArgs, sources: &SourceMap) -> Result<Plan> {
             starter::plan(year, form, &schema_ref)
         }
     };
-    scaffold::write_folder(&args.dir, &plan.files)?;
-    schema::write(&schema_dir, &schema::all(&forms))?;
-    errln!("JSON Schema 已写入 {}", display_path(&schema_dir));
+    // The schemas go first, so a failure leaves no document folder; those
+    // of a lone document are inside it and written with it.
+    let schemas = schema::all(&forms);
+    let target = scaffold::absolute(&args.dir);
+    let mut files = plan.files.clone();
+    match schema_dir.strip_prefix(&target) {
+        Ok(inside) => files.extend(schemas.into_iter().map(|(name, text)| NewFile {
+            rel: inside.join(name).to_string_lossy().replace('\\', "/"),
+            text,
+        })),
+        Err(_) => drop(schema::write(&schema_dir, &schemas)?),
+    }
+    scaffold::write_folder(&args.dir, &files)?;
+    status!("JSON Schema 已写入 {}", display_path(&schema_dir));
     Ok(plan)
 }
 
@@ -114,38 +129,70 @@ fn this_year() -> i64 {
 
 /// Every year moved, as `file:line:col  旧 → 新  context`.
 fn print_moved(dir: &Path, plan: &Plan) {
-    let count: usize = plan.moved.iter().map(|(_, m)| m.len()).sum();
+    let count = moved(plan).count();
     if count == 0 {
         return;
     }
     outp!("改动的年份（{count} 处）：\n");
-    for (rel, moved) in &plan.moved {
+    for (rel, m) in moved(plan) {
         let file = display_path(&dir.join(rel));
-        for m in moved {
-            let shown = crate::report::escape::one_line(&m.context);
-            outp!(
-                "{file}:{}:{}  {} → {}  {shown}\n",
-                m.line,
-                m.column,
-                m.old,
-                m.new
-            );
-        }
+        let shown = crate::report::escape::one_line(&m.context);
+        outp!(
+            "{file}:{}:{}  {} → {}  {shown}\n",
+            m.line,
+            m.column,
+            m.old,
+            m.new
+        );
     }
+}
+
+/// The years moved (not those held for a person), with their files.
+fn moved(plan: &Plan) -> impl Iterator<Item = (&String, &bump::Moved)> {
+    let all = plan
+        .moved
+        .iter()
+        .flat_map(|(rel, m)| m.iter().map(move |m| (rel, m)));
+    all.filter(|(_, m)| m.held.is_none())
+}
+
+/// The years held (a range, a named document) as reminder lines.
+fn held(dir: &Path, plan: &Plan) -> Vec<diag::Record> {
+    let all = plan
+        .moved
+        .iter()
+        .flat_map(|(rel, m)| m.iter().map(move |m| (rel, m)));
+    all.filter_map(|(rel, m)| {
+        let why = m.held?;
+        let shown = crate::report::escape::one_line(&m.context);
+        Some(diag::Record {
+            severity: "note",
+            code: None,
+            message: format!("{} 年：{why}  {shown}", m.old),
+            file: Some(display_path(&dir.join(rel))),
+            line: Some(m.line),
+            column: Some(m.column),
+            end_line: None,
+            end_column: None,
+            label: None,
+            hints: Vec::new(),
+        })
+    })
+    .collect()
 }
 
 fn print_git(setup: &gitattr::GitSetup) {
     if let Some((file, line)) = &setup.added {
-        errln!("已在 {} 中加入：{line}", display_path(file));
+        status!("已在 {} 中加入：{line}", display_path(file));
     }
     if let Some(cmd) = &setup.config_hint {
-        errln!("要让 git diff 通过 jixiao 显示数据文件，请运行一次：\n  {cmd}");
+        status!("要让 git diff 通过 jixiao 显示数据文件，请运行一次：\n  {cmd}");
     }
 }
 
 /// Checks the new folder as `jixiao check` does and lists what a person
 /// must still look at: amounts and dates (last year's), and J501.
-fn check_new(args: &NewArgs, sources: &SourceMap) -> ExitCode {
+fn check_new(args: &NewArgs, plan: &Plan, sources: &SourceMap) -> ExitCode {
     let prepared = match pipeline::prepare(&args.dir, &args.common.options(), sources) {
         Ok(p) => p,
         Err(d) => return report(&d.0, sources),
@@ -162,7 +209,11 @@ fn check_new(args: &NewArgs, sources: &SourceMap) -> ExitCode {
         // The J501 findings again, one line each, after the amounts.
         let j501 = diags.iter().filter(|d| d.code.as_deref() == Some("J501"));
         todo.extend(j501.cloned());
-        print_reminders(&sources.records(&todo));
+        let mut records = sources.records(&todo);
+        records.extend(held(&args.dir, plan));
+        // By file and position: a person works through them file by file.
+        records.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        print_reminders(&records);
     }
     code
 }
@@ -175,7 +226,7 @@ fn report(diags: &[Diagnostic], sources: &SourceMap) -> ExitCode {
         .iter()
         .filter(|d| d.code.as_deref() == Some("J501"))
         .count();
-    errln!(
+    status!(
         "检查完成：{errors} 个错误，{warnings} 个警告（其中 J501 年份 {j501} 处），{notes} 个提示"
     );
     ExitCode::from(u8::from(errors > 0))
@@ -229,12 +280,13 @@ fn project_reminders(n: usize, p: &Project) -> Vec<Diagnostic> {
     out
 }
 
+/// The reminder list (a status report: left out under `-q`).
 fn print_reminders(records: &[diag::Record]) {
-    if records.is_empty() {
+    if records.is_empty() || crate::report::stdio::quiet() {
         return;
     }
     outp!(
-        "仍需人工核对（去年的金额、日期和 J501 年份，{} 处）：\n",
+        "仍需人工核对（去年的金额、日期、未改动的年份和 J501 年份，{} 处）：\n",
         records.len()
     );
     for r in records {

@@ -8,7 +8,7 @@ use clap::Args;
 
 use crate::input::scaffold::schema;
 use crate::report::diag::{Diagnostic, SourceMap, display_path};
-use crate::report::stdio::errln;
+use crate::report::stdio::status;
 
 /// Arguments of `jixiao schema`.
 #[derive(Debug, Args)]
@@ -47,7 +47,7 @@ pub fn run(args: &SchemaArgs) -> ExitCode {
     match schema::write(dir, &files) {
         Ok(paths) => {
             for p in paths {
-                errln!("已写入 {}", display_path(&p));
+                status!("已写入 {}", display_path(&p));
             }
             ExitCode::SUCCESS
         }

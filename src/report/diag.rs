@@ -192,6 +192,12 @@ pub fn io_error(action: &str, path: &Path, err: &std::io::Error) -> Diagnostic {
     let why = match err.kind() {
         std::io::ErrorKind::NotFound => "文件或文件夹不存在".to_string(),
         std::io::ErrorKind::PermissionDenied => "没有访问权限".to_string(),
+        std::io::ErrorKind::AlreadyExists => "已有同名的文件或文件夹".to_string(),
+        std::io::ErrorKind::NotADirectory => "路径中有一段不是文件夹".to_string(),
+        std::io::ErrorKind::IsADirectory => "它是文件夹".to_string(),
+        std::io::ErrorKind::DirectoryNotEmpty => "文件夹不是空的".to_string(),
+        std::io::ErrorKind::ReadOnlyFilesystem => "所在的磁盘是只读的".to_string(),
+        std::io::ErrorKind::StorageFull => "磁盘空间已满".to_string(),
         _ => err.to_string(),
     };
     Diagnostic::error(format!("无法{action}“{}”：{why}", display_path(path)))

@@ -117,12 +117,14 @@ pub(crate) fn is_document_number(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// Whether the figure is part of a document number: "2021152号",
-/// "〔2021〕", "2021年152号" (never a year or an amount of the table).
+/// "〔2021〕", "2021年152号", "2025年第10号" (never a year or an amount of the table).
 fn in_document_number(title: &str, f: &Figure) -> bool {
     let after = rest(title, f.end);
     let bracketed = title[..f.start].ends_with(['〔', '[', '［', '【', '(', '（'])
         && after.starts_with(['〕', ']', '］', '】', ')', '）']);
+    // "2021年152号", and a 公告/令 number "2025年第10号".
     let year_then_number = after.strip_prefix('年').is_some_and(|a| {
+        let a = a.strip_prefix('第').unwrap_or(a);
         let digits = a.trim_start_matches(|c| digit(c).is_some());
         digits.len() < a.len() && digits.starts_with('号')
     });
@@ -265,6 +267,16 @@ fn wrong_amount(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_announcement_number_is_a_document_number_not_a_year() {
+        let t = "财政部公告2025年第10号";
+        let at = t.find("2025").unwrap();
+        assert!(is_document_number(t, at, at + 4));
+        assert!(needles("依据财政部公告2024年第10号的项目", "1").is_empty());
+        let t = "2025年第一季度";
+        assert!(!is_document_number(t, 0, 4));
+    }
 
     fn problems(title: &str, total: &str) -> Vec<(String, String)> {
         title_problems(title, 2025, Some(Amount(total.parse().unwrap())), "万元")

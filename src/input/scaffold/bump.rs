@@ -138,6 +138,9 @@ pub(crate) struct Moved {
     pub new: String,
     /// The text around it on its line, after the change.
     pub context: String,
+    /// Why the year was left for a person to change (a year range, a
+    /// named document in 《…》); `None` when it was moved.
+    pub held: Option<&'static str>,
 }
 
 /// The edits moving `old` to `new` in the year-bearing texts of a data
@@ -164,8 +167,11 @@ pub(crate) fn bump_file(
     let mut edits = Vec::new();
     let mut moved = Vec::new();
     for node in nodes {
-        for range in year_ranges(text, node.span(), old) {
-            let new_digits = same_width(&text[range.clone()], new);
+        for (range, held) in year_ranges(text, node.span(), old) {
+            let new_digits = match held {
+                None => same_width(&text[range.clone()], new),
+                Some(_) => text[range.clone()].to_string(),
+            };
             let before = &text[..range.start];
             let line_start = before.rfind('\n').map_or(0, |i| i + 1);
             moved.push(Moved {
@@ -175,11 +181,14 @@ pub(crate) fn bump_file(
                 old: text[range.clone()].to_string(),
                 context: context(text, range.clone(), &new_digits),
                 new: new_digits.clone(),
+                held,
             });
-            edits.push(Edit {
-                range,
-                new: new_digits,
-            });
+            if held.is_none() {
+                edits.push(Edit {
+                    range,
+                    new: new_digits,
+                });
+            }
         }
     }
     moved.sort_by_key(|m| m.at);
@@ -261,8 +270,15 @@ fn token_chars(text: &str, span: Range<usize>) -> Vec<(usize, char)> {
 /// Byte ranges of `old` written as a year in the string token at `span`:
 /// four digits (no digit on either side) followed by "年" or by a dash and
 /// another year ("2025-2027年"), not part of a document number
-/// ("〔2025〕101号", "2025年152号") and not a comparison ("较2025年").
-fn year_ranges(text: &str, span: Range<usize>, old: i32) -> Vec<Range<usize>> {
+/// ("〔2025〕101号", "2025年152号", "2025年第10号") and not a comparison
+/// ("较2025年"). A year of a range ("2025-2026年度", "2024—2025年") or
+/// inside 《…》 (a named plan) is held (with the reason): moving it would
+/// change what the text means.
+fn year_ranges(
+    text: &str,
+    span: Range<usize>,
+    old: i32,
+) -> Vec<(Range<usize>, Option<&'static str>)> {
     let chars = token_chars(text, span);
     let plain: String = chars.iter().map(|(_, c)| *c).collect();
     let offsets: Vec<usize> = plain.char_indices().map(|(i, _)| i).collect();
@@ -283,17 +299,57 @@ fn year_ranges(text: &str, span: Range<usize>, old: i32) -> Vec<Range<usize>> {
         if compared || crate::rules::is_document_number(&plain, byte(i), byte(i + 4)) {
             continue;
         }
-        if names_a_year(&chars, i + 4, &is_digit) {
-            let last = chars[i + 3];
-            out.push(chars[i].0..last.0 + last.1.len_utf8());
-        }
+        let Some(range_after) = names_a_year(&chars, i + 4, &is_digit) else {
+            continue;
+        };
+        let last = chars[i + 3];
+        let named = {
+            let before = chars[..i].iter().map(|(_, c)| *c);
+            before.fold(false, |open, c| match c {
+                '《' => true,
+                '》' => false,
+                _ => open,
+            })
+        };
+        let held = match (range_after || ends_a_range(&chars, i, &is_digit), named) {
+            (_, true) => Some("书名号内的文件名，未改动"),
+            (true, _) => Some("年份区间，未改动"),
+            _ => None,
+        };
+        out.push((chars[i].0..last.0 + last.1.len_utf8(), held));
     }
     out
 }
 
+/// The range dashes between two years.
+const RANGE_DASHES: [char; 7] = ['-', '—', '–', '~', '～', '至', '到'];
+
+/// Whether the four digits at `i` end a range: a range dash (spaces
+/// around it allowed) and four digits before them ("2024-2025年").
+fn ends_a_range(chars: &[(usize, char)], i: usize, is_digit: &dyn Fn(usize) -> bool) -> bool {
+    let blank = |k: usize| matches!(chars[k].1, ' ' | '\u{3000}');
+    let mut k = i;
+    while k > 0 && blank(k - 1) {
+        k -= 1;
+    }
+    if k == 0 || !RANGE_DASHES.contains(&chars[k - 1].1) {
+        return false;
+    }
+    k -= 1;
+    while k > 0 && blank(k - 1) {
+        k -= 1;
+    }
+    k >= 4 && (k - 4..k).all(is_digit) && !(k >= 5 && is_digit(k - 5))
+}
+
 /// Whether what follows the digits ending before `k` makes them a year:
-/// "年", or a range dash and four more digits.
-fn names_a_year(chars: &[(usize, char)], k: usize, is_digit: &dyn Fn(usize) -> bool) -> bool {
+/// "年" (`Some(false)`), or a range dash and four more digits
+/// (`Some(true)`).
+fn names_a_year(
+    chars: &[(usize, char)],
+    k: usize,
+    is_digit: &dyn Fn(usize) -> bool,
+) -> Option<bool> {
     let skip = |mut k: usize| {
         while chars
             .get(k)
@@ -305,12 +361,12 @@ fn names_a_year(chars: &[(usize, char)], k: usize, is_digit: &dyn Fn(usize) -> b
     };
     let k = skip(k);
     match chars.get(k).map(|(_, c)| *c) {
-        Some('年') => true,
-        Some('-' | '—' | '–' | '~' | '～' | '至' | '到') => {
+        Some('年') => Some(false),
+        Some(c) if RANGE_DASHES.contains(&c) => {
             let k = skip(k + 1);
-            (0..4).all(|d| is_digit(k + d)) && !is_digit(k + 4)
+            ((0..4).all(|d| is_digit(k + d)) && !is_digit(k + 4)).then_some(true)
         }
-        _ => false,
+        _ => None,
     }
 }
 
@@ -329,17 +385,31 @@ mod tests {
     #[test]
     fn years_move_but_document_numbers_and_comparisons_stay() {
         let (text, moved) = bumped(
-            "\"2025年使用经费；2025 年12月底前；2025-2027年；冀财社2021152号；\
+            "\"2025年使用经费；2025 年12月底前；冀财社2021152号；\
              〔2025〕101号；冀政字2025年152号；较2025年增长；20251年；12025年\"",
         );
         assert_eq!(
             text,
-            "overall = \"2026年使用经费；2026 年12月底前；2026-2027年；冀财社2021152号；\
+            "overall = \"2026年使用经费；2026 年12月底前；冀财社2021152号；\
              〔2025〕101号；冀政字2025年152号；较2025年增长；20251年；12025年\"\n"
         );
-        assert_eq!(moved.len(), 3, "{moved:?}");
+        assert_eq!(moved.len(), 2, "{moved:?}");
         // Ten characters either side, the others as they were.
         assert_eq!(moved[0], "…verall = \"【2026】年使用经费；2025…");
+    }
+
+    #[test]
+    fn ranges_named_documents_and_announcement_numbers_are_held() {
+        let s = "\"2025-2026年度；2024-2025年已完成；2025—2027年；2024 至 2025年；\
+                 《河北省2021-2025年信访规划》；《2025年工作方案》；财政部公告2025年第10号\"";
+        let text = format!("overall = {s}\n");
+        let (edits, found) = bump_file(&text, None, 2025, 2026);
+        assert!(edits.is_empty(), "{edits:?}");
+        let held: Vec<_> = found.iter().map(|m| m.held).collect();
+        let range = Some("年份区间，未改动");
+        let named = Some("书名号内的文件名，未改动");
+        assert_eq!(held, [range, range, range, range, named, named]);
+        assert!(found.iter().all(|m| m.old == m.new));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::{absolute, relative};
+use crate::report::diag::{Diagnostic, Diagnostics, Result, io_error};
 
 /// The diff driver's name (README, "用 git 查看变化 / git diff driver").
 pub(crate) const DRIVER: &str = "jixiao";
@@ -37,7 +38,8 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
 /// The `.gitattributes` line for a document at `doc` (relative to the
 /// work tree's top): the data files below the nearest `data/` folder
 /// above it (`data/**/*.toml diff=jixiao`, as the README has it), else
-/// those of the document folder itself.
+/// those of the document folder itself. A pattern with a space or a
+/// special character is quoted as git reads it (`"my docs/data/**/*.toml"`).
 pub(crate) fn attribute_line(doc_rel: &Path) -> String {
     let data = doc_rel
         .ancestors()
@@ -48,13 +50,57 @@ pub(crate) fn attribute_line(doc_rel: &Path) -> String {
         "" => String::new(),
         b => format!("{b}/"),
     };
-    format!("{base}**/*.toml diff={DRIVER}")
+    format!("{} diff={DRIVER}", quote(&format!("{base}**/*.toml")))
+}
+
+/// A pattern as git's attribute files read it: C-style quoted when it
+/// holds a space, a quote, a backslash or a control character (git takes
+/// an unquoted space as the end of the pattern).
+fn quote(pattern: &str) -> String {
+    let special = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\\');
+    if !pattern.chars().any(special) {
+        return pattern.to_string();
+    }
+    let mut out = String::from('"');
+    for c in pattern.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\{:03o}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The new text of a `.gitattributes` holding `old`, with `line` added at
+/// its end (in its line endings); `None` when a line equal to it is there.
+fn appended(old: &str, line: &str) -> Option<String> {
+    if old
+        .lines()
+        .any(|l| l.split_whitespace().eq(line.split_whitespace()))
+    {
+        return None;
+    }
+    let eol = if old.contains("\r\n") { "\r\n" } else { "\n" };
+    let sep = if old.is_empty() || old.ends_with('\n') {
+        ""
+    } else {
+        eol
+    };
+    Some(format!("{old}{sep}{line}{eol}"))
 }
 
 /// Adds the attribute line for the document folder `doc` (which exists) to
 /// its work tree's `.gitattributes` unless a line equal to it is there,
-/// and says how to configure the driver when git does not know it.
-pub(crate) fn ensure(doc: &Path) -> std::io::Result<GitSetup> {
+/// and says how to configure the driver when git does not know it. A
+/// `.gitattributes` that is a link or not a regular file is left alone
+/// (the warning returned), so the write never leaves the work tree.
+pub(crate) fn ensure(doc: &Path) -> Result<GitSetup> {
     let mut setup = GitSetup::default();
     let Some(top) = git(doc, &["rev-parse", "--show-toplevel"]).filter(|t| !t.is_empty()) else {
         return Ok(setup);
@@ -64,21 +110,19 @@ pub(crate) fn ensure(doc: &Path) -> std::io::Result<GitSetup> {
     let doc_abs = doc.canonicalize().unwrap_or_else(|_| absolute(doc));
     let line = attribute_line(&relative(&top, &doc_abs));
     let file = top.join(".gitattributes");
+    let warn = |e: &std::io::Error| {
+        let d = io_error("更新", &file, e);
+        let hint = format!("数据文件的 git diff 设置没有写入；可自行在其中加入一行：{line}");
+        Diagnostics::from(Diagnostic::warning(d.message).with_hint(hint))
+    };
+    super::refuse_non_file(&file).map_err(|e| warn(&e))?;
     let old = match std::fs::read_to_string(&file) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e),
+        Err(e) => return Err(warn(&e)),
     };
-    if !old
-        .lines()
-        .any(|l| l.split_whitespace().eq(line.split_whitespace()))
-    {
-        let sep = if old.is_empty() || old.ends_with('\n') {
-            ""
-        } else {
-            "\n"
-        };
-        std::fs::write(&file, format!("{old}{sep}{line}\n"))?;
+    if let Some(text) = appended(&old, &line) {
+        super::replace_file(&file, text.as_bytes()).map_err(|e| warn(&e))?;
         setup.added = Some((file, line));
     }
     let key = format!("diff.{DRIVER}.textconv");
@@ -99,5 +143,27 @@ mod tests {
         assert_eq!(line("work/data/2026/x"), "work/data/**/*.toml diff=jixiao");
         assert_eq!(line("docs/x"), "docs/x/**/*.toml diff=jixiao");
         assert_eq!(line(""), "**/*.toml diff=jixiao");
+        // git ends an unquoted pattern at a space.
+        assert_eq!(
+            line("my docs/data/2026/x"),
+            "\"my docs/data/**/*.toml\" diff=jixiao"
+        );
+        assert_eq!(line("a\"b\tc"), "\"a\\\"b\\tc/**/*.toml\" diff=jixiao");
+        assert_eq!(quote("a\\b"), "\"a\\\\b\"");
+    }
+
+    #[test]
+    fn the_line_is_added_once_in_the_files_line_endings() {
+        let line = "data/**/*.toml diff=jixiao";
+        assert_eq!(appended("", line).unwrap(), format!("{line}\n"));
+        assert_eq!(
+            appended("*.pdf binary\r\n", line).unwrap(),
+            format!("*.pdf binary\r\n{line}\r\n")
+        );
+        assert_eq!(
+            appended("*.pdf binary", line).unwrap(),
+            format!("*.pdf binary\n{line}\n")
+        );
+        assert_eq!(appended("data/**/*.toml  diff=jixiao\r\n", line), None);
     }
 }

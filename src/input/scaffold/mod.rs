@@ -34,8 +34,9 @@ pub(crate) struct Plan {
     pub files: Vec<NewFile>,
     /// The budget year written.
     pub year: i32,
-    /// Years moved in texts, by file (relative path), in file order; lines
-    /// are those of the new file.
+    /// Years moved in texts, and those held for a person (`Moved::held`),
+    /// by file (relative path), in file order; lines are those of the new
+    /// file.
     pub moved: Vec<(String, Vec<Moved>)>,
 }
 
@@ -187,9 +188,18 @@ fn read_text(files: &DocFiles, rel: &str, name: &Path) -> Result<String> {
     })
 }
 
-/// Refuses a target that exists and is not an empty folder.
+/// Refuses a target that exists and is not an empty folder, and the
+/// current folder or one above it (it cannot be renamed into place).
 pub(crate) fn check_target(target: &Path) -> Result<()> {
     let shown = display_path(target);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    if cwd.starts_with(absolute(target)) {
+        return Err(Diagnostic::error(format!(
+            "“{shown}”是当前文件夹（或在它之上），jixiao new 不能在其中新建文本"
+        ))
+        .with_hint("请到上一级文件夹运行，例如：cd .. && jixiao new 文件夹名")
+        .into());
+    }
     if !target.exists() && target.symlink_metadata().is_err() {
         return Ok(());
     }
@@ -213,10 +223,9 @@ pub(crate) fn check_target(target: &Path) -> Result<()> {
 /// it into place (over an empty folder); on any error nothing is left.
 pub(crate) fn write_folder(target: &Path, files: &[NewFile]) -> Result<()> {
     check_target(target)?;
-    let parent = absolute(target)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+    // Absolute and folded: "x/." or "x/../y" name their folder too.
+    let target = &absolute(target);
+    let parent = target.parent().map(Path::to_path_buf).unwrap_or_default();
     let made = missing_ancestors(&parent);
     std::fs::create_dir_all(&parent).map_err(|e| io_error("创建文件夹", &parent, &e))?;
     let name = target.file_name().unwrap_or_default().to_string_lossy();
@@ -247,6 +256,51 @@ fn write_all(dir: &Path, files: &[NewFile]) -> Result<()> {
         std::fs::write(&path, &f.text).map_err(|e| io_error("写入文件", &path, &e))?;
     }
     Ok(())
+}
+
+/// Replaces the file at `path` with `bytes` through a new temporary file
+/// in the same folder, renamed into place; refuses (`InvalidInput`) a
+/// `path` that exists and is not a regular file, a link above all, so a
+/// link can never carry the write out of the folder. The temporary name is
+/// made with `create_new`, so a file or link planted under it is never
+/// written through.
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    refuse_non_file(path)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let (tmp, mut file) = (0u32..)
+        .map(|n| dir.join(format!(".{name}.jx-{}-{n}.tmp", std::process::id())))
+        .map(|tmp| {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp);
+            (tmp, f)
+        })
+        .find(|(_, f)| !matches!(f, Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists))
+        .expect("some temporary name is free");
+    let written = file
+        .as_mut()
+        .map_err(|e| std::io::Error::new(e.kind(), e.to_string()))
+        .and_then(|f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// `InvalidInput` when `path` exists and is not a regular file (a link,
+/// a folder, a device).
+pub(crate) fn refuse_non_file(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "它是链接或不是普通文件",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `path` made absolute against the current folder, `.` and `..` folded

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde_json::{Map, Value, json};
 
-use crate::input::form::{Column, Field, Form, Kind, Need, Registry, Role, TableDef};
+use crate::input::form::{Column, DEFAULT_FORM, Field, Form, Kind, Need, Registry, Role, TableDef};
 use crate::input::model::{DOCUMENT_KEYS, DocKey, Document, Holds};
 use crate::input::stamp::DocDate;
-use crate::report::diag::{Result, io_error};
+use crate::report::diag::{Diagnostic, Result, display_path, io_error};
 
 /// The schema file of `document.toml`.
 pub(crate) const DOCUMENT_SCHEMA: &str = "document.schema.json";
@@ -29,6 +29,9 @@ impl JsonSchema for DocDate {
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // Editors hand a TOML date to the validator as its text, so a
+        // schema cannot tell `date = 2025-01-20` from the quoted string
+        // the loader refuses; the description says to leave the quotes off.
         schemars::json_schema!({ "type": "string", "format": "date" })
     }
 }
@@ -114,7 +117,30 @@ pub(crate) fn document_schema(forms: &Registry) -> Value {
     if let Some(props) = root.get_mut("properties").and_then(Value::as_object_mut) {
         refine_document(props, forms);
     }
+    root.insert("allOf".into(), profile_rules(forms));
     v
+}
+
+/// `[check] profile` must name a taxonomy of the document's form (its
+/// `form`, else hebei), as the loader demands: one `if`/`then` per form
+/// with indicators. (The loader also holds it to the project files' own
+/// forms, which the document's schema cannot see.)
+fn profile_rules(forms: &Registry) -> Value {
+    let mut rules = Vec::new();
+    for name in forms.names() {
+        let Some(form) = forms.get(name).filter(|f| f.indicators().is_some()) else {
+            continue;
+        };
+        let names: Vec<&str> = form.taxonomies.iter().map(|t| t.name.as_str()).collect();
+        let named = json!({ "properties": { "form": { "const": name } }, "required": ["form"] });
+        let cond = match name == DEFAULT_FORM {
+            true => json!({ "anyOf": [named, { "not": { "required": ["form"] } }] }),
+            false => named,
+        };
+        let then = json!({ "properties": { "check": { "properties": { "profile": { "enum": names } } } } });
+        rules.push(json!({ "if": cond, "then": then }));
+    }
+    Value::Array(rules)
 }
 
 /// Choices the serde model cannot know: form names, label keys of every
@@ -479,20 +505,27 @@ pub(crate) fn all(forms: &Registry) -> Vec<(String, String)> {
     out
 }
 
-/// Writes the schema files into `dir` (created if missing), each to a
-/// temporary file renamed into place; returns the paths written.
+/// Writes the schema files into `dir` (created if missing), each through
+/// a new temporary file renamed into place; a `dir` that is a link, or a
+/// schema file that is a link or not a regular file, is refused, so the
+/// writing never leaves the folder. Returns the paths written.
 pub(crate) fn write(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>> {
+    if dir
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(Diagnostic::error(format!(
+            "“{}”是链接，JSON Schema 不会写到链接指向的地方",
+            display_path(dir)
+        ))
+        .with_hint("请把它换成普通文件夹，或删除它后重试")
+        .into());
+    }
     std::fs::create_dir_all(dir).map_err(|e| io_error("创建文件夹", dir, &e))?;
     let mut written = Vec::new();
     for (name, text) in files {
         let path = dir.join(name);
-        let tmp = dir.join(format!(".{name}.{}", std::process::id()));
-        std::fs::write(&tmp, text)
-            .and_then(|()| std::fs::rename(&tmp, &path))
-            .map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                io_error("写入文件", &path, &e)
-            })?;
+        super::replace_file(&path, text.as_bytes()).map_err(|e| io_error("写入文件", &path, &e))?;
         written.push(path);
     }
     Ok(written)

@@ -228,8 +228,16 @@ fn table_lines(form: &Form, t: &TableDef, value: Option<&toml::Value>) -> String
         let names: Vec<&str> = tax.levels.iter().map(|l| l.name.as_str()).collect();
         let _ = writeln!(out, "# 一级指标可写：{}（{}）", names.join("、"), tax.title);
     }
+    let from_taxonomy = match rows.is_empty() {
+        true => taxonomy_rows(form, t),
+        false => Vec::new(),
+    };
     let empty = toml::Table::new();
-    let rows = if rows.is_empty() { vec![&empty] } else { rows };
+    let rows = match (rows.is_empty(), from_taxonomy.is_empty()) {
+        (false, _) => rows,
+        (true, false) => from_taxonomy.iter().collect(),
+        (true, true) => vec![&empty],
+    };
     for (j, r) in rows.iter().enumerate() {
         let _ = writeln!(out, "[[{}]]", t.key);
         for c in t.columns.iter().filter(|c| c.auto.is_none()) {
@@ -237,6 +245,30 @@ fn table_lines(form: &Form, t: &TableDef, value: Option<&toml::Value>) -> String
         }
     }
     out
+}
+
+/// For a form without an example (a project's own), the indicator table's
+/// rows from its first taxonomy: one per 一级 with its first 二级, so the
+/// starter names them as the form's checks want (J101, J102).
+fn taxonomy_rows(form: &Form, t: &TableDef) -> Vec<toml::Table> {
+    let (Some(tax), Some(level1)) = (form.taxonomies.first(), t.role_key(Role::Level1)) else {
+        return Vec::new();
+    };
+    if t.kind != TableKind::Indicators {
+        return Vec::new();
+    }
+    let level2 = t.role_key(Role::Level2);
+    let text = |s: &str| toml::Value::String(s.to_string());
+    let row = |l: &crate::input::form::Level| {
+        let mut r = toml::Table::new();
+        r.insert(level1.to_string(), text(&l.name));
+        let child = l.children.first().map(|c| c.split('|').next().unwrap_or(c));
+        if let (Some(k), Some(c)) = (level2, child) {
+            r.insert(k.to_string(), text(c));
+        }
+        r
+    };
+    tax.levels.iter().filter(|l| l.required).map(row).collect()
 }
 
 /// One cell of a row, under its comment in the first row.
