@@ -194,3 +194,29 @@ fn export_never_writes_through_a_link_and_a_dangling_template_link_is_an_error()
         String::from_utf8_lossy(&checked.stderr)
     );
 }
+
+/// Each built-in font is in the binary once: a `const` holding the bytes
+/// was copied into every function that used it (the binary grew by 30 MB).
+#[test]
+fn the_fonts_are_built_in_once() {
+    if cfg!(debug_assertions) {
+        eprintln!("skipped: measured on the release binary");
+        return;
+    }
+    let binary = std::fs::read(env!("CARGO_BIN_EXE_jixiao")).unwrap();
+    for font in std::fs::read_dir(manifest_dir().join("fonts")).unwrap() {
+        let path = font.unwrap().path();
+        if path.extension().is_none_or(|e| e != "otf") {
+            continue;
+        }
+        let data = std::fs::read(&path).unwrap();
+        let probe = &data[data.len() / 2..data.len() / 2 + 64];
+        let copies = binary.windows(probe.len()).filter(|w| *w == probe).count();
+        assert_eq!(
+            copies,
+            1,
+            "{} is in the binary {copies} times",
+            path.display()
+        );
+    }
+}

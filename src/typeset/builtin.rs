@@ -7,7 +7,7 @@ use std::path::PathBuf;
 pub const BUILTIN_DIR: &str = "<内置模板>";
 
 /// The built-in templates: file name inside `templates/`, and text.
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub static TEMPLATES: &[(&str, &str)] = &[
     (
         "document.typ.tera",
         include_str!("../../templates/document.typ.tera"),
@@ -21,7 +21,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 
 /// The built-in fonts (Fandol Song, Hei, Kai and Fang: GPL with the font
 /// exception, which allows embedding them in documents): file name and bytes.
-pub const FONTS: &[(&str, &[u8])] = &[
+pub static FONTS: &[(&str, &[u8])] = &[
     (
         "FandolFang-Regular.otf",
         include_bytes!("../../fonts/FandolFang-Regular.otf"),

@@ -14,7 +14,7 @@ pub const DEFAULT_FORM: &str = "hebei";
 pub const FORMS_DIR: &str = "forms";
 
 /// The built-in forms: name and TOML text.
-pub const BUILTIN: &[(&str, &str)] = &[
+pub static BUILTIN: &[(&str, &str)] = &[
     ("hebei", include_str!("../../../templates/forms/hebei.toml")),
     (
         "central",

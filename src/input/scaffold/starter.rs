@@ -15,7 +15,7 @@ use crate::input::load::{DOCUMENT_FILE, PROJECTS_DIR};
 const SAMPLE_YEAR: &str = "2025";
 
 /// An example project file of each built-in form.
-const SAMPLES: &[(&str, &str)] = &[
+static SAMPLES: &[(&str, &str)] = &[
     (
         "hebei",
         include_str!("../../../data/examples/department/projects/01-dangan-shuzihua.toml"),
