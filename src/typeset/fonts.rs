@@ -35,11 +35,6 @@ impl FontSet {
                         .into(),
                 );
             }
-            // The common case, a project's fonts/ holding copies of the
-            // built-in fonts, is recognised without parsing them again.
-            if only_builtin_copies(dir, 0) {
-                continue;
-            }
             // Sorted so that font indices, and with them the PDF, do not
             // depend on the order the file system lists files in.
             let mut found: Vec<_> = typst_kit::fonts::scan(dir).collect();
@@ -101,58 +96,6 @@ impl FontSet {
                     .with_hint("使用本机安装的字体（如 仿宋_GB2312 的英文名 FangSong_GB2312）请设 style.system_fonts = true 或加 --system-fonts")
             })
             .collect()
-    }
-}
-
-/// Whether every font file below `dir` is a byte-for-byte copy of a
-/// built-in font (anything unreadable or too deep is not).
-fn only_builtin_copies(dir: &Path, depth: usize) -> bool {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return false;
-    };
-    entries.into_iter().all(|entry| {
-        let Ok(entry) = entry else { return false };
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => depth < 8 && only_builtin_copies(&path, depth + 1),
-            Ok(t) if t.is_file() => !is_font_file(&path) || is_builtin_copy(&path),
-            _ => false,
-        }
-    })
-}
-
-/// Whether a file name is one fontdb would load as a font.
-fn is_font_file(path: &Path) -> bool {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    matches!(ext.as_deref(), Some("ttf" | "otf" | "ttc" | "otc"))
-}
-
-/// Whether a file holds exactly the bytes of a built-in font: the size
-/// first, then the contents in chunks (no copy of the whole file).
-fn is_builtin_copy(path: &Path) -> bool {
-    use std::io::Read;
-    let Ok(len) = std::fs::metadata(path).map(|m| m.len()) else {
-        return false;
-    };
-    let Some((_, data)) = crate::typeset::builtin::FONTS
-        .iter()
-        .find(|(_, d)| d.len() as u64 == len)
-    else {
-        return false;
-    };
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut buf = vec![0; 1 << 16];
-    let mut at = 0;
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => return at == data.len(),
-            Ok(n) if at + n <= data.len() && buf[..n] == data[at..at + n] => at += n,
-            _ => return false,
-        }
     }
 }
 
@@ -255,25 +198,6 @@ mod tests {
         let count = |f: &FontSet| (0..).take_while(|&i| f.font(i).is_some()).count();
         assert_eq!(count(&shipped()), crate::typeset::builtin::FONTS.len());
         assert_eq!(count(&with_copy), count(&shipped()));
-        assert!(
-            only_builtin_copies(&dir, 0),
-            "the shipped folder holds copies"
-        );
-    }
-
-    #[test]
-    fn a_changed_copy_of_a_builtin_font_is_not_one() {
-        let dir = std::env::temp_dir().join(format!("jixiao-fontcopy-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let (name, data) = crate::typeset::builtin::FONTS[0];
-        let mut changed = data.to_vec();
-        *changed.last_mut().unwrap() ^= 1;
-        std::fs::write(dir.join(name), &changed).unwrap();
-        std::fs::write(dir.join("README.txt"), "not a font").unwrap();
-        assert!(!only_builtin_copies(&dir, 0));
-        std::fs::write(dir.join(name), data).unwrap();
-        assert!(only_builtin_copies(&dir, 0));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
