@@ -81,6 +81,11 @@ impl Root {
         }
     }
 
+    /// The project folder, unless this is a lone document's parent.
+    pub(crate) fn project(&self) -> Option<&Path> {
+        self.project.then_some(self.dir.as_path())
+    }
+
     /// The project's own templates folder, if it has one.
     pub(crate) fn templates(&self) -> Option<PathBuf> {
         self.project_folder("templates")

@@ -332,17 +332,8 @@ pub(crate) fn project_root(target: &Path, explicit: Option<&Path>) -> Option<Pat
     if let Some(dir) = explicit {
         return Some(absolute(dir));
     }
-    let target = absolute(target);
-    let is_root = |d: &Path| {
-        d.join("templates").is_dir()
-            || d.join("fonts").is_dir()
-            || target.starts_with(d.join("data"))
-    };
-    target
-        .ancestors()
-        .skip(1)
-        .find(|d| is_root(d))
-        .map(Path::to_path_buf)
+    let root = crate::pipeline::Root::find(&absolute(target), None).ok()?;
+    root.project().map(Path::to_path_buf)
 }
 
 /// Where the schema files of a new document go: `templates/schema/` of
