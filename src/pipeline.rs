@@ -172,6 +172,19 @@ pub(crate) struct FontKey {
     pub(crate) system: bool,
 }
 
+impl FontKey {
+    /// The font folders of a build (`--font-path` ones, then the project's
+    /// `fonts/`), with the system's fonts if the options or the style ask.
+    pub(crate) fn new(root: &Root, opts: &Options, style_system: bool) -> Self {
+        let mut dirs = opts.font_dirs.clone();
+        dirs.extend(root.fonts());
+        Self {
+            dirs,
+            system: opts.system_fonts || style_system,
+        }
+    }
+}
+
 /// A loaded font set and what it was loaded for.
 #[derive(Clone)]
 pub(crate) struct LoadedFonts {
@@ -179,6 +192,15 @@ pub(crate) struct LoadedFonts {
     pub(crate) key: FontKey,
     /// The fonts.
     pub(crate) set: Arc<FontSet>,
+}
+
+impl LoadedFonts {
+    /// Loads the fonts a key names.
+    pub(crate) fn load(key: FontKey) -> Result<Self> {
+        let dirs: Vec<&Path> = key.dirs.iter().map(PathBuf::as_path).collect();
+        let set = Arc::new(FontSet::load(&dirs, key.system)?);
+        Ok(Self { key, set })
+    }
 }
 
 impl Prepared {
@@ -283,18 +305,11 @@ fn fonts_for(
     loaded: &Loaded,
     reuse: Option<&LoadedFonts>,
 ) -> Result<LoadedFonts> {
-    let mut dirs = opts.font_dirs.clone();
-    dirs.extend(root.fonts());
-    let key = FontKey {
-        dirs,
-        system: opts.system_fonts || loaded.document.style.system_fonts,
-    };
-    if let Some(f) = reuse.filter(|f| f.key == key) {
-        return Ok(f.clone());
+    let key = FontKey::new(root, opts, loaded.document.style.system_fonts);
+    match reuse.filter(|f| f.key == key) {
+        Some(f) => Ok(f.clone()),
+        None => LoadedFonts::load(key),
     }
-    let dirs: Vec<&Path> = key.dirs.iter().map(PathBuf::as_path).collect();
-    let set = Arc::new(FontSet::load(&dirs, key.system)?);
-    Ok(LoadedFonts { key, set })
 }
 
 /// A typeset document and every warning of its build.

@@ -63,9 +63,7 @@ impl Session {
 
     /// The folders fonts are read from (`--font-path` ones and the shipped).
     pub(crate) fn font_dirs(&self) -> Vec<PathBuf> {
-        let mut dirs = self.opts.font_dirs.clone();
-        dirs.extend(self.root.fonts());
-        dirs
+        pipeline::FontKey::new(&self.root, &self.opts, false).dirs
     }
 
     /// Default PDF path for this document.

@@ -16,7 +16,6 @@ use crate::input::form::Registry;
 use crate::input::load::DocFiles;
 use crate::pipeline::{self, FontKey, LoadedFonts, Options, Prepared, Root};
 use crate::report::diag::{self, Diagnostic, Diagnostics, Result, SourceMap, display_path};
-use crate::typeset::fonts::FontSet;
 
 /// What the documents reading the same templates and fonts share.
 pub(super) struct Shared {
@@ -32,18 +31,8 @@ impl Shared {
         // The key `pipeline::prepare_reusing` compares: the same folders,
         // and the system's fonts only when asked for on the command line
         // (a document that asks for them in its style loads its own).
-        let mut dirs = opts.font_dirs.clone();
-        dirs.extend(root.fonts());
-        let key = FontKey {
-            dirs,
-            system: opts.system_fonts,
-        };
-        let paths: Vec<&Path> = key.dirs.iter().map(PathBuf::as_path).collect();
-        let set = Arc::new(FontSet::load(&paths, key.system)?);
-        Ok(Self {
-            forms,
-            fonts: LoadedFonts { key, set },
-        })
+        let fonts = LoadedFonts::load(FontKey::new(root, opts, false))?;
+        Ok(Self { forms, fonts })
     }
 }
 
