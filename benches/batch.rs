@@ -7,6 +7,9 @@
 #[path = "common/run.rs"]
 mod run;
 
+#[path = "common/copies.rs"]
+mod copies;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -21,7 +24,7 @@ fn main() {
     let docs: Vec<PathBuf> = (0..DOCUMENTS)
         .map(|i| {
             let dir = top.join(format!("2025/dept{i:03}"));
-            copy_reference(&manifest.join("data/2025/chengde-xinfang"), &dir, i);
+            copies::copy_with_codes(&manifest.join("data/2025/chengde-xinfang"), &dir, i);
             dir
         })
         .collect();
@@ -72,18 +75,6 @@ fn sequential_run(docs: &[PathBuf], out: &Path) -> f64 {
         assert!(output.status.success(), "{} failed", doc.display());
     }
     started.elapsed().as_secs_f64()
-}
-
-/// Copies the reference to `to`, its 项目编码 made unique with `n`.
-fn copy_reference(from: &Path, to: &Path, n: usize) {
-    std::fs::create_dir_all(to.join("projects")).unwrap();
-    std::fs::copy(from.join("document.toml"), to.join("document.toml")).unwrap();
-    for entry in std::fs::read_dir(from.join("projects")).unwrap() {
-        let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let text = text.replace("code = \"", &format!("code = \"B{n:03}"));
-        std::fs::write(to.join("projects").join(path.file_name().unwrap()), text).unwrap();
-    }
 }
 
 fn count_pdfs(dir: &Path) -> usize {

@@ -8,6 +8,9 @@
 //! (`/usr/bin/time`) for memory. Run with `cargo bench --bench speed`; it
 //! prints a Markdown table of medians.
 
+#[path = "common/copies.rs"]
+mod copies;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -76,7 +79,7 @@ fn main() {
 fn batch_rows(work: &Path, reference: &Path, typst: Option<&Path>, rows: &mut Vec<String>) {
     let folder = work.join("batch/data/2025");
     let docs: Vec<PathBuf> = (0..BATCH)
-        .map(|i| copy_with_codes(reference, &folder.join(format!("d{i:03}")), i))
+        .map(|i| copies::copy_with_codes(reference, &folder.join(format!("d{i:03}")), i))
         .collect();
     let out = work.join("batch-out/");
     let mut jx = Vec::new();
@@ -205,7 +208,7 @@ fn typst_runs(typst: &Path, main: &Path, runs: usize, system_fonts: bool) -> Dur
 fn warm_rebuild(reference: &Path, work: &Path) -> Duration {
     const CELL: &str = "value = \"≥800平方米\"";
     let doc = work.join("warm");
-    copy_with_codes(reference, &doc, 0);
+    copies::copy_with_codes(reference, &doc, 0);
     let table = doc.join("projects/01-jiefang-dating.toml");
     let original = std::fs::read_to_string(&table).unwrap();
     assert!(original.contains(CELL), "the reference data changed");
@@ -235,19 +238,6 @@ fn peak_kb(args: &[&std::ffi::OsStr]) -> Option<u64> {
         .ok()?;
     let err = String::from_utf8_lossy(&out.stderr);
     err.lines().last()?.trim().parse().ok()
-}
-
-/// Copies a document with its 项目编码 made unique to copy `n`.
-fn copy_with_codes(from: &Path, to: &Path, n: usize) -> PathBuf {
-    std::fs::create_dir_all(to.join("projects")).unwrap();
-    std::fs::copy(from.join("document.toml"), to.join("document.toml")).unwrap();
-    for entry in std::fs::read_dir(from.join("projects")).unwrap() {
-        let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let text = text.replacen("code = \"", &format!("code = \"B{n:03}"), 1);
-        std::fs::write(to.join("projects").join(path.file_name().unwrap()), text).unwrap();
-    }
-    to.to_path_buf()
 }
 
 /// typst-cli: `$TYPST`, else `typst` on PATH; None (and a note) if absent.
