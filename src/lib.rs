@@ -3,7 +3,8 @@
 //! The folders follow the pipeline: [`input`] reads the data by its
 //! table forms (model, forms, loading, git revisions), [`rules`] checks it,
 //! [`typeset`] renders it with Tera and Typst into a PDF, [`compare`] diffs
-//! versions and gives git its text forms; [`pipeline`] chains the stages
+//! versions and gives git its text forms; [`excel`] writes and reads
+//! workbooks; [`pipeline`] chains the stages
 //! (one build path for every command), [`session`] and [`watch`] rebuild,
 //! `batch` finds the documents of a folder tree and sums them up,
 //! [`report`] is the one diagnostics path, and [`cli`] holds one file per
@@ -12,6 +13,7 @@
 pub(crate) mod batch;
 pub mod cli;
 pub mod compare;
+pub mod excel;
 pub mod input;
 pub mod pipeline;
 pub mod report;
