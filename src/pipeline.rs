@@ -13,6 +13,7 @@ use typst_layout::PagedDocument;
 
 use crate::input::form::Registry;
 use crate::input::load::{self, Loaded};
+use crate::input::model::Document;
 use crate::input::stamp::{self, BuildDate};
 use crate::report::diag::{Diagnostic, Diagnostics, Result, SourceMap};
 use crate::rules;
@@ -280,6 +281,15 @@ pub(crate) fn prepare_files(
         date,
         report,
     })
+}
+
+/// Loads a document folder with its project's forms, without checking or
+/// rendering it (what `export` and the round-trip tests need).
+pub fn load_document(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Document> {
+    let files = load::DocFiles::open(doc_dir)?;
+    let root = Root::find(files.dir(), opts.root.as_deref())?;
+    let loaded = load::load_files(&files, &root.forms(sources)?, sources)?;
+    Ok(loaded.document)
 }
 
 /// Loads a document folder; when some files do not parse, the rules still

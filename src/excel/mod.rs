@@ -12,6 +12,8 @@
 //!   round trip gives back the same data. A workbook without it (from a
 //!   budget system) is read by its labels alone.
 
+pub mod keep;
+
 use std::collections::BTreeSet;
 
 /// The name of the sheet holding the document's fields and 第一部分.
