@@ -402,3 +402,98 @@ fn a_text_longer_than_a_cell_holds_is_refused_at_its_place() {
     assert!(err.contains("01-jiefang-dating.toml:4"), "{err}");
     assert!(!file.exists());
 }
+
+#[test]
+fn numbered_overall_parts_get_a_table_of_their_own() {
+    let out = TempDir::new("export-parts");
+    let dir = common::fixture("overall-parts");
+    let file = export_ok(&dir, out.path(), "parts");
+    let mut book = Book::open(&file);
+    let text = book.sheet("文本");
+    let r = text.row_of("一、总体绩效目标") + 1;
+    assert_eq!(text.text(&format!("B{r}")), "");
+    assert_eq!(text.text(&format!("C{}", r + 1)), "内容");
+    assert_eq!(text.number(&format!("A{}", r + 2)), 1.0);
+    assert_eq!(text.text(&format!("B{}", r + 2)), "年度总体目标");
+    // A text of several lines stays one cell, its lines kept.
+    let body = text.text(&format!("C{}", r + 2));
+    assert!(body.contains("100%。\n持续推进"), "{body:?}");
+    assert_eq!(
+        text.merge(&format!("C{}", r + 2)),
+        Some(format!("C{0}:D{0}", r + 2))
+    );
+    assert_eq!(text.text(&format!("B{}", r + 3)), "履职目标");
+    assert_eq!(text.row_of("二、分项绩效目标"), r + 3);
+}
+
+#[test]
+fn a_form_with_an_amount_suffix_and_lines_under_the_table() {
+    let out = TempDir::new("export-shenbao");
+    let file = export_ok(
+        &manifest_dir().join("data/examples/shenbao"),
+        out.path(),
+        "s",
+    );
+    let mut book = Book::open(&file);
+    let name = book.names()[1].clone();
+    let t = book.sheet(&name);
+    let suffixed: Vec<&String> = t
+        .formats
+        .iter()
+        .map(|(_, f)| f)
+        .filter(|f| f.ends_with("\"万\""))
+        .collect();
+    assert!(!suffixed.is_empty(), "{:?}", t.formats);
+    let total = t
+        .cells
+        .used_cells()
+        .find(|(_, _, v)| **v == Data::Float(250.0))
+        .map(|(r, c, _)| a1((r as u32, c as u32)))
+        .expect("预算 250 as a number");
+    assert_eq!(t.format(&total), "0\"万\"");
+    let last = t.cells.end().unwrap().0;
+    let lines = [
+        t.text(&format!("A{last}")),
+        t.text(&format!("A{}", last + 1)),
+    ];
+    assert!(lines[0].starts_with("填表人："), "{lines:?}");
+    assert!(lines[1].contains("："), "{lines:?}");
+    // The document names its form: the hidden sheet keeps it.
+    let meta = book.sheet("jixiao");
+    assert_eq!(meta.text("C2"), "form = \"shenbao\"\n");
+}
+
+#[test]
+fn the_documents_settings_and_date_travel_in_the_workbook() {
+    let tmp = TempDir::new("export-settings");
+    let doc = tmp.path().join("doc");
+    copy_dir(&reference_dir(), &doc);
+    let toml = std::fs::read_to_string(doc.join("document.toml")).unwrap();
+    let extra = "date = 2025-01-20\n";
+    let tables = "\n[style]\npreset = \"gb9704\"\n\n[check]\nallow = [\"J604\"]\n";
+    let toml = toml.replacen(
+        "money_unit = \"万元\"\n",
+        &format!("money_unit = \"万元\"\n{extra}"),
+        1,
+    );
+    std::fs::write(doc.join("document.toml"), format!("{toml}{tables}")).unwrap();
+    let file = export_ok(&doc, tmp.path(), "x");
+    let mut book = Book::open(&file);
+    let text = book.sheet("文本");
+    assert_eq!(text.text("A7"), "编制日期");
+    assert_eq!(text.text("B7"), "2025-01-20");
+    let meta = book.sheet("jixiao");
+    let settings: toml::Table = meta.text("C2").parse().unwrap();
+    assert_eq!(settings["style"]["preset"].as_str(), Some("gb9704"));
+    assert_eq!(settings["check"]["allow"][0].as_str(), Some("J604"));
+    assert!(!settings.contains_key("cover") && !settings.contains_key("form"));
+}
+
+#[test]
+fn the_workbook_can_go_to_standard_output() {
+    let out = TempDir::new("export-stdout");
+    let file = export_ok(&reference_dir(), out.path(), "f");
+    let o = export(&reference_dir(), &["-o", "-"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(o.stdout, std::fs::read(file).unwrap());
+}
