@@ -497,3 +497,23 @@ fn the_workbook_can_go_to_standard_output() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(o.stdout, std::fs::read(file).unwrap());
 }
+
+#[test]
+fn a_text_that_looks_like_a_formula_stays_text() {
+    let tmp = TempDir::new("export-formula");
+    let doc = tmp.path().join("doc");
+    copy_dir(&reference_dir(), &doc);
+    let p = doc.join("projects/01-jiefang-dating.toml");
+    let toml = std::fs::read_to_string(&p).unwrap();
+    let toml = toml.replace("usage = \"保证", "usage = \"=SUM(C5:E5)保证");
+    std::fs::write(&p, toml).unwrap();
+    let file = export_ok(&doc, tmp.path(), "x");
+    let mut book = Book::open(&file);
+    let t = book.sheet("1.接访大厅租赁及运行经费绩效目标表");
+    assert!(t.text("B6").starts_with("=SUM(C5:E5)保证"));
+    let formulas = book
+        .xlsx
+        .worksheet_formula("1.接访大厅租赁及运行经费绩效目标表")
+        .unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+}
