@@ -15,6 +15,7 @@ const SUBCOMMANDS: &[&str] = &[
     "watch",
     "new",
     "schema",
+    "export",
 ];
 
 fn run(args: &[&str]) -> std::process::Output {

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod completions;
 mod diff;
+mod export;
 mod forms;
 mod new;
 mod output;
@@ -74,6 +75,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Rebuild the PDF whenever the data, templates or fonts change (监视并自动重新生成).
     Watch(watch::WatchArgs),
+    /// Write a document as an Excel workbook laid out like the printed tables (导出 Excel).
+    Export(export::ExportArgs),
 }
 
 /// Options shared by every command that reads a document.
@@ -130,6 +133,7 @@ pub fn main() -> ExitCode {
         Command::Watch(args) => watch::run(&args),
         Command::New(args) => new::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
 

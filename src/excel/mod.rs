@@ -16,6 +16,8 @@ pub mod keep;
 
 use std::collections::BTreeSet;
 
+pub mod export;
+
 /// The name of the sheet holding the document's fields and 第一部分.
 pub const DOC_SHEET: &str = "文本";
 /// The name of the hidden sheet holding [`SheetMeta`] rows.

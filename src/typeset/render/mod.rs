@@ -14,6 +14,7 @@ mod table;
 use crate::input::form::Placement;
 use crate::typeset::builtin;
 use crate::typeset::style::ResolvedStyle;
+pub(crate) use table::project_view;
 pub use table::{BlockView, CellView, GroupView, ProjectView};
 
 /// The template every document starts from.

@@ -5,10 +5,10 @@ use serde::Serialize;
 
 use super::cell;
 use crate::input::form::{
-    Align, CellRef, CellSpec, Column, Form, Need, Placement, Role, TableDef, TableKind,
+    Align, CellRef, CellSpec, Column, Form, Kind, Need, Placement, Role, TableDef, TableKind,
 };
 use crate::input::model::project::shown;
-use crate::input::model::{Document, Labels, Project, Row};
+use crate::input::model::{Amount, Document, Labels, Project, Row, Value};
 
 /// One table for the templates.
 #[derive(Debug, Serialize)]
@@ -64,6 +64,12 @@ pub struct CellView {
     pub rs: usize,
     /// Left-aligned (long text) rather than centred.
     pub left: bool,
+    /// The value as written and its kind, where `t` shows it otherwise:
+    /// an amount (a workbook writes it as a number), or a text whose
+    /// spacing the print tidies (a workbook keeps it as written). The
+    /// templates print `t`.
+    #[serde(skip)]
+    pub value: Option<(Value, Kind)>,
 }
 
 impl CellView {
@@ -73,7 +79,20 @@ impl CellView {
             cs,
             rs,
             left: align == Align::Left,
+            value: None,
         }
+    }
+
+    /// The cell with `v` of `kind` kept in `value` when `t` shows it
+    /// otherwise.
+    fn typed(mut self, kind: Kind, v: Option<&Value>) -> Self {
+        self.value = v
+            .filter(|v| match v {
+                Value::Amount(_) => true,
+                Value::Text(raw) => *raw != self.t,
+            })
+            .map(|v| (v.clone(), kind));
+        self
     }
 }
 
@@ -101,7 +120,7 @@ fn label(key: &str, own: &Labels, doc: &Labels, default: &str) -> String {
         .unwrap_or_else(|| default.to_string())
 }
 
-fn project_view(number: String, p: &Project, doc_labels: &Labels) -> ProjectView {
+pub(crate) fn project_view(number: String, p: &Project, doc_labels: &Labels) -> ProjectView {
     let form = &*p.form;
     let total: f64 = form.grid.iter().sum();
     let lab = |key: &str, default: &str| label(key, &p.labels, doc_labels, default);
@@ -152,23 +171,21 @@ fn cell_block(cells: Vec<CellView>) -> BlockView {
 /// One cell of the header part.
 fn layout_cell(spec: &CellSpec, p: &Project, lab: &dyn Fn(&str, &str) -> String) -> CellView {
     let form = &*p.form;
-    let (text, align) = match &spec.what {
-        CellRef::Label(k) => (
+    let new = |text, align| CellView::new(text, spec.colspan, spec.rowspan, align);
+    match &spec.what {
+        CellRef::Label(k) => new(
             form.label_default(k).map(|d| lab(k, d)).unwrap_or_default(),
             Align::Center,
         ),
         CellRef::Value(k) => {
             let f = form.field(k).expect("layout fields are checked");
-            let v = p
-                .values
-                .get(k)
-                .map(|v| shown(f.kind, v, &form.amount_suffix));
-            (cell(&v.unwrap_or_default()), f.align)
+            let v = p.values.get(k);
+            let text = v.map(|v| shown(f.kind, v, &form.amount_suffix));
+            new(cell(&text.unwrap_or_default()), f.align).typed(f.kind, v)
         }
-        CellRef::Text(t) => (t.clone(), Align::Center),
+        CellRef::Text(t) => new(t.clone(), Align::Center),
         CellRef::Table(_) => unreachable!("tables are blocks"),
-    };
-    CellView::new(text, spec.colspan, spec.rowspan, align)
+    }
 }
 
 /// The printed columns: optional ones blank in every row are left out,
@@ -241,15 +258,14 @@ fn table_block(
     })
 }
 
-/// A cell's text as printed.
-fn row_cell(c: &Column, r: &Row, n: usize, form: &Form) -> String {
+/// A cell as printed.
+fn row_cell(c: &Column, r: &Row, n: usize, span: usize, form: &Form) -> CellView {
     if let Some(auto) = &c.auto {
-        return auto.replace("{n}", &n.to_string());
+        return CellView::new(auto.replace("{n}", &n.to_string()), span, 1, c.align);
     }
-    let v =
-        r.0.get(c.key)
-            .map(|v| shown(c.kind, v, &form.amount_suffix));
-    cell(&v.unwrap_or_default())
+    let v = r.0.get(c.key);
+    let text = v.map(|v| shown(c.kind, v, &form.amount_suffix));
+    CellView::new(cell(&text.unwrap_or_default()), span, 1, c.align).typed(c.kind, v)
 }
 
 fn group_rows(
@@ -263,7 +279,7 @@ fn group_rows(
     for (j, r) in rows.iter().enumerate() {
         let cells: Vec<CellView> = cols[usize::from(merge)..]
             .iter()
-            .map(|(c, span)| CellView::new(row_cell(c, r, j + 1, form), *span, 1, c.align))
+            .map(|(c, span)| row_cell(c, r, j + 1, *span, form))
             .collect();
         if !merge {
             groups.push(GroupView {
@@ -302,19 +318,22 @@ fn total_row(
         .iter()
         .enumerate()
         .map(|(i, (c, span))| {
-            let text = if i == 0 {
-                label.to_string()
-            } else if c.kind == crate::input::form::Kind::Money {
-                let sum = rows
-                    .iter()
-                    .filter_map(|r| r.0.get(c.key).and_then(|v| v.amount()))
-                    .try_fold(rust_decimal::Decimal::ZERO, |a, b| a.checked_add(b.0));
-                sum.map(|s| format!("{s}{}", form.amount_suffix))
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            };
-            CellView::new(text, *span, 1, Align::Center)
+            let new = |text| CellView::new(text, *span, 1, Align::Center);
+            if i == 0 {
+                return new(label.to_string());
+            }
+            if c.kind != Kind::Money {
+                return new(String::new());
+            }
+            let sum = rows
+                .iter()
+                .filter_map(|r| r.0.get(c.key).and_then(|v| v.amount()))
+                .try_fold(rust_decimal::Decimal::ZERO, |a, b| a.checked_add(b.0));
+            match sum {
+                Some(s) => new(format!("{s}{}", form.amount_suffix))
+                    .typed(Kind::Money, Some(&Value::Amount(Amount(s)))),
+                None => new(String::new()),
+            }
         })
         .collect();
     GroupView {
