@@ -7,6 +7,7 @@ mod check;
 mod completions;
 mod diff;
 mod forms;
+mod import;
 mod new;
 mod output;
 mod rules;
@@ -72,6 +73,8 @@ pub enum Command {
     New(new::NewArgs),
     /// Print or write the JSON Schemas of the data files, for editors (数据文件的 JSON Schema).
     Schema(schema::SchemaArgs),
+    /// Write a document folder from an Excel/WPS workbook (.xlsx, .xls, .ods) (从工作簿导入).
+    Import(import::ImportArgs),
     /// Rebuild the PDF whenever the data, templates or fonts change (监视并自动重新生成).
     Watch(watch::WatchArgs),
 }
@@ -130,6 +133,7 @@ pub fn main() -> ExitCode {
         Command::Watch(args) => watch::run(&args),
         Command::New(args) => new::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Import(args) => import::run(&args),
     }
 }
 

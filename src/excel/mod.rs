@@ -14,6 +14,9 @@
 
 use std::collections::BTreeSet;
 
+pub mod import;
+pub mod toml_out;
+
 /// The name of the sheet holding the document's fields and 第一部分.
 pub const DOC_SHEET: &str = "文本";
 /// The name of the hidden sheet holding [`SheetMeta`] rows.
