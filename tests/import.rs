@@ -25,10 +25,6 @@ fn s<'a>(t: &'a toml::Table, path: &str) -> &'a str {
     cur[*parts.last().unwrap()].as_str().unwrap()
 }
 
-fn pct(t: &toml::Table, key: &str) -> i64 {
-    t["plan"][key].as_integer().unwrap()
-}
-
 /// How plan percentages are written.
 #[derive(Clone, Copy)]
 enum Plan {
@@ -69,36 +65,67 @@ const EXPORT: Layout = Layout {
 
 /// Writes table 1 of the reference on `ws` in `l`'s layout.
 fn table1(ws: &mut Worksheet, l: Layout) {
-    let t = reference();
+    project_sheet(ws, &reference(), 1, l);
+}
+
+/// A label: the file's `[labels]` override, else `default`.
+fn label<'a>(t: &'a toml::Table, key: &str, default: &'a str) -> &'a str {
+    t.get("labels")
+        .and_then(|l| l.get(key))
+        .and_then(toml::Value::as_str)
+        .unwrap_or(default)
+}
+
+/// A money amount as a number with a format showing its written decimals.
+fn write_money(ws: &mut Worksheet, r: u32, c: u16, text: &str, l: Layout) {
+    let decimals = text.split_once('.').map_or(0, |(_, d)| d.len());
+    let format = match decimals {
+        0 => Format::new().set_num_format("0"),
+        d => Format::new().set_num_format(format!("0.{}", "0".repeat(d))),
+    };
+    let v: f64 = text.parse().unwrap();
+    // The next double above: 117.26 becomes 117.26000000000002.
+    let shown = if l.noise {
+        f64::from_bits(v.to_bits() + 1)
+    } else {
+        v
+    };
+    if l.formula {
+        let f = Formula::new("=0+0").set_result(shown.to_string());
+        ws.write_formula_with_format(r, c, f, &format).unwrap();
+    } else {
+        ws.write_number_with_format(r, c, shown, &format).unwrap();
+    }
+}
+
+/// Writes project file `t` as table `n` of the hebei form, in `l`'s layout.
+fn project_sheet(ws: &mut Worksheet, t: &toml::Table, n: usize, l: Layout) {
     let col = |c: u16| l.col0 + c + u16::from(l.blank_col && c >= 1);
-    let money = Format::new().set_num_format("0.00");
-    let percent = Format::new().set_num_format("0%");
     let plain = Format::new();
     let mut r = l.row0;
     let last = col(6);
-    ws.merge_range(
-        r,
-        col(0),
-        r,
-        last,
-        "1.接访大厅租赁及运行经费绩效目标表",
-        &plain,
-    )
-    .unwrap();
+    let default_title = format!("{}绩效目标表", s(t, "name"));
+    let title = t
+        .get("title")
+        .and_then(toml::Value::as_str)
+        .unwrap_or(&default_title);
+    ws.merge_range(r, col(0), r, last, &format!("{n}.{title}"), &plain)
+        .unwrap();
     ws.write_string(r + 1, col(0), "154001 承德市信访局本级")
         .unwrap();
     ws.write_string(r + 2, last, "单位：万元").unwrap();
     r += 3 + u32::from(l.blank_rows);
-    ws.write_string(r, col(0), "项目编码").unwrap();
-    ws.merge_range(r, col(1), r, col(2), s(&t, "code"), &plain)
+    ws.write_string(r, col(0), label(t, "code", "项目编码"))
+        .unwrap();
+    ws.merge_range(r, col(1), r, col(2), s(t, "code"), &plain)
         .unwrap();
     ws.write_string(r, col(3), "项目名称").unwrap();
-    ws.merge_range(r, col(4), r, col(6), s(&t, "name"), &plain)
+    ws.merge_range(r, col(4), r, col(6), s(t, "name"), &plain)
         .unwrap();
     r += 1;
     let goal_row = |ws: &mut Worksheet, r: u32| {
         ws.write_string(r, col(0), "绩效目标").unwrap();
-        ws.merge_range(r, col(1), r, col(6), s(&t, "goal"), &plain)
+        ws.merge_range(r, col(1), r, col(6), s(t, "goal"), &plain)
             .unwrap();
     };
     if l.goal_first {
@@ -108,32 +135,33 @@ fn table1(ws: &mut Worksheet, l: Layout) {
     ws.merge_range(r, col(0), r + 1, col(0), "预算规模及资金用途", &plain)
         .unwrap();
     ws.write_string(r, col(1), "预算数").unwrap();
-    let total: f64 = s(&t, "budget.total").parse().unwrap();
-    // The next double above 117.26: 117.26000000000002.
-    let shown = if l.noise {
-        f64::from_bits(total.to_bits() + 1)
-    } else {
-        total
-    };
-    if l.formula {
-        let f = Formula::new(format!(
-            "={}",
-            rust_xlsxwriter::utility::row_col_to_cell(r, col(4))
-        ))
-        .set_result(shown.to_string());
-        ws.write_formula_with_format(r, col(2), f, &money).unwrap();
-    } else {
-        ws.write_number_with_format(r, col(2), shown, &money)
-            .unwrap();
-    }
     ws.write_string(r, col(3), "其中：财政资金").unwrap();
-    ws.write_number_with_format(r, col(4), shown, &money)
-        .unwrap();
     ws.write_string(r, col(5), "其他资金").unwrap();
-    ws.merge_range(r + 1, col(1), r + 1, col(6), s(&t, "usage"), &plain)
+    let budget = t["budget"].as_table().unwrap();
+    for (key, c) in [("total", 2), ("fiscal", 4), ("other", 6)] {
+        if let Some(v) = budget.get(key).and_then(toml::Value::as_str) {
+            write_money(ws, r, col(c), v, l);
+        }
+    }
+    ws.merge_range(r + 1, col(1), r + 1, col(6), s(t, "usage"), &plain)
         .unwrap();
     r += 2 + u32::from(l.blank_rows);
-    ws.merge_range(r, col(0), r + 1, col(0), "资金支出计划(%)", &plain)
+    plan_rows(ws, r, &col, t, l);
+    r += 2;
+    if !l.goal_first {
+        goal_row(ws, r);
+        r += 1;
+    }
+    r += u32::from(l.blank_rows);
+    indicators(ws, r, &col, t["indicators"].as_array().unwrap());
+}
+
+/// The 资金支出计划 label row and its values below.
+fn plan_rows(ws: &mut Worksheet, r: u32, col: &dyn Fn(u16) -> u16, t: &toml::Table, l: Layout) {
+    let plain = Format::new();
+    let percent = Format::new().set_num_format("0%");
+    let plan = label(t, "plan", "资金支出计划（%）");
+    ws.merge_range(r, col(0), r + 1, col(0), plan, &plain)
         .unwrap();
     ws.merge_range(r, col(1), r, col(2), "3月底", &plain)
         .unwrap();
@@ -148,11 +176,13 @@ fn table1(ws: &mut Worksheet, l: Layout) {
         ("december", 5, 6),
     ];
     for (key, a, b) in cells {
-        let v = pct(&t, key);
         if a != b {
             ws.merge_range(r + 1, col(a), r + 1, col(b), "", &plain)
                 .unwrap();
         }
+        let Some(v) = t["plan"].get(key).and_then(toml::Value::as_integer) else {
+            continue;
+        };
         match l.plan {
             Plan::Fraction => {
                 ws.write_number_with_format(r + 1, col(a), v as f64 / 100.0, &percent)
@@ -161,13 +191,6 @@ fn table1(ws: &mut Worksheet, l: Layout) {
         }
         .unwrap();
     }
-    r += 2;
-    if !l.goal_first {
-        goal_row(ws, r);
-        r += 1;
-    }
-    r += u32::from(l.blank_rows);
-    indicators(ws, r, &col, t["indicators"].as_array().unwrap());
 }
 
 /// The indicator table: header, rows, 一级 merged over its group.
@@ -483,6 +506,7 @@ fn ten_thousand_indicator_rows_import_in_bounded_time() {
     let start = Instant::now();
     let o = jixiao(&["import", file.to_str().unwrap()], tmp.path());
     assert!(o.status.success(), "{}", stderr(&o));
+    eprintln!("import of 10,000 indicator rows: {:?}", start.elapsed());
     assert!(start.elapsed() < Duration::from_secs(60));
     let text = std::fs::read_to_string(tmp.path().join("big/projects/01-Q1.toml")).unwrap();
     assert_eq!(text.matches("[[indicators]]").count(), 10_000);
@@ -619,4 +643,43 @@ fn workbooks_saved_by_libreoffice_as_xls_and_ods_read_back() {
         std::fs::rename(&converted, &renamed).unwrap();
         assert_eq!(import_table1(tmp.path(), &renamed), reference(), "{ext}");
     }
+}
+
+#[test]
+fn the_whole_reference_imports_and_builds_the_same_pdf() {
+    let tmp = TempDir::new("import-reference");
+    let dir = common::reference_dir().join("projects");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    let file = book(tmp.path(), "reference.xlsx", |wb| {
+        text_sheet(wb.add_worksheet());
+        for (i, path) in names.iter().enumerate() {
+            let t: toml::Table = std::fs::read_to_string(path).unwrap().parse().unwrap();
+            let ws = wb.add_worksheet();
+            ws.set_name(format!("表{}", i + 1)).unwrap();
+            project_sheet(ws, &t, i + 1, EXPORT);
+        }
+    });
+    let start = Instant::now();
+    let o = jixiao(&["import", file.to_str().unwrap(), "-o", "doc"], tmp.path());
+    eprintln!(
+        "import of the reference (7 tables, with the check): {:?}",
+        start.elapsed()
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("未导入"), "{err}");
+    let pdf = tmp.path().join("doc.pdf");
+    let o = jixiao(&["build", "doc", "-o", pdf.to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (made, ref_pdf) = common::run_build(&common::reference_dir(), tmp.path(), "ref", &[]);
+    assert!(made.status.success());
+    let want = std::fs::read(ref_pdf).unwrap();
+    assert!(
+        std::fs::read(&pdf).unwrap() == want,
+        "the imported document prints differently"
+    );
 }

@@ -58,6 +58,17 @@ pub struct ImportedProject {
 
 /// Reads the workbook at `path` with the forms of `forms`.
 pub fn read_workbook(path: &Path, forms: &Registry) -> Result<Imported> {
+    // calamine is not known to panic on a damaged file, but the reading of
+    // any file must end in a message, never in a crash.
+    let read = std::panic::AssertUnwindSafe(|| read_in(path, forms));
+    std::panic::catch_unwind(read).unwrap_or_else(|_| {
+        Err(located(path, "工作簿无法读取（文件已损坏）")
+            .with_hint(NOT_BOOK_HINT)
+            .into())
+    })
+}
+
+fn read_in(path: &Path, forms: &Registry) -> Result<Imported> {
     let bytes = read_bounded(path)?;
     let fail = |m: String, h: &str| Diagnostics::from(located(path, &m).with_hint(h));
     if bytes.starts_with(b"PK") {
@@ -69,13 +80,8 @@ pub fn read_workbook(path: &Path, forms: &Registry) -> Result<Imported> {
             ENCRYPTED_HINT,
         ));
     }
-    let opened =
-        std::panic::catch_unwind(move || calamine::open_workbook_auto_from_rs(Cursor::new(bytes)));
-    let mut book = match opened {
-        Ok(Ok(book)) => book,
-        Ok(Err(e)) => return Err(open_error(path, &e)),
-        Err(_) => return Err(fail("工作簿无法读取（文件已损坏）".into(), NOT_BOOK_HINT)),
-    };
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| open_error(path, &e))?;
     let mut reading = Reading::new(path, forms);
     let names: Vec<String> = book
         .sheets_metadata()

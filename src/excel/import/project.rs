@@ -62,6 +62,7 @@ pub(crate) fn read(g: &Grid, form: &Arc<Form>, doc_labels: &Labels) -> SheetRead
         errors: Vec::new(),
         bare_percents: Vec::new(),
     };
+    r.infer_labels();
     r.labels();
     r.values();
     for t in &form.tables {
@@ -91,6 +92,61 @@ impl Reader<'_> {
                 self.p.labels.insert(key.to_string(), written);
             }
         }
+    }
+
+    /// Labels written in other words (`[labels]` overrides such as
+    /// 项目编号 for 项目编码): the unknown text where the layout puts a
+    /// label, on the sheet row of a label found in the same layout row,
+    /// when the labels found place the grid at one column offset.
+    fn infer_labels(&mut self) {
+        let form = self.form;
+        let firsts = first_columns(&form.layout, form.grid.len());
+        let mut offsets = Vec::new();
+        let mut missing = Vec::new();
+        for (i, row) in form.layout.iter().enumerate() {
+            let row_at = row.iter().find_map(|s| match s.what {
+                CellRef::Label(k) => self.hit(k).map(|p| p.0),
+                _ => None,
+            });
+            for (j, spec) in row.iter().enumerate() {
+                let CellRef::Label(k) = spec.what else {
+                    continue;
+                };
+                match self.hit(k) {
+                    Some((_, c)) => offsets.push(i64::from(c) - firsts[i][j] as i64),
+                    None => missing.extend(row_at.map(|r| (k, r, firsts[i][j] as i64))),
+                }
+            }
+        }
+        offsets.sort_unstable();
+        offsets.dedup();
+        let [offset] = offsets[..] else { return };
+        for (k, r, g) in missing {
+            let Ok(c) = u32::try_from(g + offset) else {
+                continue;
+            };
+            if self.unknown_text(r, c) {
+                self.found.insert(k, vec![(r, c)]);
+            }
+        }
+    }
+
+    /// Whether (r, c) holds text that is no label and not yet read.
+    fn unknown_text(&self, r: u32, c: u32) -> bool {
+        let known = self.found.values().flatten().any(|&p| p == (r, c));
+        !known
+            && self
+                .g
+                .text(r, c)
+                .is_some_and(|t| self.cat.key_of(t).is_none())
+    }
+
+    /// Adopts the cell at `pos` as the label `key` (written in other words).
+    fn adopt(&mut self, key: &'static str, pos: (u32, u32)) {
+        self.found.insert(key, vec![pos]);
+        self.used.insert(pos);
+        let written = self.g.text(pos.0, pos.1).unwrap_or_default().trim();
+        self.p.labels.insert(key.to_string(), written.to_string());
     }
 
     fn hit(&self, key: &str) -> Option<(u32, u32)> {
@@ -134,7 +190,9 @@ impl Reader<'_> {
         // The cell whose bottom is right above this one, in its column.
         for i2 in (0..i).rev() {
             for (j2, s) in layout[i2].iter().enumerate() {
-                let first = *firsts[i2].get(j2)?;
+                let Some(&first) = firsts[i2].get(j2) else {
+                    continue;
+                };
                 let covers = (first..first + s.colspan).contains(&col);
                 if covers && i2 + s.rowspan == i {
                     let (r, c) = self.at[i2][j2]?;
@@ -269,13 +327,33 @@ impl Reader<'_> {
         })?;
         let mut cols = Vec::new();
         let mut bottom = header;
+        let mut cursor = 0;
         for (i, c) in t.columns.iter().enumerate() {
-            if let Some((r, col)) = self.hit(c.label_key).filter(|p| p.0 == header) {
+            let found = self.hit(c.label_key).filter(|p| p.0 == header);
+            let pos = found.or_else(|| self.header_gap(t, i, header, cursor));
+            if let Some((r, col)) = pos {
+                if found.is_none() {
+                    self.adopt(c.label_key, (r, col));
+                }
                 bottom = bottom.max(self.g.end(r, col).0);
+                cursor = self.g.end(r, col).1 + 1;
                 cols.push((i, col));
             }
         }
         (cols.len() >= 2).then_some((bottom + 1, u32::MAX, cols))
+    }
+
+    /// A column header written in other words: the unknown text in the
+    /// header row after the previous column, before the next one found.
+    fn header_gap(&self, t: &TableDef, i: usize, header: u32, from: u32) -> Option<(u32, u32)> {
+        let next = t.columns[i + 1..]
+            .iter()
+            .find_map(|c| self.hit(c.label_key).filter(|p| p.0 == header))
+            .map_or(self.g.width, |p| p.1);
+        (from..next)
+            .find(|&c| self.g.raw(header, c).is_some())
+            .filter(|&c| self.unknown_text(header, c))
+            .map(|c| (header, c))
     }
 
     /// The rows beside the side cell of a table without a header row, and
@@ -634,6 +712,38 @@ mod tests {
         assert_eq!(rows[1].get("description"), "");
         assert_eq!(got.warnings.len(), 1, "{:?}", got.warnings);
         assert!(got.warnings[0].starts_with("表1!A14：无法识别的内容“注：杂项”"));
+    }
+
+    #[test]
+    fn labels_in_other_words_are_found_by_their_place() {
+        let g = from_rows(&[
+            &["项目编号", "QC1", "", "项目名称", "甲"],
+            &[
+                "预算规模及资金用途",
+                "预算数",
+                "10",
+                "其中：财政资金",
+                "10",
+                "其他资金",
+            ],
+            &["", "用途"],
+            &[
+                "一级指标",
+                "二级指标",
+                "指标名称",
+                "绩效指标描述",
+                "指标值",
+                "指标值确定依据",
+            ],
+            &["产出指标", "数量指标", "x", "d", "1", "b"],
+        ]);
+        let got = read(&g, &hebei(), &Labels::new());
+        let p = got.project;
+        assert_eq!(p.text("code"), "QC1");
+        assert_eq!(p.labels.get("code").unwrap(), "项目编号");
+        assert_eq!(p.labels.get("name3").unwrap(), "指标名称");
+        assert_eq!(p.rows("indicators")[0].get("name"), "x");
+        assert!(got.warnings.is_empty(), "{:?}", got.warnings);
     }
 
     #[test]
