@@ -56,8 +56,16 @@ fn value(kind: Kind, v: &Value) -> String {
     match (kind, v) {
         (Kind::Percent, Value::Amount(a)) if a.0.scale() == 0 => a.0.to_string(),
         (_, Value::Amount(a)) => quoted(&a.0.to_string()),
+        // A date as the hand-written files have it: a bare TOML date.
+        (Kind::Date, Value::Text(t)) if is_date(t) => t.clone(),
         (_, Value::Text(t)) => text(t),
     }
+}
+
+/// Whether `t` is a plain date ("2025-01-20"), which TOML writes bare.
+fn is_date(t: &str) -> bool {
+    t.parse::<toml::value::Datetime>()
+        .is_ok_and(|d| d.date.is_some() && d.time.is_none() && d.offset.is_none())
 }
 
 /// A comment line naming a key (a label may hold a line break).

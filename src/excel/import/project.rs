@@ -83,7 +83,15 @@ impl Reader<'_> {
     /// Marks every label found as read; one written differently from the
     /// label printed becomes an override in `[labels]`.
     fn labels(&mut self) {
+        let below: Vec<&str> = (self.form.below.iter().flatten())
+            .filter_map(|k| self.form.field(k).map(|f| f.label_key))
+            .collect();
         for (&key, cells) in &self.found {
+            // A line under the table ("单位负责人签字：") is read by
+            // `lines_under`, not as a label.
+            if below.contains(&key) {
+                continue;
+            }
             let &(r, c) = &cells[0];
             self.used.insert((r, c));
             let written = self.g.text(r, c).unwrap_or_default().trim().to_string();
