@@ -103,8 +103,16 @@ fn plan(imported: &Imported, dir: &Path) -> Result<Vec<Planned>> {
     let mut taken: BTreeSet<String> = existing.iter().map(|(n, _)| n.clone()).collect();
     let mut number = 0;
     let mut assigned = BTreeSet::new();
+    let doc_form = existing_form(dir, imported);
     for ip in &imported.projects {
-        let p = &ip.project;
+        let mut own = None;
+        // A table of the document's own form need not name it.
+        if ip.project.form_written && doc_form.as_deref() == Some(ip.project.form.name.as_str()) {
+            let mut p = ip.project.clone();
+            p.form_written = false;
+            own = Some(p);
+        }
+        let p = own.as_ref().unwrap_or(&ip.project);
         if p.form.placement == Placement::Project {
             number += 1;
         }
@@ -140,6 +148,17 @@ fn plan(imported: &Imported, dir: &Path) -> Result<Vec<Planned>> {
         });
     }
     Ok(out)
+}
+
+/// The form the document names (`form = "…"`): the imported one's, else
+/// that of the document.toml already in `dir`.
+fn existing_form(dir: &Path, imported: &Imported) -> Option<String> {
+    if let Some(d) = &imported.document {
+        return d.form.clone();
+    }
+    let text = std::fs::read_to_string(dir.join(DOCUMENT_FILE)).ok()?;
+    let t: toml::Table = text.parse().ok()?;
+    t.get("form")?.as_str().map(str::to_string)
 }
 
 /// The file name the hidden sheet gives ("projects/01-x.toml"), if safe.
