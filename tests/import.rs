@@ -683,3 +683,23 @@ fn the_whole_reference_imports_and_builds_the_same_pdf() {
         "the imported document prints differently"
     );
 }
+
+#[test]
+fn a_sheet_of_a_million_rows_is_refused_at_once() {
+    let tmp = TempDir::new("import-million");
+    let file = book(tmp.path(), "million.xlsx", |wb| {
+        let ws = wb.add_worksheet();
+        ws.set_name("表1").unwrap();
+        table1(ws, EXPORT);
+        ws.write_string(999_999, 0, "末行").unwrap();
+    });
+    let start = Instant::now();
+    let o = jixiao(&["import", file.to_str().unwrap()], tmp.path());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("工作表“表1”超过 50000 行（A1000000）"),
+        "{err}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(20));
+}
