@@ -5,6 +5,7 @@ use std::process::Command;
 
 const SUBCOMMANDS: &[&str] = &[
     "build",
+    "import",
     "check",
     "rules",
     "forms",

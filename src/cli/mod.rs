@@ -8,6 +8,7 @@ mod completions;
 mod diff;
 mod export;
 mod forms;
+mod import;
 mod new;
 mod output;
 mod rules;
@@ -73,6 +74,8 @@ pub enum Command {
     New(new::NewArgs),
     /// Print or write the JSON Schemas of the data files, for editors (数据文件的 JSON Schema).
     Schema(schema::SchemaArgs),
+    /// Write a document folder from an Excel/WPS workbook (.xlsx, .xls, .ods) (从工作簿导入).
+    Import(import::ImportArgs),
     /// Rebuild the PDF whenever the data, templates or fonts change (监视并自动重新生成).
     Watch(watch::WatchArgs),
     /// Write a document as an Excel workbook laid out like the printed tables (导出 Excel).
@@ -134,6 +137,7 @@ pub fn main() -> ExitCode {
         Command::New(args) => new::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Import(args) => import::run(&args),
     }
 }
 

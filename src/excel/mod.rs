@@ -17,6 +17,8 @@ pub mod keep;
 use std::collections::BTreeSet;
 
 pub mod export;
+pub mod import;
+pub mod toml_out;
 
 /// The name of the sheet holding the document's fields and 第一部分.
 pub const DOC_SHEET: &str = "文本";

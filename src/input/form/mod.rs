@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use layout::first_columns;
 pub use layout::{CellRef, CellSpec};
 
 impl CellSpec {

@@ -1,0 +1,265 @@
+//! `jixiao import FILE [-o DIR] [--force]`: writes a document folder (or
+//! adds project files to one) from a workbook, then loads the folder as a
+//! build would and prints its findings, so a bad import shows at once.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::excel::import::{Imported, read_workbook};
+use crate::excel::toml_out::{document_text, project_text};
+use crate::input::form::{Placement, Registry};
+use crate::input::load::{DOCUMENT_FILE, PROJECTS_DIR};
+use crate::input::scaffold::{self, replace_file};
+use crate::pipeline::{self, Options};
+use crate::report::diag::{self, Diagnostic, Diagnostics, Result, SourceMap, display_path};
+use crate::report::stdio::status;
+
+/// Arguments of `jixiao import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The workbook (.xlsx, .xls or .ods).
+    pub file: PathBuf,
+    /// The document folder to write (default: a folder named after the workbook, here).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Replace files that exist already.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// One file to write.
+struct Planned {
+    path: PathBuf,
+    text: String,
+    what: String,
+}
+
+/// Runs `jixiao import`.
+pub fn run(args: &ImportArgs) -> ExitCode {
+    let sources = SourceMap::default();
+    let dir = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(args.file.file_stem().unwrap_or_else(|| "导入".as_ref())));
+    match import(args, &dir, &sources) {
+        Ok(()) => check(&dir, &sources),
+        Err(d) => {
+            sources.print(&d.0);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn import(args: &ImportArgs, dir: &Path, sources: &SourceMap) -> Result<()> {
+    let forms = match scaffold::project_root(dir, None) {
+        Some(root) => Registry::load(&root.join("templates"), sources)?,
+        None => Registry::builtin(),
+    };
+    let imported = read_workbook(&args.file, &forms)?;
+    let planned = plan(&imported, dir)?;
+    let existing: Vec<&Planned> = planned.iter().filter(|p| p.path.exists()).collect();
+    if !existing.is_empty() && !args.force {
+        let list: Vec<String> = existing.iter().map(|p| display_path(&p.path)).collect();
+        return Err(Diagnostic::error(format!(
+            "以下文件已存在，未写入任何文件：{}",
+            list.join("、")
+        ))
+        .with_hint("加 --force 覆盖它们，或用 -o 指定另一个文件夹")
+        .into());
+    }
+    write(dir, &planned)?;
+    for name in &imported.skipped {
+        status!("跳过工作表“{name}”：其中没有绩效目标表");
+    }
+    sources.print(&imported.warnings);
+    if imported.document.is_none() && !dir.join(DOCUMENT_FILE).exists() {
+        sources.print(&[Diagnostic::warning(format!(
+            "工作簿中没有“{}”工作表，{} 中还缺少 {DOCUMENT_FILE}",
+            crate::excel::DOC_SHEET,
+            display_path(dir)
+        ))
+        .with_hint(format!(
+            "用 jixiao new 新建一个文档文件夹后，把 {PROJECTS_DIR}/ 中的文件放进去；或手工写 {DOCUMENT_FILE}（见 data/FORMAT.md）"
+        ))]);
+    }
+    Ok(())
+}
+
+/// The files to write: document.toml and one file per table.
+fn plan(imported: &Imported, dir: &Path) -> Result<Vec<Planned>> {
+    let mut out = Vec::new();
+    if let Some(d) = &imported.document {
+        out.push(Planned {
+            path: dir.join(DOCUMENT_FILE),
+            text: document_text(d),
+            what: format!("工作表“{}”", crate::excel::DOC_SHEET),
+        });
+    }
+    let pdir = dir.join(PROJECTS_DIR);
+    let existing = existing_codes(&pdir);
+    let mut taken: BTreeSet<String> = existing.iter().map(|(n, _)| n.clone()).collect();
+    let mut number = 0;
+    let mut assigned = BTreeSet::new();
+    let doc_form = existing_form(dir, imported);
+    for ip in &imported.projects {
+        let mut own = None;
+        // A table of the document's own form need not name it.
+        if ip.project.form_written && doc_form.as_deref() == Some(ip.project.form.name.as_str()) {
+            let mut p = ip.project.clone();
+            p.form_written = false;
+            own = Some(p);
+        }
+        let p = own.as_ref().unwrap_or(&ip.project);
+        if p.form.placement == Placement::Project {
+            number += 1;
+        }
+        let heading = match p.form.placement {
+            Placement::Project => format!("{number}.{}", p.title().trim()),
+            Placement::Department => p.title().trim().to_string(),
+        };
+        let code = p.code();
+        let name = ip
+            .file
+            .as_deref()
+            .and_then(meta_file_name)
+            .or_else(|| {
+                existing
+                    .iter()
+                    .find(|(_, c)| !code.is_empty() && *c == code)
+                    .map(|(n, _)| n.clone())
+            })
+            .unwrap_or_else(|| free_name(&code, &taken));
+        taken.insert(name.clone());
+        if !assigned.insert(name.clone()) {
+            return Err(Diagnostic::error(format!(
+                "工作表“{}”与另一张表会写到同一个文件 {name}（项目编码“{code}”相同，或隐藏的 jixiao 工作表给了同一个文件名）",
+                ip.sheet
+            ))
+            .with_hint("项目编码在一篇文本中应唯一；请在工作簿中改正后再导入")
+            .into());
+        }
+        out.push(Planned {
+            path: pdir.join(&name),
+            text: project_text(p, &heading),
+            what: format!("工作表“{}”", ip.sheet),
+        });
+    }
+    Ok(out)
+}
+
+/// The form the document names (`form = "…"`): the imported one's, else
+/// that of the document.toml already in `dir`.
+fn existing_form(dir: &Path, imported: &Imported) -> Option<String> {
+    if let Some(d) = &imported.document {
+        return d.form.clone();
+    }
+    let text = std::fs::read_to_string(dir.join(DOCUMENT_FILE)).ok()?;
+    let t: toml::Table = text.parse().ok()?;
+    t.get("form")?.as_str().map(str::to_string)
+}
+
+/// The file name the hidden sheet gives ("projects/01-x.toml"), if safe.
+fn meta_file_name(file: &str) -> Option<String> {
+    let name = file.strip_prefix(&format!("{PROJECTS_DIR}/"))?;
+    let ok = name.ends_with(".toml")
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| !c.is_control() && !"/\\:*?\"<>|".contains(c));
+    ok.then(|| name.to_string())
+}
+
+/// The project files already in `pdir` with their 项目编码 (`code`).
+fn existing_codes(pdir: &Path) -> Vec<(String, String)> {
+    let Ok(entries) = std::fs::read_dir(pdir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".toml") || !e.file_type().is_ok_and(|t| t.is_file()) {
+                return None;
+            }
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            let table: toml::Table = text.parse().ok()?;
+            let code = table
+                .get("code")
+                .and_then(toml::Value::as_str)
+                .unwrap_or("");
+            Some((name, code.trim().to_string()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The next free "NN-code.toml".
+fn free_name(code: &str, taken: &BTreeSet<String>) -> String {
+    let clean: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    let stem = if clean.is_empty() {
+        "xiangmu".to_string()
+    } else {
+        clean
+    };
+    let last = taken
+        .iter()
+        .filter_map(|n| n.split(['-', '.']).next()?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    (last + 1..)
+        .map(|n| format!("{n:02}-{stem}.toml"))
+        .find(|n| !taken.contains(n))
+        .unwrap_or_default()
+}
+
+/// Writes each file atomically.
+fn write(dir: &Path, planned: &[Planned]) -> Result<()> {
+    let pdir = dir.join(PROJECTS_DIR);
+    std::fs::create_dir_all(&pdir).map_err(|e| diag::io_error("创建文件夹", &pdir, &e))?;
+    for p in planned {
+        replace_file(&p.path, p.text.as_bytes())
+            .map_err(|e| Diagnostics::from(diag::io_error("写入文件", &p.path, &e)))?;
+        status!("已写入 {}（{}）", display_path(&p.path), p.what);
+    }
+    Ok(())
+}
+
+/// Loads the written folder as a build does and prints its findings.
+fn check(dir: &Path, sources: &SourceMap) -> ExitCode {
+    if !dir.join(DOCUMENT_FILE).exists() {
+        return ExitCode::SUCCESS;
+    }
+    let diags = match pipeline::prepare(dir, &Options::default(), sources) {
+        Ok(p) => p.report.clone(),
+        Err(d) => d.0,
+    };
+    sources.print(&diags);
+    let (errors, warnings, _) = diag::counts(&diags);
+    status!("导入后检查：{errors} 个错误，{warnings} 个警告");
+    ExitCode::from(u8::from(errors > 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe_and_numbered() {
+        let taken: BTreeSet<String> = ["01-a.toml".into(), "07-b.toml".into()].into();
+        assert_eq!(free_name("QC/15 4", &taken), "08-QC154.toml");
+        assert_eq!(free_name("项目", &BTreeSet::new()), "01-xiangmu.toml");
+        assert_eq!(
+            meta_file_name("projects/01-x.toml").as_deref(),
+            Some("01-x.toml")
+        );
+        assert_eq!(meta_file_name("projects/../x.toml"), None);
+        assert_eq!(meta_file_name("../x.toml"), None);
+    }
+}

@@ -1,0 +1,189 @@
+//! Numbers of a sheet as exact decimals, as the sheet displays them:
+//! 117.26000000000001 shown with "0.00" is 117.26, 0.25 shown with "0%"
+//! is 25, the text "25%" is 25.
+
+use rust_decimal::Decimal;
+
+use super::grid::Cell;
+
+/// The significant digits Excel displays of a number in General format.
+const GENERAL_DIGITS: usize = 15;
+
+/// How a number format shows a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shown {
+    /// With this many decimals.
+    Fixed(u32),
+    /// ×100 with this many decimals and a % sign.
+    Percent(u32),
+    /// As General: up to 15 significant digits.
+    General,
+}
+
+/// How format `code` shows a number: the decimals of its first section
+/// (outside quotes and brackets), percent when it holds a `%`.
+pub(crate) fn shown(code: &str) -> Shown {
+    let section = code.split(';').next().unwrap_or("");
+    let mut plain = String::new();
+    let mut quoted = false;
+    let mut bracket = false;
+    let mut escaped = false;
+    for c in section.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '[' if !quoted => bracket = true,
+            ']' if !quoted => bracket = false,
+            _ if quoted || bracket => {}
+            c => plain.push(c),
+        }
+    }
+    if !plain.contains(['0', '#', '?']) {
+        return Shown::General;
+    }
+    let decimals = plain.split_once('.').map_or(0, |(_, d)| {
+        d.chars()
+            .take_while(|c| matches!(c, '0' | '#' | '?'))
+            .count()
+    }) as u32;
+    if plain.contains('%') {
+        Shown::Percent(decimals)
+    } else {
+        Shown::Fixed(decimals)
+    }
+}
+
+/// `shown` (a General reading) rounded to `decimals` places as Excel
+/// rounds (half away from zero), keeping that scale (6.2 → 6.20).
+fn fixed(shown: Decimal, decimals: u32) -> Decimal {
+    let d = decimals.min(20);
+    let mut x =
+        shown.round_dp_with_strategy(d, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    x.rescale(d);
+    x
+}
+
+/// `v` as Excel's General format shows it: 15 significant digits, trailing
+/// zeros dropped.
+pub(crate) fn general(v: f64) -> Option<Decimal> {
+    if !v.is_finite() {
+        return None;
+    }
+    let text = format!("{v:.*e}", GENERAL_DIGITS - 1);
+    Decimal::from_scientific(&text).ok().map(|d| d.normalize())
+}
+
+/// The amount a number cell shows; `percent` says whether the field is a
+/// percentage (its shown value without the % sign is wanted).
+/// The bool is whether a format said how to show it.
+pub(crate) fn number(v: f64, format: Option<&str>) -> Option<(Decimal, bool)> {
+    if !v.is_finite() {
+        return None;
+    }
+    match format.map(shown) {
+        Some(Shown::Fixed(d)) => Some((fixed(general(v)?, d), true)),
+        Some(Shown::Percent(d)) => Some((
+            fixed(general(v)?.checked_mul(Decimal::ONE_HUNDRED)?, d),
+            true,
+        )),
+        Some(Shown::General) | None => general(v).map(|x| (x, false)),
+    }
+}
+
+/// The amount a text cell holds: "117.26", "1,234.5", "25%", "25％";
+/// `None` when it is not a number.
+pub(crate) fn text(t: &str) -> Option<Decimal> {
+    let t = t.trim();
+    let t = t.strip_suffix(['%', '％']).map_or(t, str::trim_end);
+    let plain: String = t.chars().filter(|&c| c != ',' && c != '，').collect();
+    if plain.is_empty() || plain.contains(['e', 'E', '_']) {
+        return None;
+    }
+    Decimal::from_str_exact(&plain).ok()
+}
+
+/// What an amount cell holds.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Read {
+    /// A decimal; `formatted` when a number format or the text fixed how
+    /// it is shown (not subject to the fraction heuristic).
+    Amount { value: Decimal, formatted: bool },
+    /// Not a number: the text shown.
+    NotNumber(String),
+}
+
+/// Reads an amount cell.
+pub(crate) fn cell(c: &Cell) -> Read {
+    match c {
+        Cell::Number(v, f) => match number(*v, f.as_deref()) {
+            Some((value, formatted)) => Read::Amount { value, formatted },
+            None => Read::NotNumber(v.to_string()),
+        },
+        Cell::Text(t) => match text(t) {
+            Some(value) => Read::Amount {
+                value,
+                formatted: true,
+            },
+            None => Read::NotNumber(t.clone()),
+        },
+        Cell::Bool(b) => Read::NotNumber(b.to_string()),
+        Cell::Error(e) => Read::NotNumber(e.clone()),
+        Cell::Date(d) => Read::NotNumber(d.to_string()),
+        Cell::DateIso(s) | Cell::NoResult(s) => Read::NotNumber(s.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(v: f64, f: &str) -> String {
+        number(v, Some(f)).unwrap().0.to_string()
+    }
+
+    /// 117.26 with float noise: the next double, 117.26000000000002.
+    fn noisy() -> f64 {
+        f64::from_bits(117.26f64.to_bits() + 1)
+    }
+
+    #[test]
+    fn numbers_become_what_the_sheet_shows() {
+        assert_ne!(noisy().to_string(), "117.26");
+        assert_eq!(n(noisy(), "0.00"), "117.26");
+        assert_eq!(n(6.2, "0.00"), "6.20");
+        assert_eq!(n(6.2, "#,##0.00_ "), "6.20");
+        assert_eq!(n(noisy(), "General"), "117.26");
+        assert_eq!(n(0.1 + 0.2, "General"), "0.3");
+        assert_eq!(n(78.0, "General"), "78");
+        assert_eq!(n(0.25, "0%"), "25");
+        assert_eq!(n(0.255, "0.0%"), "25.5");
+        assert_eq!(n(1.0, "0%"), "100");
+        assert_eq!(n(12.5, "0"), "13");
+        assert_eq!(n(3.0, "[Red]0.0;\"负\"0.0"), "3.0");
+        assert_eq!(
+            number(0.25, None).unwrap(),
+            ("0.25".parse().unwrap(), false)
+        );
+        assert!(number(f64::NAN, Some("0.00")).is_none());
+    }
+
+    #[test]
+    fn formats_are_read_outside_quotes() {
+        assert_eq!(shown("General"), Shown::General);
+        assert_eq!(shown("@"), Shown::General);
+        assert_eq!(shown("0.00\"%\""), Shown::Fixed(2));
+        assert_eq!(shown("0.0%"), Shown::Percent(1));
+    }
+
+    #[test]
+    fn texts_are_numbers_when_they_read_as_one() {
+        assert_eq!(text("117.26").unwrap().to_string(), "117.26");
+        assert_eq!(text(" 25% ").unwrap().to_string(), "25");
+        assert_eq!(text("25％").unwrap().to_string(), "25");
+        assert_eq!(text("1,234.50").unwrap().to_string(), "1234.50");
+        assert!(text("abc").is_none());
+        assert!(text("1e5").is_none());
+        assert!(text("").is_none());
+    }
+}
