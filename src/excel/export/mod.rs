@@ -125,7 +125,11 @@ pub(crate) fn doc_settings(doc: &Document) -> Result<String> {
 /// (written with spaces around it, or written though it is the default).
 pub(crate) fn project_settings(p: &Project) -> Result<String> {
     let mut t = toml::Table::new();
-    t.insert("form".into(), p.form.name.clone().into());
+    // Written only when the file names it: a table of the document's form
+    // names none, and `import` reads a row without `form` so.
+    if p.form_written {
+        t.insert("form".into(), p.form.name.clone().into());
+    }
     if let Some(title) = &p.title {
         let default = format!("{}{}", p.name(), p.form.title_suffix);
         if title.trim() != title || *title == default {
@@ -159,12 +163,14 @@ mod tests {
 
     #[test]
     fn a_table_keeps_its_form_and_silenced_rules() {
-        let p =
-            parse_test("name = '甲'\ncode = 'X'\n[check]\nallow = ['J604']\n[budget]\ntotal = 1\n");
-        let s = project_settings(&p).unwrap();
-        assert_eq!(s, "form = \"hebei\"\n\n[check]\nallow = [\"J604\"]\n");
+        let body = "name = '甲'\ncode = 'X'\n[check]\nallow = ['J604']\n[budget]\ntotal = 1\n";
+        let s = project_settings(&parse_test(body)).unwrap();
+        // A file naming no form names none in the workbook either.
+        assert_eq!(s, "[check]\nallow = [\"J604\"]\n");
         let t: toml::Table = s.parse().unwrap();
         assert!(!t.contains_key("title"));
+        let named = project_settings(&parse_test(&format!("form = 'hebei'\n{body}"))).unwrap();
+        assert!(named.starts_with("form = \"hebei\"\n"), "{named}");
     }
 
     #[test]

@@ -284,17 +284,23 @@ impl<'a> Reading<'a> {
             .unwrap_or_default()
     }
 
-    /// The form of a sheet: the hidden sheet's, else the best fitting.
-    fn form_of(&mut self, g: &Grid, settings: &toml::Table) -> Option<(Arc<Form>, bool)> {
-        if let Some(name) = settings.get("form").and_then(toml::Value::as_str) {
-            match self.forms.get(name) {
-                Some(f) => return Some((f.clone(), true)),
+    /// The form of a sheet: the hidden sheet's (a row without `form` is a
+    /// table of the document's form, as its file did not name one), else
+    /// the best fitting.
+    fn form_of(&mut self, g: &Grid, settings: Option<&toml::Table>) -> Option<(Arc<Form>, bool)> {
+        if let Some(settings) = settings {
+            let (name, written) = match settings.get("form").and_then(toml::Value::as_str) {
+                Some(name) => (name.to_string(), true),
+                None => (self.default_form(), false),
+            };
+            return match self.forms.get(&name) {
+                Some(f) => Some((f.clone(), written)),
                 None => {
-                    let d = crate::input::load::unknown_form(name, self.forms, None);
+                    let d = crate::input::load::unknown_form(&name, self.forms, None);
                     self.errors.push(d);
-                    return None;
+                    None
                 }
-            }
+            };
         }
         let labels = self.doc_labels();
         let best = self
@@ -308,13 +314,17 @@ impl<'a> Reading<'a> {
                     _ => Some((s, f)),
                 },
             )?;
-        let default = self
-            .out
+        let default = self.default_form();
+        (best.0.0 >= 3).then(|| (best.1.clone(), best.1.name != default))
+    }
+
+    /// The form of tables whose file names none: the document's, else hebei.
+    fn default_form(&self) -> String {
+        self.out
             .document
             .as_ref()
             .and_then(|d| d.form.clone())
-            .unwrap_or_else(|| DEFAULT_FORM.to_string());
-        (best.0.0 >= 3).then(|| (best.1.clone(), best.1.name != default))
+            .unwrap_or_else(|| DEFAULT_FORM.to_string())
     }
 
     /// One sheet: a table, or skipped.
@@ -336,7 +346,7 @@ impl<'a> Reading<'a> {
             Some(Ok(t)) => t,
             None => toml::Table::new(),
         };
-        let Some((form, written)) = self.form_of(g, &settings) else {
+        let Some((form, written)) = self.form_of(g, meta.is_some().then_some(&settings)) else {
             self.out.skipped.push(g.name.clone());
             return;
         };
