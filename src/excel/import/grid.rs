@@ -172,6 +172,12 @@ impl Grid {
         (0..self.width).all(|c| self.raw(row, c).is_none())
     }
 
+    /// Whether row `row` is a spacer: no cell written and no merged region
+    /// through it (a blank row of a bordered form has its merges).
+    pub(crate) fn row_empty(&self, row: u32) -> bool {
+        self.row_blank(row) && (0..self.width).all(|c| self.merge_of(row, c).is_none())
+    }
+
     /// Whether no cell of column `col` at or below `from` is written.
     pub(crate) fn col_blank(&self, col: u32, from: u32) -> bool {
         (from..self.height).all(|r| self.raw(r, col).is_none())

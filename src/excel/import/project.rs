@@ -240,9 +240,12 @@ impl Reader<'_> {
         while row < g.height {
             let anchor = g.anchor(row, c);
             if g.raw(anchor.0, anchor.1).is_some() && anchor.0 == row {
-                return (!self.cat.is_label(g, anchor.0, anchor.1)).then_some(anchor);
+                // A region starting left of the label is another field's
+                // (a wide 绩效目标 under blank checkpoints), not this value.
+                let own = anchor.1 == c && !self.cat.is_label(g, anchor.0, anchor.1);
+                return own.then_some(anchor);
             }
-            if g.merge_of(row, c).is_some() || !g.row_blank(row) {
+            if g.merge_of(row, c).is_some() || !g.row_empty(row) {
                 return None;
             }
             row += 1;
