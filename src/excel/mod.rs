@@ -91,10 +91,17 @@ pub fn sheet_name(number: &str, title: &str, taken: &mut BTreeSet<String>) -> St
         "" => clean,
         n => format!("{n}.{clean}"),
     };
-    let fit = |s: &str, room: usize| s.chars().take(room).collect::<String>();
+    // A name may not end in an apostrophe, even after it is cut short.
+    let fit = |s: &str, room: usize| {
+        let cut: String = s.chars().take(room).collect();
+        cut.trim_end_matches('\'').to_string()
+    };
     let mut name = fit(&base, SHEET_NAME_MAX);
     let mut k = 2;
-    while taken.contains(&name.to_lowercase()) || name == META_SHEET || name == DOC_SHEET {
+    // Excel reserves "History" (for its change tracking).
+    while taken.contains(&name.to_lowercase())
+        || [META_SHEET, DOC_SHEET, "history"].contains(&name.to_lowercase().as_str())
+    {
         let tail = format!("({k})");
         name = fit(&base, SHEET_NAME_MAX - tail.chars().count()) + &tail;
         k += 1;
@@ -140,5 +147,8 @@ mod tests {
         assert!(c.ends_with("(2)") && c.chars().count() == SHEET_NAME_MAX);
         assert_eq!(sheet_name("", "文本", &mut taken), "文本(2)");
         assert_eq!(sheet_name("", "", &mut taken), "表");
+        assert_eq!(sheet_name("", "History", &mut taken), "History(2)");
+        let quote = format!("{}'x", "很".repeat(29));
+        assert!(!sheet_name("1", &quote, &mut taken).ends_with('\''));
     }
 }
