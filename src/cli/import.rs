@@ -219,16 +219,38 @@ fn free_name(code: &str, taken: &BTreeSet<String>) -> String {
         .unwrap_or_default()
 }
 
-/// Writes each file atomically.
+/// Writes each file atomically. A file that exists keeps its comments,
+/// key order and spelling where the data is unchanged (`excel::keep`), and
+/// is not touched at all when nothing changed, so `git diff` shows the
+/// edit alone.
 fn write(dir: &Path, planned: &[Planned]) -> Result<()> {
     let pdir = dir.join(PROJECTS_DIR);
     std::fs::create_dir_all(&pdir).map_err(|e| diag::io_error("创建文件夹", &pdir, &e))?;
     for p in planned {
-        replace_file(&p.path, p.text.as_bytes())
+        let old = existing_text(&p.path);
+        let text = old
+            .as_deref()
+            .and_then(|old| crate::excel::keep::update(old, &p.text))
+            .unwrap_or_else(|| p.text.clone());
+        if old.as_deref() == Some(text.as_str()) {
+            status!("未改变 {}（{}）", display_path(&p.path), p.what);
+            continue;
+        }
+        replace_file(&p.path, text.as_bytes())
             .map_err(|e| Diagnostics::from(diag::io_error("写入文件", &p.path, &e)))?;
         status!("已写入 {}（{}）", display_path(&p.path), p.what);
     }
     Ok(())
+}
+
+/// The text of a regular data file already at `path` (not through a link,
+/// at most the loader's size), if there is one.
+fn existing_text(path: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_file() || meta.len() > crate::input::load::MAX_FILE_BYTES {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
 }
 
 /// Loads the written folder as a build does and prints its findings.
