@@ -616,35 +616,6 @@ fn the_text_sheet_and_the_hidden_sheet_give_back_the_files() {
     assert_eq!(read("projects/01-jiefang-dating.toml"), want);
 }
 
-/// Converts `file` with LibreOffice to `ext`; `None` without soffice.
-fn soffice(file: &Path, ext: &str) -> Option<PathBuf> {
-    let dir = file.parent().unwrap();
-    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.display());
-    let o = Command::new("soffice")
-        .args([&profile, "--headless", "--convert-to", ext, "--outdir"])
-        .arg(dir)
-        .arg(file)
-        .output()
-        .ok()?;
-    let out = file.with_extension(ext);
-    (o.status.success() && out.is_file()).then_some(out)
-}
-
-#[test]
-fn workbooks_saved_by_libreoffice_as_xls_and_ods_read_back() {
-    let tmp = TempDir::new("import-lo");
-    let file = one_sheet(tmp.path(), "lo.xlsx", EXPORT);
-    for ext in ["xls", "ods"] {
-        let Some(converted) = soffice(&file, ext) else {
-            eprintln!("soffice not available: .{ext} not tried");
-            return;
-        };
-        let renamed = tmp.path().join(format!("lo-{ext}.{ext}"));
-        std::fs::rename(&converted, &renamed).unwrap();
-        assert_eq!(import_table1(tmp.path(), &renamed), reference(), "{ext}");
-    }
-}
-
 #[test]
 fn the_whole_reference_imports_and_builds_the_same_pdf() {
     let tmp = TempDir::new("import-reference");
