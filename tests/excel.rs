@@ -22,45 +22,41 @@ use rust_decimal::Decimal;
 use common::strategies::printable_text;
 use common::{TempDir, manifest_dir, reference_dir};
 
-/// Runs the binary with `args`.
+/// Runs the binary with `args`, which must succeed.
 fn jixiao(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
         .args(args)
         .env("NO_COLOR", "1")
         .output()
-        .expect("the jixiao binary runs")
+        .expect("the jixiao binary runs");
+    assert!(
+        out.status.success(),
+        "jixiao {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }
 
-/// `jixiao export DIR -o FILE`, which must succeed.
+/// `jixiao export DIR -o FILE`.
 fn export(dir: &Path, xlsx: &Path) {
-    let out = jixiao(&[
+    jixiao(&[
         "export".as_ref(),
         dir.as_os_str(),
         "-o".as_ref(),
         xlsx.as_os_str(),
     ]);
-    assert!(
-        out.status.success(),
-        "export {} failed:\n{}",
-        dir.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
-/// `jixiao import FILE -o DIR`, which must succeed.
-fn import(xlsx: &Path, dir: &Path) {
-    let out = jixiao(&[
+/// `jixiao import FILE -o DIR` and any `more` arguments.
+fn import(xlsx: &Path, dir: &Path, more: &[&str]) {
+    let mut args = vec![
         "import".as_ref(),
         xlsx.as_os_str(),
         "-o".as_ref(),
         dir.as_os_str(),
-    ]);
-    assert!(
-        out.status.success(),
-        "import {} failed:\n{}",
-        xlsx.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ];
+    args.extend(more.iter().map(std::ffi::OsStr::new));
+    jixiao(&args);
 }
 
 /// The document folder loaded with its project's forms, with the path of
@@ -88,7 +84,7 @@ fn round_trip(dir: &Path, tmp: &Path) -> PathBuf {
     let xlsx = tmp.join("book.xlsx");
     export(dir, &xlsx);
     let back = tmp.join("back");
-    import(&xlsx, &back);
+    import(&xlsx, &back, &[]);
     back
 }
 
@@ -169,22 +165,6 @@ fn a_second_export_of_an_import_is_the_same_workbook() {
     );
 }
 
-/// `jixiao import FILE -o DIR --force`, which must succeed.
-fn import_force(xlsx: &Path, dir: &Path) {
-    let out = jixiao(&[
-        "import".as_ref(),
-        xlsx.as_os_str(),
-        "-o".as_ref(),
-        dir.as_os_str(),
-        "--force".as_ref(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// The text of every file below `dir`, by relative path.
 fn texts(dir: &Path) -> Vec<(String, String)> {
     let mut out = vec![(
@@ -206,7 +186,7 @@ fn a_re_import_over_the_data_changes_only_the_edited_line() {
     let xlsx = tmp.path().join("book.xlsx");
     // Unchanged data: every hand-written file is left as it was.
     export(&reference_dir(), &xlsx);
-    import_force(&xlsx, &target);
+    import(&xlsx, &target, &["--force"]);
     assert!(
         texts(&target) == texts(&reference_dir()),
         "an unchanged import rewrote files"
@@ -216,7 +196,7 @@ fn a_re_import_over_the_data_changes_only_the_edited_line() {
     let text = std::fs::read_to_string(&one).unwrap();
     std::fs::write(&one, text.replace("≥800平方米", "≥900平方米")).unwrap();
     export(&edited, &xlsx);
-    import_force(&xlsx, &target);
+    import(&xlsx, &target, &["--force"]);
     let changed: Vec<(String, String, String)> = texts(&reference_dir())
         .into_iter()
         .zip(texts(&target))
@@ -247,7 +227,7 @@ fn assert_imports_to_reference(name: &str) {
     let tmp = TempDir::new("excel-saved");
     let book = manifest_dir().join("tests/fixtures/excel").join(name);
     let back = tmp.path().join("back");
-    import(&book, &back);
+    import(&book, &back, &[]);
     let (before, before_files) = load(&reference_dir());
     let (after, after_files) = load(&back);
     assert_eq!(before_files, after_files, "{name}: project files");
@@ -411,16 +391,6 @@ fn document() -> impl Strategy<Value = Document> {
         })
 }
 
-/// Writes the document folder with the model's own serialisation.
-fn write(doc: &Document, dir: &Path) {
-    std::fs::create_dir_all(dir.join("projects")).unwrap();
-    std::fs::write(dir.join("document.toml"), toml::to_string(doc).unwrap()).unwrap();
-    for (i, p) in doc.projects.iter().enumerate() {
-        let path = dir.join(format!("projects/{:02}.toml", i + 1));
-        std::fs::write(path, toml::to_string(p).unwrap()).unwrap();
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 64,
@@ -433,7 +403,7 @@ proptest! {
     fn generated_documents_round_trip(doc in document()) {
         let tmp = TempDir::new("excel-prop");
         let dir = tmp.path().join("doc");
-        write(&doc, &dir);
+        common::write_document(&doc, &dir);
         assert_round_trip(&dir);
     }
 }

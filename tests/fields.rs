@@ -170,16 +170,6 @@ fn document() -> impl Strategy<Value = Document> {
         )
 }
 
-/// Writes the document folder with the model's own serialisation.
-fn write(doc: &Document, dir: &Path) {
-    std::fs::create_dir_all(dir.join("projects")).unwrap();
-    std::fs::write(dir.join("document.toml"), toml::to_string(doc).unwrap()).unwrap();
-    for (i, p) in doc.projects.iter().enumerate() {
-        let path = dir.join(format!("projects/{:02}.toml", i + 1));
-        std::fs::write(path, toml::to_string(p).unwrap()).unwrap();
-    }
-}
-
 /// Every string and number the PDF must show, squashed like the PDF text.
 fn expected_texts(doc: &Document) -> Vec<String> {
     // The unit and money lines are printed above project tables only.
@@ -208,7 +198,7 @@ fn expected_texts(doc: &Document) -> Vec<String> {
 fn check(doc: &Document) -> Result<(), String> {
     let tmp = TempDir::new("fields");
     let dir = tmp.path().join("doc");
-    write(doc, &dir);
+    common::write_document(doc, &dir);
     let sources = SourceMap::default();
     let prepared = pipeline::prepare(&dir, &Options::default(), &sources);
     let prepared = match prepared.and_then(Prepared::accepted) {

@@ -618,3 +618,14 @@ pub fn creation_date(pdf: &Path) -> Option<String> {
     let close = rest.iter().position(|&b| b == b')')?;
     Some(String::from_utf8_lossy(&rest[open + 1..close]).into_owned())
 }
+
+/// Writes a document folder with the model's own serialisation
+/// (`projects/01.toml`, `02.toml` …).
+pub fn write_document(doc: &jixiao::input::model::Document, dir: &Path) {
+    std::fs::create_dir_all(dir.join("projects")).unwrap();
+    std::fs::write(dir.join("document.toml"), toml::to_string(doc).unwrap()).unwrap();
+    for (i, p) in doc.projects.iter().enumerate() {
+        let path = dir.join(format!("projects/{:02}.toml", i + 1));
+        std::fs::write(path, toml::to_string(p).unwrap()).unwrap();
+    }
+}
