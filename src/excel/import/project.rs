@@ -301,6 +301,13 @@ impl Reader<'_> {
         let Some((first_row, last_row, cols)) = cols else {
             return;
         };
+        // A side cell merged over the rows ends the table where it ends.
+        let last_row = match self.hit(t.key) {
+            Some((r, c)) if t.side && self.g.merge_of(r, c).is_some() => {
+                last_row.min(self.g.end(r, c).0)
+            }
+            _ => last_row,
+        };
         let mut rows = Vec::new();
         let mut r = first_row;
         while r <= last_row && r < self.g.height {
@@ -385,28 +392,29 @@ impl Reader<'_> {
         Some((r, bottom, cols))
     }
 
-    /// Whether row r is past the table: a 合计 row, a label of something
-    /// else, a line under the table.
+    /// Whether row r is past the table: a 合计 row, or a row holding, in
+    /// any column, a label of something else or a line under the table.
     fn ends_table(&mut self, t: &TableDef, r: u32, cols: &[(usize, u32)]) -> bool {
-        for &(_, col) in cols {
-            let Some(text) = self.g.text(r, col) else {
-                continue;
+        if let Some(total) = &t.total_row {
+            let is_total = |&(_, col): &(usize, u32)| {
+                self.g
+                    .text(r, col)
+                    .is_some_and(|text| norm_label(text) == norm_label(total))
             };
-            if let Some(total) = &t.total_row
-                && norm_label(text) == norm_label(total)
-            {
+            if cols.iter().any(is_total) {
                 self.used_row(r, cols);
                 return true;
             }
-            let own = t
-                .columns
-                .iter()
-                .any(|c| self.cat.key_of(text) == Some(c.label_key));
-            if (self.cat.key_of(text).is_some() && !own) || self.below_line(text) {
-                return true;
-            }
         }
-        false
+        (0..self.g.width).any(|col| {
+            self.g.text(r, col).is_some_and(|text| {
+                let other = self
+                    .cat
+                    .key_of(text)
+                    .is_some_and(|k| k != t.key && !t.columns.iter().any(|c| c.label_key == k));
+                other || self.below_line(text)
+            })
+        })
     }
 
     fn used_row(&mut self, r: u32, cols: &[(usize, u32)]) {
