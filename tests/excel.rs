@@ -470,3 +470,28 @@ fn every_example_with_every_field_filled_round_trips() {
         assert_round_trip(&full);
     }
 }
+
+/// `import --force` of an unchanged workbook over the folder it was
+/// exported from rewrites no file: no `overall = ""` added, nothing
+/// respelled or dropped.
+#[test]
+fn a_forced_re_import_of_unchanged_data_touches_no_file() {
+    let root = manifest_dir().join("data/examples");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("document.toml").is_file())
+        .collect();
+    dirs.sort();
+    dirs.push(reference_dir());
+    for dir in dirs {
+        let tmp = TempDir::new("excel-same");
+        let copy = tmp.path().join("doc");
+        common::copy_dir(&dir, &copy);
+        let xlsx = tmp.path().join("book.xlsx");
+        export(&copy, &xlsx);
+        let before = texts(&copy);
+        import(&xlsx, &copy, &["--force"]);
+        assert_eq!(texts(&copy), before, "{}", dir.display());
+    }
+}

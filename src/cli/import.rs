@@ -230,7 +230,9 @@ fn write(dir: &Path, planned: &[Planned]) -> Result<()> {
         let old = existing_text(&p.path);
         let text = old
             .as_deref()
-            .and_then(|old| crate::excel::keep::update(old, &p.text))
+            .and_then(|old| {
+                crate::excel::keep::update(old, &p.text, crate::excel::keep::keep_for(&p.path))
+            })
             .unwrap_or_else(|| p.text.clone());
         if old.as_deref() == Some(text.as_str()) {
             status!("未改变 {}（{}）", display_path(&p.path), p.what);

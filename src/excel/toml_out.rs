@@ -188,6 +188,9 @@ pub fn document_text(d: &Document) -> String {
     }
     out.push_str("\n# 一、总体绩效目标\n");
     match &d.overall {
+        // An empty text is the default: written, it would churn a file
+        // that leaves it out.
+        Overall::Text(t) if t.is_empty() => {}
         Overall::Text(t) => {
             let _ = writeln!(out, "overall = {}", text(t));
         }
