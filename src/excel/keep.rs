@@ -252,7 +252,8 @@ mod tests {
         let out = update(old, &edited, &[]).unwrap();
         assert_eq!(
             out,
-            old.replace("own = \"1\"", "own = \"2\"").replace("≥2", "≥3")
+            old.replace("own = \"1\"", "own = \"2\"")
+                .replace("≥2", "≥3")
         );
         let parsed: toml::Table = toml::from_str(&out).unwrap();
         assert_eq!(parsed, toml::from_str::<toml::Table>(&edited).unwrap());

@@ -23,6 +23,25 @@ pub(crate) enum Shown {
 /// How format `code` shows a number: the decimals of its first section
 /// (outside quotes and brackets), percent when it holds a `%`.
 pub(crate) fn shown(code: &str) -> Shown {
+    let plain = plain(code);
+    if !plain.contains(['0', '#', '?']) {
+        return Shown::General;
+    }
+    let decimals = plain.split_once('.').map_or(0, |(_, d)| {
+        d.chars()
+            .take_while(|c| matches!(c, '0' | '#' | '?'))
+            .count()
+    }) as u32;
+    if plain.contains('%') {
+        Shown::Percent(decimals)
+    } else {
+        Shown::Fixed(decimals)
+    }
+}
+
+/// The first section of format `code` without its quoted text, bracketed
+/// parts and escaped characters.
+fn plain(code: &str) -> String {
     let section = code.split(';').next().unwrap_or("");
     let mut plain = String::new();
     let mut quoted = false;
@@ -39,19 +58,45 @@ pub(crate) fn shown(code: &str) -> Shown {
             c => plain.push(c),
         }
     }
-    if !plain.contains(['0', '#', '?']) {
-        return Shown::General;
+    plain
+}
+
+/// A number cell as the sheet displays it, for a text field (指标值):
+/// 0.95 with "0%" is "95%", 1234.5 with "#,##0.00" is "1,234.50", General
+/// (or no format) the shortest form of 15 significant digits.
+pub(crate) fn display(v: f64, format: Option<&str>) -> String {
+    let Some((value, _)) = number(v, format) else {
+        return v.to_string();
+    };
+    let code = format.map(plain).unwrap_or_default();
+    let text = match code.contains(['0', '#', '?']) && code.contains(',') {
+        true => group(&value.to_string()),
+        false => value.to_string(),
+    };
+    match format.map(shown) {
+        Some(Shown::Percent(_)) => format!("{text}%"),
+        _ => text,
     }
-    let decimals = plain.split_once('.').map_or(0, |(_, d)| {
-        d.chars()
-            .take_while(|c| matches!(c, '0' | '#' | '?'))
-            .count()
-    }) as u32;
-    if plain.contains('%') {
-        Shown::Percent(decimals)
-    } else {
-        Shown::Fixed(decimals)
+}
+
+/// "-1234567.5" as "-1,234,567.5".
+fn group(number: &str) -> String {
+    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut out = String::from(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
     }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
 }
 
 /// `shown` (a General reading) rounded to `decimals` places as Excel
@@ -185,5 +230,18 @@ mod tests {
         assert!(text("abc").is_none());
         assert!(text("1e5").is_none());
         assert!(text("").is_none());
+    }
+
+    #[test]
+    fn text_fields_show_numbers_as_the_sheet_displays_them() {
+        assert_eq!(display(0.95, Some("0%")), "95%");
+        assert_eq!(display(0.955, Some("0.0%")), "95.5%");
+        assert_eq!(display(1234.5, Some("#,##0.00")), "1,234.50");
+        assert_eq!(display(-1_234_567.0, Some("#,##0")), "-1,234,567");
+        assert_eq!(display(123.0, Some("#,##0")), "123");
+        assert_eq!(display(6.2, Some("0.00")), "6.20");
+        assert_eq!(display(0.1 + 0.2, Some("General")), "0.3");
+        assert_eq!(display(noisy(), None), "117.26");
+        assert_eq!(display(f64::INFINITY, None), "inf");
     }
 }

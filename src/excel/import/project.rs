@@ -505,8 +505,8 @@ impl Reader<'_> {
     }
 
     /// Plan percentages written as bare fractions (.xls, .ods keep no
-    /// formats): when every one is at most 1 and the last is 1, they are
-    /// fractions of 100%.
+    /// formats): when every one is at most 1 and the last is 1 or they
+    /// are not all whole numbers (0.1 … 0.95), they are fractions of 100%.
     fn fractions(&mut self) {
         let plan = &self.form.plan;
         let bare = &self.bare_percents;
@@ -519,11 +519,7 @@ impl Reader<'_> {
             && plan
                 .iter()
                 .all(|k| !self.p.values.contains_key(k) || bare.contains(k));
-        let last = plan.iter().rev().find_map(|k| self.p.amount(k));
-        if all_bare
-            && last.is_some_and(|a| a.0 == Decimal::ONE)
-            && amounts.iter().all(|a| *a <= Decimal::ONE)
-        {
+        if all_bare && is_fractions(&amounts) {
             for k in plan {
                 if let Some(a) = self.p.amount(k) {
                     let v = (a.0 * Decimal::ONE_HUNDRED).normalize();
@@ -606,6 +602,16 @@ fn fill_down(t: &TableDef, rows: &mut [Row]) {
     }
 }
 
+/// Whether checkpoint values read without format, in order, are
+/// fractions of 100%: all at most 1, and the last is 1 or (one above 0
+/// and not all whole numbers).
+fn is_fractions(values: &[Decimal]) -> bool {
+    values.iter().all(|v| *v <= Decimal::ONE)
+        && (values.last() == Some(&Decimal::ONE)
+            || (values.iter().any(|v| *v > Decimal::ZERO)
+                && !values.iter().all(|v| v.fract().is_zero())))
+}
+
 /// Whether a line above the table is the unit line ("154001 承德市信访局本级").
 fn is_unit_line(text: &str) -> bool {
     text.split_whitespace()
@@ -630,14 +636,14 @@ pub(crate) fn strip_number(text: &str) -> &str {
     text.trim()
 }
 
-/// A cell's content as text: a number as General shows it, a date as
-/// YYYY-MM-DD, line breaks as "\n".
+/// A cell's content as text: a number as the sheet displays it (95%,
+/// 1,234.50), a date as YYYY-MM-DD, line breaks as "\n".
 pub(crate) fn text_of(cell: &Cell, kind: Kind) -> String {
     match cell {
         Cell::Text(t) => t.replace("\r\n", "\n").replace('\r', "\n"),
         Cell::Number(v, f) => match (kind, f) {
             (Kind::Date, _) => serial_date(*v),
-            _ => amount::general(*v).map_or_else(|| v.to_string(), |d| d.to_string()),
+            _ => amount::display(*v, f.as_deref()),
         },
         Cell::Date(v) => serial_date(*v),
         Cell::DateIso(s) => s.chars().take(10).collect(),
@@ -779,6 +785,38 @@ mod tests {
             "{:?}",
             got.errors
         );
+    }
+
+    #[test]
+    fn plans_below_one_hundred_percent_are_fractions_too() {
+        let d = |v: &[&str]| -> Vec<Decimal> { v.iter().map(|x| x.parse().unwrap()).collect() };
+        assert!(is_fractions(&d(&["0.1", "0.5", "0.95"])));
+        assert!(is_fractions(&d(&["0.25", "0.5", "0.75", "1"])));
+        assert!(is_fractions(&d(&["0", "0", "1"])));
+        assert!(is_fractions(&d(&["1"])));
+        assert!(!is_fractions(&d(&["1", "0"])));
+        assert!(!is_fractions(&d(&["0", "0"])));
+        assert!(!is_fractions(&d(&["25", "50", "100"])));
+        assert!(!is_fractions(&d(&["0.5", "50"])));
+    }
+
+    #[test]
+    fn a_percent_typed_in_a_text_field_reads_as_shown() {
+        let mut g = from_rows(&[
+            &["项目编码", "Q", "项目名称", "甲"],
+            &[
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "绩效指标描述",
+                "指标值",
+                "指标值确定依据",
+            ],
+            &["产出指标", "数量指标", "x", "d", "", "b"],
+        ]);
+        g.put(2, 4, Cell::Number(0.95, Some("0%".into()))).unwrap();
+        let p = read(&g, &hebei(), &Labels::new()).project;
+        assert_eq!(p.rows("indicators")[0].get("value"), "95%");
     }
 
     #[test]
