@@ -21,6 +21,30 @@ pub(crate) struct SheetRead {
     pub project: Project,
     pub errors: Vec<(String, String)>,
     pub warnings: Vec<String>,
+    /// The 单位 line above the table ("单位：元"): where, and the unit.
+    // Read by `unit_warning`, which import/mod.rs calls once wired in.
+    #[allow(dead_code)]
+    pub unit: Option<(String, String)>,
+}
+
+impl SheetRead {
+    /// A warning (message, hint) when the 单位 line above the table names
+    /// another unit than the document's `money_unit`: the amounts may be
+    /// in that unit, and import does not convert them.
+    #[allow(dead_code)]
+    pub(crate) fn unit_warning(&self, money_unit: &str) -> Option<(String, String)> {
+        let (at, unit) = self.unit.as_ref()?;
+        (unit.as_str() != money_unit.trim()).then(|| {
+            (
+                format!(
+                    "{at}：表上方的金额单位是“{unit}”，文本中的金额单位是“{money_unit}”，表中金额可能是按“{unit}”填写的"
+                ),
+                format!(
+                    "导入不换算金额：请把表中金额换算为{money_unit}，或把文本工作表的金额单位改为“{unit}”，或把表上方改为“单位：{money_unit}”"
+                ),
+            )
+        })
+    }
 }
 
 /// The reader of one sheet.
@@ -39,6 +63,8 @@ struct Reader<'a> {
     errors: Vec<(String, String)>,
     /// Percent values read from numbers without a format.
     bare_percents: Vec<&'static str>,
+    /// The 单位 line above the table: where, and the unit.
+    unit: Option<(String, String)>,
 }
 
 /// Reads `g` as a table of `form`.
@@ -61,6 +87,7 @@ pub(crate) fn read(g: &Grid, form: &Arc<Form>, doc_labels: &Labels) -> SheetRead
         p: Project::new(form.clone()),
         errors: Vec::new(),
         bare_percents: Vec::new(),
+        unit: None,
     };
     r.infer_labels();
     r.labels();
@@ -76,6 +103,7 @@ pub(crate) fn read(g: &Grid, form: &Arc<Form>, doc_labels: &Labels) -> SheetRead
         project: r.p,
         errors: r.errors,
         warnings,
+        unit: r.unit,
     }
 }
 
@@ -546,6 +574,13 @@ impl Reader<'_> {
             let text = text.trim();
             if text.starts_with("单位") || (title_seen && is_unit_line(text)) {
                 self.used.insert((r, c));
+                let unit = text
+                    .strip_prefix("单位")
+                    .and_then(|t| t.strip_prefix(['：', ':']));
+                if let Some(unit) = unit.map(str::trim).filter(|u| !u.is_empty()) {
+                    let at = format!("{}!{}", self.g.name, a1(r, c));
+                    self.unit = Some((at, unit.to_string()));
+                }
                 continue;
             }
             if title_seen {
@@ -817,6 +852,25 @@ mod tests {
         g.put(2, 4, Cell::Number(0.95, Some("0%".into()))).unwrap();
         let p = read(&g, &hebei(), &Labels::new()).project;
         assert_eq!(p.rows("indicators")[0].get("value"), "95%");
+    }
+
+    #[test]
+    fn a_unit_line_other_than_the_money_unit_is_a_located_warning() {
+        let g = from_rows(&[
+            &["1.甲项目绩效目标表"],
+            &["", "", "单位：元"],
+            &["项目编码", "Q", "项目名称", "甲"],
+        ]);
+        let got = read(&g, &hebei(), &Labels::new());
+        assert_eq!(got.unit_warning("元"), None);
+        let (m, h) = got.unit_warning("万元").unwrap();
+        assert!(m.starts_with("表1!C2：表上方的金额单位是“元”"), "{m}");
+        assert!(m.contains("“万元”") && h.contains("换算"), "{m} {h}");
+        let plain = from_rows(&[&["项目编码", "Q", "项目名称", "甲"]]);
+        assert_eq!(
+            read(&plain, &hebei(), &Labels::new()).unit_warning("元"),
+            None
+        );
     }
 
     #[test]
