@@ -66,7 +66,8 @@ fn plain(code: &str) -> String {
 /// (or no format) the shortest form of 15 significant digits.
 pub(crate) fn display(v: f64, format: Option<&str>) -> String {
     let Some((value, _)) = number(v, format) else {
-        return v.to_string();
+        // Beyond an exact decimal (1e308): as Excel shows it, 1E308.
+        return format!("{v:E}");
     };
     let code = format.map(plain).unwrap_or_default();
     let text = match code.contains(['0', '#', '?']) && code.contains(',') {
@@ -148,6 +149,21 @@ pub(crate) fn text(t: &str) -> Option<Decimal> {
     Decimal::from_str_exact(&plain).ok()
 }
 
+/// The digits of a text that is a plain number ("1,234.5" has 5), 0 for
+/// any other text.
+fn digits(t: &str) -> usize {
+    let t = t.trim();
+    let t = t.strip_suffix(['%', '％']).unwrap_or(t);
+    let t = t.strip_prefix('-').unwrap_or(t);
+    match t
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ',' | '，' | '.'))
+    {
+        true => t.chars().filter(char::is_ascii_digit).count(),
+        false => 0,
+    }
+}
+
 /// What an amount cell holds.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Read {
@@ -156,13 +172,19 @@ pub(crate) enum Read {
     Amount { value: Decimal, formatted: bool },
     /// Not a number: the text shown.
     NotNumber(String),
+    /// A number with more digits than an amount holds (28): its start.
+    TooLarge(String),
 }
+
+/// The most digits an amount holds.
+const MAX_DIGITS: usize = 28;
 
 /// Reads an amount cell.
 pub(crate) fn cell(c: &Cell) -> Read {
     match c {
         Cell::Number(v, f) => match number(*v, f.as_deref()) {
             Some((value, formatted)) => Read::Amount { value, formatted },
+            None if v.is_finite() => Read::TooLarge(format!("{v:E}")),
             None => Read::NotNumber(v.to_string()),
         },
         Cell::Text(t) => match text(t) {
@@ -170,6 +192,9 @@ pub(crate) fn cell(c: &Cell) -> Read {
                 value,
                 formatted: true,
             },
+            None if digits(t) > MAX_DIGITS => {
+                Read::TooLarge(t.trim().chars().take(30).chain(['…']).collect())
+            }
             None => Read::NotNumber(t.clone()),
         },
         Cell::Bool(b) => Read::NotNumber(b.to_string()),
@@ -242,6 +267,20 @@ mod tests {
         assert_eq!(display(6.2, Some("0.00")), "6.20");
         assert_eq!(display(0.1 + 0.2, Some("General")), "0.3");
         assert_eq!(display(noisy(), None), "117.26");
-        assert_eq!(display(f64::INFINITY, None), "inf");
+        assert_eq!(display(1e308, None), "1E308");
+    }
+
+    #[test]
+    fn numbers_too_large_for_an_amount_are_told_without_all_their_digits() {
+        assert_eq!(
+            cell(&Cell::Number(1e308, None)),
+            Read::TooLarge("1E308".into())
+        );
+        let long = "1".repeat(300);
+        let Read::TooLarge(shown) = cell(&Cell::Text(long)) else {
+            panic!("not too large")
+        };
+        assert_eq!(shown.chars().count(), 31);
+        assert_eq!(cell(&Cell::Text("1x".into())), Read::NotNumber("1x".into()));
     }
 }

@@ -5,7 +5,14 @@ use super::grid::{Cell, Grid};
 use super::project::text_of;
 use crate::excel::{a1, norm_label};
 use crate::input::form::Kind;
-use crate::input::model::Document;
+use crate::input::model::{CheckSettings, Cover, Document, Labels, Style};
+
+/// Where the document's settings are: the hidden sheet's row of 文本.
+const SETTINGS_AT: &str = "隐藏工作表 jixiao 中“文本”一行的设置（C 列）";
+/// The hint for settings written wrong.
+const SETTINGS_HINT: &str = "这一格由 jixiao export 写入，只能有 form、cover、labels、style、check；请勿手工改动，删去这一格的内容即只按文本工作表读取";
+/// The label/value rows every document fills.
+const REQUIRED: &[&str] = &["year", "department", "unit_code", "unit_name"];
 
 /// The label/value rows: label, key, whether the value is a number.
 const FIELDS: &[(&str, &str)] = &[
@@ -48,10 +55,11 @@ const PARTS: &[(&str, &str, Columns)] = &[
 pub(crate) fn read(g: &Grid, settings: &str) -> Result<Document, (String, String)> {
     let mut t: toml::Table = settings.parse().map_err(|e: toml::de::Error| {
         (
-            format!("隐藏工作表 jixiao 中文本的设置无法读取：{}", e.message()),
-            "请勿手工改动隐藏的 jixiao 工作表；删去这一行即按标签读取".to_string(),
+            format!("{SETTINGS_AT}无法读取：{}", e.message().trim()),
+            SETTINGS_HINT.to_string(),
         )
     })?;
+    check_settings(&t)?;
     for &(label, key) in FIELDS {
         let Some((r, c)) = find(g, label) else {
             continue;
@@ -63,7 +71,7 @@ pub(crate) fn read(g: &Grid, settings: &str) -> Result<Document, (String, String
                     "{}!{}：{label}“{}”写得不对",
                     g.name,
                     a1(r, c + 1),
-                    text_of(v, Kind::Text)
+                    cut(&text_of(v, Kind::Text))
                 ),
                 match key {
                     "year" => "预算年度写四位数字，例如 2025".to_string(),
@@ -88,18 +96,61 @@ pub(crate) fn read(g: &Grid, settings: &str) -> Result<Document, (String, String
             t.insert(key.into(), toml::Value::Array(rows));
         }
     }
+    if let Some(&(label, _)) = FIELDS
+        .iter()
+        .find(|(_, k)| REQUIRED.contains(k) && !t.contains_key(*k))
+    {
+        return Err((
+            format!("工作表“{}”缺少{label}", g.name),
+            format!("在 A 列写“{label}”，在它右边的格子填写{label}"),
+        ));
+    }
     // Through text: the year is read as i128, which only the text reader has.
     let text = toml::to_string(&t).unwrap_or_default();
     toml::from_str::<Document>(&text).map_err(|e| {
         (
             format!(
-                "工作表“{}”中的文本信息不完整或写得不对：{}",
+                "工作表“{}”中的文本信息写得不对（{}）",
                 g.name,
-                e.message()
+                cut(e.message().trim())
             ),
             "预算年度、部门名称、单位编码、单位名称都要填写（A 列写标签，右边写值）".into(),
         )
     })
+}
+
+/// The hidden sheet's settings of the document: only the keys export
+/// writes, each of its type; errors in Chinese naming the place.
+fn check_settings(t: &toml::Table) -> Result<(), (String, String)> {
+    for (key, v) in t {
+        let wrong = |what: &str| {
+            (
+                format!("{SETTINGS_AT}中的 {key} {what}"),
+                SETTINGS_HINT.to_string(),
+            )
+        };
+        let fits = match key.as_str() {
+            "form" => v.is_str(),
+            "cover" => v.clone().try_into::<Cover>().is_ok(),
+            "labels" => v.clone().try_into::<Labels>().is_ok(),
+            "style" => v.clone().try_into::<Style>().is_ok(),
+            "check" => v.clone().try_into::<CheckSettings>().is_ok(),
+            _ => return Err(wrong("不是可用的设置")),
+        };
+        if !fits {
+            return Err(wrong("写得不对"));
+        }
+    }
+    Ok(())
+}
+
+/// A text cut for a message: at most 30 characters.
+fn cut(text: &str) -> String {
+    let mut out: String = text.chars().take(30).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// One label/value row's value as TOML.
@@ -200,5 +251,41 @@ mod tests {
         assert_eq!(d.form.as_deref(), Some("hebei"));
         let bad = from_rows(&[&["预算年度", "明年"]]);
         assert!(read(&bad, "").unwrap_err().0.contains("B1"));
+    }
+
+    #[test]
+    fn settings_and_missing_fields_are_told_in_chinese_with_their_place() {
+        let g = from_rows(&[
+            &["预算年度", "2025"],
+            &["部门名称", "某局"],
+            &["单位编码", "1"],
+            &["单位名称", "某局本级"],
+        ]);
+        assert!(read(&g, "form = \"hebei\"\n[cover]\ntitle = \"x\"").is_ok());
+        for (bad, what) in [
+            ("projects = 1", "projects 不是可用的设置"),
+            ("cover = \"x\"", "cover 写得不对"),
+            ("labels = {code = 5}", "labels 写得不对"),
+            ("form = 3", "form 写得不对"),
+        ] {
+            let (m, h) = read(&g, bad).unwrap_err();
+            assert!(
+                m.starts_with(SETTINGS_AT) && m.ends_with(what),
+                "{bad}: {m}"
+            );
+            assert!(h.contains("请勿手工改动"), "{h}");
+        }
+        let no_department = from_rows(&[
+            &["预算年度", "2025"],
+            &["单位编码", "1"],
+            &["单位名称", "某局本级"],
+        ]);
+        let (m, h) = read(&no_department, "").unwrap_err();
+        assert_eq!(m, "工作表“表1”缺少部门名称");
+        assert!(h.contains("A 列写“部门名称”"), "{h}");
+        let long = "9".repeat(300);
+        let huge = from_rows(&[&["预算年度", &long]]);
+        let (m, _) = read(&huge, "").unwrap_err();
+        assert!(m.chars().count() < 60, "{m}");
     }
 }

@@ -308,7 +308,15 @@ impl Reader<'_> {
         if kind.is_amount() {
             return match amount::cell(cell) {
                 Read::Amount { value, .. } => Some(Value::Amount(Amount(value))),
+                Read::TooLarge(t) => {
+                    self.errors.push((
+                        format!("{}：{label}数值过大（“{t}”）", at()),
+                        "金额最多 28 位数字；请检查是否多输了数字".into(),
+                    ));
+                    None
+                }
                 Read::NotNumber(t) => {
+                    let t: String = t.chars().take(30).collect();
                     self.errors.push((
                         format!("{}：{label}应为数字，这里是“{t}”", at()),
                         "只填阿拉伯数字（如 117.26 或 25%），不带单位和文字".into(),
