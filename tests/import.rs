@@ -674,3 +674,133 @@ fn a_sheet_of_a_million_rows_is_refused_at_once() {
     );
     assert!(start.elapsed() < Duration::from_secs(20));
 }
+
+/// The files below `dir`, with their text.
+fn files(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for sub in ["", "projects"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for e in entries.flatten().filter(|e| e.path().is_file()) {
+            let name = format!("{sub}/{}", e.file_name().to_string_lossy());
+            out.push((name, std::fs::read_to_string(e.path()).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_form_saved_as_ods_by_libreoffice_imports_as_its_xlsx() {
+    let tmp = TempDir::new("import-ods-forms");
+    for name in ["department", "central", "shenbao"] {
+        let example = common::manifest_dir().join("data/examples").join(name);
+        let xlsx = tmp.path().join(format!("{name}.xlsx"));
+        let o = jixiao(
+            &[
+                "export",
+                example.to_str().unwrap(),
+                "-o",
+                xlsx.to_str().unwrap(),
+            ],
+            tmp.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let ods = common::fixture("excel").join(format!("{name}.ods"));
+        let (a, b) = (
+            tmp.path().join(format!("a-{name}")),
+            tmp.path().join(format!("b-{name}")),
+        );
+        for (book, dir) in [(&xlsx, &a), (&ods, &b)] {
+            let o = jixiao(
+                &[
+                    "import",
+                    book.to_str().unwrap(),
+                    "-o",
+                    dir.to_str().unwrap(),
+                ],
+                tmp.path(),
+            );
+            let err = stderr(&o);
+            assert!(
+                o.status.success() && err.contains("导入后检查：0 个错误，0 个警告"),
+                "{err}"
+            );
+        }
+        assert_eq!(files(&a), files(&b), "{name}.ods");
+        assert!(!files(&a).is_empty());
+    }
+}
+
+/// An .ods whose one sheet holds `rows` (table:table-row elements).
+fn ods_book(rows: &str) -> Vec<u8> {
+    use std::io::Write;
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S1">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("mimetype", opts).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("content.xml", opts).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+#[test]
+fn an_ods_repeating_cells_past_the_bounds_is_refused_at_once() {
+    let tmp = TempDir::new("import-ods-repeat");
+    let cell = |cols: u32| {
+        format!(
+            r#"<table:table-cell office:value-type="string" table:number-columns-repeated="{cols}"><text:p>x</text:p></table:table-cell>"#
+        )
+    };
+    for (rows, cols, want) in [
+        (
+            1_000_000,
+            1,
+            "工作表“S1”的内容延伸到 A1000000，超过 50000 行",
+        ),
+        (10_000, 1000, "工作表“S1”的内容延伸到 ALL1"),
+        (
+            40_000,
+            199,
+            "工作表“S1”到 GQ40000 为止的单元格超过 2000000 个",
+        ),
+    ] {
+        let row = format!(
+            r#"<table:table-row table:number-rows-repeated="{rows}">{}</table:table-row>"#,
+            cell(cols)
+        );
+        let path = tmp.path().join("big.ods");
+        std::fs::write(&path, ods_book(&row)).unwrap();
+        let start = Instant::now();
+        let o = jixiao(&["import", path.to_str().unwrap()], tmp.path());
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains("big.ods：") && err.contains(want), "{err}");
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
+}
+
+#[test]
+fn stray_content_is_listed_twenty_times_then_counted() {
+    let tmp = TempDir::new("import-stray-cap");
+    let file = book(tmp.path(), "stray.xlsx", |wb| {
+        let ws = wb.add_worksheet();
+        ws.set_name("表1").unwrap();
+        table1(ws, EXPORT);
+        for r in 0..50 {
+            ws.write_string(40 + r, 8, format!("备忘{r}")).unwrap();
+        }
+    });
+    let o = jixiao(&["import", file.to_str().unwrap()], tmp.path());
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(err.matches("无法识别的内容").count(), 20, "{err}");
+    assert!(err.contains("工作表“表1”另有 30 处未导入的内容"), "{err}");
+}

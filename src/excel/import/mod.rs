@@ -11,6 +11,7 @@ mod amount;
 mod document;
 mod grid;
 mod labels;
+mod ods;
 mod project;
 
 use std::io::{Cursor, Read};
@@ -71,9 +72,11 @@ pub fn read_workbook(path: &Path, forms: &Registry) -> Result<Imported> {
 fn read_in(path: &Path, forms: &Registry) -> Result<Imported> {
     let bytes = read_bounded(path)?;
     let fail = |m: String, h: &str| Diagnostics::from(located(path, &m).with_hint(h));
+    let mut ods_merges = ods::Merges::new();
     if bytes.starts_with(b"PK") {
         check_zip(&bytes)
             .map_err(|m| fail(m, "请确认这是用 Excel、WPS 或 LibreOffice 保存的工作簿"))?;
+        ods_merges = ods::scan(&bytes).map_err(|m| fail(m, TOO_BIG_HINT))?;
     } else if is_encrypted_ole(&bytes) {
         return Err(fail(
             "工作簿有密码保护（已加密），无法读取".into(),
@@ -83,6 +86,7 @@ fn read_in(path: &Path, forms: &Registry) -> Result<Imported> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| open_error(path, &e))?;
     let mut reading = Reading::new(path, forms);
+    reading.ods_merges = ods_merges;
     let names: Vec<String> = book
         .sheets_metadata()
         .iter()
@@ -105,6 +109,8 @@ fn read_in(path: &Path, forms: &Registry) -> Result<Imported> {
     reading.finish()
 }
 
+const TOO_BIG_HINT: &str =
+    "绩效目标表不会有这么多行列；请删去多余的行列（或另存只含表格的工作表）后再导入";
 const ENCRYPTED_HINT: &str =
     "在 Excel 或 WPS 中打开它（输入密码），在“文件 → 信息 → 保护工作簿”中删去密码后另存，再导入";
 const NOT_BOOK_HINT: &str = "jixiao import 读取 .xlsx、.xls、.ods 工作簿；请在 Excel、WPS 或 LibreOffice 中打开并另存为 .xlsx 后再导入";
@@ -209,6 +215,9 @@ fn meta_rows(g: &Grid) -> Vec<SheetMeta> {
         .collect()
 }
 
+/// The most warnings of content not imported listed per sheet.
+const MAX_STRAY: usize = 20;
+
 /// The state of one import.
 struct Reading<'a> {
     path: &'a Path,
@@ -216,6 +225,10 @@ struct Reading<'a> {
     metas: Vec<SheetMeta>,
     out: Imported,
     errors: Vec<Diagnostic>,
+    /// How many more cells may be read ([`grid::MAX_CELLS`] in all).
+    room: usize,
+    /// The merges and number formats of each sheet of an .ods.
+    ods_merges: ods::Merges,
 }
 
 impl<'a> Reading<'a> {
@@ -231,23 +244,28 @@ impl<'a> Reading<'a> {
                 warnings: Vec::new(),
             },
             errors: Vec::new(),
+            room: grid::MAX_CELLS,
+            ods_merges: ods::Merges::new(),
         }
     }
 
     /// One sheet's grid; a sheet too big or unreadable stops the import.
     fn grid<RS: std::io::Read + std::io::Seek>(
-        &self,
+        &mut self,
         book: &mut Sheets<RS>,
         name: &str,
     ) -> Result<Grid> {
+        let ods = self.ods_merges.get(name);
         let read = match book {
-            Sheets::Xlsx(x) => grid::read_xlsx(x, name),
-            other => grid::read_other(other, name),
+            Sheets::Xlsx(x) => grid::read_xlsx(x, name, self.room),
+            other => grid::read_other(other, name, self.room, ods),
         };
+        if let Ok(g) = &read {
+            self.room = self.room.saturating_sub(g.len());
+        }
         read.map_err(|e| {
             let d = match e {
-                GridError::TooBig(m) => located(self.path, &m)
-                    .with_hint("绩效目标表不会有这么多行列；请删去多余的行列（或另存只含表格的工作表）后再导入"),
+                GridError::TooBig(m) => located(self.path, &m).with_hint(TOO_BIG_HINT),
                 GridError::Read(m) => located(self.path, &format!("工作表“{name}”无法读取（{m}）"))
                     .with_hint(NOT_BOOK_HINT),
             };
@@ -359,12 +377,7 @@ impl<'a> Reading<'a> {
         for (m, h) in read.errors {
             self.error(&m, &h);
         }
-        for w in read.warnings {
-            self.out.warnings.push(
-                Diagnostic::warning(format!("{}：{w}", display_path(self.path)))
-                    .with_hint("若它属于表格，请把它放在表样对应的标签旁；否则可忽略"),
-            );
-        }
+        self.stray(&g.name, read.warnings);
         let mut project = read.project;
         project.form_written = written;
         self.apply(&mut project, &settings, &g.name);
@@ -374,6 +387,24 @@ impl<'a> Reading<'a> {
             file,
             project,
         });
+    }
+
+    /// A sheet's warnings of content not imported: the first
+    /// [`MAX_STRAY`], then one line counting the others.
+    fn stray(&mut self, sheet: &str, warnings: Vec<String>) {
+        let more = warnings.len().saturating_sub(MAX_STRAY);
+        for w in warnings.into_iter().take(MAX_STRAY) {
+            self.out.warnings.push(
+                Diagnostic::warning(format!("{}：{w}", display_path(self.path)))
+                    .with_hint("若它属于表格，请把它放在表样对应的标签旁；否则可忽略"),
+            );
+        }
+        if more > 0 {
+            self.out.warnings.push(Diagnostic::warning(format!(
+                "{}：工作表“{sheet}”另有 {more} 处未导入的内容",
+                display_path(self.path)
+            )));
+        }
     }
 
     /// The hidden sheet's settings: `[check]`, and `title`/`[labels]` if set.
