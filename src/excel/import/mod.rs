@@ -59,9 +59,21 @@ pub struct ImportedProject {
 
 /// Reads the workbook at `path` with the forms of `forms`.
 pub fn read_workbook(path: &Path, forms: &Registry) -> Result<Imported> {
+    read_workbook_with(path, forms, None)
+}
+
+/// Reads the workbook at `path` with the forms of `forms`; a table whose
+/// form the workbook does not name has the form of its 文本 sheet, else
+/// `default_form` (the form of the document it is imported into), else
+/// hebei.
+pub fn read_workbook_with(
+    path: &Path,
+    forms: &Registry,
+    default_form: Option<&str>,
+) -> Result<Imported> {
     // calamine is not known to panic on a damaged file, but the reading of
     // any file must end in a message, never in a crash.
-    let read = std::panic::AssertUnwindSafe(|| read_in(path, forms));
+    let read = std::panic::AssertUnwindSafe(|| read_in(path, forms, default_form));
     std::panic::catch_unwind(read).unwrap_or_else(|_| {
         Err(located(path, "工作簿无法读取（文件已损坏）")
             .with_hint(NOT_BOOK_HINT)
@@ -69,7 +81,7 @@ pub fn read_workbook(path: &Path, forms: &Registry) -> Result<Imported> {
     })
 }
 
-fn read_in(path: &Path, forms: &Registry) -> Result<Imported> {
+fn read_in(path: &Path, forms: &Registry, default_form: Option<&str>) -> Result<Imported> {
     let bytes = read_bounded(path)?;
     let fail = |m: String, h: &str| Diagnostics::from(located(path, &m).with_hint(h));
     let mut ods_merges = ods::Merges::new();
@@ -87,6 +99,7 @@ fn read_in(path: &Path, forms: &Registry) -> Result<Imported> {
         .map_err(|e| open_error(path, &e))?;
     let mut reading = Reading::new(path, forms);
     reading.ods_merges = ods_merges;
+    reading.fallback_form = default_form.map(str::to_string);
     let names: Vec<String> = book
         .sheets_metadata()
         .iter()
@@ -198,20 +211,23 @@ fn open_error(path: &Path, e: &calamine::Error) -> Diagnostics {
     d.into()
 }
 
-/// The rows of the hidden sheet.
-fn meta_rows(g: &Grid) -> Vec<SheetMeta> {
+/// The rows of the hidden sheet, with their row index.
+fn meta_rows(g: &Grid) -> Vec<(u32, SheetMeta)> {
     let text = |r, c| {
         g.raw(r, c)
             .map(|v| project::text_of(v, crate::input::form::Kind::Text))
             .unwrap_or_default()
     };
     (1..g.height)
-        .map(|r| SheetMeta {
-            sheet: text(r, 0),
-            file: text(r, 1),
-            settings: text(r, 2),
+        .map(|r| {
+            let meta = SheetMeta {
+                sheet: text(r, 0),
+                file: text(r, 1),
+                settings: text(r, 2),
+            };
+            (r, meta)
         })
-        .filter(|m| !m.sheet.is_empty())
+        .filter(|(_, m)| !m.sheet.is_empty())
         .collect()
 }
 
@@ -222,7 +238,9 @@ const MAX_STRAY: usize = 20;
 struct Reading<'a> {
     path: &'a Path,
     forms: &'a Registry,
-    metas: Vec<SheetMeta>,
+    metas: Vec<(u32, SheetMeta)>,
+    /// The form of the document imported into, for tables naming none.
+    fallback_form: Option<String>,
     out: Imported,
     errors: Vec<Diagnostic>,
     /// How many more cells may be read ([`grid::MAX_CELLS`] in all).
@@ -237,6 +255,7 @@ impl<'a> Reading<'a> {
             path,
             forms,
             metas: Vec::new(),
+            fallback_form: None,
             out: Imported {
                 document: None,
                 projects: Vec::new(),
@@ -274,7 +293,18 @@ impl<'a> Reading<'a> {
     }
 
     fn meta(&self, sheet: &str) -> Option<&SheetMeta> {
-        self.metas.iter().find(|m| m.sheet == sheet)
+        self.metas
+            .iter()
+            .find(|(_, m)| m.sheet == sheet)
+            .map(|(_, m)| m)
+    }
+
+    /// The hidden sheet's row of `sheet`, as 1-based row number.
+    fn meta_row(&self, sheet: &str) -> u32 {
+        self.metas
+            .iter()
+            .find(|(_, m)| m.sheet == sheet)
+            .map_or(0, |(r, _)| r + 1)
     }
 
     fn error(&mut self, message: &str, hint: &str) {
@@ -314,7 +344,15 @@ impl<'a> Reading<'a> {
             return match self.forms.get(&name) {
                 Some(f) => Some((f.clone(), written)),
                 None => {
-                    let d = crate::input::load::unknown_form(&name, self.forms, None);
+                    let mut d = crate::input::load::unknown_form(&name, self.forms, None);
+                    d.label = None;
+                    d.message = format!(
+                        "{}：{META_SHEET}!C{}：工作表“{}”的{}",
+                        display_path(self.path),
+                        self.meta_row(&g.name),
+                        g.name,
+                        d.message
+                    );
                     self.errors.push(d);
                     None
                 }
@@ -336,12 +374,14 @@ impl<'a> Reading<'a> {
         (best.0.0 >= 3).then(|| (best.1.clone(), best.1.name != default))
     }
 
-    /// The form of tables whose file names none: the document's, else hebei.
+    /// The form of tables whose file names none: the imported document's,
+    /// else that of the document imported into, else hebei.
     fn default_form(&self) -> String {
         self.out
             .document
             .as_ref()
             .and_then(|d| d.form.clone())
+            .or_else(|| self.fallback_form.clone())
             .unwrap_or_else(|| DEFAULT_FORM.to_string())
     }
 
