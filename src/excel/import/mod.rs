@@ -13,6 +13,7 @@ mod grid;
 mod labels;
 mod ods;
 mod project;
+mod xls;
 
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -94,6 +95,8 @@ fn read_in(path: &Path, forms: &Registry, default_form: Option<&str>) -> Result<
             "工作簿有密码保护（已加密），无法读取".into(),
             ENCRYPTED_HINT,
         ));
+    } else {
+        xls::check(&bytes).map_err(|m| fail(m, TOO_BIG_HINT))?;
     }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| open_error(path, &e))?;
