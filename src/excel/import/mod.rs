@@ -5,7 +5,10 @@
 //! work as well as those `jixiao export` writes.
 //!
 //! Every read is bounded: the file's size, a zip's unpacked size, the rows
-//! and columns of a sheet ([`grid::MAX_ROWS`], [`grid::MAX_COLS`]).
+//! and columns of a sheet ([`grid::MAX_ROWS`], [`grid::MAX_COLS`]), the
+//! cells of a workbook ([`grid::MAX_CELLS`]), the merges of a sheet
+//! ([`grid::MAX_MERGES`]); an .ods or .xls is measured before calamine
+//! expands it ([`ods`], [`xls`]).
 
 mod amount;
 mod document;
