@@ -674,3 +674,296 @@ fn a_sheet_of_a_million_rows_is_refused_at_once() {
     );
     assert!(start.elapsed() < Duration::from_secs(20));
 }
+
+/// The files below `dir`, with their text.
+fn files(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for sub in ["", "projects"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for e in entries.flatten().filter(|e| e.path().is_file()) {
+            let name = format!("{sub}/{}", e.file_name().to_string_lossy());
+            out.push((name, std::fs::read_to_string(e.path()).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_form_saved_as_ods_by_libreoffice_imports_as_its_xlsx() {
+    let tmp = TempDir::new("import-ods-forms");
+    for name in ["department", "central", "shenbao"] {
+        let example = common::manifest_dir().join("data/examples").join(name);
+        let xlsx = tmp.path().join(format!("{name}.xlsx"));
+        let o = jixiao(
+            &[
+                "export",
+                example.to_str().unwrap(),
+                "-o",
+                xlsx.to_str().unwrap(),
+            ],
+            tmp.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let ods = common::fixture("excel").join(format!("{name}.ods"));
+        let (a, b) = (
+            tmp.path().join(format!("a-{name}")),
+            tmp.path().join(format!("b-{name}")),
+        );
+        for (book, dir) in [(&xlsx, &a), (&ods, &b)] {
+            let o = jixiao(
+                &[
+                    "import",
+                    book.to_str().unwrap(),
+                    "-o",
+                    dir.to_str().unwrap(),
+                ],
+                tmp.path(),
+            );
+            let err = stderr(&o);
+            assert!(
+                o.status.success() && err.contains("导入后检查：0 个错误，0 个警告"),
+                "{err}"
+            );
+        }
+        assert_eq!(files(&a), files(&b), "{name}.ods");
+        assert!(!files(&a).is_empty());
+    }
+}
+
+/// An .ods whose one sheet holds `rows` (table:table-row elements).
+fn ods_book(rows: &str) -> Vec<u8> {
+    use std::io::Write;
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S1">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("mimetype", opts).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("content.xml", opts).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+#[test]
+fn an_ods_repeating_cells_past_the_bounds_is_refused_at_once() {
+    let tmp = TempDir::new("import-ods-repeat");
+    let cell = |cols: u32| {
+        format!(
+            r#"<table:table-cell office:value-type="string" table:number-columns-repeated="{cols}"><text:p>x</text:p></table:table-cell>"#
+        )
+    };
+    for (rows, cols, want) in [
+        (
+            1_000_000,
+            1,
+            "工作表“S1”的内容延伸到 A1000000，超过 50000 行",
+        ),
+        (10_000, 1000, "工作表“S1”的内容延伸到 ALL1"),
+        (
+            40_000,
+            199,
+            "工作表“S1”到 GQ40000 为止的单元格超过 2000000 个",
+        ),
+    ] {
+        let row = format!(
+            r#"<table:table-row table:number-rows-repeated="{rows}">{}</table:table-row>"#,
+            cell(cols)
+        );
+        let path = tmp.path().join("big.ods");
+        std::fs::write(&path, ods_book(&row)).unwrap();
+        let start = Instant::now();
+        let o = jixiao(&["import", path.to_str().unwrap()], tmp.path());
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains("big.ods：") && err.contains(want), "{err}");
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
+}
+
+#[test]
+fn stray_content_is_listed_twenty_times_then_counted() {
+    let tmp = TempDir::new("import-stray-cap");
+    let file = book(tmp.path(), "stray.xlsx", |wb| {
+        let ws = wb.add_worksheet();
+        ws.set_name("表1").unwrap();
+        table1(ws, EXPORT);
+        for r in 0..50 {
+            ws.write_string(40 + r, 8, format!("备忘{r}")).unwrap();
+        }
+    });
+    let o = jixiao(&["import", file.to_str().unwrap()], tmp.path());
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(err.matches("无法识别的内容").count(), 20, "{err}");
+    assert!(err.contains("工作表“表1”另有 30 处未导入的内容"), "{err}");
+}
+
+/// Runs `jixiao args` in `cwd`, killing it after 20 seconds (a hang fails).
+fn jixiao_timed(args: &[&str], cwd: &Path) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("jixiao {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn links_and_special_files_in_the_target_are_refused() {
+    use std::os::unix::fs::symlink;
+    let tmp = TempDir::new("import-links");
+    let file = one_sheet(tmp.path(), "t.xlsx", EXPORT);
+    let f = file.to_str().unwrap();
+    // projects/ a link to a folder elsewhere: nothing is written there.
+    let (doc, elsewhere) = (tmp.path().join("doc"), tmp.path().join("elsewhere"));
+    std::fs::create_dir_all(&doc).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    symlink(&elsewhere, doc.join("projects")).unwrap();
+    let o = jixiao_timed(&["import", f, "-o", "doc", "--force"], tmp.path());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("doc/projects 是符号链接或不是文件夹"), "{err}");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    // A dangling link at the file to write: refused, even with --force.
+    std::fs::remove_file(doc.join("projects")).unwrap();
+    std::fs::create_dir_all(doc.join("projects")).unwrap();
+    let target = doc.join("projects/01-QC154005.toml");
+    symlink(tmp.path().join("nowhere.toml"), &target).unwrap();
+    for force in [false, true] {
+        let mut args = vec!["import", f, "-o", "doc"];
+        args.extend(force.then_some("--force"));
+        let o = jixiao_timed(&args, tmp.path());
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("01-QC154005.toml 是符号链接或特殊文件"),
+            "{err}"
+        );
+        assert!(!tmp.path().join("nowhere.toml").exists());
+    }
+    // document.toml a FIFO: read without waiting, never hangs.
+    std::fs::remove_file(&target).unwrap();
+    let st = Command::new("mkfifo")
+        .arg(doc.join("document.toml"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let o = jixiao_timed(&["import", f, "-o", "doc"], tmp.path());
+    assert!(target.is_file(), "{}", stderr(&o));
+}
+
+/// Rewrites the .xlsx at `path`, changing the text of `part` by `edit`.
+fn edit_part(path: &Path, part: &str, edit: impl Fn(String) -> String) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut w = zip::ZipWriter::new(&mut out);
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == part {
+            data = edit(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&data).unwrap();
+    }
+    w.finish().unwrap();
+    std::fs::write(path, out.into_inner()).unwrap();
+}
+
+#[test]
+fn tables_naming_no_form_take_the_form_of_the_document_imported_into() {
+    let tmp = TempDir::new("import-into-form");
+    let example = common::manifest_dir().join("data/examples/central");
+    let xlsx = tmp.path().join("central.xlsx");
+    let o = jixiao(
+        &[
+            "export",
+            example.to_str().unwrap(),
+            "-o",
+            xlsx.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The 文本 sheet taken out of the workbook's sheet list.
+    edit_part(&xlsx, "xl/workbook.xml", |x| {
+        let start = x.find("<sheet name=\"文本\"").unwrap();
+        let end = start + x[start..].find("/>").unwrap() + 2;
+        format!("{}{}", &x[..start], &x[end..])
+    });
+    let doc = tmp.path().join("doc");
+    std::fs::create_dir_all(&doc).unwrap();
+    std::fs::copy(example.join("document.toml"), doc.join("document.toml")).unwrap();
+    let o = jixiao(&["import", xlsx.to_str().unwrap(), "-o", "doc"], tmp.path());
+    let err = stderr(&o);
+    assert!(err.contains("导入后检查：0 个错误"), "{err}");
+    let mut names: Vec<String> = std::fs::read_dir(doc.join("projects"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in &names {
+        let got = std::fs::read_to_string(doc.join("projects").join(name)).unwrap();
+        let want = std::fs::read_to_string(example.join("projects").join(name)).unwrap();
+        assert!(!got.contains("form ="), "{name}:\n{got}");
+        let (got, want): (toml::Table, toml::Table) = (got.parse().unwrap(), want.parse().unwrap());
+        assert_eq!(got, want, "{name}");
+    }
+    assert!(!names.is_empty());
+}
+
+#[test]
+fn an_unknown_form_in_the_hidden_sheet_is_named_once_per_sheet_with_its_cell() {
+    let tmp = TempDir::new("import-unknown-form");
+    let file = book(tmp.path(), "u.xlsx", |wb| {
+        for n in 1..=2 {
+            let ws = wb.add_worksheet();
+            ws.set_name(format!("表{n}")).unwrap();
+            table1(ws, EXPORT);
+        }
+        let meta = wb.add_worksheet();
+        meta.set_name("jixiao").unwrap();
+        for (c, h) in ["sheet", "file", "settings"].iter().enumerate() {
+            meta.write_string(0, c as u16, *h).unwrap();
+        }
+        for r in 1..=2u32 {
+            meta.write_string(r, 0, format!("表{r}")).unwrap();
+            meta.write_string(r, 2, "form = \"nonexistent\"").unwrap();
+        }
+    });
+    let o = jixiao(&["import", file.to_str().unwrap()], tmp.path());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("未知表样").count(), 2, "{err}");
+    for r in 1..=2 {
+        let want = format!(
+            "u.xlsx：jixiao!C{}：工作表“表{r}”的未知表样“nonexistent”",
+            r + 1
+        );
+        assert!(err.contains(&want), "{err}");
+    }
+}

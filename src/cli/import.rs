@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::excel::import::{Imported, read_workbook};
+use crate::excel::import::{Imported, read_workbook_with};
 use crate::excel::toml_out::{document_text, project_text};
 use crate::input::form::{Placement, Registry};
 use crate::input::load::{DOCUMENT_FILE, PROJECTS_DIR};
@@ -58,9 +58,24 @@ fn import(args: &ImportArgs, dir: &Path, sources: &SourceMap) -> Result<()> {
         Some(root) => Registry::load(&root.join("templates"), sources)?,
         None => Registry::builtin(),
     };
-    let imported = read_workbook(&args.file, &forms)?;
+    check_folders(dir)?;
+    let imported = read_workbook_with(&args.file, &forms, document_form(dir).as_deref())?;
     let planned = plan(&imported, dir)?;
-    let existing: Vec<&Planned> = planned.iter().filter(|p| p.path.exists()).collect();
+    // An entry that is there at all (a dangling link too) exists.
+    let existing: Vec<&Planned> = planned
+        .iter()
+        .filter(|p| std::fs::symlink_metadata(&p.path).is_ok())
+        .collect();
+    if let Some(p) = existing.iter().find(|p| !is_regular(&p.path)) {
+        return Err(Diagnostic::error(format!(
+            "{} 是符号链接或特殊文件（不是普通文件），未写入任何文件",
+            display_path(&p.path)
+        ))
+        .with_hint(
+            "导入不会写到链接或特殊文件上，加 --force 也不会；请删去它，或用 -o 指定另一个文件夹",
+        )
+        .into());
+    }
     if !existing.is_empty() && !args.force {
         let list: Vec<String> = existing.iter().map(|p| display_path(&p.path)).collect();
         return Err(Diagnostic::error(format!(
@@ -86,6 +101,52 @@ fn import(args: &ImportArgs, dir: &Path, sources: &SourceMap) -> Result<()> {
         ))]);
     }
     Ok(())
+}
+
+/// Refuses a document folder, or its projects folder, that is a link or
+/// not a folder: the import would write outside the folder named.
+fn check_folders(dir: &Path) -> Result<()> {
+    for d in [dir.to_path_buf(), dir.join(PROJECTS_DIR)] {
+        let Ok(meta) = std::fs::symlink_metadata(&d) else {
+            continue;
+        };
+        if !meta.file_type().is_dir() {
+            return Err(Diagnostic::error(format!(
+                "{} 是符号链接或不是文件夹，未写入任何文件",
+                display_path(&d)
+            ))
+            .with_hint("导入只写入普通文件夹；请删去或改名它，或用 -o 指定另一个文件夹")
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Whether `path` is a regular file itself (not a link, FIFO or device).
+fn is_regular(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+}
+
+/// The text of the regular file at `path` (not through a link, without
+/// waiting on a FIFO, at most the loader's size), if there is one.
+fn read_regular(path: &Path) -> Option<String> {
+    if !is_regular(path) {
+        return None;
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let bytes =
+        crate::input::confine::open_confined(parent, path, crate::input::load::MAX_FILE_BYTES)
+            .ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// The form the document.toml already in `dir` names (`form = "…"`).
+fn document_form(dir: &Path) -> Option<String> {
+    let t: toml::Table = read_regular(&dir.join(DOCUMENT_FILE))?.parse().ok()?;
+    t.get("form")?.as_str().map(str::to_string)
 }
 
 /// The files to write: document.toml and one file per table.
@@ -156,9 +217,7 @@ fn existing_form(dir: &Path, imported: &Imported) -> Option<String> {
     if let Some(d) = &imported.document {
         return d.form.clone();
     }
-    let text = std::fs::read_to_string(dir.join(DOCUMENT_FILE)).ok()?;
-    let t: toml::Table = text.parse().ok()?;
-    t.get("form")?.as_str().map(str::to_string)
+    document_form(dir)
 }
 
 /// The file name the hidden sheet gives ("projects/01-x.toml"), if safe.
@@ -181,10 +240,10 @@ fn existing_codes(pdir: &Path) -> Vec<(String, String)> {
         .flatten()
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            if !name.ends_with(".toml") || !e.file_type().is_ok_and(|t| t.is_file()) {
+            if !name.ends_with(".toml") {
                 return None;
             }
-            let text = std::fs::read_to_string(e.path()).ok()?;
+            let text = read_regular(&e.path())?;
             let table: toml::Table = text.parse().ok()?;
             let code = table
                 .get("code")
@@ -227,7 +286,7 @@ fn write(dir: &Path, planned: &[Planned]) -> Result<()> {
     let pdir = dir.join(PROJECTS_DIR);
     std::fs::create_dir_all(&pdir).map_err(|e| diag::io_error("创建文件夹", &pdir, &e))?;
     for p in planned {
-        let old = existing_text(&p.path);
+        let old = read_regular(&p.path);
         let text = old
             .as_deref()
             .and_then(|old| {
@@ -243,16 +302,6 @@ fn write(dir: &Path, planned: &[Planned]) -> Result<()> {
         status!("已写入 {}（{}）", display_path(&p.path), p.what);
     }
     Ok(())
-}
-
-/// The text of a regular data file already at `path` (not through a link,
-/// at most the loader's size), if there is one.
-fn existing_text(path: &Path) -> Option<String> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.file_type().is_file() || meta.len() > crate::input::load::MAX_FILE_BYTES {
-        return None;
-    }
-    std::fs::read_to_string(path).ok()
 }
 
 /// Loads the written folder as a build does and prints its findings.

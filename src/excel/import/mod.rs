@@ -5,13 +5,18 @@
 //! work as well as those `jixiao export` writes.
 //!
 //! Every read is bounded: the file's size, a zip's unpacked size, the rows
-//! and columns of a sheet ([`grid::MAX_ROWS`], [`grid::MAX_COLS`]).
+//! and columns of a sheet ([`grid::MAX_ROWS`], [`grid::MAX_COLS`]), the
+//! cells of a workbook ([`grid::MAX_CELLS`]), the merges of a sheet
+//! ([`grid::MAX_MERGES`]); an .ods or .xls is measured before calamine
+//! expands it ([`ods`], [`xls`]).
 
 mod amount;
 mod document;
 mod grid;
 mod labels;
+mod ods;
 mod project;
+mod xls;
 
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -58,9 +63,21 @@ pub struct ImportedProject {
 
 /// Reads the workbook at `path` with the forms of `forms`.
 pub fn read_workbook(path: &Path, forms: &Registry) -> Result<Imported> {
+    read_workbook_with(path, forms, None)
+}
+
+/// Reads the workbook at `path` with the forms of `forms`; a table whose
+/// form the workbook does not name has the form of its 文本 sheet, else
+/// `default_form` (the form of the document it is imported into), else
+/// hebei.
+pub fn read_workbook_with(
+    path: &Path,
+    forms: &Registry,
+    default_form: Option<&str>,
+) -> Result<Imported> {
     // calamine is not known to panic on a damaged file, but the reading of
     // any file must end in a message, never in a crash.
-    let read = std::panic::AssertUnwindSafe(|| read_in(path, forms));
+    let read = std::panic::AssertUnwindSafe(|| read_in(path, forms, default_form));
     std::panic::catch_unwind(read).unwrap_or_else(|_| {
         Err(located(path, "工作簿无法读取（文件已损坏）")
             .with_hint(NOT_BOOK_HINT)
@@ -68,21 +85,27 @@ pub fn read_workbook(path: &Path, forms: &Registry) -> Result<Imported> {
     })
 }
 
-fn read_in(path: &Path, forms: &Registry) -> Result<Imported> {
+fn read_in(path: &Path, forms: &Registry, default_form: Option<&str>) -> Result<Imported> {
     let bytes = read_bounded(path)?;
     let fail = |m: String, h: &str| Diagnostics::from(located(path, &m).with_hint(h));
+    let mut ods_merges = ods::Merges::new();
     if bytes.starts_with(b"PK") {
         check_zip(&bytes)
             .map_err(|m| fail(m, "请确认这是用 Excel、WPS 或 LibreOffice 保存的工作簿"))?;
+        ods_merges = ods::scan(&bytes).map_err(|m| fail(m, TOO_BIG_HINT))?;
     } else if is_encrypted_ole(&bytes) {
         return Err(fail(
             "工作簿有密码保护（已加密），无法读取".into(),
             ENCRYPTED_HINT,
         ));
+    } else {
+        xls::check(&bytes).map_err(|m| fail(m, TOO_BIG_HINT))?;
     }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| open_error(path, &e))?;
     let mut reading = Reading::new(path, forms);
+    reading.ods_merges = ods_merges;
+    reading.fallback_form = default_form.map(str::to_string);
     let names: Vec<String> = book
         .sheets_metadata()
         .iter()
@@ -105,6 +128,8 @@ fn read_in(path: &Path, forms: &Registry) -> Result<Imported> {
     reading.finish()
 }
 
+const TOO_BIG_HINT: &str =
+    "绩效目标表不会有这么多行列；请删去多余的行列（或另存只含表格的工作表）后再导入";
 const ENCRYPTED_HINT: &str =
     "在 Excel 或 WPS 中打开它（输入密码），在“文件 → 信息 → 保护工作簿”中删去密码后另存，再导入";
 const NOT_BOOK_HINT: &str = "jixiao import 读取 .xlsx、.xls、.ods 工作簿；请在 Excel、WPS 或 LibreOffice 中打开并另存为 .xlsx 后再导入";
@@ -192,30 +217,42 @@ fn open_error(path: &Path, e: &calamine::Error) -> Diagnostics {
     d.into()
 }
 
-/// The rows of the hidden sheet.
-fn meta_rows(g: &Grid) -> Vec<SheetMeta> {
+/// The rows of the hidden sheet, with their row index.
+fn meta_rows(g: &Grid) -> Vec<(u32, SheetMeta)> {
     let text = |r, c| {
         g.raw(r, c)
             .map(|v| project::text_of(v, crate::input::form::Kind::Text))
             .unwrap_or_default()
     };
     (1..g.height)
-        .map(|r| SheetMeta {
-            sheet: text(r, 0),
-            file: text(r, 1),
-            settings: text(r, 2),
+        .map(|r| {
+            let meta = SheetMeta {
+                sheet: text(r, 0),
+                file: text(r, 1),
+                settings: text(r, 2),
+            };
+            (r, meta)
         })
-        .filter(|m| !m.sheet.is_empty())
+        .filter(|(_, m)| !m.sheet.is_empty())
         .collect()
 }
+
+/// The most warnings of content not imported listed per sheet.
+const MAX_STRAY: usize = 20;
 
 /// The state of one import.
 struct Reading<'a> {
     path: &'a Path,
     forms: &'a Registry,
-    metas: Vec<SheetMeta>,
+    metas: Vec<(u32, SheetMeta)>,
+    /// The form of the document imported into, for tables naming none.
+    fallback_form: Option<String>,
     out: Imported,
     errors: Vec<Diagnostic>,
+    /// How many more cells may be read ([`grid::MAX_CELLS`] in all).
+    room: usize,
+    /// The merges and number formats of each sheet of an .ods.
+    ods_merges: ods::Merges,
 }
 
 impl<'a> Reading<'a> {
@@ -224,6 +261,7 @@ impl<'a> Reading<'a> {
             path,
             forms,
             metas: Vec::new(),
+            fallback_form: None,
             out: Imported {
                 document: None,
                 projects: Vec::new(),
@@ -231,23 +269,28 @@ impl<'a> Reading<'a> {
                 warnings: Vec::new(),
             },
             errors: Vec::new(),
+            room: grid::MAX_CELLS,
+            ods_merges: ods::Merges::new(),
         }
     }
 
     /// One sheet's grid; a sheet too big or unreadable stops the import.
     fn grid<RS: std::io::Read + std::io::Seek>(
-        &self,
+        &mut self,
         book: &mut Sheets<RS>,
         name: &str,
     ) -> Result<Grid> {
+        let ods = self.ods_merges.get(name);
         let read = match book {
-            Sheets::Xlsx(x) => grid::read_xlsx(x, name),
-            other => grid::read_other(other, name),
+            Sheets::Xlsx(x) => grid::read_xlsx(x, name, self.room),
+            other => grid::read_other(other, name, self.room, ods),
         };
+        if let Ok(g) = &read {
+            self.room = self.room.saturating_sub(g.len());
+        }
         read.map_err(|e| {
             let d = match e {
-                GridError::TooBig(m) => located(self.path, &m)
-                    .with_hint("绩效目标表不会有这么多行列；请删去多余的行列（或另存只含表格的工作表）后再导入"),
+                GridError::TooBig(m) => located(self.path, &m).with_hint(TOO_BIG_HINT),
                 GridError::Read(m) => located(self.path, &format!("工作表“{name}”无法读取（{m}）"))
                     .with_hint(NOT_BOOK_HINT),
             };
@@ -256,7 +299,18 @@ impl<'a> Reading<'a> {
     }
 
     fn meta(&self, sheet: &str) -> Option<&SheetMeta> {
-        self.metas.iter().find(|m| m.sheet == sheet)
+        self.metas
+            .iter()
+            .find(|(_, m)| m.sheet == sheet)
+            .map(|(_, m)| m)
+    }
+
+    /// The hidden sheet's row of `sheet`, as 1-based row number.
+    fn meta_row(&self, sheet: &str) -> u32 {
+        self.metas
+            .iter()
+            .find(|(_, m)| m.sheet == sheet)
+            .map_or(0, |(r, _)| r + 1)
     }
 
     fn error(&mut self, message: &str, hint: &str) {
@@ -296,7 +350,15 @@ impl<'a> Reading<'a> {
             return match self.forms.get(&name) {
                 Some(f) => Some((f.clone(), written)),
                 None => {
-                    let d = crate::input::load::unknown_form(&name, self.forms, None);
+                    let mut d = crate::input::load::unknown_form(&name, self.forms, None);
+                    d.label = None;
+                    d.message = format!(
+                        "{}：{META_SHEET}!C{}：工作表“{}”的{}",
+                        display_path(self.path),
+                        self.meta_row(&g.name),
+                        g.name,
+                        d.message
+                    );
                     self.errors.push(d);
                     None
                 }
@@ -318,12 +380,14 @@ impl<'a> Reading<'a> {
         (best.0.0 >= 3).then(|| (best.1.clone(), best.1.name != default))
     }
 
-    /// The form of tables whose file names none: the document's, else hebei.
+    /// The form of tables whose file names none: the imported document's,
+    /// else that of the document imported into, else hebei.
     fn default_form(&self) -> String {
         self.out
             .document
             .as_ref()
             .and_then(|d| d.form.clone())
+            .or_else(|| self.fallback_form.clone())
             .unwrap_or_else(|| DEFAULT_FORM.to_string())
     }
 
@@ -359,12 +423,7 @@ impl<'a> Reading<'a> {
         for (m, h) in read.errors {
             self.error(&m, &h);
         }
-        for w in read.warnings {
-            self.out.warnings.push(
-                Diagnostic::warning(format!("{}：{w}", display_path(self.path)))
-                    .with_hint("若它属于表格，请把它放在表样对应的标签旁；否则可忽略"),
-            );
-        }
+        self.stray(&g.name, read.warnings);
         let mut project = read.project;
         project.form_written = written;
         self.apply(&mut project, &settings, &g.name);
@@ -374,6 +433,24 @@ impl<'a> Reading<'a> {
             file,
             project,
         });
+    }
+
+    /// A sheet's warnings of content not imported: the first
+    /// [`MAX_STRAY`], then one line counting the others.
+    fn stray(&mut self, sheet: &str, warnings: Vec<String>) {
+        let more = warnings.len().saturating_sub(MAX_STRAY);
+        for w in warnings.into_iter().take(MAX_STRAY) {
+            self.out.warnings.push(
+                Diagnostic::warning(format!("{}：{w}", display_path(self.path)))
+                    .with_hint("若它属于表格，请把它放在表样对应的标签旁；否则可忽略"),
+            );
+        }
+        if more > 0 {
+            self.out.warnings.push(Diagnostic::warning(format!(
+                "{}：工作表“{sheet}”另有 {more} 处未导入的内容",
+                display_path(self.path)
+            )));
+        }
     }
 
     /// The hidden sheet's settings: `[check]`, and `title`/`[labels]` if set.
