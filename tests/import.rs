@@ -967,3 +967,21 @@ fn an_unknown_form_in_the_hidden_sheet_is_named_once_per_sheet_with_its_cell() {
         assert!(err.contains(&want), "{err}");
     }
 }
+
+#[test]
+fn a_unit_line_naming_another_unit_is_a_located_warning() {
+    let tmp = TempDir::new("import-unit");
+    let file = book(tmp.path(), "yuan.xlsx", |wb| {
+        let ws = wb.add_worksheet();
+        ws.set_name("1.接访大厅").unwrap();
+        table1(ws, EXPORT);
+        // The budget system's sheet says its amounts are in 元.
+        ws.write_string(2, 6, "单位：元").unwrap();
+    });
+    let o = jixiao(&["import", file.to_str().unwrap(), "-o", "doc"], tmp.path());
+    let err = stderr(&o);
+    assert!(
+        err.contains("1.接访大厅!G3：表上方的金额单位是“元”，文本中的金额单位是“万元”"),
+        "{err}"
+    );
+}

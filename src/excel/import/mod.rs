@@ -420,6 +420,11 @@ impl<'a> Reading<'a> {
             return;
         }
         let read = project::read(g, &form, &self.doc_labels());
+        let money_unit = self.out.document.as_ref().map_or("万元", |d| &d.money_unit);
+        if let Some((m, h)) = read.unit_warning(money_unit) {
+            let d = Diagnostic::warning(format!("{}：{m}", display_path(self.path)));
+            self.out.warnings.push(d.with_hint(h));
+        }
         for (m, h) in read.errors {
             self.error(&m, &h);
         }

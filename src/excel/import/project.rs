@@ -22,8 +22,6 @@ pub(crate) struct SheetRead {
     pub errors: Vec<(String, String)>,
     pub warnings: Vec<String>,
     /// The 单位 line above the table ("单位：元"): where, and the unit.
-    // Read by `unit_warning`, which import/mod.rs calls once wired in.
-    #[allow(dead_code)]
     pub unit: Option<(String, String)>,
 }
 
@@ -31,7 +29,6 @@ impl SheetRead {
     /// A warning (message, hint) when the 单位 line above the table names
     /// another unit than the document's `money_unit`: the amounts may be
     /// in that unit, and import does not convert them.
-    #[allow(dead_code)]
     pub(crate) fn unit_warning(&self, money_unit: &str) -> Option<(String, String)> {
         let (at, unit) = self.unit.as_ref()?;
         (unit.as_str() != money_unit.trim()).then(|| {
