@@ -12,13 +12,17 @@ use std::process::{Command, Output};
 use common::{TempDir, copy_dir, manifest_dir, reference_dir};
 
 /// The fixture cases, each an old and a new folder.
-const CASES: [&str; 6] = [
+const CASES: [&str; 10] = [
     "identical",
     "budget",
     "indicator-added",
     "reordered",
     "paragraph",
     "projects",
+    "renamed",
+    "moved",
+    "check-broken",
+    "overall",
 ];
 
 /// Runs the binary in `cwd` and returns its output.
@@ -47,10 +51,10 @@ fn case_dirs(case: &str) -> (String, String) {
     (format!("{base}/old"), format!("{base}/new"))
 }
 
-/// The expected exit status: only content changes count.
+/// The expected exit status: 0 only when the printed document is the same.
 fn expected_code(case: &str) -> i32 {
     match case {
-        "identical" | "reordered" => 0,
+        "identical" => 0,
         _ => 1,
     }
 }
@@ -76,15 +80,29 @@ fn reports_match_snapshots_in_every_format() {
 }
 
 #[test]
-fn reordered_rows_are_a_note_not_a_change() {
+fn reordered_rows_are_a_change_unless_order_is_ignored() {
     let (old, new) = case_dirs("reordered");
     let out = jixiao(&manifest_dir(), &["diff", &old, &new, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout_with_code(&out, 1)).unwrap();
+    assert_eq!(json["equal"], false);
+    assert_eq!(json["summary"]["moved"], 1);
+    let row = &json["projects"]["items"][0]["indicators"]["items"][0];
+    assert_eq!(row["kind"], "moved");
+    assert_eq!(
+        (row["old_index"].clone(), row["new_index"].clone()),
+        (2.into(), 1.into())
+    );
+    let args = ["diff", &old, &new, "--format", "json", "--ignore-order"];
+    let out = jixiao(&manifest_dir(), &args);
     let json: serde_json::Value = serde_json::from_str(&stdout_with_code(&out, 0)).unwrap();
     assert_eq!(json["equal"], true);
     assert_eq!(json["reordered"], true);
     let project = &json["projects"]["items"][0];
     assert_eq!(project["indicators"]["reordered"], true);
     assert_eq!(project["indicators"]["items"].as_array().unwrap().len(), 0);
+    let text = jixiao(&manifest_dir(), &["diff", &old, &new, "--ignore-order"]);
+    let text = stdout_with_code(&text, 0);
+    assert!(text.contains("仅顺序调整"), "{text}");
 }
 
 #[test]
@@ -309,10 +327,31 @@ fn reference_edits_are_named_exactly() {
         );
         assert!(report.contains("接访大厅面积"), "{report}");
         assert!(
-            report.contains("共计：新增 1 处，删除 0 处，修改 2 处"),
+            report.contains("共计：新增 1 处，删除 0 处，修改 2 处，顺序调整 0 处"),
             "{report}"
         );
+        // The figures: the department total and the counts.
+        assert!(
+            report.contains("合计：预算数 301.84 → 304.58 万元（+2.74）；表 7 张；指标 54 → 55 行"),
+            "{report}"
+        );
+        assert!(report.contains("1 个错误、2 个警告或提示："), "{report}");
     }
+    // Pages of the new version, as the 目录 numbers them.
+    assert!(
+        text.contains(
+            "修改 QC154005 接访大厅租赁及运行经费（预算数 117.26 → 120.00，+2.74；第 7 页）"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("新增指标 [数量指标/接访大厅面积]（第 8 页）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("修改 （二）深入推进信访工作法治化落地落实。（第 1 页）"),
+        "{text}"
+    );
     assert!(text.contains("持续提升{+运+}用法治思维"), "{text}");
     assert!(
         markdown.contains("持续提升<ins>运</ins>用法治思维"),
@@ -324,9 +363,13 @@ fn reference_edits_are_named_exactly() {
     let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
     assert_eq!(
         json["summary"],
-        serde_json::json!({"added": 1, "removed": 0, "changed": 2})
+        serde_json::json!({"added": 1, "removed": 0, "changed": 2, "moved": 0})
     );
-    assert_eq!(json["document"], serde_json::json!([]));
+    assert_eq!(json["cover"], serde_json::json!([]));
+    assert_eq!(json["overall"], serde_json::json!([]));
+    assert_eq!(json["totals"]["budget"]["delta"], "+2.74");
+    assert_eq!(json["checks"]["new"][0]["code"], "J201");
+    assert_eq!(json["checks"]["fixed"], serde_json::json!([]));
     assert_eq!(json["measures"]["items"], serde_json::json!([]));
     let goals = json["goals"]["items"].as_array().unwrap();
     assert_eq!(goals.len(), 1);
@@ -345,6 +388,8 @@ fn reference_edits_are_named_exactly() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["kind"], "added");
     assert_eq!(rows[0]["name"], "接访大厅面积");
+    assert_eq!(rows[0]["page"]["printed"], 8);
+    assert_eq!(rows[0]["page"]["pdf"], 10);
 }
 
 #[test]
@@ -665,4 +710,40 @@ fn textconv_shows_why_a_project_form_does_not_load() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn a_table_with_a_new_code_and_name_but_the_same_rows_is_one_change() {
+    let tmp = TempDir::new("diff-renamed-table");
+    let (old, new) = (tmp.path().join("old"), tmp.path().join("new"));
+    copy_dir(
+        &manifest_dir().join("tests/fixtures/diff/identical/old"),
+        &old,
+    );
+    copy_dir(&old, &new);
+    let file = new.join("projects/01-jiedai.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text
+        .replace("code = \"QC900001\"", "code = \"QC900009\"")
+        .replace("name = \"信访接待经费\"", "name = \"来访接待专项经费\"");
+    std::fs::write(&file, text).unwrap();
+    let args = [
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let out = stdout_with_code(&jixiao(&manifest_dir(), &args), 1);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let items = json["projects"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{out}");
+    assert_eq!(items[0]["kind"], "changed");
+    let keys: Vec<&str> = items[0]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["code", "name"], "{out}");
 }

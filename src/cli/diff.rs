@@ -9,12 +9,17 @@ use clap::{Args, ValueEnum};
 
 use super::CommonArgs;
 use super::output::{Inputs, Plan, Sink};
-use crate::compare::diff::{self, report};
+use typst_layout::PagedDocument;
+
+use crate::compare::diff::pages::{self, PageIndex};
+use crate::compare::diff::{self, checks, report};
 use crate::input::form::Registry;
 use crate::input::load::{self, DocFiles};
+use crate::input::model::Document;
+use crate::input::place::{FileRef, Place};
 use crate::input::revision::{self, Side};
 use crate::pipeline::{self, Root};
-use crate::report::diag::{Result, SourceMap};
+use crate::report::diag::{Diagnostic, Result, SourceMap};
 use crate::report::stdio::{errln, outp, status};
 
 /// Arguments of `jixiao diff`.
@@ -32,6 +37,9 @@ pub struct DiffArgs {
     /// Compare the typeset pages instead of the data.
     #[arg(long)]
     pub pages: bool,
+    /// Do not report reordered rows, goals, measures or tables as changes.
+    #[arg(long)]
+    pub ignore_order: bool,
     /// With --pages: a .pdf file, or a folder for PNG files.
     #[arg(short, long, value_name = "FILE|DIR", requires = "pages")]
     pub output: Option<PathBuf>,
@@ -113,7 +121,22 @@ fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
             return Err(all);
         }
     };
-    let changes = diff::compare(&a.document, &b.document);
+    let opts = diff::Options {
+        ignore_order: args.ignore_order,
+    };
+    let mut changes = diff::compare(&a.document, &b.document, opts);
+    let typeset = [
+        typeset_side(&sides, 0, &old, &options, sources),
+        typeset_side(&sides, 1, &new, &options, sources),
+    ];
+    changes.checks = check_changes([&a, &b], &typeset, sources);
+    let index = |i: usize| typeset[i].as_ref().map(|t| PageIndex::new(&t.1, i == 0));
+    let (oi, ni) = (index(0), index(1));
+    pages::locate(
+        &mut changes,
+        ni.as_ref().map(|i| (&b.document, i)),
+        oi.as_ref().map(|i| (&a.document, i)),
+    );
     let text = match args.format {
         Format::Json => report::json(&changes, &old.label, &new.label),
         Format::Markdown => {
@@ -123,6 +146,85 @@ fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     };
     outp!("{text}");
     Ok(!changes.is_empty())
+}
+
+/// A side typeset: its rule findings and pages; `None` (after a note on
+/// standard error) when it cannot be typeset, so the report has no pages.
+fn typeset_side(
+    sides: &[Side; 2],
+    i: usize,
+    opened: &Opened,
+    options: &pipeline::Options,
+    sources: &SourceMap,
+) -> Option<(Vec<Diagnostic>, PagedDocument)> {
+    let attempt = || -> Result<(Vec<Diagnostic>, PagedDocument)> {
+        let forms = forms_of(&sides[i], options, sources)?;
+        let mut options = options.clone();
+        // A revision is read into memory: take the templates and fonts from
+        // the project that holds the working folder.
+        options.root = Some(Root::find(sides[1].dir(), options.root.as_deref())?.dir);
+        let prepared =
+            pipeline::prepare_files(&opened.files, Some(&forms), &options, sources, None)?;
+        let name = if i == 0 {
+            "旧版本.typ"
+        } else {
+            "新版本.typ"
+        };
+        let typeset = prepared.typeset(Path::new(name), sources)?;
+        Ok((prepared.report, typeset.document))
+    };
+    match attempt() {
+        Ok(done) => Some(done),
+        Err(diags) => {
+            let errors: Vec<Diagnostic> =
+                diags.0.into_iter().filter(Diagnostic::is_error).collect();
+            sources.print(&errors);
+            errln!(
+                "注：{} 无法排版，报告不标页码，也不比较检查结果",
+                opened.label
+            );
+            None
+        }
+    }
+}
+
+/// What `check` finds in one version and not the other, when both were
+/// typeset (their findings include the font and cell checks).
+fn check_changes(
+    loaded: [&load::Loaded; 2],
+    typeset: &[Option<(Vec<Diagnostic>, PagedDocument)>; 2],
+    _sources: &SourceMap,
+) -> diff::CheckChanges {
+    let (Some(a), Some(b)) = (&typeset[0], &typeset[1]) else {
+        return diff::CheckChanges::default();
+    };
+    let (na, nb) = (
+        |p: &Place| place_name(&loaded[0].document, p),
+        |p: &Place| place_name(&loaded[1].document, p),
+    );
+    checks::compare(
+        checks::Found {
+            diags: &a.0,
+            place: &na,
+        },
+        checks::Found {
+            diags: &b.0,
+            place: &nb,
+        },
+    )
+}
+
+/// A finding's place for the reader: the table's code and name (or
+/// document.toml) and the key.
+fn place_name(doc: &Document, place: &Place) -> String {
+    let file = match place.file {
+        FileRef::Document => "document.toml".to_string(),
+        FileRef::Project(n) => doc
+            .projects
+            .get(n)
+            .map_or(String::new(), |p| format!("{} {}", p.code(), p.name())),
+    };
+    format!("{file} {place}").trim().to_string()
 }
 
 /// Loads one side with its own forms; a side whose forms do not load

@@ -33,6 +33,7 @@ pub fn optional_change(
         old: old.map(str::to_string),
         new: new.map(str::to_string),
         snippets: shown.iter().map(plain).collect(),
+        page: None,
     })
 }
 
@@ -281,7 +282,7 @@ fn amount(
 }
 
 /// A difference with an explicit sign: `+2.74`, `-1`, `0`.
-fn signed(d: rust_decimal::Decimal) -> String {
+pub(crate) fn signed(d: rust_decimal::Decimal) -> String {
     if d.is_sign_positive() && !d.is_zero() {
         format!("+{d}")
     } else if d.is_zero() {

@@ -1,23 +1,31 @@
 //! The model-level comparison of two documents: which fields, 分项绩效目标,
-//! 保障措施, projects and indicator rows were added, removed or changed.
+//! 保障措施, projects and indicator rows were added, removed, changed or
+//! moved, in the order the document prints them, with the totals.
 //!
-//! Lists are matched by identity, not position (goals by title, measures by
-//! lead, projects by 项目编码 then 项目名称, indicator rows by 三级指标), so a
-//! pure reordering is reported as a note (`reordered`) and does not count as
-//! a change of content.
+//! Lists are matched by identity (goals by title, measures by lead,
+//! projects by 项目编码 then 项目名称, indicator rows by 三级指标), then by
+//! likeness (see [`matching::alike`]): a renamed row is one changed row.
+//! Items whose place among the others changed are moved (顺序调整): the
+//! printed document differs, so they count unless order is ignored.
 
 pub mod report;
 pub mod text;
 
+pub mod checks;
 pub mod fields;
-mod matching;
+mod likeness;
+pub mod matching;
+pub mod pages;
 
+use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::input::form::{Role, TableDef};
+use crate::input::form::{Placement, Role, TableDef};
 use crate::input::model::{Document, Goal, Measure, Project, Row};
+pub use checks::{CheckChanges, CheckItem};
 use fields::{amount_changes, indicator_fields, project_fields, scalar_fields, text_change};
 use matching::{Pairing, pair};
+pub use pages::PageRef;
 
 /// What happened to a list item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -29,6 +37,8 @@ pub enum Kind {
     Removed,
     /// In both, with different content.
     Changed,
+    /// In both, same content, at another place among the others.
+    Moved,
 }
 
 /// A changed field: old and new value (absent = `None`) and, for text, the
@@ -45,6 +55,9 @@ pub struct FieldChange {
     pub new: Option<String>,
     /// Inline snippets `…[-删去-]{+新增+}…` (text fields only).
     pub snippets: Vec<String>,
+    /// The printed page it is on (top-level fields of the document only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<PageRef>,
 }
 
 /// A changed amount: old, new and the exact difference.
@@ -65,10 +78,10 @@ pub struct AmountChange {
 /// A list of item changes plus whether the common items changed order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Section<T> {
-    /// The items added, removed or changed, in new-document order (removed
-    /// items at their old place).
+    /// The items added, removed, changed or moved, in new-document order
+    /// (removed items at their old place).
     pub items: Vec<T>,
-    /// The items in both versions are in a different order (a note only).
+    /// Some items in both versions are in a different order.
     pub reordered: bool,
 }
 
@@ -81,30 +94,71 @@ impl<T> Default for Section<T> {
     }
 }
 
-/// A 分项绩效目标 or 保障措施 that was added, removed or changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ItemChange {
-    /// Added, removed or changed.
-    pub kind: Kind,
+/// Where a list item stands in each version, and whether it moved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Position {
     /// 1-based position in the old version.
     pub old_index: Option<usize>,
     /// 1-based position in the new version.
     pub new_index: Option<usize>,
-    /// The title (goal) or lead (measure); the new one when both exist.
-    pub title: String,
-    /// The changed fields (empty for added or removed items).
-    pub fields: Vec<FieldChange>,
+    /// Its place among the others changed (a 顺序调整).
+    pub moved: bool,
 }
 
-/// A project table that was added, removed or changed.
+impl Position {
+    fn of(step: (Option<usize>, Option<usize>), moved: bool) -> Self {
+        Self {
+            old_index: step.0.map(|i| i + 1),
+            new_index: step.1.map(|i| i + 1),
+            moved,
+        }
+    }
+
+    /// Added, removed, changed (with `fields`) or moved; `None` when the
+    /// item is in both, unchanged and in place.
+    fn kind(&self, changed: bool) -> Option<Kind> {
+        match (self.old_index, self.new_index) {
+            (Some(_), None) => Some(Kind::Removed),
+            (None, _) => Some(Kind::Added),
+            _ if changed => Some(Kind::Changed),
+            _ if self.moved => Some(Kind::Moved),
+            _ => None,
+        }
+    }
+}
+
+/// A 分项绩效目标 or 保障措施 that was added, removed, changed or moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemChange {
+    /// Added, removed, changed or moved.
+    pub kind: Kind,
+    /// Where it stands.
+    #[serde(flatten)]
+    pub at: Position,
+    /// The title (goal) or lead (measure); the new one when both exist.
+    pub title: String,
+    /// The changed fields (empty for added, removed or moved items).
+    pub fields: Vec<FieldChange>,
+    /// The printed page it is on (of the old version when removed).
+    pub page: Option<PageRef>,
+}
+
+/// A project table that was added, removed, changed or moved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProjectChange {
-    /// Added, removed or changed.
+    /// Added, removed, changed or moved.
     pub kind: Kind,
+    /// Where it stands among the tables.
+    #[serde(flatten)]
+    pub at: Position,
+    /// 1 for a department table printed in 第一部分, 2 for a 项目绩效目标表.
+    pub part: u8,
     /// 项目编码 (the new one when both exist).
     pub code: String,
     /// 项目名称 (the new one when both exist).
     pub name: String,
+    /// 预算数 of the old version, when it has the table.
+    pub old_total: Option<String>,
     /// 预算数 of the version that has it (the new one when both exist).
     pub total: String,
     /// Changed text fields: code, name, title, usage, goal, labels.*.
@@ -113,37 +167,65 @@ pub struct ProjectChange {
     pub budget: Vec<AmountChange>,
     /// Changed spending-plan checkpoints.
     pub plan: Vec<AmountChange>,
-    /// Indicator rows added, removed or changed.
+    /// Indicator rows added, removed, changed or moved.
     pub indicators: Section<IndicatorChange>,
+    /// The printed page the table starts on (of the old version when removed).
+    pub page: Option<PageRef>,
 }
 
-/// An indicator row that was added, removed or changed.
+/// An indicator row that was added, removed, changed or moved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IndicatorChange {
-    /// Added, removed or changed.
+    /// Added, removed, changed or moved.
     pub kind: Kind,
+    /// Its row number in the table's indicator rows.
+    #[serde(flatten)]
+    pub at: Position,
     /// 二级指标 (the new one when both exist).
     pub level2: String,
-    /// 三级指标, the row's identity.
+    /// 三级指标 (the new one when both exist).
     pub name: String,
     /// For added/removed rows: every cell; for changed rows: the changed ones.
     pub fields: Vec<FieldChange>,
+    /// The printed page the row is on (of the old version when removed).
+    pub page: Option<PageRef>,
 }
 
-/// Everything that differs between two documents.
+/// The department's figures in each version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// The money unit (of the new version).
+    pub unit: String,
+    /// Sum of 预算数 over the tables: old, new, difference.
+    pub budget: AmountChange,
+    /// Number of tables, old and new.
+    pub projects: [usize; 2],
+    /// Number of indicator rows, old and new.
+    pub indicators: [usize; 2],
+}
+
+/// Everything that differs between two documents, in document order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Changes {
-    /// Changed top-level fields: year, names, 总体绩效目标, cover, labels, style.
-    pub document: Vec<FieldChange>,
-    /// 分项绩效目标.
+    /// Changed cover fields: year, department, unit, money unit, cover.
+    pub cover: Vec<FieldChange>,
+    /// Changed 总体绩效目标 (第一部分 一、).
+    pub overall: Vec<FieldChange>,
+    /// 分项绩效目标 (二、).
     pub goals: Section<ItemChange>,
-    /// 工作保障措施.
+    /// 工作保障措施 (三、).
     pub measures: Section<ItemChange>,
-    /// 项目绩效目标表.
+    /// The tables: department tables (第一部分), then 项目绩效目标表.
     pub projects: Section<ProjectChange>,
+    /// Changed settings that print no text of their own: labels, style.
+    pub settings: Vec<FieldChange>,
+    /// Totals of both versions.
+    pub totals: Totals,
+    /// What `check` finds in one version and not in the other.
+    pub checks: CheckChanges,
 }
 
-/// How many items were added, removed and changed.
+/// How many items were added, removed, changed and moved.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// Added goals, measures, projects and indicator rows.
@@ -152,18 +234,31 @@ pub struct Summary {
     pub removed: usize,
     /// Changed fields and items.
     pub changed: usize,
+    /// Moved items (顺序调整).
+    pub moved: usize,
+}
+
+/// How to compare.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Order is not a change: moved items are left out, and only a note
+    /// says that some list was reordered.
+    pub ignore_order: bool,
 }
 
 impl Changes {
-    /// Whether the contents are equal (order notes do not count).
+    /// Whether the printed contents are equal (with `ignore_order`, moves
+    /// were left out and do not count).
     pub fn is_empty(&self) -> bool {
-        self.document.is_empty()
+        self.cover.is_empty()
+            && self.overall.is_empty()
+            && self.settings.is_empty()
             && self.goals.items.is_empty()
             && self.measures.items.is_empty()
             && self.projects.items.iter().all(|p| !p.has_content())
     }
 
-    /// Whether any list only changed order.
+    /// Whether any list changed order.
     pub fn any_reordered(&self) -> bool {
         self.goals.reordered
             || self.measures.reordered
@@ -171,23 +266,27 @@ impl Changes {
             || self.projects.items.iter().any(|p| p.indicators.reordered)
     }
 
-    /// Counts of added, removed and changed things; a changed project counts
-    /// its rows, and a project with only changed amounts counts once.
+    /// Counts of added, removed, changed and moved things; a changed project
+    /// counts its rows, and a project with only changed amounts counts once.
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
-            changed: self.document.len(),
+            changed: self.cover.len() + self.overall.len() + self.settings.len(),
             ..Summary::default()
         };
         let items = self.goals.items.iter().chain(&self.measures.items);
-        for kind in items.map(|i| i.kind) {
-            s.count(kind);
+        for i in items {
+            s.count(i.kind, i.at.moved);
         }
         for p in &self.projects.items {
             if p.kind != Kind::Changed {
-                s.count(p.kind);
+                s.count(p.kind, p.at.moved);
                 continue;
             }
-            p.indicators.items.iter().for_each(|r| s.count(r.kind));
+            s.moved += usize::from(p.at.moved);
+            p.indicators
+                .items
+                .iter()
+                .for_each(|r| s.count(r.kind, r.at.moved));
             let own = p.fields.len() + usize::from(!p.budget.is_empty() || !p.plan.is_empty());
             s.changed += own;
         }
@@ -196,9 +295,11 @@ impl Changes {
 }
 
 impl ProjectChange {
-    /// Whether anything but the order of indicator rows differs.
+    /// Whether anything differs that prints (a move counts, a reordering
+    /// left out with `ignore_order` does not).
     pub fn has_content(&self) -> bool {
         self.kind != Kind::Changed
+            || self.at.moved
             || !self.fields.is_empty()
             || !self.budget.is_empty()
             || !self.plan.is_empty()
@@ -207,22 +308,101 @@ impl ProjectChange {
 }
 
 impl Summary {
-    fn count(&mut self, kind: Kind) {
+    fn count(&mut self, kind: Kind, moved: bool) {
         match kind {
             Kind::Added => self.added += 1,
             Kind::Removed => self.removed += 1,
             Kind::Changed => self.changed += 1,
+            Kind::Moved => {}
         }
+        self.moved += usize::from(moved);
     }
 }
 
 /// Compares two documents.
-pub fn compare(old: &Document, new: &Document) -> Changes {
-    Changes {
-        document: scalar_fields(old, new),
-        goals: compare_items(&old.goals, &new.goals, |g| &g.title, goal_fields),
-        measures: compare_items(&old.measures, &new.measures, |m| &m.lead, measure_fields),
-        projects: compare_projects(&old.projects, &new.projects),
+pub fn compare(old: &Document, new: &Document, opts: Options) -> Changes {
+    let (mut cover, mut overall, mut settings) = (Vec::new(), Vec::new(), Vec::new());
+    for f in scalar_fields(old, new) {
+        match f.key.as_str() {
+            "overall" => overall.push(f),
+            k if k.starts_with("labels.") || k.starts_with("style.") => settings.push(f),
+            _ => cover.push(f),
+        }
+    }
+    let mut changes = Changes {
+        cover,
+        overall,
+        goals: compare_items(&old.goals, &new.goals, |g| &g.title, goal_fields, goal_like),
+        measures: compare_items(
+            &old.measures,
+            &new.measures,
+            |m| &m.lead,
+            measure_fields,
+            measure_like,
+        ),
+        projects: compare_projects(&ordered(old), &ordered(new)),
+        settings,
+        totals: totals(old, new),
+        checks: CheckChanges::default(),
+    };
+    if opts.ignore_order {
+        changes.forget_order();
+    }
+    changes
+}
+
+impl Changes {
+    /// Leaves moves out: moved-only items go, moved flags are cleared, the
+    /// `reordered` notes stay.
+    fn forget_order(&mut self) {
+        for s in [&mut self.goals, &mut self.measures] {
+            s.items.retain(|i| i.kind != Kind::Moved);
+            s.items.iter_mut().for_each(|i| i.at.moved = false);
+        }
+        self.projects.items.retain(|p| p.kind != Kind::Moved);
+        for p in &mut self.projects.items {
+            p.at.moved = false;
+            let rows = &mut p.indicators.items;
+            rows.retain(|r| r.kind != Kind::Moved);
+            rows.iter_mut().for_each(|r| r.at.moved = false);
+        }
+        let order_only = |p: &ProjectChange| p.has_content() || p.indicators.reordered;
+        self.projects.items.retain(order_only);
+    }
+}
+
+/// The tables in printed order: department tables (第一部分) first, each
+/// with its index in the data.
+fn ordered(doc: &Document) -> Vec<(usize, &Project)> {
+    let part = |p: &Project| u8::from(p.form.placement != Placement::Department);
+    let mut out: Vec<(usize, &Project)> = doc.projects.iter().enumerate().collect();
+    out.sort_by_key(|(i, p)| (part(p), *i));
+    out
+}
+
+/// The sum of 预算数 over a document's tables.
+pub fn budget_total(doc: &Document) -> Decimal {
+    doc.projects
+        .iter()
+        .filter_map(|p| p.total())
+        .map(|a| a.0)
+        .sum()
+}
+
+fn totals(old: &Document, new: &Document) -> Totals {
+    let rows = |d: &Document| -> usize { d.projects.iter().map(|p| indicator_rows(p).len()).sum() };
+    let (a, b) = (budget_total(old), budget_total(new));
+    Totals {
+        unit: new.money_unit.clone(),
+        budget: AmountChange {
+            key: "budget.total".into(),
+            label: "预算数合计".into(),
+            old: Some(a.to_string()),
+            new: Some(b.to_string()),
+            delta: b.checked_sub(a).map(fields::signed),
+        },
+        projects: [old.projects.len(), new.projects.len()],
+        indicators: [rows(old), rows(new)],
     }
 }
 
@@ -247,54 +427,80 @@ fn measure_fields(old: &Measure, new: &Measure) -> Vec<FieldChange> {
     .collect()
 }
 
-/// Compares goals or measures: matched by title, else by position.
+fn goal_like(a: &Goal, b: &Goal) -> matching::Likeness {
+    let rest = |g: &Goal| format!("{}\n{}", g.target, g.indicator);
+    likeness::texts(&a.title, &b.title, &rest(a), &rest(b))
+}
+
+fn measure_like(a: &Measure, b: &Measure) -> matching::Likeness {
+    likeness::texts(&a.lead, &b.lead, &a.text, &b.text)
+}
+
+/// Compares goals or measures: matched by title, else by likeness.
 fn compare_items<T>(
     old: &[T],
     new: &[T],
     title: impl Fn(&T) -> &String,
     fields: impl Fn(&T, &T) -> Vec<FieldChange>,
+    like: fn(&T, &T) -> matching::Likeness,
 ) -> Section<ItemChange> {
-    let Pairing { steps, reordered } =
-        pair(old, new, &[&|a: &T, b: &T| title(a) == title(b)], true);
+    let Pairing {
+        steps,
+        moved,
+        reordered,
+    } = pair(
+        old,
+        new,
+        &[&|a: &T, b: &T| title(a) == title(b)],
+        Some(&like),
+    );
     let items = steps
         .into_iter()
-        .filter_map(|(o, n)| {
-            let (kind, fields) = match (o, n) {
-                (Some(o), Some(n)) => (Kind::Changed, fields(&old[o], &new[n])),
-                (Some(_), None) => (Kind::Removed, Vec::new()),
-                _ => (Kind::Added, Vec::new()),
+        .zip(moved)
+        .filter_map(|((o, n), moved)| {
+            let at = Position::of((o, n), moved);
+            let fields = match (o, n) {
+                (Some(o), Some(n)) => fields(&old[o], &new[n]),
+                _ => Vec::new(),
             };
-            if kind == Kind::Changed && fields.is_empty() {
-                return None;
-            }
+            let kind = at.kind(!fields.is_empty())?;
             let shown = n.map(|n| &new[n]).or(o.map(|o| &old[o]))?;
             Some(ItemChange {
                 kind,
-                old_index: o.map(|i| i + 1),
-                new_index: n.map(|i| i + 1),
+                at,
                 title: title(shown).clone(),
                 fields,
+                page: None,
             })
         })
         .collect();
     Section { items, reordered }
 }
 
-/// Compares projects: matched by 项目编码, then by 项目名称.
-fn compare_projects(old: &[Project], new: &[Project]) -> Section<ProjectChange> {
+/// Compares the tables (in printed order): matched by 项目编码, then by
+/// 项目名称, then by likeness.
+fn compare_projects(
+    old: &[(usize, &Project)],
+    new: &[(usize, &Project)],
+) -> Section<ProjectChange> {
+    type P<'a> = (usize, &'a Project);
     let pairing = pair(
         old,
         new,
         &[
-            &|a: &Project, b: &Project| !a.code().is_empty() && a.code() == b.code(),
-            &|a: &Project, b: &Project| a.name() == b.name(),
+            &|a: &P, b: &P| !a.1.code().is_empty() && a.1.code() == b.1.code(),
+            &|a: &P, b: &P| a.1.name() == b.1.name(),
         ],
-        false,
+        Some(&|a: &P, b: &P| likeness::projects(a.1, b.1)),
     );
     let items = pairing
         .steps
         .into_iter()
-        .filter_map(|(o, n)| project_change(o.map(|i| &old[i]), n.map(|i| &new[i])))
+        .zip(pairing.moved)
+        .filter_map(|((o, n), moved)| {
+            let at = Position::of((o, n), moved);
+            project_change(o.map(|i| old[i].1), n.map(|i| new[i].1), at)
+        })
         .collect();
     Section {
         items,
@@ -302,24 +508,33 @@ fn compare_projects(old: &[Project], new: &[Project]) -> Section<ProjectChange> 
     }
 }
 
-fn project_change(old: Option<&Project>, new: Option<&Project>) -> Option<ProjectChange> {
+fn project_change(
+    old: Option<&Project>,
+    new: Option<&Project>,
+    at: Position,
+) -> Option<ProjectChange> {
     let shown = new.or(old)?;
+    let total = |p: Option<&Project>| p.and_then(|p| p.total()).map(|a| a.to_string());
     let mut change = ProjectChange {
         kind: Kind::Changed,
+        at,
+        part: if shown.form.placement == Placement::Department {
+            1
+        } else {
+            2
+        },
         code: shown.code(),
         name: shown.name(),
-        total: shown.total().map(|a| a.to_string()).unwrap_or_default(),
+        old_total: total(old),
+        total: total(Some(shown)).unwrap_or_default(),
         fields: Vec::new(),
         budget: Vec::new(),
         plan: Vec::new(),
         indicators: Section::default(),
+        page: None,
     };
     let (Some(old), Some(new)) = (old, new) else {
-        change.kind = if new.is_some() {
-            Kind::Added
-        } else {
-            Kind::Removed
-        };
+        change.kind = at.kind(false)?;
         return Some(change);
     };
     change.fields = project_fields(old, new);
@@ -328,11 +543,12 @@ fn project_change(old: Option<&Project>, new: Option<&Project>) -> Option<Projec
     if let Some((t, _)) = new.indicators().or(old.indicators()) {
         change.indicators = compare_indicators(t, indicator_rows(old), indicator_rows(new));
     }
-    let unchanged = change.fields.is_empty()
+    let changed = !(change.fields.is_empty()
         && change.budget.is_empty()
         && change.plan.is_empty()
-        && change.indicators.items.is_empty();
-    (!unchanged || change.indicators.reordered).then_some(change)
+        && change.indicators.items.is_empty());
+    change.kind = at.kind(changed).unwrap_or(Kind::Changed);
+    (changed || at.moved || change.indicators.reordered).then_some(change)
 }
 
 /// A table's indicator rows (none when its form has no indicator table).
@@ -340,27 +556,36 @@ fn indicator_rows(p: &Project) -> &[Row] {
     p.indicators().map_or(&[], |(_, rows)| rows)
 }
 
-/// Compares indicator rows by 三级指标 only: position never pairs rows.
+/// Compares indicator rows by 三级指标, then by likeness.
 fn compare_indicators(t: &TableDef, old: &[Row], new: &[Row]) -> Section<IndicatorChange> {
     let name = |r: &Row| r.role(t, Role::Level3);
-    let Pairing { steps, reordered } =
-        pair(old, new, &[&|a: &Row, b: &Row| name(a) == name(b)], false);
+    let Pairing {
+        steps,
+        moved,
+        reordered,
+    } = pair(
+        old,
+        new,
+        &[&|a: &Row, b: &Row| name(a) == name(b)],
+        Some(&|a: &Row, b: &Row| likeness::rows(t, a, b)),
+    );
     let items = steps
         .into_iter()
-        .filter_map(|(o, n)| {
+        .zip(moved)
+        .filter_map(|((o, n), moved)| {
+            let at = Position::of((o, n), moved);
             let (o, n) = (o.map(|i| &old[i]), n.map(|i| &new[i]));
             let shown = n.or(o)?;
-            let kind = match (o, n) {
-                (Some(_), Some(_)) => Kind::Changed,
-                (Some(_), None) => Kind::Removed,
-                _ => Kind::Added,
-            };
             let fields = indicator_fields(t, o, n);
-            (kind != Kind::Changed || !fields.is_empty()).then(|| IndicatorChange {
+            let both = o.is_some() && n.is_some();
+            let kind = at.kind(both && !fields.is_empty())?;
+            Some(IndicatorChange {
                 kind,
+                at,
                 level2: shown.role(t, Role::Level2),
                 name: name(shown),
                 fields,
+                page: None,
             })
         })
         .collect();
@@ -383,7 +608,7 @@ mod tests {
 
     #[test]
     fn equal_documents_have_no_changes() {
-        let changes = compare(&doc(), &doc());
+        let changes = compare(&doc(), &doc(), Options::default());
         assert!(changes.is_empty());
         assert_eq!(changes.summary(), Summary::default());
     }
@@ -394,12 +619,10 @@ mod tests {
         new.year = 2031;
         new.labels.insert("code".into(), "项目编号".into());
         new.style.body_size = Some(16.0);
-        let keys: Vec<String> = compare(&doc(), &new)
-            .document
-            .into_iter()
-            .map(|f| f.key)
-            .collect();
-        assert_eq!(keys, ["year", "labels.code", "style.body_size"]);
+        let changes = compare(&doc(), &new, Options::default());
+        let keys = |fs: &[FieldChange]| fs.iter().map(|f| f.key.clone()).collect::<Vec<_>>();
+        assert_eq!(keys(&changes.cover), ["year"]);
+        assert_eq!(keys(&changes.settings), ["labels.code", "style.body_size"]);
     }
 
     #[test]
@@ -407,10 +630,10 @@ mod tests {
         let mut new = doc();
         new.goals[1].title = "目标二（修订）".into();
         new.measures.clear();
-        let changes = compare(&doc(), &new);
+        let changes = compare(&doc(), &new, Options::default());
         let goal = &changes.goals.items[0];
         assert_eq!(
-            (goal.kind, goal.old_index, goal.new_index),
+            (goal.kind, goal.at.old_index, goal.at.new_index),
             (Kind::Changed, Some(2), Some(2))
         );
         assert_eq!(goal.fields[0].snippets, ["目标二{+（修订）+}"]);
@@ -424,7 +647,8 @@ mod tests {
             Summary {
                 added: 0,
                 removed: 1,
-                changed: 1
+                changed: 1,
+                moved: 0
             }
         );
     }
@@ -439,7 +663,12 @@ mod tests {
         let new = crate::input::model::project::parse_test(
             "code='X'\nname='承德市档案馆'\n[budget]\ntotal='1236.48'\n",
         );
-        let change = project_change(Some(&old), Some(&new)).unwrap();
+        let change = project_change(
+            Some(&old),
+            Some(&new),
+            Position::of((Some(0), Some(0)), false),
+        )
+        .unwrap();
         let keys: Vec<&str> = change.fields.iter().map(|f| f.key.as_str()).collect();
         assert!(
             keys.contains(&"form") && keys.contains(&"duties[1].amount"),
@@ -458,11 +687,41 @@ mod tests {
     }
 
     #[test]
-    fn swapped_goals_are_only_reordered() {
+    fn swapped_goals_are_a_move_unless_order_is_ignored() {
         let mut new = doc();
         new.goals.swap(0, 1);
-        let changes = compare(&doc(), &new);
-        assert!(changes.is_empty());
-        assert!(changes.goals.reordered && changes.any_reordered());
+        let changes = compare(&doc(), &new, Options::default());
+        assert!(!changes.is_empty());
+        let moved: Vec<_> = changes.goals.items.iter().map(|i| (i.kind, i.at)).collect();
+        assert_eq!(
+            moved,
+            [(
+                Kind::Moved,
+                Position {
+                    old_index: Some(2),
+                    new_index: Some(1),
+                    moved: true
+                }
+            )]
+        );
+        assert_eq!(changes.summary().moved, 1);
+        let ignored = compare(&doc(), &new, Options { ignore_order: true });
+        assert!(ignored.is_empty() && ignored.goals.items.is_empty());
+        assert!(ignored.goals.reordered && ignored.any_reordered());
+    }
+
+    #[test]
+    fn a_renamed_goal_elsewhere_pairs_when_its_text_is_the_same() {
+        let mut new = doc();
+        new.goals[0].title = "目标一（修订）".into();
+        new.goals.swap(0, 1);
+        let changes = compare(&doc(), &new, Options::default());
+        let kinds: Vec<_> = changes.goals.items.iter().map(|i| i.kind).collect();
+        assert_eq!(kinds, [Kind::Moved, Kind::Changed]);
+        // A new text as well: nothing is alike, so removed and added.
+        new.goals[1].target = "全新内容".into();
+        let changes = compare(&doc(), &new, Options::default());
+        let kinds: Vec<_> = changes.goals.items.iter().map(|i| i.kind).collect();
+        assert_eq!(kinds, [Kind::Removed, Kind::Added]);
     }
 }

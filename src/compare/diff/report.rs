@@ -3,14 +3,14 @@
 
 use serde::Serialize;
 
-use super::text::{Run, snippets};
+use super::text::{Run, runs, snippets};
 use super::{AmountChange, Changes, FieldChange, IndicatorChange, ItemChange, Kind};
-use super::{ProjectChange, Section, Summary};
+use super::{CheckChanges, PageRef, Position, ProjectChange, Section, Summary, Totals};
 use crate::report::escape::one_line;
 use crate::typeset::render::chinese_number;
 
 /// Version of the JSON layout; raised when a field changes meaning.
-pub const JSON_VERSION: u32 = 1;
+pub const JSON_VERSION: u32 = 2;
 
 /// Values this long or longer are shown as inline snippets, not old → new.
 const SHORT: usize = 40;
@@ -59,6 +59,7 @@ impl Painter {
             Kind::Added => "新增",
             Kind::Removed => "删除",
             Kind::Changed => "修改",
+            Kind::Moved => "顺序调整",
         };
         self.tagged(kind, word)
     }
@@ -68,7 +69,7 @@ impl Painter {
         let colour = match kind {
             Kind::Added => "32",
             Kind::Removed => "31",
-            Kind::Changed => "33",
+            Kind::Changed | Kind::Moved => "33",
         };
         match self {
             Painter::Plain => word.to_string(),
@@ -136,7 +137,12 @@ impl Lines {
         if md && !self.lines.is_empty() {
             out.push('\n');
         }
-        out.push_str(&closing);
+        // Markdown joins adjacent lines into one paragraph.
+        out.push_str(&if md {
+            closing.replace('\n', "\n\n")
+        } else {
+            closing
+        });
         out.push('\n');
         out
     }
@@ -145,16 +151,47 @@ impl Lines {
 /// The human-readable report (text or Markdown) of `changes` between the
 /// versions named `old` and `new`.
 pub fn human(changes: &Changes, old: &str, new: &str, painter: Painter) -> String {
+    let (title, lines, closing) = human_parts(changes, old, new, painter);
+    Lines { painter, lines }.finish(title, closing)
+}
+
+/// The report before layout: its title, its lines (nesting depth and
+/// painted text) in document order, and its closing lines.
+pub(crate) fn human_parts(
+    changes: &Changes,
+    old: &str,
+    new: &str,
+    painter: Painter,
+) -> (String, Vec<(usize, String)>, String) {
     let mut lines = Lines {
         painter,
         lines: Vec::new(),
     };
-    document_lines(&mut lines, &changes.document);
-    item_lines(&mut lines, "分项绩效目标", &changes.goals, "标题");
-    item_lines(&mut lines, "工作保障措施", &changes.measures, "措施要点");
-    project_lines(&mut lines, &changes.projects);
+    field_group(&mut lines, "封面", &changes.cover);
+    field_group(&mut lines, "第一部分 一、总体绩效目标", &changes.overall);
+    item_lines(
+        &mut lines,
+        "第一部分 二、分项绩效目标",
+        &changes.goals,
+        Numbered::Goal,
+    );
+    item_lines(
+        &mut lines,
+        "第一部分 三、工作保障措施",
+        &changes.measures,
+        Numbered::Measure,
+    );
+    project_lines(&mut lines, &changes.projects, 1);
+    project_lines(&mut lines, &changes.projects, 2);
+    field_group(&mut lines, "其他设置（表头文字、样式）", &changes.settings);
+    check_lines(&mut lines, &changes.checks);
     let title = format!("比较 {} → {}", painter.text(old), painter.text(new));
-    lines.finish(title, closing(changes))
+    let closing = format!(
+        "{}\n{}",
+        totals_line(painter, &changes.totals),
+        closing(changes)
+    );
+    (title, lines.lines, closing)
 }
 
 /// The last line: the counts, or that nothing changed.
@@ -163,21 +200,78 @@ fn closing(changes: &Changes) -> String {
         added,
         removed,
         changed,
+        moved,
     } = changes.summary();
     match (changes.is_empty(), changes.any_reordered()) {
         (true, false) => "无变化".to_string(),
-        (true, true) => "内容无变化（仅顺序调整）".to_string(),
-        _ => format!("共计：新增 {added} 处，删除 {removed} 处，修改 {changed} 处"),
+        (true, true) => "内容无变化（仅顺序调整，已按 --ignore-order 不计）".to_string(),
+        _ => format!(
+            "共计：新增 {added} 处，删除 {removed} 处，修改 {changed} 处，顺序调整 {moved} 处"
+        ),
     }
 }
 
-fn document_lines(out: &mut Lines, fields: &[FieldChange]) {
+/// `合计：预算数 301.84 → 304.58 万元（+2.74）；表 13 → 13 张；指标 120 → 121 行`.
+fn totals_line(p: Painter, t: &Totals) -> String {
+    let pair = |a: &str, b: &str| {
+        if a == b {
+            a.to_string()
+        } else {
+            format!("{a} → {b}")
+        }
+    };
+    let b = &t.budget;
+    let (old, new) = (
+        b.old.as_deref().unwrap_or(""),
+        b.new.as_deref().unwrap_or(""),
+    );
+    let delta = match b.delta.as_deref() {
+        Some(d) if old != new => format!("（{d}）"),
+        _ => String::new(),
+    };
+    let count = |[a, b]: [usize; 2]| pair(&a.to_string(), &b.to_string());
+    p.text(&format!(
+        "合计：预算数 {} {}{delta}；表 {} 张；指标 {} 行",
+        pair(old, new),
+        t.unit,
+        count(t.projects),
+        count(t.indicators)
+    ))
+}
+
+/// A page reference as a suffix: `（第 7 页）`, or nothing.
+fn on_page(page: &Option<PageRef>) -> String {
+    notes(&[], page)
+}
+
+/// Notes and the page in one pair of brackets: `（第 2 → 第 1 行；第 3 页）`.
+fn notes(parts: &[String], page: &Option<PageRef>) -> String {
+    let mut all: Vec<&str> = parts
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if let Some(p) = page {
+        all.push(&p.label);
+    }
+    if all.is_empty() {
+        String::new()
+    } else {
+        format!("（{}）", all.join("；"))
+    }
+}
+
+/// Top-level fields under one heading.
+fn field_group(out: &mut Lines, heading: &str, fields: &[FieldChange]) {
     if fields.is_empty() {
         return;
     }
-    out.push(0, "文档信息".into());
+    out.push(0, heading.into());
     for f in fields {
-        field_lines(out, 1, f, &format!("{} ", out.painter.kind(Kind::Changed)));
+        let lead = format!("{} ", out.painter.kind(Kind::Changed));
+        let mut f = f.clone();
+        f.label = format!("{}{}", f.label, on_page(&f.page));
+        field_lines(out, 1, &f, &lead);
     }
 }
 
@@ -191,8 +285,11 @@ fn field_lines(out: &mut Lines, depth: usize, f: &FieldChange, lead: &str) {
             .is_none_or(|s| s.chars().count() < SHORT && !s.contains('\n'))
     };
     if short(&f.old) && short(&f.new) {
-        let line = format!("{lead}{label}：{} → {}", shown(&f.old), shown(&f.new));
-        out.push(depth, line);
+        let (a, b) = match (&f.old, &f.new) {
+            (Some(a), Some(b)) => marked(p, a, b),
+            _ => (shown(&f.old), shown(&f.new)),
+        };
+        out.push(depth, format!("{lead}{label}：{a} → {b}"));
         return;
     }
     let snips = inline(
@@ -209,6 +306,23 @@ fn field_lines(out: &mut Lines, depth: usize, f: &FieldChange, lead: &str) {
             }
         }
     }
+}
+
+/// A short value's old and new text, the removed characters marked in the
+/// old and the inserted ones in the new.
+fn marked(p: Painter, old: &str, new: &str) -> (String, String) {
+    let (mut a, mut b) = (String::new(), String::new());
+    for run in runs(old, new) {
+        match run {
+            Run::Same(x) => {
+                a.push_str(&p.text(&x));
+                b.push_str(&p.text(&x));
+            }
+            Run::Removed(x) => a.push_str(&p.del(&x)),
+            Run::Added(x) => b.push_str(&p.ins(&x)),
+        }
+    }
+    (a, b)
 }
 
 /// The inline snippets of a text change, decorated by the painter.
@@ -235,27 +349,86 @@ fn inline(p: Painter, old: &str, new: &str) -> Vec<String> {
         .collect()
 }
 
-fn item_lines(out: &mut Lines, heading: &str, section: &Section<ItemChange>, title_label: &str) {
+/// How the items of a list are numbered in the report.
+#[derive(Clone, Copy)]
+enum Numbered {
+    Goal,
+    Measure,
+}
+
+impl Numbered {
+    fn title_label(self) -> &'static str {
+        match self {
+            Numbered::Goal => "标题",
+            Numbered::Measure => "措施要点",
+        }
+    }
+}
+
+/// `（二）`, or `（三）→（二）` for a moved item.
+fn item_number(at: &Position) -> String {
+    let n = |i: usize| format!("（{}）", chinese_number(i));
+    match (at.old_index, at.new_index) {
+        (Some(o), Some(m)) if at.moved => format!("{}→{}", n(o), n(m)),
+        (Some(o), None) => format!("原{}", n(o)),
+        (_, Some(m)) => n(m),
+        _ => String::new(),
+    }
+}
+
+fn item_lines(out: &mut Lines, heading: &str, section: &Section<ItemChange>, kind: Numbered) {
     if section.items.is_empty() && !section.reordered {
         return;
     }
     let p = out.painter;
     out.push(0, heading.into());
     for item in &section.items {
-        let at = item.new_index.or(item.old_index).unwrap_or(0);
-        let number = format!("（{}）", chinese_number(at));
-        let head = match item.kind {
-            Kind::Removed => format!("{} 原{number}{}", p.kind(item.kind), p.text(&item.title)),
-            _ => format!("{} {number}{}", p.kind(item.kind), p.text(&item.title)),
-        };
+        let head = format!(
+            "{} {}{}{}",
+            p.kind(item.kind),
+            item_number(&item.at),
+            p.text(&item.title),
+            on_page(&item.page)
+        );
         out.push(1, head);
         for f in &item.fields {
-            let f = relabel(f, title_label);
+            let f = relabel(f, kind.title_label());
             field_lines(out, 2, &f, "");
         }
     }
-    if section.reordered {
-        out.push(1, "注：仅顺序调整（不计为内容变化）".into());
+    order_note(out, 1, section, "");
+}
+
+/// The note for a list reordered while order is ignored.
+fn order_note<T: Moves>(out: &mut Lines, depth: usize, section: &Section<T>, what: &str) {
+    if section.reordered && !section.items.iter().any(Moves::moved) {
+        out.push(
+            depth,
+            format!("注：{what}仅顺序调整（按 --ignore-order 不计为变化）"),
+        );
+    }
+}
+
+/// Items that may have moved.
+trait Moves {
+    fn moved(&self) -> bool;
+}
+
+impl Moves for ItemChange {
+    fn moved(&self) -> bool {
+        self.at.moved
+    }
+}
+
+impl Moves for ProjectChange {
+    fn moved(&self) -> bool {
+        self.at.moved
+    }
+}
+
+impl Moves for IndicatorChange {
+    fn moved(&self) -> bool {
+        self.at.moved
     }
 }
 
@@ -268,39 +441,70 @@ fn relabel(f: &FieldChange, title_label: &str) -> FieldChange {
     f
 }
 
-fn project_lines(out: &mut Lines, section: &Section<ProjectChange>) {
-    if section.items.is_empty() && !section.reordered {
+/// The tables of one part (1: department tables, 2: 项目绩效目标表).
+fn project_lines(out: &mut Lines, section: &Section<ProjectChange>, part: u8) {
+    let items: Vec<&ProjectChange> = section.items.iter().filter(|p| p.part == part).collect();
+    let note = part == 2 && section.reordered && !section.items.iter().any(Moves::moved);
+    if items.is_empty() && !note {
         return;
     }
-    let p = out.painter;
-    out.push(0, "项目绩效目标表".into());
-    for proj in &section.items {
-        let name = format!("{} {}", p.text(&proj.code), p.text(&proj.name));
+    out.push(
+        0,
+        match part {
+            1 => "第一部分 部门整体支出绩效目标表".into(),
+            _ => "第二部分 预算项目绩效目标".into(),
+        },
+    );
+    for proj in items {
+        project_head(out, proj);
         if proj.kind != Kind::Changed {
-            let total = p.text(&proj.total);
-            out.push(1, format!("{} {name}（预算数 {total}）", p.kind(proj.kind)));
             continue;
         }
-        let kind = if proj.has_content() {
-            p.kind(Kind::Changed)
-        } else {
-            "调整顺序".into()
-        };
-        out.push(1, format!("{kind} {name}"));
         for f in &proj.fields {
             field_lines(out, 2, f, "");
         }
         for a in &proj.budget {
-            out.push(2, amount_line(p, a, ""));
+            out.push(2, amount_line(out.painter, a, ""));
         }
         for a in &proj.plan {
-            out.push(2, amount_line(p, a, "%"));
+            out.push(2, amount_line(out.painter, a, "%"));
         }
         indicator_lines(out, &proj.indicators);
     }
-    if section.reordered {
-        out.push(1, "注：项目表仅顺序调整（不计为内容变化）".into());
+    if note {
+        out.push(
+            1,
+            "注：项目表仅顺序调整（按 --ignore-order 不计为变化）".into(),
+        );
     }
+}
+
+/// `修改 QC900001 信访接待经费（预算数 10.00 → 12.50，+2.50）（第 7 页）`.
+fn project_head(out: &mut Lines, proj: &ProjectChange) {
+    let p = out.painter;
+    let name = format!("{} {}", p.text(&proj.code), p.text(&proj.name));
+    let total = match (&proj.old_total, proj.kind) {
+        (Some(old), Kind::Changed | Kind::Moved) if *old != proj.total => {
+            let delta = proj
+                .budget
+                .iter()
+                .find(|a| a.label == "预算数")
+                .and_then(|a| a.delta.clone())
+                .map_or(String::new(), |d| format!("，{d}"));
+            format!("预算数 {} → {}{delta}", p.text(old), p.text(&proj.total))
+        }
+        (Some(old), Kind::Removed) => format!("预算数 {}", p.text(old)),
+        _ => format!("预算数 {}", p.text(&proj.total)),
+    };
+    let moved = match (proj.at.old_index, proj.at.new_index) {
+        (Some(o), Some(n)) if proj.at.moved => format!("第 {o} → 第 {n} 张表"),
+        _ => String::new(),
+    };
+    let kind = p.kind(proj.kind);
+    out.push(
+        1,
+        format!("{kind} {name}{}", notes(&[moved, total], &proj.page)),
+    );
 }
 
 /// `预算数：117.26 → 120.00（+2.74）`; checkpoints with a % sign.
@@ -329,10 +533,16 @@ fn indicator_lines(out: &mut Lines, rows: &Section<IndicatorChange>) {
             Kind::Added => "新增指标",
             Kind::Removed => "删除指标",
             Kind::Changed => "修改指标",
+            Kind::Moved => "顺序调整",
         };
         let word = p.tagged(row.kind, word);
-        if row.kind == Kind::Changed {
-            out.push(2, format!("{word} {at}"));
+        let place = match (row.at.old_index, row.at.new_index) {
+            (Some(o), Some(n)) if row.at.moved => format!("第 {o} → 第 {n} 行"),
+            _ => String::new(),
+        };
+        let page = notes(&[place], &row.page);
+        if matches!(row.kind, Kind::Changed | Kind::Moved) {
+            out.push(2, format!("{word} {at}{page}"));
             row.fields.iter().for_each(|f| field_lines(out, 3, f, ""));
             continue;
         }
@@ -350,10 +560,42 @@ fn indicator_lines(out: &mut Lines, rows: &Section<IndicatorChange>) {
                 format!("{}={v}", f.label)
             })
             .collect();
-        out.push(2, format!("{word} {at}：{}", p.text(&cells.join(" | "))));
+        let cells = p.text(&cells.join(" | "));
+        out.push(2, format!("{word} {at}{page}：{cells}"));
     }
-    if rows.reordered {
-        out.push(2, "注：指标行仅顺序调整（不计为内容变化）".into());
+    order_note(out, 2, rows, "指标行");
+}
+
+/// The findings `check` has in one version and not the other.
+fn check_lines(out: &mut Lines, checks: &CheckChanges) {
+    if !checks.checked || (checks.new.is_empty() && checks.fixed.is_empty()) {
+        return;
+    }
+    out.push(0, "检查结果".into());
+    for (items, word, kind) in [
+        (&checks.new, "新增", Kind::Removed),
+        (&checks.fixed, "已修正", Kind::Added),
+    ] {
+        if items.is_empty() {
+            continue;
+        }
+        let (errors, others) = CheckChanges::count(items);
+        let counts = match (errors, others) {
+            (0, w) => format!("{w} 个警告或提示"),
+            (e, 0) => format!("{e} 个错误"),
+            (e, w) => format!("{e} 个错误、{w} 个警告或提示"),
+        };
+        let word = out.painter.tagged(kind, word);
+        out.push(1, format!("{word} {counts}："));
+        for i in items {
+            let place = if i.place.is_empty() {
+                String::new()
+            } else {
+                format!("（{}）", i.place)
+            };
+            let line = format!("{} {}{place}", i.code, i.message);
+            out.push(2, out.painter.text(&line));
+        }
     }
 }
 
@@ -409,7 +651,7 @@ mod tests {
         };
         new.overall =
             crate::input::model::Overall::Text(t.replace("用法治", "用\u{202E}法治\u{85}"));
-        super::super::compare(&doc("甲局"), &new)
+        super::super::compare(&doc("甲局"), &new, super::super::Options::default())
     }
 
     #[test]
@@ -443,7 +685,7 @@ mod tests {
         );
         assert!(out.contains("\\u009b") && out.contains("\\u202e"), "{out}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let new = v["document"][0]["new"].as_str().unwrap();
+        let new = v["cover"][0]["new"].as_str().unwrap();
         assert_eq!(new, "甲局\u{1b}[2J\r\n预算数: 10\u{9b}");
     }
 }
