@@ -286,7 +286,7 @@ fn field_lines(out: &mut Lines, depth: usize, f: &FieldChange, lead: &str) {
     };
     if short(&f.old) && short(&f.new) {
         let (a, b) = match (&f.old, &f.new) {
-            (Some(a), Some(b)) => marked(p, a, b),
+            (Some(a), Some(b)) if worth_marking(a, b) => marked(p, a, b),
             _ => (shown(&f.old), shown(&f.new)),
         };
         out.push(depth, format!("{lead}{label}：{a} → {b}"));
@@ -306,6 +306,16 @@ fn field_lines(out: &mut Lines, depth: usize, f: &FieldChange, lead: &str) {
             }
         }
     }
+}
+
+/// Whether marking the changed characters of a short value helps: not for
+/// short figures (`20% → 40%`, `=2人 → =3人` read better whole), yes for
+/// names with a typo or an insertion.
+fn worth_marking(old: &str, new: &str) -> bool {
+    const LONG: usize = 4;
+    old.chars().count() >= LONG
+        && new.chars().count() >= LONG
+        && super::matching::share(old, new) >= 0.5
 }
 
 /// A short value's old and new text, the removed characters marked in the
