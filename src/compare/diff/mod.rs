@@ -6,6 +6,7 @@
 //! pure reordering is reported as a note (`reordered`) and does not count as
 //! a change of content.
 
+pub mod html;
 pub mod report;
 pub mod text;
 

@@ -24,6 +24,8 @@ pub enum Painter {
     Ansi,
     /// Markdown with `<del>`/`<ins>`.
     Markdown,
+    /// HTML with `<del>`/`<ins>` and kind words as `<span class>`.
+    Html,
 }
 
 impl Painter {
@@ -32,6 +34,7 @@ impl Painter {
     fn text(self, s: &str) -> String {
         match self {
             Painter::Markdown => md_escape(s),
+            Painter::Html => super::html::escape(&one_line(s)),
             _ => one_line(s).into_owned(),
         }
     }
@@ -41,7 +44,7 @@ impl Painter {
         match self {
             Painter::Plain => format!("[-{s}-]"),
             Painter::Ansi => format!("\x1b[31m[-{s}-]\x1b[0m"),
-            Painter::Markdown => format!("<del>{s}</del>"),
+            Painter::Markdown | Painter::Html => format!("<del>{s}</del>"),
         }
     }
 
@@ -50,7 +53,7 @@ impl Painter {
         match self {
             Painter::Plain => format!("{{+{s}+}}"),
             Painter::Ansi => format!("\x1b[32m{{+{s}+}}\x1b[0m"),
-            Painter::Markdown => format!("<ins>{s}</ins>"),
+            Painter::Markdown | Painter::Html => format!("<ins>{s}</ins>"),
         }
     }
 
@@ -74,6 +77,14 @@ impl Painter {
             Painter::Plain => word.to_string(),
             Painter::Ansi => format!("\x1b[{colour}m{word}\x1b[0m"),
             Painter::Markdown => format!("**{word}**"),
+            Painter::Html => {
+                let class = match kind {
+                    Kind::Added => "added",
+                    Kind::Removed => "removed",
+                    Kind::Changed => "changed",
+                };
+                format!("<span class=\"{class}\">{word}</span>")
+            }
         }
     }
 
@@ -145,6 +156,18 @@ impl Lines {
 /// The human-readable report (text or Markdown) of `changes` between the
 /// versions named `old` and `new`.
 pub fn human(changes: &Changes, old: &str, new: &str, painter: Painter) -> String {
+    let (title, lines, closing) = human_parts(changes, old, new, painter);
+    Lines { painter, lines }.finish(title, closing)
+}
+
+/// The parts of [`human`] before layout: title, lines (depth, text) and
+/// closing line, decorated by `painter`.
+pub(crate) fn human_parts(
+    changes: &Changes,
+    old: &str,
+    new: &str,
+    painter: Painter,
+) -> (String, Vec<(usize, String)>, String) {
     let mut lines = Lines {
         painter,
         lines: Vec::new(),
@@ -154,7 +177,7 @@ pub fn human(changes: &Changes, old: &str, new: &str, painter: Painter) -> Strin
     item_lines(&mut lines, "工作保障措施", &changes.measures, "措施要点");
     project_lines(&mut lines, &changes.projects);
     let title = format!("比较 {} → {}", painter.text(old), painter.text(new));
-    lines.finish(title, closing(changes))
+    (title, lines.lines, closing(changes))
 }
 
 /// The last line: the counts, or that nothing changed.
