@@ -1,5 +1,6 @@
 //! `jixiao diff`: what changed between two versions of a document, as a
-//! report (text, Markdown, JSON) or, with `--pages`, as pictures of pages.
+//! report (text, Markdown, JSON), as pictures of pages (`--pages`), or as
+//! one HTML page holding both (`--format html`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,12 +11,15 @@ use clap::{Args, ValueEnum};
 use super::CommonArgs;
 use super::output::{Inputs, Plan, Sink};
 use crate::compare::diff::{self, report};
+use crate::compare::visual;
 use crate::input::form::Registry;
 use crate::input::load::{self, DocFiles};
 use crate::input::revision::{self, Side};
+use crate::pipeline::Prepared;
 use crate::pipeline::{self, Root};
-use crate::report::diag::{Result, SourceMap};
+use crate::report::diag::{Diagnostic, Result, SourceMap};
 use crate::report::stdio::{errln, outp, status};
+use crate::typeset::export::write_atomic;
 
 /// Arguments of `jixiao diff`.
 #[derive(Debug, Args)]
@@ -32,8 +36,8 @@ pub struct DiffArgs {
     /// Compare the typeset pages instead of the data.
     #[arg(long)]
     pub pages: bool,
-    /// With --pages: a .pdf file, or a folder for PNG files.
-    #[arg(short, long, value_name = "FILE|DIR", requires = "pages")]
+    /// With --pages: a .pdf file, or a folder for PNG files; with --format html: the .html file.
+    #[arg(short, long, value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
     /// Shared options.
     #[command(flatten)]
@@ -49,15 +53,18 @@ pub enum Format {
     Json,
     /// Markdown for a review comment.
     Markdown,
+    /// One self-contained HTML page: the changes and the changed pages side by side.
+    Html,
 }
 
 /// Runs `jixiao diff`: exit 0 when equal, 1 when different, 2 on error.
 pub fn run(args: &DiffArgs) -> ExitCode {
     let sources = SourceMap::default();
-    let outcome = if args.pages {
-        pages(args, &sources)
-    } else {
-        data(args, &sources)
+    let outcome = match misused_options(args) {
+        Some(message) => Err(Diagnostic::error(message).into()),
+        None if args.pages => pages(args, &sources),
+        None if args.format == Format::Html => html(args, &sources),
+        None => data(args, &sources),
     };
     match outcome {
         Ok(false) => ExitCode::SUCCESS,
@@ -68,6 +75,16 @@ pub fn run(args: &DiffArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Why the options given do not go together, if they do not.
+fn misused_options(args: &DiffArgs) -> Option<&'static str> {
+    if args.pages && args.format == Format::Html {
+        return Some("--pages 与 --format html 不能同时使用：HTML 报告已含各变化页的新旧对比图");
+    }
+    let writes_file = args.pages || args.format == Format::Html;
+    (args.output.is_some() && !writes_file)
+        .then_some("-o 只用于 --pages 或 --format html；文字、JSON 和 Markdown 报告打印在屏幕上，可用 > 文件名 保存")
 }
 
 /// A side made loadable: its label and its files, on disk or (for a git
@@ -120,6 +137,7 @@ fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
             report::human(&changes, &old.label, &new.label, report::Painter::Markdown)
         }
         Format::Text => report::human(&changes, &old.label, &new.label, painter()),
+        Format::Html => unreachable!("run() sends --format html to html()"),
     };
     outp!("{text}");
     Ok(!changes.is_empty())
@@ -184,8 +202,9 @@ fn refuse_output_on_inputs(
     Inputs::new(&folders, &[]).check(&plan)
 }
 
-/// Compares the typeset pages; `Ok(true)` when any page differs.
-fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
+/// Both versions ready to typeset (the output checked against the
+/// inputs first), each with its label.
+fn prepare_both(args: &DiffArgs, sources: &SourceMap) -> Result<[(String, Prepared); 2]> {
     let (sides, old, new) = open_both(args)?;
     let mut options = args.common.options();
     let forms = [
@@ -201,7 +220,13 @@ fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     }
     let a = pipeline::prepare_files(&old.files, Some(&forms[0]), &options, sources, None)?;
     let b = pipeline::prepare_files(&new.files, Some(&forms[1]), &options, sources, None)?;
-    let compared = crate::compare::visual::compare(&a, &b, sources)?;
+    Ok([(old.label, a), (new.label, b)])
+}
+
+/// Compares the typeset pages; `Ok(true)` when any page differs.
+fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
+    let [(_, a), (_, b)] = prepare_both(args, sources)?;
+    let compared = visual::compare(&a, &b, sources)?;
     outp!("{}", compared.summary());
     match &args.output {
         // Nothing changed: write nothing rather than an empty comparison.
@@ -215,4 +240,28 @@ fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
         None => {}
     }
     Ok(compared.changed())
+}
+
+/// Writes the HTML report (the data changes, then each changed page old |
+/// new) to `-o` or standard output; `Ok(true)` when anything differs.
+fn html(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
+    let [(old_label, a), (new_label, b)] = prepare_both(args, sources)?;
+    sources.print(&a.loaded.warnings);
+    sources.print(&b.loaded.warnings);
+    let changes = diff::compare(&a.loaded.document, &b.loaded.document);
+    let old = a.typeset(Path::new("旧版本.typ"), sources)?.document;
+    let new = b.typeset(Path::new("新版本.typ"), sources)?.document;
+    let compared = visual::compare_documents(old, new);
+    let images: Vec<visual::PageImage> = compared.images().collect();
+    let page = diff::html::html_report(&changes, &old_label, &new_label, &images, |n| {
+        compared.page_label(n)
+    });
+    match &args.output {
+        Some(out) => {
+            write_atomic(out, page.as_bytes())?;
+            status!("已生成 {}", out.display());
+        }
+        None => outp!("{page}"),
+    }
+    Ok(!changes.is_empty() || compared.changed())
 }
