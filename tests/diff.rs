@@ -12,18 +12,7 @@ use std::process::{Command, Output};
 use common::{TempDir, copy_dir, manifest_dir, reference_dir};
 
 /// The fixture cases, each an old and a new folder.
-const CASES: [&str; 10] = [
-    "identical",
-    "budget",
-    "indicator-added",
-    "reordered",
-    "paragraph",
-    "projects",
-    "renamed",
-    "moved",
-    "check-broken",
-    "overall",
-];
+const CASES: [&str; 10] = common::DIFF_CASES;
 
 /// Runs the binary in `cwd` and returns its output.
 fn jixiao(cwd: &Path, args: &[&str]) -> Output {

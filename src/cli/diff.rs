@@ -1,5 +1,6 @@
 //! `jixiao diff`: what changed between two versions of a document, as a
-//! report (text, Markdown, JSON) or, with `--pages`, as pictures of pages.
+//! report (text, Markdown, JSON), as pictures of pages (`--pages`), or as
+//! one HTML page holding both (`--format html`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,14 +14,17 @@ use typst_layout::PagedDocument;
 
 use crate::compare::diff::pages::{self, PageIndex};
 use crate::compare::diff::{self, checks, report};
+use crate::compare::visual;
 use crate::input::form::Registry;
 use crate::input::load::{self, DocFiles};
 use crate::input::model::Document;
 use crate::input::place::{FileRef, Place};
 use crate::input::revision::{self, Side};
+use crate::pipeline::Prepared;
 use crate::pipeline::{self, Root};
 use crate::report::diag::{Diagnostic, Result, SourceMap};
 use crate::report::stdio::{errln, outp, status};
+use crate::typeset::export::write_atomic;
 
 /// Arguments of `jixiao diff`.
 #[derive(Debug, Args)]
@@ -40,8 +44,8 @@ pub struct DiffArgs {
     /// Do not report reordered rows, goals, measures or tables as changes.
     #[arg(long)]
     pub ignore_order: bool,
-    /// With --pages: a .pdf file, or a folder for PNG files.
-    #[arg(short, long, value_name = "FILE|DIR", requires = "pages")]
+    /// With --pages: a .pdf file, or a folder for PNG files; with --format html: the .html file.
+    #[arg(short, long, value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
     /// Shared options.
     #[command(flatten)]
@@ -57,15 +61,17 @@ pub enum Format {
     Json,
     /// Markdown for a review comment.
     Markdown,
+    /// One self-contained HTML page: the changes and the changed pages side by side.
+    Html,
 }
 
 /// Runs `jixiao diff`: exit 0 when equal, 1 when different, 2 on error.
 pub fn run(args: &DiffArgs) -> ExitCode {
     let sources = SourceMap::default();
-    let outcome = if args.pages {
-        pages(args, &sources)
-    } else {
-        data(args, &sources)
+    let outcome = match misused_options(args) {
+        Some(message) => Err(Diagnostic::error(message).into()),
+        None if args.pages => pages(args, &sources),
+        None => data(args, &sources),
     };
     match outcome {
         Ok(false) => ExitCode::SUCCESS,
@@ -76,6 +82,16 @@ pub fn run(args: &DiffArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Why the options given do not go together, if they do not.
+fn misused_options(args: &DiffArgs) -> Option<&'static str> {
+    if args.pages && args.format == Format::Html {
+        return Some("--pages 与 --format html 不能同时使用：HTML 报告已含各变化页的新旧对比图");
+    }
+    let writes_file = args.pages || args.format == Format::Html;
+    (args.output.is_some() && !writes_file)
+        .then_some("-o 只用于 --pages 或 --format html；文字、JSON 和 Markdown 报告打印在屏幕上，可用 > 文件名 保存")
 }
 
 /// A side made loadable: its label and its files, on disk or (for a git
@@ -100,10 +116,22 @@ fn open_both(args: &DiffArgs) -> Result<([Side; 2], Opened, Opened)> {
     Ok(([old, new], opened.0, opened.1))
 }
 
-/// Compares the data and prints the report; `Ok(true)` when different.
-fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
+/// The compared data, with the typeset pages of each version that could
+/// be typeset.
+struct Compared {
+    changes: diff::Changes,
+    labels: [String; 2],
+    docs: [Option<PagedDocument>; 2],
+}
+
+/// Loads, typesets, checks and compares both versions.
+fn compare_data(args: &DiffArgs, sources: &SourceMap) -> Result<Compared> {
     let (sides, old, new) = open_both(args)?;
     let options = args.common.options();
+    if let Some(out) = &args.output {
+        let root = Root::find(sides[1].dir(), options.root.as_deref())?;
+        refuse_output_on_inputs(out, &sides, &root, &options)?;
+    }
     let (a, b) = (
         load_side(&sides[0], &old, &options, sources),
         load_side(&sides[1], &new, &options, sources),
@@ -125,27 +153,70 @@ fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
         ignore_order: args.ignore_order,
     };
     let mut changes = diff::compare(&a.document, &b.document, opts);
-    let typeset = [
+    let [ta, tb] = [
         typeset_side(&sides, 0, &old, &options, sources),
         typeset_side(&sides, 1, &new, &options, sources),
     ];
-    changes.checks = check_changes([&a, &b], &typeset, sources);
-    let index = |i: usize| typeset[i].as_ref().map(|t| PageIndex::new(&t.1, i == 0));
-    let (oi, ni) = (index(0), index(1));
+    if let (Some(x), Some(y)) = (&ta, &tb) {
+        changes.checks = check_changes([&a, &b], [&x.0, &y.0]);
+    }
+    let (oi, ni) = (
+        ta.as_ref().map(|t| PageIndex::new(&t.1, true)),
+        tb.as_ref().map(|t| PageIndex::new(&t.1, false)),
+    );
     pages::locate(
         &mut changes,
         ni.as_ref().map(|i| (&b.document, i)),
         oi.as_ref().map(|i| (&a.document, i)),
     );
+    Ok(Compared {
+        changes,
+        labels: [old.label, new.label],
+        docs: [ta.map(|t| t.1), tb.map(|t| t.1)],
+    })
+}
+
+/// Compares the data and prints or writes the report; `Ok(true)` when
+/// different.
+fn data(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
+    let Compared {
+        changes,
+        labels: [old, new],
+        docs,
+    } = compare_data(args, sources)?;
     let text = match args.format {
-        Format::Json => report::json(&changes, &old.label, &new.label),
-        Format::Markdown => {
-            report::human(&changes, &old.label, &new.label, report::Painter::Markdown)
-        }
-        Format::Text => report::human(&changes, &old.label, &new.label, painter()),
+        Format::Json => report::json(&changes, &old, &new),
+        Format::Markdown => report::human(&changes, &old, &new, report::Painter::Markdown),
+        Format::Text => report::human(&changes, &old, &new, painter()),
+        Format::Html => return html(args, &changes, [&old, &new], docs),
     };
     outp!("{text}");
     Ok(!changes.is_empty())
+}
+
+/// Writes the HTML report: the changes, then the changed pages side by
+/// side (none when a version could not be typeset).
+fn html(
+    args: &DiffArgs,
+    changes: &diff::Changes,
+    labels: [&str; 2],
+    docs: [Option<PagedDocument>; 2],
+) -> Result<bool> {
+    let compared = match docs {
+        [Some(old), Some(new)] => Some(visual::compare_documents(old, new)),
+        _ => None,
+    };
+    let images: Vec<visual::PageImage> = compared.iter().flat_map(|c| c.images()).collect();
+    let label = |n: usize| compared.as_ref().map_or(String::new(), |c| c.page_label(n));
+    let page = diff::html::html_report(changes, labels[0], labels[1], &images, label);
+    match &args.output {
+        Some(out) => {
+            write_atomic(out, page.as_bytes())?;
+            status!("已生成 {}", out.display());
+        }
+        None => outp!("{page}"),
+    }
+    Ok(!changes.is_empty() || compared.is_some_and(|c| c.changed()))
 }
 
 /// A side typeset: its rule findings and pages; `None` (after a note on
@@ -190,25 +261,18 @@ fn typeset_side(
 
 /// What `check` finds in one version and not the other, when both were
 /// typeset (their findings include the font and cell checks).
-fn check_changes(
-    loaded: [&load::Loaded; 2],
-    typeset: &[Option<(Vec<Diagnostic>, PagedDocument)>; 2],
-    _sources: &SourceMap,
-) -> diff::CheckChanges {
-    let (Some(a), Some(b)) = (&typeset[0], &typeset[1]) else {
-        return diff::CheckChanges::default();
-    };
+fn check_changes(loaded: [&load::Loaded; 2], diags: [&[Diagnostic]; 2]) -> diff::CheckChanges {
     let (na, nb) = (
         |p: &Place| place_name(&loaded[0].document, p),
         |p: &Place| place_name(&loaded[1].document, p),
     );
     checks::compare(
         checks::Found {
-            diags: &a.0,
+            diags: diags[0],
             place: &na,
         },
         checks::Found {
-            diags: &b.0,
+            diags: diags[1],
             place: &nb,
         },
     )
@@ -286,8 +350,9 @@ fn refuse_output_on_inputs(
     Inputs::new(&folders, &[]).check(&plan)
 }
 
-/// Compares the typeset pages; `Ok(true)` when any page differs.
-fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
+/// Both versions ready to typeset (the output checked against the
+/// inputs first), each with its label.
+fn prepare_both(args: &DiffArgs, sources: &SourceMap) -> Result<[(String, Prepared); 2]> {
     let (sides, old, new) = open_both(args)?;
     let mut options = args.common.options();
     let forms = [
@@ -303,7 +368,13 @@ fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
     }
     let a = pipeline::prepare_files(&old.files, Some(&forms[0]), &options, sources, None)?;
     let b = pipeline::prepare_files(&new.files, Some(&forms[1]), &options, sources, None)?;
-    let compared = crate::compare::visual::compare(&a, &b, sources)?;
+    Ok([(old.label, a), (new.label, b)])
+}
+
+/// Compares the typeset pages; `Ok(true)` when any page differs.
+fn pages(args: &DiffArgs, sources: &SourceMap) -> Result<bool> {
+    let [(_, a), (_, b)] = prepare_both(args, sources)?;
+    let compared = visual::compare(&a, &b, sources)?;
     outp!("{}", compared.summary());
     match &args.output {
         // Nothing changed: write nothing rather than an empty comparison.

@@ -1,6 +1,7 @@
 //! The visual diff: both versions typeset and rasterised, compared page by
 //! page, and the changed pages written side by side (old | new) with the
-//! changed regions boxed in red, as PNG files or one PDF.
+//! changed regions boxed in red, as PNG files, one PDF or the images of
+//! the HTML report.
 
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -132,6 +133,43 @@ pub struct PageDiff {
     pub state: PageState,
 }
 
+/// A differing page's side-by-side image: old | new, changed areas boxed.
+#[derive(Debug, Clone)]
+pub struct PageImage {
+    /// 1-based physical page number.
+    pub number: usize,
+    /// What happened to the page (never [`PageState::Same`]).
+    pub state: PageState,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The image as PNG.
+    pub png: Vec<u8>,
+}
+
+/// How a reader names physical page `physical` (1-based) of `doc`: the
+/// printed number for body pages (第 7 页（PDF 第 9 页）), 封面 or 目录
+/// before the body.
+pub fn page_label(doc: &PagedDocument, physical: usize) -> String {
+    let numbers: Vec<u64> = doc.pages().iter().map(|p| p.number).collect();
+    label_of(&numbers, physical)
+}
+
+/// [`page_label`] from the logical page numbers. The body starts where the
+/// template resets `counter(page)` to 1, i.e. at the last page numbered 1;
+/// before it come the cover and the 目录 (which may take several pages).
+fn label_of(numbers: &[u64], physical: usize) -> String {
+    let body = numbers.iter().rposition(|&n| n == 1).unwrap_or(0);
+    let index = physical.saturating_sub(1);
+    match numbers.get(index) {
+        None => format!("PDF 第 {physical} 页"),
+        Some(_) if index == 0 && body > 0 => "封面（PDF 第 1 页）".to_string(),
+        Some(_) if index < body => format!("目录（PDF 第 {physical} 页）"),
+        Some(n) => format!("第 {n} 页（PDF 第 {physical} 页）"),
+    }
+}
+
 /// The page-by-page comparison of two typeset versions.
 ///
 /// It keeps the two typeset documents, not their rasters: a page is
@@ -150,6 +188,11 @@ pub struct Comparison {
 pub fn compare(old: &Prepared, new: &Prepared, sources: &SourceMap) -> Result<Comparison> {
     let old = typeset(old, "旧版本.typ", sources)?;
     let new = typeset(new, "新版本.typ", sources)?;
+    Ok(compare_documents(old, new))
+}
+
+/// Compares two typeset versions page by page.
+pub fn compare_documents(old: PagedDocument, new: PagedDocument) -> Comparison {
     let count = old.pages().len().max(new.pages().len());
     let pages = (1..=count)
         .map(|number| {
@@ -165,7 +208,7 @@ pub fn compare(old: &Prepared, new: &Prepared, sources: &SourceMap) -> Result<Co
             PageDiff { number, state }
         })
         .collect();
-    Ok(Comparison { pages, old, new })
+    Comparison { pages, old, new }
 }
 
 fn typeset(prepared: &Prepared, name: &str, sources: &SourceMap) -> Result<PagedDocument> {
@@ -278,6 +321,33 @@ impl Comparison {
 
     fn changed_pages(&self) -> impl Iterator<Item = &PageDiff> {
         self.pages.iter().filter(|p| p.state != PageState::Same)
+    }
+
+    /// The images of the pages that differ, in page order. Each page is
+    /// rasterised and encoded only when the iterator reaches it, so no more
+    /// than one page's rasters are held at a time.
+    pub fn images(&self) -> impl Iterator<Item = PageImage> + '_ {
+        self.changed_pages().map(|p| {
+            let raster = self.compose(p);
+            PageImage {
+                number: p.number,
+                state: p.state.clone(),
+                width: raster.width,
+                height: raster.height,
+                png: raster.png(),
+            }
+        })
+    }
+
+    /// [`page_label`] of a physical page: from the new version, or from the
+    /// old one for a page the new version no longer has.
+    pub fn page_label(&self, physical: usize) -> String {
+        let doc = if physical <= self.new.pages().len() {
+            &self.new
+        } else {
+            &self.old
+        };
+        page_label(doc, physical)
     }
 
     /// A changed page's side-by-side image, rasterised anew (see [`Comparison`]).
@@ -558,6 +628,31 @@ mod tests {
         b.put(5, 5, [0, 0, 0, 255]);
         b.put(150, 150, [0, 0, 0, 255]);
         assert_eq!(changed_areas(&a, &b).len(), 2);
+    }
+
+    #[test]
+    fn pages_are_named_cover_toc_and_by_printed_number() {
+        // Cover, two 目录 pages, then the body counted from 1.
+        let numbers = [1, 2, 3, 1, 2, 3];
+        let labels: Vec<String> = (1..=7).map(|p| label_of(&numbers, p)).collect();
+        assert_eq!(
+            labels,
+            [
+                "封面（PDF 第 1 页）",
+                "目录（PDF 第 2 页）",
+                "目录（PDF 第 3 页）",
+                "第 1 页（PDF 第 4 页）",
+                "第 2 页（PDF 第 5 页）",
+                "第 3 页（PDF 第 6 页）",
+                "PDF 第 7 页",
+            ]
+        );
+        // Without cover and 目录 the body starts on the first page.
+        assert_eq!(label_of(&[1, 2], 1), "第 1 页（PDF 第 1 页）");
+        assert_eq!(label_of(&[1, 2], 2), "第 2 页（PDF 第 2 页）");
+        // A cover alone before the body.
+        assert_eq!(label_of(&[1, 1, 2], 1), "封面（PDF 第 1 页）");
+        assert_eq!(label_of(&[1, 1, 2], 3), "第 2 页（PDF 第 3 页）");
     }
 
     #[test]

@@ -14,6 +14,23 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The diff fixture pairs `tests/fixtures/diff/<case>/{old,new}`: the
+/// issue-14 cases (a renamed row and goal, moved goals and tables, a new
+/// rule break, 总体绩效目标 and the cover, the totals in every report) and
+/// the earlier ones.
+pub const DIFF_CASES: [&str; 10] = [
+    "identical",
+    "budget",
+    "indicator-added",
+    "reordered",
+    "paragraph",
+    "projects",
+    "renamed",
+    "moved",
+    "check-broken",
+    "overall",
+];
+
 /// The project folder (where Cargo.toml is).
 pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

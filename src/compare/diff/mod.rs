@@ -8,6 +8,7 @@
 //! Items whose place among the others changed are moved (顺序调整): the
 //! printed document differs, so they count unless order is ignored.
 
+pub mod html;
 pub mod report;
 pub mod text;
 

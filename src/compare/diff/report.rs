@@ -24,6 +24,8 @@ pub enum Painter {
     Ansi,
     /// Markdown with `<del>`/`<ins>`.
     Markdown,
+    /// HTML with `<del>`/`<ins>` and kind words as `<span class>`.
+    Html,
 }
 
 impl Painter {
@@ -32,6 +34,7 @@ impl Painter {
     fn text(self, s: &str) -> String {
         match self {
             Painter::Markdown => md_escape(s),
+            Painter::Html => super::html::escape(&one_line(s)),
             _ => one_line(s).into_owned(),
         }
     }
@@ -41,7 +44,7 @@ impl Painter {
         match self {
             Painter::Plain => format!("[-{s}-]"),
             Painter::Ansi => format!("\x1b[31m[-{s}-]\x1b[0m"),
-            Painter::Markdown => format!("<del>{s}</del>"),
+            Painter::Markdown | Painter::Html => format!("<del>{s}</del>"),
         }
     }
 
@@ -50,7 +53,7 @@ impl Painter {
         match self {
             Painter::Plain => format!("{{+{s}+}}"),
             Painter::Ansi => format!("\x1b[32m{{+{s}+}}\x1b[0m"),
-            Painter::Markdown => format!("<ins>{s}</ins>"),
+            Painter::Markdown | Painter::Html => format!("<ins>{s}</ins>"),
         }
     }
 
@@ -75,6 +78,15 @@ impl Painter {
             Painter::Plain => word.to_string(),
             Painter::Ansi => format!("\x1b[{colour}m{word}\x1b[0m"),
             Painter::Markdown => format!("**{word}**"),
+            Painter::Html => {
+                let class = match kind {
+                    Kind::Added => "added",
+                    Kind::Removed => "removed",
+                    Kind::Changed => "changed",
+                    Kind::Moved => "moved",
+                };
+                format!("<span class=\"{class}\">{word}</span>")
+            }
         }
     }
 
