@@ -736,3 +736,27 @@ fn a_table_with_a_new_code_and_name_but_the_same_rows_is_one_change() {
         .collect();
     assert_eq!(keys, ["code", "name"], "{out}");
 }
+
+#[test]
+fn a_change_is_placed_on_the_page_it_lands_on_not_where_its_goal_starts() {
+    let tmp = TempDir::new("diff-page-of-change");
+    let edited = tmp.path().join("edited");
+    copy_dir(&reference_dir(), &edited);
+    // Goal (三) starts on printed page 1; its 绩效指标 is on page 2.
+    edit(
+        &edited.join("document.toml"),
+        "充分利用疑难信访案件专项资金",
+        "充分利用好疑难信访案件专项资金",
+    );
+    let reference = reference_dir();
+    let args = [
+        "diff",
+        reference.to_str().unwrap(),
+        edited.to_str().unwrap(),
+    ];
+    let text = stdout_with_code(&jixiao(&manifest_dir(), &args), 1);
+    assert!(
+        text.contains("修改 （三）坚决打好信访矛盾化解攻坚战。（第 2 页）"),
+        "{text}"
+    );
+}

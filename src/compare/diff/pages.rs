@@ -10,7 +10,7 @@ use typst::model::HeadingElem;
 use typst_layout::PagedDocument;
 
 use super::text::{Run, runs};
-use super::{Changes, FieldChange, ProjectChange};
+use super::{Changes, FieldChange, ItemChange, ProjectChange};
 use crate::input::model::Document;
 
 /// Characters of a name searched for in a page's text: enough to be
@@ -126,7 +126,11 @@ fn collect_text(frame: &Frame, out: &mut String) {
 struct Layout {
     overall: Option<(usize, usize)>,
     goals: Vec<Option<usize>>,
+    /// The page after the last that may hold 分项绩效目标.
+    goals_end: usize,
     measures: Vec<Option<usize>>,
+    /// The page after the last that may hold 保障措施.
+    measures_end: usize,
     /// Per table in data order: first page and the page after its last.
     tables: Vec<Option<(usize, usize)>>,
 }
@@ -153,10 +157,13 @@ impl Layout {
             })
             .collect();
         let tables = table_pages(doc, ix, s3.unwrap_or(0));
+        let first_table = tables.iter().flatten().map(|t| t.0).min();
         Self {
             overall,
             goals,
+            goals_end: at(s3).map_or(end, |p| p + 1),
             measures,
+            measures_end: first_table.map_or(end, |p| p + 1),
             tables,
         }
     }
@@ -255,37 +262,46 @@ pub fn locate(
             .iter_mut()
             .for_each(|f| f.page = Some(text_page(nix, f, from, to)));
     }
-    let pick = |item_new: Option<usize>,
-                item_old: Option<usize>,
-                new_pages: &[Option<usize>],
-                old_pages: fn(&Layout) -> &Vec<Option<usize>>| {
-        match item_new {
-            Some(n) => new_pages.get(n - 1).copied().flatten().map(|p| nix.page(p)),
-            None => {
-                let (_, oix, ol) = layouts.1.as_ref()?;
-                old_pages(ol)
-                    .get(item_old? - 1)
-                    .copied()
-                    .flatten()
-                    .map(|p| oix.page(p))
-            }
-        }
-    };
+    let sides = [layouts.0.as_ref(), layouts.1.as_ref()];
     for g in &mut changes.goals.items {
-        g.page = pick(g.at.new_index, g.at.old_index, &nl.goals, |l| &l.goals);
+        g.page = item_page(sides, g, |l| (&l.goals, l.goals_end));
     }
     for m in &mut changes.measures.items {
-        m.page = pick(m.at.new_index, m.at.old_index, &nl.measures, |l| {
-            &l.measures
-        });
+        m.page = item_page(sides, m, |l| (&l.measures, l.measures_end));
     }
-    let sides = [layouts.0.as_ref(), layouts.1.as_ref()];
     for p in &mut changes.projects.items {
         locate_table(p, sides);
     }
 }
 
 type Side<'a> = Option<&'a (&'a Document, &'a PageIndex, Layout)>;
+
+/// A goal's or measure's page, in the version that has it: where its
+/// first changed text is, else where it starts.
+fn item_page(
+    sides: [Side; 2],
+    item: &ItemChange,
+    list: fn(&Layout) -> (&Vec<Option<usize>>, usize),
+) -> Option<PageRef> {
+    let (side, k) = match (item.at.new_index, item.at.old_index) {
+        (Some(n), _) => (sides[0]?, n - 1),
+        (None, Some(o)) => (sides[1]?, o - 1),
+        _ => return None,
+    };
+    let (_, ix, layout) = side;
+    let (pages, end) = list(layout);
+    let from = pages.get(k).copied().flatten()?;
+    let next = pages.get(k + 1..).into_iter().flatten().flatten().next();
+    let to = next.map_or(end, |p| p + 1);
+    let text = item
+        .fields
+        .iter()
+        .find(|f| f.key != "title" && f.key != "lead");
+    Some(match text {
+        Some(f) => text_page(ix, f, from, to),
+        None => ix.page(from),
+    })
+}
 
 /// The page of a text change: where its first change is, else `from`.
 fn text_page(ix: &PageIndex, f: &FieldChange, from: usize, to: usize) -> super::PageRef {
