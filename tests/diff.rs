@@ -760,3 +760,34 @@ fn a_change_is_placed_on_the_page_it_lands_on_not_where_its_goal_starts() {
         "{text}"
     );
 }
+
+#[test]
+fn a_renamed_row_after_a_removed_one_is_paired_with_its_old_self() {
+    let tmp = TempDir::new("diff-renamed-after-removed");
+    let edited = tmp.path().join("edited");
+    copy_dir(&reference_dir(), &edited);
+    let file = edited.join("projects/01-jiefang-dating.toml");
+    edit(
+        &file,
+        "[[indicators]]\nlevel1 = \"满意度指标\"\nlevel2 = \"服务对象满意度指标\"\n\
+         name = \"信访群众满意度满意度\"\ndescription = \"信访群众满意度\"\n\
+         value = \"≥95%\"\nbasis = \"问卷调查\"\n\n",
+        "",
+    );
+    edit(&file, "\"工作人员满意度\"", "\"窗口服务人员满意度\"");
+    let reference = reference_dir();
+    let args = [
+        "diff",
+        reference.to_str().unwrap(),
+        edited.to_str().unwrap(),
+    ];
+    let text = stdout_with_code(&jixiao(&manifest_dir(), &args), 1);
+    assert!(
+        text.contains("删除指标 [服务对象满意度指标/信访群众满意度满意度]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("三级指标：[-工作-]人员满意度 → {+窗口服务+}人员满意度"),
+        "{text}"
+    );
+}
