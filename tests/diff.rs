@@ -734,7 +734,8 @@ fn a_table_with_a_new_code_and_name_but_the_same_rows_is_one_change() {
         .iter()
         .map(|f| f["key"].as_str().unwrap())
         .collect();
-    assert_eq!(keys, ["code", "name"], "{out}");
+    // The printed title follows the name.
+    assert_eq!(keys, ["title", "code", "name"], "{out}");
 }
 
 #[test]
@@ -790,4 +791,123 @@ fn a_renamed_row_after_a_removed_one_is_paired_with_its_old_self() {
         text.contains("三级指标：[-工作-]人员满意度 → {+窗口服务+}人员满意度"),
         "{text}"
     );
+}
+
+#[test]
+fn a_row_is_placed_on_its_own_page_not_where_its_name_is_first_mentioned() {
+    let tmp = TempDir::new("diff-row-page");
+    let edited = tmp.path().join("edited");
+    copy_dir(&reference_dir(), &edited);
+    let file = edited.join("projects/01-jiefang-dating.toml");
+    // The name now also appears in 资金用途 on the table's first page.
+    edit(
+        &file,
+        "改善服务环境。\"",
+        "改善服务环境，提高工作人员满意度。\"",
+    );
+    edit(
+        &file,
+        "name = \"工作人员满意度\"\ndescription = \"工作人员满意度\"\nvalue = \"≥95%\"",
+        "name = \"工作人员满意度\"\ndescription = \"工作人员满意度\"\nvalue = \"≥90%\"",
+    );
+    let reference = reference_dir();
+    let args = [
+        "diff",
+        reference.to_str().unwrap(),
+        edited.to_str().unwrap(),
+    ];
+    let text = stdout_with_code(&jixiao(&manifest_dir(), &args), 1);
+    assert!(
+        text.contains("修改指标 [服务对象满意度指标/工作人员满意度]（第 8 页）"),
+        "{text}"
+    );
+    assert!(text.contains("指标值：≥95% → ≥90%"), "{text}");
+}
+
+/// A copy of an example document whose `file` has `from` replaced by `to`.
+fn edited_example(tmp: &TempDir, example: &str, file: &str, from: &str, to: &str) -> [String; 2] {
+    let (old, new) = (tmp.path().join("old"), tmp.path().join("new"));
+    copy_dir(&manifest_dir().join("data/examples").join(example), &old);
+    copy_dir(&old, &new);
+    edit(&new.join(file), from, to);
+    [old, new].map(|p| p.to_str().unwrap().to_string())
+}
+
+#[test]
+fn a_department_table_is_the_department_total_and_projects_are_summed_apart() {
+    let tmp = TempDir::new("diff-department");
+    let file = "projects/01-dangan-shuzihua.toml";
+    let [old, new] = edited_example(
+        &tmp,
+        "department",
+        file,
+        "total = \"180.00\"",
+        "total = \"190.00\"",
+    );
+    let text = stdout_with_code(&jixiao(&manifest_dir(), &["diff", &old, &new]), 1);
+    assert!(
+        text.contains("合计：部门预算数 1236.48 万元；项目预算数 180.00 → 190.00 万元（+10.00）"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_document_of_tables_only_has_pages_and_no_parts() {
+    let tmp = TempDir::new("diff-shenbao");
+    let file = "projects/02-renju-huanjing.toml";
+    let [old, new] = edited_example(&tmp, "shenbao", file, "total = \"120\"", "total = \"125\"");
+    let text = stdout_with_code(&jixiao(&manifest_dir(), &["diff", &old, &new]), 1);
+    assert!(text.contains("\n绩效目标表\n"), "{text}");
+    assert!(!text.contains("第二部分"), "{text}");
+    assert!(text.contains("（预算数 120 → 125，+5；第 2 页）"), "{text}");
+}
+
+#[test]
+fn an_explicit_title_equal_to_the_printed_one_is_no_change() {
+    let tmp = TempDir::new("diff-title");
+    let (old, new) = (tmp.path().join("old"), tmp.path().join("new"));
+    copy_dir(
+        &manifest_dir().join("tests/fixtures/diff/identical/old"),
+        &old,
+    );
+    copy_dir(&old, &new);
+    edit(
+        &new.join("projects/01-jiedai.toml"),
+        "name = \"信访接待经费\"\n",
+        "name = \"信访接待经费\"\ntitle = \"信访接待经费绩效目标表\"\n",
+    );
+    let args = ["diff", old.to_str().unwrap(), new.to_str().unwrap()];
+    let text = stdout_with_code(&jixiao(&manifest_dir(), &args), 0);
+    assert!(text.contains("无变化"), "{text}");
+}
+
+#[test]
+fn html_follows_ignore_order_in_its_exit_status() {
+    let tmp = TempDir::new("diff-html-order");
+    let (old, new) = case_dirs("reordered");
+    let out = tmp.path().join("r.html");
+    let out = out.to_str().unwrap();
+    let args = ["diff", &old, &new, "--format", "html", "-o", out];
+    stdout_with_code(&jixiao(&manifest_dir(), &args), 1);
+    let ignoring = [&args[..], &["--ignore-order"]].concat();
+    stdout_with_code(&jixiao(&manifest_dir(), &ignoring), 0);
+}
+
+#[test]
+fn data_only_skips_pages_and_checks() {
+    let (old, new) = case_dirs("check-broken");
+    let args = ["diff", &old, &new, "--data-only", "--format", "json"];
+    let out = stdout_with_code(&jixiao(&manifest_dir(), &args), 1);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["checks"]["checked"], false);
+    assert_eq!(
+        json["projects"]["items"][0]["page"],
+        serde_json::Value::Null
+    );
+    let html = jixiao(
+        &manifest_dir(),
+        &["diff", &old, &new, "--data-only", "--format", "html"],
+    );
+    assert_eq!(html.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&html.stderr).contains("--data-only 不排版"));
 }

@@ -44,6 +44,10 @@ pub struct DiffArgs {
     /// Do not report reordered rows, goals, measures or tables as changes.
     #[arg(long)]
     pub ignore_order: bool,
+    /// Compare the data only, without typesetting: faster on long
+    /// documents, but no page numbers and no check findings.
+    #[arg(long)]
+    pub data_only: bool,
     /// With --pages: a .pdf file, or a folder for PNG files; with --format html: the .html file.
     #[arg(short, long, value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
@@ -88,6 +92,9 @@ pub fn run(args: &DiffArgs) -> ExitCode {
 fn misused_options(args: &DiffArgs) -> Option<&'static str> {
     if args.pages && args.format == Format::Html {
         return Some("--pages 与 --format html 不能同时使用：HTML 报告已含各变化页的新旧对比图");
+    }
+    if args.data_only && (args.pages || args.format == Format::Html) {
+        return Some("--data-only 不排版，不能与 --pages 或 --format html 同时使用");
     }
     let writes_file = args.pages || args.format == Format::Html;
     (args.output.is_some() && !writes_file)
@@ -153,10 +160,14 @@ fn compare_data(args: &DiffArgs, sources: &SourceMap) -> Result<Compared> {
         ignore_order: args.ignore_order,
     };
     let mut changes = diff::compare(&a.document, &b.document, opts);
-    let [ta, tb] = [
-        typeset_side(&sides, 0, &old, &options, sources),
-        typeset_side(&sides, 1, &new, &options, sources),
-    ];
+    let [ta, tb] = if args.data_only {
+        [None, None]
+    } else {
+        [
+            typeset_side(&sides, 0, &old, &options, sources),
+            typeset_side(&sides, 1, &new, &options, sources),
+        ]
+    };
     if let (Some(x), Some(y)) = (&ta, &tb) {
         changes.checks = check_changes([&a, &b], [&x.0, &y.0]);
     }
@@ -216,7 +227,10 @@ fn html(
         }
         None => outp!("{page}"),
     }
-    Ok(!changes.is_empty() || compared.is_some_and(|c| c.changed()))
+    // Pages differ after a reordering: with --ignore-order only the data
+    // decide, as in the other formats.
+    let pages_differ = !args.ignore_order && compared.is_some_and(|c| c.changed());
+    Ok(!changes.is_empty() || pages_differ)
 }
 
 /// A side typeset: its rule findings and pages; `None` (after a note on
@@ -270,12 +284,26 @@ fn check_changes(loaded: [&load::Loaded; 2], diags: [&[Diagnostic]; 2]) -> diff:
         checks::Found {
             diags: diags[0],
             place: &na,
+            table: &|p: &Place| table_name(&loaded[0].document, p),
         },
         checks::Found {
             diags: diags[1],
             place: &nb,
+            table: &|p: &Place| table_name(&loaded[1].document, p),
         },
     )
+}
+
+/// The table a finding is in, as the diff pairs tables: its code, else its
+/// name (or document.toml).
+fn table_name(doc: &Document, place: &Place) -> String {
+    match place.file {
+        FileRef::Document => "document.toml".to_string(),
+        FileRef::Project(n) => doc.projects.get(n).map_or(String::new(), |p| {
+            let code = p.code();
+            if code.is_empty() { p.name() } else { code }
+        }),
+    }
 }
 
 /// A finding's place for the reader: the table's code and name (or

@@ -183,12 +183,8 @@ fn both_fields<'a>(old: &'a Project, new: &'a Project) -> Vec<&'a Field> {
 pub fn project_fields(old: &Project, new: &Project) -> Vec<FieldChange> {
     let mut out: Vec<FieldChange> = [
         text_change("form", "表样", &old.form.name, &new.form.name),
-        optional_change(
-            "title",
-            "表格标题",
-            old.title.as_deref(),
-            new.title.as_deref(),
-        ),
+        // As printed: an explicit title equal to the default changes nothing.
+        text_change("title", "表格标题", &old.title(), &new.title()),
     ]
     .into_iter()
     .flatten()

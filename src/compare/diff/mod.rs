@@ -162,6 +162,8 @@ pub struct ProjectChange {
     pub old_total: Option<String>,
     /// 预算数 of the version that has it (the new one when both exist).
     pub total: String,
+    /// new − old 预算数 with its sign, when both are written.
+    pub total_delta: Option<String>,
     /// Changed text fields: code, name, title, usage, goal, labels.*.
     pub fields: Vec<FieldChange>,
     /// Changed 预算数 / 财政资金 / 其他资金.
@@ -195,10 +197,14 @@ pub struct IndicatorChange {
 /// The department's figures in each version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Totals {
-    /// The money unit (of the new version).
+    /// The money unit: the new version's, or `old → new` when it changed
+    /// (then no difference is computed).
     pub unit: String,
-    /// Sum of 预算数 over the tables: old, new, difference.
+    /// Sum of 预算数 over the 项目绩效目标表: old, new, difference.
     pub budget: AmountChange,
+    /// Sum of 预算数 over the department tables (整体支出, which already
+    /// include the projects), when either version has one.
+    pub department: Option<AmountChange>,
     /// Number of tables, old and new.
     pub projects: [usize; 2],
     /// Number of indicator rows, old and new.
@@ -224,6 +230,8 @@ pub struct Changes {
     pub totals: Totals,
     /// What `check` finds in one version and not in the other.
     pub checks: CheckChanges,
+    /// The new version is tables only (no cover, 目录 or parts).
+    pub standalone: bool,
 }
 
 /// How many items were added, removed, changed and moved.
@@ -345,6 +353,7 @@ pub fn compare(old: &Document, new: &Document, opts: Options) -> Changes {
         settings,
         totals: totals(old, new),
         checks: CheckChanges::default(),
+        standalone: crate::typeset::render::is_standalone(new),
     };
     if opts.ignore_order {
         changes.forget_order();
@@ -381,27 +390,45 @@ fn ordered(doc: &Document) -> Vec<(usize, &Project)> {
     out
 }
 
-/// The sum of 预算数 over a document's tables.
-pub fn budget_total(doc: &Document) -> Decimal {
-    doc.projects
+/// The sum of 预算数 over a document's tables of one placement.
+pub fn budget_total(doc: &Document, placement: Placement) -> Decimal {
+    let tables = doc
+        .projects
         .iter()
-        .filter_map(|p| p.total())
-        .map(|a| a.0)
-        .sum()
+        .filter(|p| p.form.placement == placement);
+    tables.filter_map(|p| p.total()).map(|a| a.0).sum()
 }
 
 fn totals(old: &Document, new: &Document) -> Totals {
     let rows = |d: &Document| -> usize { d.projects.iter().map(|p| indicator_rows(p).len()).sum() };
-    let (a, b) = (budget_total(old), budget_total(new));
-    Totals {
-        unit: new.money_unit.clone(),
-        budget: AmountChange {
+    let same_unit = old.money_unit == new.money_unit;
+    let sum = |placement: Placement, label: &str| {
+        let (a, b) = (budget_total(old, placement), budget_total(new, placement));
+        AmountChange {
             key: "budget.total".into(),
-            label: "预算数合计".into(),
+            label: label.into(),
             old: Some(a.to_string()),
             new: Some(b.to_string()),
-            delta: b.checked_sub(a).map(fields::signed),
+            delta: same_unit
+                .then(|| b.checked_sub(a))
+                .flatten()
+                .map(fields::signed),
+        }
+    };
+    let has_department = |d: &Document| {
+        d.projects
+            .iter()
+            .any(|p| p.form.placement == Placement::Department)
+    };
+    Totals {
+        unit: if same_unit {
+            new.money_unit.clone()
+        } else {
+            format!("{} → {}", old.money_unit, new.money_unit)
         },
+        budget: sum(Placement::Project, "预算数合计"),
+        department: (has_department(old) || has_department(new))
+            .then(|| sum(Placement::Department, "部门预算数")),
         projects: [old.projects.len(), new.projects.len()],
         indicators: [rows(old), rows(new)],
     }
@@ -528,6 +555,10 @@ fn project_change(
         name: shown.name(),
         old_total: total(old),
         total: total(Some(shown)).unwrap_or_default(),
+        total_delta: old
+            .and(new)
+            .and_then(|n| n.total()?.0.checked_sub(old?.total()?.0))
+            .map(fields::signed),
         fields: Vec::new(),
         budget: Vec::new(),
         plan: Vec::new(),

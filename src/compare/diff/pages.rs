@@ -88,7 +88,12 @@ impl PageIndex {
 
     /// The first page in `from..to` whose text holds `needle`.
     fn find(&self, needle: &str, from: usize, to: usize) -> Option<usize> {
-        let needle: String = squeeze(needle).chars().take(NEEDLE).collect();
+        self.find_within(needle, NEEDLE, from, to)
+    }
+
+    /// [`PageIndex::find`] with the first `chars` characters of `needle`.
+    fn find_within(&self, needle: &str, chars: usize, from: usize, to: usize) -> Option<usize> {
+        let needle: String = squeeze(needle).chars().take(chars).collect();
         if needle.is_empty() {
             return None;
         }
@@ -156,7 +161,7 @@ impl Layout {
                 found
             })
             .collect();
-        let tables = table_pages(doc, ix, s3.unwrap_or(0));
+        let tables = table_pages(doc, ix, s3);
         let first_table = tables.iter().flatten().map(|t| t.0).min();
         Self {
             overall,
@@ -191,15 +196,16 @@ fn goal_pages(
         .collect()
 }
 
-/// Each table's pages: the headings after 三、 that are not part titles,
-/// in printed order (department tables first), checked against the title.
-fn table_pages(doc: &Document, ix: &PageIndex, after: usize) -> Vec<Option<(usize, usize)>> {
+/// Each table's pages: the headings after 三、 (all of them in a document
+/// of tables only) that are not part titles, in printed order (department
+/// tables first), checked against the title.
+fn table_pages(doc: &Document, ix: &PageIndex, s3: Option<usize>) -> Vec<Option<(usize, usize)>> {
     let is_part = |t: &str| t.starts_with('第') && t.chars().take(6).any(|c| c == '部');
+    let after = s3.map_or(0, |h| h + 1);
     let heads: Vec<usize> = ix.headings[after.min(ix.headings.len())..]
         .iter()
         .filter(|(t, _)| !is_part(t))
         .map(|(_, p)| *p)
-        .skip(1)
         .collect();
     let order = super::ordered(doc);
     let mut out = vec![None; doc.projects.len()];
@@ -325,19 +331,48 @@ fn locate_table(p: &mut ProjectChange, sides: [Side; 2]) {
     };
     let (_, ix, _) = sides[version].expect("table_range found it");
     p.page = Some(ix.page(range.0));
+    // Rows are searched in order, each from where the previous one of its
+    // version was found.
+    let mut cursors = [None, None];
     for row in &mut p.indicators.items {
-        let (side, at) = match (row.at.new_index, p.at.old_index) {
-            (Some(_), _) => (sides[0], p.at.new_index),
-            (None, Some(_)) => (sides[1], p.at.old_index),
+        let (version, table, row_at) = match (row.at.new_index, row.at.old_index) {
+            (Some(n), _) => (0, p.at.new_index, n),
+            (None, Some(o)) => (1, p.at.old_index, o),
             _ => continue,
         };
-        let Some((from, to)) = at.and_then(|at| table_range(side, at)) else {
+        let side = sides[version];
+        let Some((from, to)) = table.and_then(|at| table_range(side, at)) else {
             continue;
         };
         let (_, ix, _) = side.expect("table_range found it");
-        let page = ix.find(&row.name, from, to).unwrap_or(from);
-        row.page = Some(ix.page(page));
+        let start = cursors[version].unwrap_or(from).max(from);
+        let cells = table.and_then(|at| row_text(side, at, row_at));
+        let found = cells
+            .and_then(|c| ix.find_within(&c, ROW_NEEDLE, start, to))
+            .or_else(|| ix.find(&row.name, start, to));
+        cursors[version] = found.or(cursors[version]);
+        row.page = Some(ix.page(found.unwrap_or(from)));
     }
+}
+
+/// Characters of a row's cells searched for: its 三级指标 and the cells
+/// after it, enough to tell it from the same words elsewhere in the table.
+const ROW_NEEDLE: usize = 40;
+
+/// The printed cells of row `row_at` (1-based) of the table at printed
+/// position `at`, from its 三级指标 on.
+fn row_text(side: Side, at: usize, row_at: usize) -> Option<String> {
+    let (doc, _, _) = side?;
+    let (data_index, _) = super::ordered(doc).get(at - 1).copied()?;
+    let (t, rows) = doc.projects.get(data_index)?.indicators()?;
+    let row = rows.get(row_at - 1)?;
+    let name = t.role_key(crate::input::form::Role::Level3)?;
+    let columns = t.columns.iter().filter(|c| c.auto.is_none());
+    let text: String = columns
+        .skip_while(|c| c.key != name)
+        .map(|c| row.get(c.key).into_owned())
+        .collect();
+    Some(text)
 }
 
 /// The pages of the table at 1-based printed position `at` of a side.

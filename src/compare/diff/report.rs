@@ -193,8 +193,8 @@ pub(crate) fn human_parts(
         &changes.measures,
         Numbered::Measure,
     );
-    project_lines(&mut lines, &changes.projects, 1);
-    project_lines(&mut lines, &changes.projects, 2);
+    project_lines(&mut lines, &changes.projects, 1, false);
+    project_lines(&mut lines, &changes.projects, 2, changes.standalone);
     field_group(&mut lines, "其他设置（表头文字、样式）", &changes.settings);
     check_lines(&mut lines, &changes.checks);
     let title = format!("比较 {} → {}", painter.text(old), painter.text(new));
@@ -223,7 +223,9 @@ fn closing(changes: &Changes) -> String {
     }
 }
 
-/// `合计：预算数 301.84 → 304.58 万元（+2.74）；表 13 → 13 张；指标 120 → 121 行`.
+/// `合计：预算数 301.84 → 304.58 万元（+2.74）；表 13 → 13 张；指标 120 → 121 行`;
+/// with a department table, its 部门预算数 first and the projects' sum
+/// named 项目预算数.
 fn totals_line(p: Painter, t: &Totals) -> String {
     let pair = |a: &str, b: &str| {
         if a == b {
@@ -232,20 +234,28 @@ fn totals_line(p: Painter, t: &Totals) -> String {
             format!("{a} → {b}")
         }
     };
-    let b = &t.budget;
-    let (old, new) = (
-        b.old.as_deref().unwrap_or(""),
-        b.new.as_deref().unwrap_or(""),
-    );
-    let delta = match b.delta.as_deref() {
-        Some(d) if old != new => format!("（{d}）"),
-        _ => String::new(),
+    let amount = |label: &str, b: &AmountChange| {
+        let (old, new) = (
+            b.old.as_deref().unwrap_or(""),
+            b.new.as_deref().unwrap_or(""),
+        );
+        let delta = match b.delta.as_deref() {
+            Some(d) if old != new => format!("（{d}）"),
+            _ => String::new(),
+        };
+        format!("{label} {} {}{delta}", pair(old, new), t.unit)
+    };
+    let money = match &t.department {
+        Some(d) => format!(
+            "{}；{}",
+            amount("部门预算数", d),
+            amount("项目预算数", &t.budget)
+        ),
+        None => amount("预算数", &t.budget),
     };
     let count = |[a, b]: [usize; 2]| pair(&a.to_string(), &b.to_string());
     p.text(&format!(
-        "合计：预算数 {} {}{delta}；表 {} 张；指标 {} 行",
-        pair(old, new),
-        t.unit,
+        "合计：{money}；表 {} 张；指标 {} 行",
         count(t.projects),
         count(t.indicators)
     ))
@@ -321,11 +331,14 @@ fn field_lines(out: &mut Lines, depth: usize, f: &FieldChange, lead: &str) {
 }
 
 /// Whether marking the changed characters of a short value helps: not for
-/// short figures (`20% → 40%`, `=2人 → =3人` read better whole), yes for
-/// names with a typo or an insertion.
+/// figures (`≥95% → ≥90%`, `=2人 → =3人` read better whole), yes for names
+/// with a typo or an insertion.
 fn worth_marking(old: &str, new: &str) -> bool {
     const LONG: usize = 4;
-    old.chars().count() >= LONG
+    let figure = |s: &str| s.chars().any(|c| c.is_ascii_digit());
+    !figure(old)
+        && !figure(new)
+        && old.chars().count() >= LONG
         && new.chars().count() >= LONG
         && super::matching::share(old, new) >= 0.5
 }
@@ -464,7 +477,7 @@ fn relabel(f: &FieldChange, title_label: &str) -> FieldChange {
 }
 
 /// The tables of one part (1: department tables, 2: 项目绩效目标表).
-fn project_lines(out: &mut Lines, section: &Section<ProjectChange>, part: u8) {
+fn project_lines(out: &mut Lines, section: &Section<ProjectChange>, part: u8, standalone: bool) {
     let items: Vec<&ProjectChange> = section.items.iter().filter(|p| p.part == part).collect();
     let note = part == 2 && section.reordered && !section.items.iter().any(Moves::moved);
     if items.is_empty() && !note {
@@ -472,8 +485,9 @@ fn project_lines(out: &mut Lines, section: &Section<ProjectChange>, part: u8) {
     }
     out.push(
         0,
-        match part {
-            1 => "第一部分 部门整体支出绩效目标表".into(),
+        match (part, standalone) {
+            (1, _) => "第一部分 部门整体支出绩效目标表".into(),
+            (_, true) => "绩效目标表".into(),
             _ => "第二部分 预算项目绩效目标".into(),
         },
     );
@@ -508,10 +522,8 @@ fn project_head(out: &mut Lines, proj: &ProjectChange) {
     let total = match (&proj.old_total, proj.kind) {
         (Some(old), Kind::Changed | Kind::Moved) if *old != proj.total => {
             let delta = proj
-                .budget
-                .iter()
-                .find(|a| a.label == "预算数")
-                .and_then(|a| a.delta.clone())
+                .total_delta
+                .as_ref()
                 .map_or(String::new(), |d| format!("，{d}"));
             format!("预算数 {} → {}{delta}", p.text(old), p.text(&proj.total))
         }

@@ -294,7 +294,7 @@ pub fn view(doc: &Document, style: ResolvedStyle) -> View {
 
 /// Whether the document is a single form: every table's form is
 /// standalone and there is no text for 第一部分.
-fn is_standalone(doc: &Document) -> bool {
+pub(crate) fn is_standalone(doc: &Document) -> bool {
     !doc.projects.is_empty()
         && doc.projects.iter().all(|p| p.form.standalone)
         && doc.overall.is_empty()
