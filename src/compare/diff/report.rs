@@ -534,7 +534,12 @@ fn project_head(out: &mut Lines, proj: &ProjectChange) {
         (Some(o), Some(n)) if proj.at.moved => format!("第 {o} → 第 {n} 张表"),
         _ => String::new(),
     };
-    let kind = p.kind(proj.kind);
+    // Kept with --ignore-order only for the note on its rows.
+    let kind = if proj.has_content() {
+        p.kind(proj.kind)
+    } else {
+        p.tagged(Kind::Moved, "仅顺序调整")
+    };
     out.push(
         1,
         format!("{kind} {name}{}", notes(&[moved, total], &proj.page)),
