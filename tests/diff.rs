@@ -91,7 +91,10 @@ fn reordered_rows_are_a_change_unless_order_is_ignored() {
     assert_eq!(project["indicators"]["items"].as_array().unwrap().len(), 0);
     let text = jixiao(&manifest_dir(), &["diff", &old, &new, "--ignore-order"]);
     let text = stdout_with_code(&text, 0);
-    assert!(text.contains("  仅顺序调整 QC900001 信访接待经费"), "{text}");
+    assert!(
+        text.contains("  仅顺序调整 QC900001 信访接待经费"),
+        "{text}"
+    );
     assert!(text.contains("注：指标行仅顺序调整"), "{text}");
 }
 
