@@ -1,5 +1,6 @@
 //! The reference's pages as a reader and a viewer see them: PDF page labels
-//! that agree with the printed numbers.
+//! that agree with the printed numbers, and the page number where GB/T 9704
+//! puts it.
 
 mod common;
 
@@ -114,4 +115,49 @@ fn page_labels_match_printed_numbers() {
 fn roman_numerals() {
     let got: Vec<String> = [1, 2, 4, 9, 14, 40].into_iter().map(roman).collect();
     assert_eq!(got, ["i", "ii", "iv", "ix", "xiv", "xl"]);
+}
+
+/// Points in a millimetre.
+const PT_PER_MM: f64 = 72.0 / 25.4;
+/// The bottom of the text block: top margin 37 mm + block 225 mm.
+const BLOCK_BOTTOM_MM: f64 = 37.0 + 225.0;
+
+/// GB/T 9704: the page number "— N —" has its dashes (一字线) 7 mm below the
+/// text block (±0.5 mm), odd pages right and even pages left; nothing else
+/// lies below the block, and the cover and 目录 have nothing there.
+/// Measured on the word boxes of `pdftotext -bbox`: the middle of the
+/// dashes' box, where the dash stroke is (checked on a 720 dpi rendering).
+#[test]
+fn page_number_sits_7mm_below_the_text_block() {
+    let dir = TempDir::new("pages-footer");
+    let pdf = build_ok(&reference_dir(), dir.path(), "reference");
+    let block_bottom = BLOCK_BOTTOM_MM * PT_PER_MM;
+    let mut body = 0;
+    for (i, (width, words)) in pdf_words(&pdf).iter().enumerate() {
+        let below: Vec<&Word> = words.iter().filter(|w| w.y0 >= block_bottom).collect();
+        let texts: Vec<&str> = below.iter().map(|w| w.text.as_str()).collect();
+        if i < 2 {
+            assert!(
+                texts.is_empty(),
+                "PDF page {}: {texts:?} below the block",
+                i + 1
+            );
+            continue;
+        }
+        body += 1;
+        let n = body.to_string();
+        assert_eq!(texts, ["—", n.as_str(), "—"], "PDF page {}", i + 1);
+        for dash in [below[0], below[2]] {
+            let mm = ((dash.y0 + dash.y1) / 2.0 - block_bottom) / PT_PER_MM;
+            assert!(
+                (mm - 7.0).abs() <= 0.5,
+                "PDF page {} (page {n}): the dashes are {mm:.2} mm below the text block, not 7 mm",
+                i + 1
+            );
+        }
+        let centre = (below[0].x0 + below[2].x1) / 2.0;
+        let right = centre > width / 2.0;
+        assert_eq!(right, body % 2 == 1, "page {n}: odd pages right, even left");
+    }
+    assert_eq!(body, 14, "the reference has 14 body pages");
 }
