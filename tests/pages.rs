@@ -1,6 +1,6 @@
-//! The reference's pages as a reader and a viewer see them: PDF page labels
-//! that agree with the printed numbers, and the page number where GB/T 9704
-//! puts it.
+//! The reference's pages as a reader, a viewer and an archive see them: PDF
+//! page labels that agree with the printed numbers, the page number where
+//! GB/T 9704 puts it, the 目录 tagged as a TOC, and `--pdf-standard`.
 
 mod common;
 
@@ -8,7 +8,7 @@ use std::path::Path;
 
 use common::*;
 use hayro_interpret::hayro_syntax::Pdf;
-use hayro_interpret::hayro_syntax::object::{Dict, Name, String as PdfString};
+use hayro_interpret::hayro_syntax::object::{Dict, Name, Object, Stream, String as PdfString};
 
 /// A page label as PDF 32000 §12.4.2 computes it: prefix, then the page's
 /// number in the range's style (counting from `St`, default 1).
@@ -160,4 +160,150 @@ fn page_number_sits_7mm_below_the_text_block() {
         assert_eq!(right, body % 2 == 1, "page {n}: odd pages right, even left");
     }
     assert_eq!(body, 14, "the reference has 14 body pages");
+}
+
+/// The catalog's XMP metadata, its /ViewerPreferences keys, and the
+/// structure types (/S) of every structure element with how often each
+/// occurs.
+struct Facts {
+    xmp: String,
+    viewer: Vec<String>,
+    tags: std::collections::BTreeMap<String, usize>,
+}
+
+fn facts(pdf: &Path) -> Facts {
+    let pdf = Pdf::new(std::fs::read(pdf).unwrap()).expect("a readable PDF");
+    let xref = pdf.xref();
+    let catalog: Dict = xref.get(xref.root_id()).expect("the catalog");
+    let xmp = catalog
+        .get::<Stream>("Metadata")
+        .map(|s| String::from_utf8_lossy(&s.decoded().expect("XMP decodes")).into_owned())
+        .unwrap_or_default();
+    let viewer = catalog
+        .get::<Dict>("ViewerPreferences")
+        .map(|d| {
+            d.keys()
+                .filter(|k| d.get::<bool>(k.as_ref()) != Some(false))
+                .map(|k| k.as_str().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut tags = std::collections::BTreeMap::new();
+    for object in pdf.objects() {
+        if let Object::Dict(d) = object
+            && d.get::<Name>("Type")
+                .is_none_or(|t| t.as_str() == "StructElem")
+            && d.contains_key("P")
+            && let Some(s) = d.get::<Name>("S")
+        {
+            *tags.entry(s.as_str().to_string()).or_insert(0) += 1;
+        }
+    }
+    Facts { xmp, viewer, tags }
+}
+
+/// Whether the XMP metadata holds `<prefix:key>value</prefix:key>` (or the
+/// attribute form `prefix:key="value"`).
+fn xmp_says(xmp: &str, key: &str, value: &str) -> bool {
+    xmp.contains(&format!("<{key}>{value}</{key}>")) || xmp.contains(&format!("{key}=\"{value}\""))
+}
+
+/// Builds the reference with `extra` arguments and SOURCE_DATE_EPOCH set
+/// (PDF/A needs a date).
+fn build_dated(dir: &TempDir, name: &str, extra: &[&str]) -> std::path::PathBuf {
+    let pdf = dir.path().join(format!("{name}.pdf"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .arg("build")
+        .arg(reference_dir())
+        .arg("-o")
+        .arg(&pdf)
+        .args(extra)
+        .env("SOURCE_DATE_EPOCH", "1737331200")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && pdf.is_file(),
+        "jixiao build {extra:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    pdf
+}
+
+/// `--pdf-standard a-2b` writes a PDF that declares PDF/A-2b in its XMP
+/// metadata (part 2, conformance B) with the same text as the default
+/// build; `ua-1` declares PDF/UA-1 and makes viewers show the title
+/// (DisplayDocTitle); both can be asked at once; the default build declares
+/// neither.
+#[test]
+fn pdf_standards_are_declared() {
+    let dir = TempDir::new("pages-standards");
+    let plain = build_dated(&dir, "plain", &[]);
+    let a2b = build_dated(&dir, "a2b", &["--pdf-standard", "a-2b"]);
+    let ua1 = build_dated(&dir, "ua1", &["--pdf-standard", "ua-1"]);
+    let both = build_dated(&dir, "both", &["--pdf-standard", "a-2b,ua-1"]);
+
+    let f = facts(&plain);
+    assert!(
+        !f.xmp.contains("pdfaid") && !f.xmp.contains("pdfuaid"),
+        "{}",
+        f.xmp
+    );
+    assert!(
+        !f.viewer.iter().any(|k| k == "DisplayDocTitle"),
+        "{:?}",
+        f.viewer
+    );
+
+    let f = facts(&a2b);
+    assert!(xmp_says(&f.xmp, "pdfaid:part", "2"), "{}", f.xmp);
+    assert!(xmp_says(&f.xmp, "pdfaid:conformance", "B"), "{}", f.xmp);
+    assert!(!f.xmp.contains("pdfuaid"), "{}", f.xmp);
+
+    let f = facts(&ua1);
+    assert!(xmp_says(&f.xmp, "pdfuaid:part", "1"), "{}", f.xmp);
+    assert!(!f.xmp.contains("pdfaid:"), "{}", f.xmp);
+    assert!(
+        f.viewer.iter().any(|k| k == "DisplayDocTitle"),
+        "{:?}",
+        f.viewer
+    );
+
+    let f = facts(&both);
+    assert!(xmp_says(&f.xmp, "pdfaid:part", "2") && xmp_says(&f.xmp, "pdfuaid:part", "1"));
+
+    let text = pdf_text(&plain);
+    for pdf in [&a2b, &ua1, &both] {
+        assert_eq!(pdf_text(pdf), text, "{}: the text differs", pdf.display());
+    }
+}
+
+/// PDF/A needs a creation date and a build never reads the clock: without
+/// one the build fails in Chinese, says how to give one, and writes nothing.
+#[test]
+fn pdf_a_without_a_date_is_refused() {
+    let dir = TempDir::new("pages-a2b-nodate");
+    let (out, pdf) = run_build(
+        &reference_dir(),
+        dir.path(),
+        "x",
+        &["--pdf-standard", "a-2b"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("PDF/A-2b 要求 PDF 有创建日期"), "{stderr}");
+    assert!(stderr.contains("SOURCE_DATE_EPOCH"), "{stderr}");
+    assert!(!pdf.exists(), "a failed build wrote a PDF");
+}
+
+/// The 目录 is tagged as a table of contents: one TOCI per 目录 line (the
+/// two parts, 一、二、三 and the seven tables), under TOC elements.
+#[test]
+fn toc_is_tagged_as_a_toc() {
+    let dir = TempDir::new("pages-toc-tags");
+    let pdf = build_ok(&reference_dir(), dir.path(), "reference");
+    let lines = parse_toc(&page_text(&pdf, 2)).len();
+    assert_eq!(lines, 12, "the reference 目录 has 12 lines");
+    let tags = facts(&pdf).tags;
+    assert_eq!(tags.get("TOCI"), Some(&lines), "{tags:?}");
+    assert!(tags.get("TOC").is_some_and(|&n| n >= 1), "{tags:?}");
 }
