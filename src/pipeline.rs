@@ -18,7 +18,7 @@ use crate::input::stamp::{self, BuildDate};
 use crate::report::diag::{Diagnostic, Diagnostics, Result, SourceMap};
 use crate::rules;
 use crate::typeset::compile::{self, Origin};
-use crate::typeset::export;
+use crate::typeset::export::{self, Standard};
 use crate::typeset::fonts::FontSet;
 use crate::typeset::render::{self, Templates};
 use crate::typeset::style;
@@ -144,6 +144,8 @@ pub struct Options {
     pub system_fonts: bool,
     /// Extra font folders.
     pub font_dirs: Vec<PathBuf>,
+    /// PDF standards the PDF must conform to (`--pdf-standard`).
+    pub pdf_standards: Vec<Standard>,
 }
 
 /// A document loaded and rendered to Typst source, ready to compile.
@@ -160,6 +162,8 @@ pub struct Prepared {
     pub(crate) fonts: LoadedFonts,
     /// The build date (from the data or `SOURCE_DATE_EPOCH`), if any.
     pub(crate) date: Option<BuildDate>,
+    /// PDF standards the PDF must conform to.
+    pub(crate) standards: Vec<Standard>,
     /// What the domain rules found (errors among them stop a build, not a check).
     pub report: Vec<Diagnostic>,
 }
@@ -279,6 +283,7 @@ pub(crate) fn prepare_files(
         template_files: templates.files().to_vec(),
         fonts,
         date,
+        standards: opts.pdf_standards.clone(),
         report,
     })
 }
@@ -329,12 +334,14 @@ pub struct Typeset {
     /// The rules' findings (see [`Prepared::report`]), then Typst's warnings.
     pub(crate) warnings: Vec<Diagnostic>,
     date: Option<BuildDate>,
+    standards: Vec<Standard>,
 }
 
 impl Typeset {
-    /// The PDF bytes, stamped with the build date if there is one.
+    /// The PDF bytes, stamped with the build date if there is one, in the
+    /// standards asked for.
     pub fn pdf(&self) -> Result<Vec<u8>> {
-        export::pdf(&self.document, self.date.as_ref())
+        export::pdf(&self.document, self.date.as_ref(), &self.standards)
     }
 }
 
@@ -400,6 +407,7 @@ impl Prepared {
             document: compiled.document,
             warnings,
             date: self.date,
+            standards: self.standards.clone(),
         })
     }
 

@@ -395,23 +395,39 @@ fn pages_reports_exactly_the_changed_page() {
         &["diff", "--pages", &old, &new, "-o", pdf.to_str().unwrap()],
     );
     let report = stdout_with_code(&out, 1);
-    // The inserted character reflows the paragraph: one or more boxes, one page.
+    // The inserted character reflows the paragraph: one or more boxes, one
+    // page, named by the number printed in its footer and its PDF place.
+    let built = common::build_ok(&manifest_dir().join(&new), tmp.path(), "new");
+    let printed: Vec<Option<u32>> = common::pages_text(&built)
+        .iter()
+        .map(|p| common::footer_number(p))
+        .collect();
+    assert_eq!(printed[..3], [None, None, Some(1)], "cover, 目录, page 1");
     let changed: Vec<&str> = report.lines().filter(|l| l.contains("有变化")).collect();
     assert_eq!(changed.len(), 1, "{report}");
-    assert!(changed[0].starts_with("第 3 页有变化（"), "{report}");
-    let total = common::page_count(&common::build_ok(
-        &manifest_dir().join(&new),
-        tmp.path(),
-        "new",
-    ));
-    let unchanged: Vec<String> = (1..=total)
+    assert!(
+        changed[0].starts_with("第 1 页（PDF 第 3 页）有变化（"),
+        "{report}"
+    );
+    let body: Vec<String> = printed[3..]
+        .iter()
+        .map(|n| n.unwrap().to_string())
+        .collect();
+    let physical: Vec<String> = (1..=printed.len())
         .filter(|&n| n != 3)
         .map(|n| n.to_string())
         .collect();
-    let expected = format!("第 {} 页无变化", unchanged.join("、"));
+    let expected = format!(
+        "封面、目录、第 {} 页无变化（PDF 第 {} 页）",
+        body.join("、"),
+        physical.join("、")
+    );
     assert_eq!(report.lines().last(), Some(expected.as_str()), "{report}");
     assert_eq!(common::page_count(&pdf), 1);
-    assert!(common::pdf_text(&pdf).contains("第 3 页"));
+    assert!(
+        common::squash(&common::pdf_text(&pdf)).contains("第1页（PDF第3页）有变化"),
+        "the comparison PDF's caption names the printed page"
+    );
 
     let pngs = tmp.path().join("png/");
     let out = jixiao(
@@ -589,7 +605,7 @@ fn pages_of_revisions_are_made_with_their_own_forms() {
     let out = jixiao(repo, &["diff", "--pages", "HEAD~1", "HEAD", "doc"]);
     let report = stdout_with_code(&out, 1);
     assert!(
-        report.contains("页有变化（"),
+        report.contains("页）有变化（"),
         "the label changed:\n{report}"
     );
     // Renaming the field back in a third commit prints the first pages again.

@@ -53,7 +53,7 @@ fn pages_of_a_long_document_fit_in_bounded_memory() {
     let tmp = TempDir::new("pages-memory");
     let (old, new) = write_versions(tmp.path());
     let report = report(&pages_limited(&[&old, &new]));
-    assert_eq!(report.matches("页有变化").count(), 1, "{report}");
+    assert_eq!(report.matches("页）有变化").count(), 1, "{report}");
 }
 
 #[cfg(unix)]
@@ -68,7 +68,7 @@ fn a_comparison_pdf_of_every_page_fits_in_bounded_memory() {
     let pdf = tmp.path().join("changes.pdf");
     let out = pages_limited(&[&old, &new, "-o", pdf.to_str().unwrap()]);
     let changed = String::from_utf8_lossy(&out.stdout)
-        .matches("页有变化")
+        .matches("页）有变化")
         .count();
     assert!(changed > 90, "{}", String::from_utf8_lossy(&out.stdout));
     assert_eq!(

@@ -13,7 +13,7 @@ use crate::batch::discover::Tree;
 use crate::pipeline::{self, Prepared};
 use crate::report::diag::{Diagnostic, Diagnostics, SourceMap};
 use crate::report::stdio::{errln, status};
-use crate::typeset::export::write_atomic;
+use crate::typeset::export::{Standard, write_atomic};
 
 /// Arguments of `jixiao build`.
 #[derive(Debug, Args)]
@@ -32,6 +32,10 @@ pub struct BuildArgs {
     /// The summary of a batch (a folder of document folders): text, json or markdown.
     #[arg(long, value_enum)]
     pub format: Option<SummaryFormat>,
+    /// Make the PDF conform to a standard: a-2b (PDF/A-2b, archiving),
+    /// ua-1 (PDF/UA-1, accessibility), or both (a-2b,ua-1).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STANDARD")]
+    pub pdf_standard: Vec<Standard>,
     /// Shared options.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -98,6 +102,7 @@ fn run_batch(args: &BuildArgs, tree: &Tree) -> ExitCode {
             &batch::Request {
                 dir: &args.dir,
                 common: &args.common,
+                standards: &args.pdf_standard,
                 mode: batch::Mode::Build(outputs),
                 format: args.format.unwrap_or(SummaryFormat::Text),
             },
@@ -127,7 +132,11 @@ pub(super) type Outcome = Result<Built, (Diagnostics, Vec<Sink>)>;
 /// Checks, compiles, and only then writes every output.
 fn build(args: &BuildArgs, sources: &SourceMap) -> Outcome {
     let none = |d: Diagnostics| (d, Vec::new());
-    let prepared = pipeline::prepare(&args.dir, &args.common.options(), sources)
+    let opts = pipeline::Options {
+        pdf_standards: args.pdf_standard.clone(),
+        ..args.common.options()
+    };
+    let prepared = pipeline::prepare(&args.dir, &opts, sources)
         .and_then(Prepared::accepted)
         .map_err(none)?;
     let default = prepared.root.default_output(&prepared.loaded.dir);

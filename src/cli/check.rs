@@ -104,6 +104,7 @@ fn run_batch(args: &CheckArgs, tree: &Tree) -> ExitCode {
     let req = batch::Request {
         dir: &args.dir,
         common: &args.common,
+        standards: &[],
         mode,
         format,
     };

@@ -103,6 +103,7 @@ impl CommonArgs {
             root: self.root.clone(),
             system_fonts: self.system_fonts,
             font_dirs: self.font_paths.clone(),
+            pdf_standards: Vec::new(),
         }
     }
 }

@@ -11,7 +11,7 @@ use super::CommonArgs;
 use crate::report::diag::{Diagnostics, SourceMap};
 use crate::report::stdio::{Stream, errln, status};
 use crate::session::Session;
-use crate::typeset::export::write_atomic;
+use crate::typeset::export::{Standard, write_atomic};
 use crate::watch::{Changes, Watcher};
 
 /// Arguments of `jixiao watch`.
@@ -22,6 +22,9 @@ pub struct WatchArgs {
     /// Output file (default: out/<path below data/>.pdf).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Make the PDF conform to a standard (see `jixiao build --pdf-standard`).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STANDARD")]
+    pub pdf_standard: Vec<Standard>,
     /// Shared options.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -44,7 +47,11 @@ pub fn run(args: &WatchArgs) -> ExitCode {
 }
 
 fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
-    let mut session = Session::new(&args.dir, args.common.options(), sources.clone())?;
+    let opts = crate::pipeline::Options {
+        pdf_standards: args.pdf_standard.clone(),
+        ..args.common.options()
+    };
+    let mut session = Session::new(&args.dir, opts, sources.clone())?;
     let pdf = super::output::watched_pdf(args.output.as_deref(), &session)?;
     // Watch before the first build, so an edit made during it is not lost.
     let mut watcher = Watcher::new(&session, &[&pdf])?;

@@ -148,26 +148,82 @@ pub struct PageImage {
     pub png: Vec<u8>,
 }
 
+/// How a reader names a page: the front page it is, or its printed number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Printed {
+    /// The cover (first page, before the body).
+    Cover,
+    /// A 目录 page (after the cover, before the body).
+    Toc,
+    /// A body page with its printed number.
+    Body(u64),
+}
+
+impl Printed {
+    /// "封面", "目录" or "第 7 页".
+    pub fn name(self) -> String {
+        match self {
+            Self::Cover => "封面".to_string(),
+            Self::Toc => "目录".to_string(),
+            Self::Body(n) => format!("第 {n} 页"),
+        }
+    }
+}
+
 /// How a reader names physical page `physical` (1-based) of `doc`: the
 /// printed number for body pages (第 7 页（PDF 第 9 页）), 封面 or 目录
 /// before the body.
 pub fn page_label(doc: &PagedDocument, physical: usize) -> String {
-    let numbers: Vec<u64> = doc.pages().iter().map(|p| p.number).collect();
-    label_of(&numbers, physical)
+    label_of(&numbers(doc), physical)
 }
 
-/// [`page_label`] from the logical page numbers. The body starts where the
-/// template resets `counter(page)` to 1, i.e. at the last page numbered 1;
-/// before it come the cover and the 目录 (which may take several pages).
+fn numbers(doc: &PagedDocument) -> Vec<u64> {
+    doc.pages().iter().map(|p| p.number).collect()
+}
+
+/// [`page_label`] from the logical page numbers.
 fn label_of(numbers: &[u64], physical: usize) -> String {
-    let body = numbers.iter().rposition(|&n| n == 1).unwrap_or(0);
-    let index = physical.saturating_sub(1);
-    match numbers.get(index) {
+    match printed_of(numbers, physical) {
         None => format!("PDF 第 {physical} 页"),
-        Some(_) if index == 0 && body > 0 => "封面（PDF 第 1 页）".to_string(),
-        Some(_) if index < body => format!("目录（PDF 第 {physical} 页）"),
-        Some(n) => format!("第 {n} 页（PDF 第 {physical} 页）"),
+        Some(p) => format!("{}（PDF 第 {physical} 页）", p.name()),
     }
+}
+
+/// What physical page `physical` is, from the logical page numbers; `None`
+/// past the last page. The body starts where the template resets
+/// `counter(page)` to 1, i.e. at the last page numbered 1; before it come
+/// the cover and the 目录 (which may take several pages).
+fn printed_of(numbers: &[u64], physical: usize) -> Option<Printed> {
+    let body = numbers.iter().rposition(|&n| n == 1).unwrap_or(0);
+    let index = physical.checked_sub(1)?;
+    let n = *numbers.get(index)?;
+    Some(match index {
+        0 if body > 0 => Printed::Cover,
+        i if i < body => Printed::Toc,
+        _ => Printed::Body(n),
+    })
+}
+
+/// "封面、目录、第 1、2、4 页": front pages by name, body pages by printed
+/// number under one 第…页.
+fn names_of(pages: &[Printed]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for p in pages {
+        if matches!(p, Printed::Cover | Printed::Toc) && !parts.contains(&p.name()) {
+            parts.push(p.name());
+        }
+    }
+    let body: Vec<String> = pages
+        .iter()
+        .filter_map(|p| match p {
+            Printed::Body(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .collect();
+    if !body.is_empty() {
+        parts.push(format!("第 {} 页", body.join("、")));
+    }
+    parts.join("、")
 }
 
 /// The page-by-page comparison of two typeset versions.
@@ -290,31 +346,41 @@ impl Comparison {
         self.pages.iter().any(|p| p.state != PageState::Same)
     }
 
-    /// One line per changed page, then the unchanged pages on one line.
+    /// One line per changed page, then the unchanged pages on one line,
+    /// each named by its printed number and its place in the PDF.
     pub fn summary(&self) -> String {
         let mut out = String::new();
         for p in &self.pages {
+            let label = self.page_label(p.number);
             let line = match &p.state {
                 PageState::Same => continue,
-                PageState::Changed(areas) => {
-                    format!("第 {} 页有变化（{} 处）", p.number, areas.len())
-                }
-                PageState::Added => format!("第 {} 页为新增页（旧版本没有此页）", p.number),
-                PageState::Removed => format!("第 {} 页已删除（新版本没有此页）", p.number),
+                PageState::Changed(areas) => format!("{label}有变化（{} 处）", areas.len()),
+                PageState::Added => format!("{label}为新增页（旧版本没有此页）"),
+                PageState::Removed => format!("{label}已删除（新版本没有此页）"),
             };
             out.push_str(&line);
             out.push('\n');
         }
-        let same: Vec<String> = self
+        let same: Vec<usize> = self
             .pages
             .iter()
             .filter(|p| p.state == PageState::Same)
-            .map(|p| p.number.to_string())
+            .map(|p| p.number)
             .collect();
+        let numbers = numbers(&self.new);
+        let printed: Vec<Printed> = same
+            .iter()
+            .filter_map(|&n| printed_of(&numbers, n))
+            .collect();
+        let physical: Vec<String> = same.iter().map(usize::to_string).collect();
         match (same.len(), self.pages.len()) {
             (n, total) if n == total => out.push_str(&format!("全部 {total} 页无变化\n")),
             (0, _) => {}
-            _ => out.push_str(&format!("第 {} 页无变化\n", same.join("、"))),
+            _ => out.push_str(&format!(
+                "{}无变化（PDF 第 {} 页）\n",
+                names_of(&printed),
+                physical.join("、")
+            )),
         }
         out
     }
@@ -425,18 +491,18 @@ impl Comparison {
         let (nw, nh) = new.unwrap_or((0, 0));
         let (panel, height) = (ow.max(nw), oh.max(nh));
         let what = match p.state {
-            PageState::Added => "新增页",
-            PageState::Removed => "已删除的页",
+            PageState::Added => "为新增页",
+            PageState::Removed => "已删除",
             _ => "有变化",
         };
         let mut out = format!(
             "#page(width: {w}pt, height: {h}pt, margin: 0pt)[\
-             #place(top + left, dx: 10pt, dy: 8pt)[第 {n} 页（{what}）：左为旧版本，右为新版本]\
+             #place(top + left, dx: 10pt, dy: 8pt)[{label}{what}：左为旧版本，右为新版本]\
              #place(top + left, dy: {TITLE}pt, rect(width: {w}pt, height: {height}pt, \
              fill: luma(200), stroke: none))",
             w = 2 * panel + GAP,
             h = height + TITLE,
-            n = p.number,
+            label = self.page_label(p.number),
         );
         let sides = [
             (at.0, OLD_PDF, 0, (ow, oh)),
@@ -653,6 +719,20 @@ mod tests {
         // A cover alone before the body.
         assert_eq!(label_of(&[1, 1, 2], 1), "封面（PDF 第 1 页）");
         assert_eq!(label_of(&[1, 1, 2], 3), "第 2 页（PDF 第 3 页）");
+    }
+
+    #[test]
+    fn unchanged_pages_are_listed_by_printed_number() {
+        let pages = [
+            Printed::Cover,
+            Printed::Toc,
+            Printed::Toc,
+            Printed::Body(1),
+            Printed::Body(4),
+        ];
+        assert_eq!(names_of(&pages), "封面、目录、第 1、4 页");
+        assert_eq!(names_of(&pages[3..]), "第 1、4 页");
+        assert_eq!(names_of(&pages[1..2]), "目录");
     }
 
     #[test]

@@ -194,6 +194,68 @@ pub fn page_text(pdf: &Path, n: usize) -> String {
     )
 }
 
+/// A word of `pdftotext -bbox`: its text and box in pt, y down from the
+/// page's top.
+#[derive(Debug, Clone)]
+pub struct Word {
+    /// The word.
+    pub text: String,
+    /// Left edge.
+    pub x0: f64,
+    /// Top edge.
+    pub y0: f64,
+    /// Right edge.
+    pub x1: f64,
+    /// Bottom edge.
+    pub y1: f64,
+}
+
+/// The words of every page with their boxes (`pdftotext -bbox`), index 0 =
+/// page 1, and each page's width in pt.
+pub fn pdf_words(pdf: &Path) -> Vec<(f64, Vec<Word>)> {
+    let html = poppler(
+        "pdftotext",
+        &[
+            "-bbox".as_ref(),
+            "-enc".as_ref(),
+            "UTF-8".as_ref(),
+            pdf.as_os_str(),
+            "-".as_ref(),
+        ],
+    );
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+        let len = tag[start..].find('"').expect("a closing quote");
+        tag[start..start + len].parse().expect("a number")
+    };
+    let mut pages: Vec<(f64, Vec<Word>)> = Vec::new();
+    for line in html.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            pages.push((attr(line, "width"), Vec::new()));
+        } else if let Some(rest) = line.strip_prefix("<word ") {
+            let (tag, text) = rest.split_once('>').expect("a word tag");
+            let text = text.strip_suffix("</word>").expect("a word end");
+            let word = Word {
+                text: text
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&amp;", "&"),
+                x0: attr(tag, "xMin"),
+                y0: attr(tag, "yMin"),
+                x1: attr(tag, "xMax"),
+                y1: attr(tag, "yMax"),
+            };
+            pages
+                .last_mut()
+                .expect("a page before its words")
+                .1
+                .push(word);
+        }
+    }
+    pages
+}
+
 /// The text of every page, in order (index 0 = page 1).
 pub fn pages_text(pdf: &Path) -> Vec<String> {
     (1..=page_count(pdf)).map(|n| page_text(pdf, n)).collect()

@@ -20,8 +20,10 @@ use crate::batch::discover::Tree;
 use crate::batch::summary::{DocEntry, Status, Summary};
 use crate::batch::{cross, discover};
 use crate::cli::output::Sink;
+use crate::pipeline::Options;
 use crate::report::diag::{self, Diagnostic, SourceMap, display_path};
 use crate::report::stdio::{errln, outp};
+use crate::typeset::export::Standard;
 
 /// How the summary of a batch is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,6 +94,8 @@ pub(super) struct Request<'a> {
     pub(super) dir: &'a Path,
     /// The shared options.
     pub(super) common: &'a CommonArgs,
+    /// PDF standards the PDFs must conform to.
+    pub(super) standards: &'a [Standard],
     /// Build or check.
     pub(super) mode: Mode,
     /// The summary's format.
@@ -126,7 +130,10 @@ pub(super) fn find(dir: &Path) -> Option<Result<Tree, ExitCode>> {
 /// `--deny-warnings`).
 pub(super) fn run(req: &Request, tree: &Tree) -> ExitCode {
     let sources = SourceMap::default();
-    let opts = req.common.options();
+    let opts = Options {
+        pdf_standards: req.standards.to_vec(),
+        ..req.common.options()
+    };
     if let Err(d) = check_shared(&opts) {
         sources.print(&d.0);
         return ExitCode::from(2);
@@ -154,7 +161,7 @@ pub(super) fn run(req: &Request, tree: &Tree) -> ExitCode {
 /// Checks once what every document would fail on alike: a `--root` that is
 /// no folder, a `--font-path` that does not exist (else the same error is
 /// repeated for each of 80 documents). A usage error: exit 2.
-fn check_shared(opts: &crate::pipeline::Options) -> diag::Result<()> {
+fn check_shared(opts: &Options) -> diag::Result<()> {
     if let Some(root) = &opts.root {
         crate::pipeline::Root::find(root, Some(root))?;
     }
@@ -301,7 +308,7 @@ fn entry(d: &Done, sources: &SourceMap) -> DocEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::{Options, prepare};
+    use crate::pipeline::prepare;
 
     /// Typst's layout and PDF export run in parallel on the same rayon
     /// workers; still no worker starts a second document before its first
