@@ -332,6 +332,11 @@ pub struct Typeset {
 }
 
 impl Typeset {
+    /// The laid-out pages (what tests measure glyph positions on).
+    pub fn document(&self) -> &PagedDocument {
+        &self.document
+    }
+
     /// The PDF bytes, stamped with the build date if there is one.
     pub fn pdf(&self) -> Result<Vec<u8>> {
         export::pdf(&self.document, self.date.as_ref())
