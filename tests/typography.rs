@@ -176,3 +176,143 @@ fn punctuation_inside_lines_is_full_width() {
         squeezed.len()
     );
 }
+
+// ---------------------------------------------------------------------------
+// Headings and titles (tests/fixtures/typography).
+
+/// Left edge of the text block (28 mm) and its width (156 mm), in points.
+const BLOCK_LEFT: f64 = 28.0 / 25.4 * 72.0;
+const BLOCK_WIDTH: f64 = 156.0 / 25.4 * 72.0;
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// The runs of `page` at font size `size`, gathered into lines (by
+/// baseline, top to bottom), each line's runs left to right.
+fn lines_of(runs: &[Run], page: usize, size: f64) -> Vec<Vec<&Run>> {
+    let mut picked: Vec<&Run> = runs
+        .iter()
+        .filter(|r| r.page == page && (r.size - size).abs() < 0.01)
+        .collect();
+    picked.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let mut lines: Vec<Vec<&Run>> = Vec::new();
+    for r in picked {
+        match lines.last_mut() {
+            Some(l) if (l[0].y - r.y).abs() < 0.01 => l.push(r),
+            _ => lines.push(vec![r]),
+        }
+    }
+    lines
+}
+
+fn line_text(line: &[&Run]) -> String {
+    line.iter()
+        .flat_map(|r| r.glyphs.iter().map(|g| g.0))
+        .collect()
+}
+
+/// A table title that wraps is centred line by line: each line has equal
+/// space left and right (± 1 pt), and its characters keep their natural
+/// width of one em (a justified first line was stretched to the margins).
+#[test]
+fn wrapped_table_title_is_centred_line_by_line() {
+    let runs = layout_runs(&fixture("typography"));
+    let last_page = runs.iter().map(|r| r.page).max().unwrap();
+    // The title is set 2 pt above the 14 pt body.
+    let title = lines_of(&runs, last_page, 16.0);
+    assert_eq!(
+        title.len(),
+        2,
+        "the long title should take two lines: {:?}",
+        title.iter().map(|l| line_text(l)).collect::<Vec<_>>()
+    );
+    for line in &title {
+        let start = line[0].x;
+        let end = line.last().unwrap().end();
+        let (left, right) = (start - BLOCK_LEFT, BLOCK_LEFT + BLOCK_WIDTH - end);
+        assert!(
+            (left - right).abs() < 1.0,
+            "title line {:?} is not centred: {left:.2} pt left, {right:.2} pt right",
+            line_text(line)
+        );
+        let stretched: Vec<(char, f64)> = line
+            .iter()
+            .flat_map(|r| r.glyphs.iter().map(move |g| (g.0, g.1 / r.size)))
+            .filter(|&(c, em)| is_han(c) && (em - 1.0).abs() > 0.01)
+            .collect();
+        assert!(
+            stretched.is_empty(),
+            "title line {:?} has characters not one em wide: {stretched:?}",
+            line_text(line)
+        );
+    }
+}
+
+/// A 目录 entry that wraps continues under its title text (after "1."),
+/// not back at the margin.
+#[test]
+fn wrapped_toc_entry_hangs_under_its_title() {
+    let runs = layout_runs(&fixture("typography"));
+    let toc = lines_of(&runs, 2, 14.0);
+    let at = toc
+        .iter()
+        .position(|l| line_text(l).starts_with("1."))
+        .expect("the 目录 has no entry \"1.…\"");
+    let first = &toc[at];
+    let g = &first[0].glyphs;
+    let title_x = first[0].x + g[0].1 + g[1].1;
+    let next = toc.get(at + 1).expect("the long 目录 entry did not wrap");
+    assert!(
+        (next[0].x - title_x).abs() < 0.5,
+        "second line {:?} starts at {:.2} pt, the title text at {title_x:.2} pt (margin {BLOCK_LEFT:.2} pt)",
+        line_text(next),
+        next[0].x
+    );
+}
+
+/// No page ends with a heading: with the 总体绩效目标 padded so that
+/// 二、, （一） or 三、 falls on the last lines of a page, the heading moves
+/// to the next page with the text it introduces.
+#[test]
+fn headings_never_end_a_page() {
+    let headings = [
+        "一、总体绩效目标",
+        "二、分项绩效目标",
+        "（一）第一项分项目标。",
+        "三、工作保障措施",
+    ];
+    let tmp = TempDir::new("typo-sticky");
+    let base = std::fs::read_to_string(fixture("typography").join("document.toml")).unwrap();
+    let padding = "正文内容，".repeat(120);
+    assert!(base.contains(&padding), "fixture padding changed");
+    let mut moved = 0;
+    for k in 100..=130 {
+        let doc = tmp.path().join(format!("doc{k}"));
+        copy_dir(&fixture("typography"), &doc);
+        let text = base.replacen(&padding, &"正文内容，".repeat(k), 1);
+        std::fs::write(doc.join("document.toml"), text).unwrap();
+        let pdf = build_ok(&doc, tmp.path(), &format!("p{k}"));
+        for n in 3..=page_count(&pdf) {
+            let page = strip_footer(&page_text(&pdf, n));
+            let lines: Vec<String> = page.lines().map(squash).filter(|l| !l.is_empty()).collect();
+            if let Some(last) = lines.last() {
+                assert!(
+                    !headings.contains(&last.as_str()),
+                    "padding {k}: page {n} ends with the heading {last:?}"
+                );
+            }
+            if n > 3
+                && lines
+                    .first()
+                    .is_some_and(|l| headings.contains(&l.as_str()))
+            {
+                moved += 1;
+            }
+        }
+    }
+    assert!(
+        moved > 0,
+        "no padding put a heading at the top of a page: not testing the page end"
+    );
+}
