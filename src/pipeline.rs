@@ -338,6 +338,11 @@ pub struct Typeset {
 }
 
 impl Typeset {
+    /// The laid-out pages (what tests measure glyph positions on).
+    pub fn document(&self) -> &PagedDocument {
+        &self.document
+    }
+
     /// The PDF bytes, stamped with the build date if there is one, in the
     /// standards asked for.
     pub fn pdf(&self) -> Result<Vec<u8>> {
