@@ -26,6 +26,10 @@ pub struct ResolvedStyle {
     pub table_size: String,
     /// Font family per role.
     pub fonts: Fonts,
+    /// "true" to append "（续）" to a 一级指标 repeated on a continuation page.
+    pub continued_mark: String,
+    /// "true" to print "续表" above a repeated table header.
+    pub continued_table: String,
 }
 
 /// Family names per role.
@@ -92,6 +96,8 @@ pub fn resolve(style: &Style) -> Result<ResolvedStyle> {
         }),
         table_size: num(table_points(style.table_size, table)?),
         fonts: role_fonts(&style.fonts),
+        continued_mark: style.continued_mark.to_string(),
+        continued_table: style.continued_table.to_string(),
     })
 }
 

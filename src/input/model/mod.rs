@@ -208,6 +208,8 @@ const STYLE_KEYS: &[DocKey] = &[
     opt("table_size", "表格字号"),
     sub("fonts", "字体", Holds::Table(FONT_KEYS)),
     opt("system_fonts", "使用本机字体"),
+    opt("continued_mark", "续页一级指标加（续）"),
+    opt("continued_table", "续页表头上加“续表”"),
 ];
 
 /// The keys of `[style.fonts]` ([`FontRoles`]).
@@ -400,6 +402,12 @@ pub struct Style {
     /// Also use the fonts installed on this computer.
     #[serde(default)]
     pub system_fonts: bool,
+    /// Append "（续）" to a merged 一级指标 repeated on a continuation page.
+    #[serde(default)]
+    pub continued_mark: bool,
+    /// Print "续表" above the header a table repeats on a continuation page.
+    #[serde(default)]
+    pub continued_table: bool,
 }
 
 /// Font family names per typographic role (GB/T 9704).
@@ -740,6 +748,8 @@ mod tests {
                     page_number: some("f"),
                 },
                 system_fonts: true,
+                continued_mark: true,
+                continued_table: true,
             },
             check: CheckSettings {
                 profile: some("A"),

@@ -84,6 +84,14 @@ const DOCUMENT_HELP: &[(&str, &str)] = &[
     ("style.table_size", "表格字号，单位 pt"),
     ("style.system_fonts", "true：也使用本机安装的字体"),
     (
+        "style.continued_mark",
+        "true：跨页的一级指标在续页上写作“产出指标（续）”",
+    ),
+    (
+        "style.continued_table",
+        "true：跨页表格在续页的表头上方加“续表”",
+    ),
+    (
         "style.fonts",
         "各角色的字体名（Typst 所知的英文名，如 FangSong_GB2312）",
     ),
