@@ -1,6 +1,7 @@
 //! Long 一级指标 groups over page breaks (tests/fixtures/long-group): the
 //! label on every page the group reaches, optionally marked （续）, and the
-//! short groups and table starts kept whole (issue 11 items 3 and 4).
+//! short groups and table starts kept whole, and the optional 续表 line
+//! above a repeated header (issue 11 items 3 and 4).
 
 mod common;
 
@@ -127,4 +128,39 @@ fn short_groups_and_table_starts_stay_whole() {
         squash(&text).starts_with(&format!("1.{title}")),
         "page {start}: {text}"
     );
+}
+
+#[test]
+fn continued_table_line_opens_continuation_pages_only() {
+    let tmp = TempDir::new("long-group-table");
+    let plain = squashed_pages(&build(&tmp, "plain", ""));
+    assert!(
+        plain.iter().all(|p| !p.contains("续表")),
+        "续表 without the style"
+    );
+    let pdf = build(&tmp, "table", "\n[style]\ncontinued_table = true\n");
+    let pages = squashed_pages(&pdf);
+    let first = group_pages(&pages)[0];
+    assert_eq!(
+        pages[first - 1],
+        plain[first - 1],
+        "the table's first page changed"
+    );
+    // Every later page of the table (the 3-row group moves to a page of
+    // its own) opens with 续表 and then the repeated header.
+    let header = "一级指标二级指标三级指标";
+    let later: Vec<usize> = (first + 1..=pages.len())
+        .filter(|&n| pages[n - 1].contains(header))
+        .collect();
+    assert!(
+        later.len() >= 2,
+        "the table continues on pages {later:?} only"
+    );
+    for n in later {
+        let text = squash(&strip_footer(&page_text(&pdf, n)));
+        assert!(
+            text.starts_with(&format!("续表{header}")),
+            "page {n}: {text}"
+        );
+    }
 }
