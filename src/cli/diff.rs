@@ -21,7 +21,7 @@ use crate::input::model::Document;
 use crate::input::place::{FileRef, Place};
 use crate::input::revision::{self, Side};
 use crate::pipeline::Prepared;
-use crate::pipeline::{self, Root};
+use crate::pipeline::{self, LoadedFonts, Root};
 use crate::report::diag::{Diagnostic, Result, SourceMap};
 use crate::report::stdio::{errln, outp, status};
 use crate::typeset::export::write_atomic;
@@ -143,11 +143,11 @@ fn compare_data(args: &DiffArgs, sources: &SourceMap) -> Result<Compared> {
         load_side(&sides[0], &old, &options, sources),
         load_side(&sides[1], &new, &options, sources),
     );
-    let (a, b) = match (a, b) {
+    let ((forms_a, a), (forms_b, b)) = match (a, b) {
         (Ok(a), Ok(b)) => {
             // Files left out of either side (and why) are worth knowing.
-            sources.print(&a.warnings);
-            sources.print(&b.warnings);
+            sources.print(&a.1.warnings);
+            sources.print(&b.1.warnings);
             (a, b)
         }
         (a, b) => {
@@ -163,17 +163,22 @@ fn compare_data(args: &DiffArgs, sources: &SourceMap) -> Result<Compared> {
     let [ta, tb] = if args.data_only {
         [None, None]
     } else {
-        [
-            typeset_side(&sides, 0, &old, &options, sources),
-            typeset_side(&sides, 1, &new, &options, sources),
-        ]
+        // A revision is read into memory: take the templates and fonts from
+        // the project that holds the working folder.
+        let mut options = options.clone();
+        options.root = Some(Root::find(sides[1].dir(), options.root.as_deref())?.dir);
+        let ta = typeset_side(0, &old, &forms_a, &options, sources, None);
+        // The new version reuses the old one's fonts when they are the same.
+        let fonts = ta.as_ref().map(|t| &t.fonts);
+        let tb = typeset_side(1, &new, &forms_b, &options, sources, fonts);
+        [ta, tb]
     };
     if let (Some(x), Some(y)) = (&ta, &tb) {
-        changes.checks = check_changes([&a, &b], [&x.0, &y.0]);
+        changes.checks = check_changes([&a, &b], [&x.report, &y.report]);
     }
     let (oi, ni) = (
-        ta.as_ref().map(|t| PageIndex::new(&t.1, true)),
-        tb.as_ref().map(|t| PageIndex::new(&t.1, false)),
+        ta.as_ref().map(|t| PageIndex::new(&t.document, true)),
+        tb.as_ref().map(|t| PageIndex::new(&t.document, false)),
     );
     pages::locate(
         &mut changes,
@@ -183,7 +188,7 @@ fn compare_data(args: &DiffArgs, sources: &SourceMap) -> Result<Compared> {
     Ok(Compared {
         changes,
         labels: [old.label, new.label],
-        docs: [ta.map(|t| t.1), tb.map(|t| t.1)],
+        docs: [ta.map(|t| t.document), tb.map(|t| t.document)],
     })
 }
 
@@ -233,30 +238,38 @@ fn html(
     Ok(!changes.is_empty() || pages_differ)
 }
 
-/// A side typeset: its rule findings and pages; `None` (after a note on
-/// standard error) when it cannot be typeset, so the report has no pages.
+/// A version typeset: its rule findings, its pages and the fonts used.
+struct TypesetSide {
+    report: Vec<Diagnostic>,
+    document: PagedDocument,
+    fonts: LoadedFonts,
+}
+
+/// A side typeset with its forms (reusing `fonts` when loaded for the same
+/// folders); `None` (after a note on standard error) when it cannot be
+/// typeset, so the report has no pages.
 fn typeset_side(
-    sides: &[Side; 2],
     i: usize,
     opened: &Opened,
+    forms: &Registry,
     options: &pipeline::Options,
     sources: &SourceMap,
-) -> Option<(Vec<Diagnostic>, PagedDocument)> {
-    let attempt = || -> Result<(Vec<Diagnostic>, PagedDocument)> {
-        let forms = forms_of(&sides[i], options, sources)?;
-        let mut options = options.clone();
-        // A revision is read into memory: take the templates and fonts from
-        // the project that holds the working folder.
-        options.root = Some(Root::find(sides[1].dir(), options.root.as_deref())?.dir);
+    fonts: Option<&LoadedFonts>,
+) -> Option<TypesetSide> {
+    let attempt = || -> Result<TypesetSide> {
         let prepared =
-            pipeline::prepare_files(&opened.files, Some(&forms), &options, sources, None)?;
+            pipeline::prepare_files(&opened.files, Some(forms), options, sources, fonts)?;
         let name = if i == 0 {
             "旧版本.typ"
         } else {
             "新版本.typ"
         };
         let typeset = prepared.typeset(Path::new(name), sources)?;
-        Ok((prepared.report, typeset.document))
+        Ok(TypesetSide {
+            report: prepared.report,
+            document: typeset.document,
+            fonts: prepared.fonts,
+        })
     };
     match attempt() {
         Ok(done) => Some(done),
@@ -319,16 +332,17 @@ fn place_name(doc: &Document, place: &Place) -> String {
     format!("{file} {place}").trim().to_string()
 }
 
-/// Loads one side with its own forms; a side whose forms do not load
+/// Loads one side with its own forms (returned, to typeset it with the same); a side whose forms do not load
 /// reports their errors instead.
 fn load_side(
     side: &Side,
     opened: &Opened,
     options: &pipeline::Options,
     sources: &SourceMap,
-) -> Result<load::Loaded> {
+) -> Result<(Registry, load::Loaded)> {
     let forms = forms_of(side, options, sources)?;
-    load::load_files(&opened.files, &forms, sources)
+    let loaded = load::load_files(&opened.files, &forms, sources)?;
+    Ok((forms, loaded))
 }
 
 /// The forms a side is read with: those of the project root holding a
