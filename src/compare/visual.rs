@@ -181,6 +181,12 @@ fn numbers(doc: &PagedDocument) -> Vec<u64> {
     doc.pages().iter().map(|p| p.number).collect()
 }
 
+/// The first body page (0-based) from the logical page numbers: the last
+/// page numbered 1, where the template resets `counter(page)`.
+pub(crate) fn body_start(numbers: &[u64]) -> usize {
+    numbers.iter().rposition(|&n| n == 1).unwrap_or(0)
+}
+
 /// [`page_label`] from the logical page numbers.
 fn label_of(numbers: &[u64], physical: usize) -> String {
     match printed_of(numbers, physical) {
@@ -193,8 +199,8 @@ fn label_of(numbers: &[u64], physical: usize) -> String {
 /// past the last page. The body starts where the template resets
 /// `counter(page)` to 1, i.e. at the last page numbered 1; before it come
 /// the cover and the 目录 (which may take several pages).
-fn printed_of(numbers: &[u64], physical: usize) -> Option<Printed> {
-    let body = numbers.iter().rposition(|&n| n == 1).unwrap_or(0);
+pub(crate) fn printed_of(numbers: &[u64], physical: usize) -> Option<Printed> {
+    let body = body_start(numbers);
     let index = physical.checked_sub(1)?;
     let n = *numbers.get(index)?;
     Some(match index {

@@ -11,6 +11,7 @@ use typst_layout::PagedDocument;
 
 use super::text::{Run, runs};
 use super::{Changes, FieldChange, ItemChange, ProjectChange};
+use crate::compare::visual::{self, Printed};
 use crate::input::model::Document;
 
 /// Characters of a name searched for in a page's text: enough to be
@@ -47,8 +48,7 @@ impl PageIndex {
     /// Indexes a typeset document; `old` names its pages as the old version's.
     pub fn new(doc: &PagedDocument, old: bool) -> Self {
         let numbers: Vec<u64> = doc.pages().iter().map(|p| p.number).collect();
-        // The page counter restarts at 1 on the first body page only.
-        let body = numbers.iter().rposition(|n| *n == 1).unwrap_or(0);
+        let body = visual::body_start(&numbers);
         let intro = doc.introspector();
         let headings = intro
             .query(&Selector::Elem(HeadingElem::ELEM, None))
@@ -71,12 +71,12 @@ impl PageIndex {
 
     /// The reference to page `i` (0-based).
     pub fn page(&self, i: usize) -> PageRef {
-        let printed = (i >= self.body).then(|| self.numbers[i]);
-        let name = match printed {
-            Some(n) => format!("第 {n} 页"),
-            None if i == 0 => "封面".to_string(),
-            None => "目录".to_string(),
+        let named = visual::printed_of(&self.numbers, i + 1);
+        let printed = match named {
+            Some(Printed::Body(n)) => Some(n),
+            _ => None,
         };
+        let name = named.map_or_else(String::new, Printed::name);
         let prefix = if self.version == "old" { "原" } else { "" };
         PageRef {
             version: self.version,
