@@ -138,6 +138,8 @@ struct Layout {
     measures_end: usize,
     /// Per table in data order: first page and the page after its last.
     tables: Vec<Option<(usize, usize)>>,
+    /// Per printed table position: the table's index in the data.
+    printed: Vec<usize>,
 }
 
 impl Layout {
@@ -161,7 +163,8 @@ impl Layout {
                 found
             })
             .collect();
-        let tables = table_pages(doc, ix, s3);
+        let printed: Vec<usize> = super::ordered(doc).iter().map(|(i, _)| *i).collect();
+        let tables = table_pages(doc, ix, s3, &printed);
         let first_table = tables.iter().flatten().map(|t| t.0).min();
         Self {
             overall,
@@ -170,6 +173,7 @@ impl Layout {
             measures,
             measures_end: first_table.map_or(end, |p| p + 1),
             tables,
+            printed,
         }
     }
 }
@@ -199,7 +203,12 @@ fn goal_pages(
 /// Each table's pages: the headings after 三、 (all of them in a document
 /// of tables only) that are not part titles, in printed order (department
 /// tables first), checked against the title.
-fn table_pages(doc: &Document, ix: &PageIndex, s3: Option<usize>) -> Vec<Option<(usize, usize)>> {
+fn table_pages(
+    doc: &Document,
+    ix: &PageIndex,
+    s3: Option<usize>,
+    printed: &[usize],
+) -> Vec<Option<(usize, usize)>> {
     let is_part = |t: &str| t.starts_with('第') && t.chars().take(6).any(|c| c == '部');
     let after = s3.map_or(0, |h| h + 1);
     let heads: Vec<usize> = ix.headings[after.min(ix.headings.len())..]
@@ -207,9 +216,9 @@ fn table_pages(doc: &Document, ix: &PageIndex, s3: Option<usize>) -> Vec<Option<
         .filter(|(t, _)| !is_part(t))
         .map(|(_, p)| *p)
         .collect();
-    let order = super::ordered(doc);
     let mut out = vec![None; doc.projects.len()];
-    for (k, (i, p)) in order.iter().enumerate() {
+    for (k, i) in printed.iter().enumerate() {
+        let p = &doc.projects[*i];
         let Some(&page) = heads.get(k) else { continue };
         let title = squeeze(&p.title());
         let named = ix
@@ -362,8 +371,8 @@ const ROW_NEEDLE: usize = 40;
 /// The printed cells of row `row_at` (1-based) of the table at printed
 /// position `at`, from its 三级指标 on.
 fn row_text(side: Side, at: usize, row_at: usize) -> Option<String> {
-    let (doc, _, _) = side?;
-    let (data_index, _) = super::ordered(doc).get(at - 1).copied()?;
+    let (doc, _, layout) = side?;
+    let data_index = *layout.printed.get(at - 1)?;
     let (t, rows) = doc.projects.get(data_index)?.indicators()?;
     let row = rows.get(row_at - 1)?;
     let name = t.role_key(crate::input::form::Role::Level3)?;
@@ -377,8 +386,8 @@ fn row_text(side: Side, at: usize, row_at: usize) -> Option<String> {
 
 /// The pages of the table at 1-based printed position `at` of a side.
 fn table_range(side: Side, at: usize) -> Option<(usize, usize)> {
-    let (doc, _, layout) = side?;
-    let (data_index, _) = super::ordered(doc).get(at - 1).copied()?;
+    let (_, _, layout) = side?;
+    let data_index = *layout.printed.get(at - 1)?;
     layout.tables.get(data_index).copied().flatten()
 }
 
