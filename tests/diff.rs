@@ -758,24 +758,35 @@ fn a_table_with_a_new_code_and_name_but_the_same_rows_is_one_change() {
     assert_eq!(keys, ["title", "code", "name"], "{out}");
 }
 
-#[test]
-fn a_change_is_placed_on_the_page_it_lands_on_not_where_its_goal_starts() {
-    let tmp = TempDir::new("diff-page-of-change");
+/// The text report of the reference against a copy with `edits` (file,
+/// from, to) applied in turn; the versions must differ.
+fn diff_of_edited_reference(name: &str, edits: &[(&str, &str, &str)]) -> String {
+    let tmp = TempDir::new(name);
     let edited = tmp.path().join("edited");
     copy_dir(&reference_dir(), &edited);
-    // Goal (三) starts on printed page 1; its 绩效指标 is on page 2.
-    edit(
-        &edited.join("document.toml"),
-        "充分利用疑难信访案件专项资金",
-        "充分利用好疑难信访案件专项资金",
-    );
+    for (file, from, to) in edits {
+        edit(&edited.join(file), from, to);
+    }
     let reference = reference_dir();
     let args = [
         "diff",
         reference.to_str().unwrap(),
         edited.to_str().unwrap(),
     ];
-    let text = stdout_with_code(&jixiao(&manifest_dir(), &args), 1);
+    stdout_with_code(&jixiao(&manifest_dir(), &args), 1)
+}
+
+#[test]
+fn a_change_is_placed_on_the_page_it_lands_on_not_where_its_goal_starts() {
+    // Goal (三) starts on printed page 1; its 绩效指标 is on page 2.
+    let text = diff_of_edited_reference(
+        "diff-page-of-change",
+        &[(
+            "document.toml",
+            "充分利用疑难信访案件专项资金",
+            "充分利用好疑难信访案件专项资金",
+        )],
+    );
     assert!(
         text.contains("修改 （三）坚决打好信访矛盾化解攻坚战。（第 2 页）"),
         "{text}"
@@ -784,25 +795,17 @@ fn a_change_is_placed_on_the_page_it_lands_on_not_where_its_goal_starts() {
 
 #[test]
 fn a_renamed_row_after_a_removed_one_is_paired_with_its_old_self() {
-    let tmp = TempDir::new("diff-renamed-after-removed");
-    let edited = tmp.path().join("edited");
-    copy_dir(&reference_dir(), &edited);
-    let file = edited.join("projects/01-jiefang-dating.toml");
-    edit(
-        &file,
-        "[[indicators]]\nlevel1 = \"满意度指标\"\nlevel2 = \"服务对象满意度指标\"\n\
+    let file = "projects/01-jiefang-dating.toml";
+    let removed = "[[indicators]]\nlevel1 = \"满意度指标\"\nlevel2 = \"服务对象满意度指标\"\n\
          name = \"信访群众满意度满意度\"\ndescription = \"信访群众满意度\"\n\
-         value = \"≥95%\"\nbasis = \"问卷调查\"\n\n",
-        "",
+         value = \"≥95%\"\nbasis = \"问卷调查\"\n\n";
+    let text = diff_of_edited_reference(
+        "diff-renamed-after-removed",
+        &[
+            (file, removed, ""),
+            (file, "\"工作人员满意度\"", "\"窗口服务人员满意度\""),
+        ],
     );
-    edit(&file, "\"工作人员满意度\"", "\"窗口服务人员满意度\"");
-    let reference = reference_dir();
-    let args = [
-        "diff",
-        reference.to_str().unwrap(),
-        edited.to_str().unwrap(),
-    ];
-    let text = stdout_with_code(&jixiao(&manifest_dir(), &args), 1);
     assert!(
         text.contains("删除指标 [服务对象满意度指标/信访群众满意度满意度]"),
         "{text}"
@@ -815,28 +818,23 @@ fn a_renamed_row_after_a_removed_one_is_paired_with_its_old_self() {
 
 #[test]
 fn a_row_is_placed_on_its_own_page_not_where_its_name_is_first_mentioned() {
-    let tmp = TempDir::new("diff-row-page");
-    let edited = tmp.path().join("edited");
-    copy_dir(&reference_dir(), &edited);
-    let file = edited.join("projects/01-jiefang-dating.toml");
+    let file = "projects/01-jiefang-dating.toml";
     // The name now also appears in 资金用途 on the table's first page.
-    edit(
-        &file,
-        "改善服务环境。\"",
-        "改善服务环境，提高工作人员满意度。\"",
+    let text = diff_of_edited_reference(
+        "diff-row-page",
+        &[
+            (
+                file,
+                "改善服务环境。\"",
+                "改善服务环境，提高工作人员满意度。\"",
+            ),
+            (
+                file,
+                "name = \"工作人员满意度\"\ndescription = \"工作人员满意度\"\nvalue = \"≥95%\"",
+                "name = \"工作人员满意度\"\ndescription = \"工作人员满意度\"\nvalue = \"≥90%\"",
+            ),
+        ],
     );
-    edit(
-        &file,
-        "name = \"工作人员满意度\"\ndescription = \"工作人员满意度\"\nvalue = \"≥95%\"",
-        "name = \"工作人员满意度\"\ndescription = \"工作人员满意度\"\nvalue = \"≥90%\"",
-    );
-    let reference = reference_dir();
-    let args = [
-        "diff",
-        reference.to_str().unwrap(),
-        edited.to_str().unwrap(),
-    ];
-    let text = stdout_with_code(&jixiao(&manifest_dir(), &args), 1);
     assert!(
         text.contains("修改指标 [服务对象满意度指标/工作人员满意度]（第 8 页）"),
         "{text}"
