@@ -258,6 +258,11 @@ pub struct Column {
     pub role: Option<Role>,
     /// A generated cell such as "目标{n}" (n = row number), not data.
     pub auto: Option<String>,
+    /// The least width the content fitting may give it, in percent of
+    /// the text width (`min_width`).
+    pub min_width: Option<f64>,
+    /// The most width the content fitting may give it (`max_width`).
+    pub max_width: Option<f64>,
 }
 
 /// Where 成本指标 sits in a taxonomy.

@@ -125,6 +125,10 @@ struct RawColumn {
     role: Option<Role>,
     #[serde(default)]
     auto: Option<String>,
+    #[serde(default)]
+    min_width: Option<f64>,
+    #[serde(default)]
+    max_width: Option<f64>,
 }
 
 /// Keys a data file has whatever its form.
@@ -542,6 +546,18 @@ fn columns(raw: &[RawColumn], at: &[Seg], problems: &mut Vec<Problem>) -> Vec<Co
             problems.push(problem(here, "span 应为 1–32 的整数"));
             continue;
         }
+        let bounds = [c.min_width, c.max_width];
+        if bounds.iter().flatten().any(|w| !(1.0..=100.0).contains(w))
+            || c.min_width.zip(c.max_width).is_some_and(|(a, b)| a > b)
+        {
+            here.pop();
+            here.push(Seg::Key("min_width"));
+            problems.push(problem(
+                here,
+                "min_width、max_width 应为 1–100 之间的百分数，且 min_width 不大于 max_width",
+            ));
+            continue;
+        }
         let key = intern(&c.key);
         out.push(Column {
             key,
@@ -553,6 +569,8 @@ fn columns(raw: &[RawColumn], at: &[Seg], problems: &mut Vec<Problem>) -> Vec<Co
             align: c.align,
             role: c.role,
             auto: c.auto.clone(),
+            min_width: c.min_width,
+            max_width: c.max_width,
         });
     }
     out

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::cell;
+use super::{cell, fit};
 use crate::input::form::{
     Align, CellRef, CellSpec, Column, Form, Kind, Need, Placement, Role, TableDef, TableKind,
 };
@@ -122,7 +122,9 @@ fn label(key: &str, own: &Labels, doc: &Labels, default: &str) -> String {
 
 pub(crate) fn project_view(number: String, p: &Project, doc_labels: &Labels) -> ProjectView {
     let form = &*p.form;
-    let total: f64 = form.grid.iter().sum();
+    let lab_ = |key: &str, default: &str| label(key, &p.labels, doc_labels, default);
+    let grid = fitted_grid(p, &lab_);
+    let total: f64 = grid.iter().sum();
     let lab = |key: &str, default: &str| label(key, &p.labels, doc_labels, default);
     let mut blocks: Vec<BlockView> = Vec::new();
     let mut cells: Vec<CellView> = Vec::new();
@@ -137,7 +139,7 @@ pub(crate) fn project_view(number: String, p: &Project, doc_labels: &Labels) -> 
                     // An empty indicator table keeps its header (its rows
                     // are missing, J101 says so); an empty sub-table is absent.
                     if !p.rows(k).is_empty() || t.kind == TableKind::Indicators {
-                        blocks.extend(table_block(t, p.rows(k), form, total, &lab));
+                        blocks.extend(table_block(t, p.rows(k), form, &grid, &lab));
                     }
                 }
                 _ => cells.push(layout_cell(spec, p, &lab)),
@@ -150,11 +152,104 @@ pub(crate) fn project_view(number: String, p: &Project, doc_labels: &Labels) -> 
     ProjectView {
         number,
         title: p.title().trim().to_string(),
-        columns: form.grid.iter().map(|w| w * 100.0 / total).collect(),
-        narrowest: form.grid.iter().cloned().fold(f64::INFINITY, f64::min) / total,
+        columns: grid.iter().map(|w| w * 100.0 / total).collect(),
+        narrowest: grid.iter().cloned().fold(f64::INFINITY, f64::min) / total,
         blocks,
         below: below_lines(p, &lab),
     }
+}
+
+/// The form's grid with the widths of its row table's columns fitted to
+/// the content (see `fit`); a form with several row tables, or none,
+/// keeps its grid, as the tables share it.
+fn fitted_grid(p: &Project, lab: &dyn Fn(&str, &str) -> String) -> Vec<f64> {
+    let form = &*p.form;
+    let grid = form.grid.clone();
+    let mut keys = form.layout.iter().flatten().filter_map(|c| match &c.what {
+        CellRef::Table(k) => Some(k),
+        _ => None,
+    });
+    let (Some(k), None) = (keys.next(), keys.next()) else {
+        return grid;
+    };
+    let t = form.table(k).expect("layout tables are checked");
+    let rows = p.rows(k);
+    let cols = printed_columns(t, rows);
+    let merge = t.kind == TableKind::Indicators
+        && cols
+            .first()
+            .is_some_and(|(c, _)| c.role == Some(Role::Level1));
+    let mut at = if t.side { t.side_span } else { 0 };
+    let mut fit_cols = Vec::new();
+    for (c, span) in &cols {
+        fit_cols.push(fit::FitColumn {
+            grid: at..at + span,
+            min: c.min_width,
+            max: c.max_width,
+        });
+        at += span;
+    }
+    let ranges: Vec<_> = fit_cols.iter().map(|c| c.grid.clone()).collect();
+    let mut fit_rows = header_rows(p, lab);
+    fit_rows.push(
+        cols.iter()
+            .zip(&ranges)
+            .map(|((c, _), at)| (at.clone(), lab(c.label_key, &c.label)))
+            .collect(),
+    );
+    for (j, r) in rows.iter().enumerate() {
+        let cells = cols.iter().zip(&ranges).skip(usize::from(merge));
+        fit_rows.push(
+            cells
+                .map(|((c, span), at)| (at.clone(), row_cell(c, r, j + 1, *span, form).t))
+                .collect(),
+        );
+    }
+    if merge {
+        // A merged 一级 cell sets no row's height; one extra row asks
+        // for the longest 一级 label on one line ("满意度指标", not
+        // "满意度指/标").
+        let longest = rows
+            .iter()
+            .map(|r| r.role(t, Role::Level1))
+            .max_by_key(|l| l.chars().count());
+        fit_rows.extend(longest.map(|l| vec![(ranges[0].clone(), l)]));
+    }
+    let total: f64 = grid.iter().sum();
+    let fractions: Vec<f64> = grid.iter().map(|g| g / total).collect();
+    fit::fit(&fractions, &fit_cols, &fit_rows)
+}
+
+/// The header part's cells as rows of (grid columns, text), for fitting.
+fn header_rows(p: &Project, lab: &dyn Fn(&str, &str) -> String) -> Vec<fit::FitRow> {
+    let mut out = Vec::new();
+    // Where each layout row's cells start, past cells spanning from above.
+    let mut taken = vec![0usize; p.form.grid.len()];
+    for row in &p.form.layout {
+        let mut at = 0;
+        let mut cells = Vec::new();
+        for spec in row {
+            if matches!(spec.what, CellRef::Table(_)) {
+                continue;
+            }
+            while at < taken.len() && taken[at] > 0 {
+                at += 1;
+            }
+            let end = (at + spec.colspan).min(taken.len());
+            for t in &mut taken[at..end] {
+                *t = spec.rowspan;
+            }
+            cells.push((at..end, layout_cell(spec, p, lab).t));
+            at = end;
+        }
+        for t in &mut taken {
+            *t = t.saturating_sub(1);
+        }
+        if !cells.is_empty() {
+            out.push(cells);
+        }
+    }
+    out
 }
 
 fn cell_block(cells: Vec<CellView>) -> BlockView {
@@ -215,9 +310,10 @@ fn table_block(
     t: &TableDef,
     rows: &[Row],
     form: &Form,
-    total: f64,
+    grid: &[f64],
     lab: &dyn Fn(&str, &str) -> String,
 ) -> Option<BlockView> {
+    let total: f64 = grid.iter().sum();
     let cols = printed_columns(t, rows);
     if cols.is_empty() {
         return None;
@@ -234,7 +330,7 @@ fn table_block(
     let mut widths = Vec::new();
     let mut at = if t.side { t.side_span } else { 0 } + cols.first().map_or(0, |c| c.1) * skip;
     for (_, span) in &cols[skip..] {
-        widths.push(form.grid[at..at + span].iter().sum::<f64>() / total);
+        widths.push(grid[at..at + span].iter().sum::<f64>() / total);
         at += span;
     }
     let mut groups = group_rows(t, rows, &cols, merge, form);
@@ -373,9 +469,8 @@ mod tests {
         let p = parse_test(text);
         let form = p.form.clone();
         let t = form.table(key).unwrap();
-        let total: f64 = form.grid.iter().sum();
         let lab = |_: &str, d: &str| d.to_string();
-        table_block(t, p.rows(key), &form, total, &lab).unwrap()
+        table_block(t, p.rows(key), &form, &form.grid, &lab).unwrap()
     }
 
     #[test]
@@ -423,9 +518,8 @@ mod tests {
             // The text columns only, all optional.
             t.columns.retain(|c| c.key != "amount");
             t.columns.iter_mut().for_each(|c| c.need = Need::Optional);
-            let total: f64 = p.form.grid.iter().sum();
             let lab = |_: &str, d: &str| d.to_string();
-            table_block(&t, p.rows("duties"), &p.form, total, &lab)
+            table_block(&t, p.rows("duties"), &p.form, &p.form.grid, &lab)
         };
         assert!(block(&blank).is_none());
         // Two rows and the 合计 row.

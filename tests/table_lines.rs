@@ -1,0 +1,73 @@
+//! The reference's 绩效目标表 measured line by line from `pdftotext -bbox`:
+//! column widths fitted to the content (fewer lines, no number split from
+//! its unit) and no cell whose last line holds one character (issue 11,
+//! items 1 and 2).
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// Cell lines of the reference's table pages before the widths were fitted
+/// to the content (measured on the PDF of main 2742a54 the same way).
+const LINES_BEFORE: usize = 668;
+
+/// The text lines inside table cells, page by page: words of the table's
+/// type size on one baseline, joined where they are closer than a cell's
+/// insets (two cells side by side are at least 6 pt apart).
+fn cell_lines(pdf: &Path) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    for (i, (_, words)) in pdf_words(pdf).into_iter().enumerate() {
+        if !words.iter().any(|w| w.text == "一级指标") {
+            continue;
+        }
+        // The table's text is 10.5 pt; titles, the unit line and the page
+        // number are larger.
+        let mut cells: Vec<&Word> = words
+            .iter()
+            .filter(|w| ((w.y1 - w.y0) - 10.5).abs() < 0.3)
+            .collect();
+        cells.sort_by(|a, b| (a.y0, a.x0).partial_cmp(&(b.y0, b.x0)).unwrap());
+        let mut lines: Vec<(f64, f64, String)> = Vec::new();
+        for w in cells {
+            match lines.last_mut() {
+                Some(l) if (l.0 - w.y0).abs() < 0.1 && w.x0 - l.1 < 5.0 => {
+                    l.1 = w.x1;
+                    l.2.push_str(&w.text);
+                }
+                _ => lines.push((w.y0, w.x1, w.text.clone())),
+            }
+        }
+        out.push((i + 1, lines.into_iter().map(|l| l.2).collect()));
+    }
+    out
+}
+
+fn reference_lines() -> Vec<(usize, Vec<String>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = build_ok(&reference_dir(), dir.path(), "reference");
+    cell_lines(&pdf)
+}
+
+#[test]
+fn fitted_columns_print_the_reference_tables_in_fewer_lines() {
+    let pages = reference_lines();
+    let total: usize = pages.iter().map(|p| p.1.len()).sum();
+    let per_page: Vec<(usize, usize)> = pages.iter().map(|p| (p.0, p.1.len())).collect();
+    assert!(
+        total < LINES_BEFORE,
+        "{total} cell lines (before: {LINES_BEFORE}), per page {per_page:?}"
+    );
+    // A 指标值 is one line: its number keeps its unit.
+    let all: Vec<&String> = pages.iter().flat_map(|p| &p.1).collect();
+    for value in ["≥800平方米", "=14.28万元", "≤117.26万元"] {
+        assert!(
+            all.iter().any(|l| l.contains(value)),
+            "{value} is split: {:?}",
+            all.iter()
+                .filter(|l| value.starts_with(l.as_str()) || l.contains(&value[..4]))
+                .collect::<Vec<_>>()
+        );
+    }
+}
