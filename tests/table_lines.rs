@@ -71,3 +71,24 @@ fn fitted_columns_print_the_reference_tables_in_fewer_lines() {
         );
     }
 }
+
+/// Cell lines holding one character, before (measured as `LINES_BEFORE`).
+const LONE_BEFORE: usize = 41;
+
+#[test]
+fn no_cell_of_the_reference_ends_in_a_lone_character() {
+    let lone: Vec<(usize, String)> = reference_lines()
+        .into_iter()
+        .flat_map(|(page, lines)| {
+            lines
+                .into_iter()
+                .filter(|l| l.chars().count() == 1)
+                .map(move |l| (page, l))
+        })
+        .collect();
+    assert!(
+        lone.is_empty(),
+        "{} cell lines of one character (before: {LONE_BEFORE}): {lone:?}",
+        lone.len()
+    );
+}
