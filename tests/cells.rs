@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{TempDir, build_ok, copy_dir, manifest_dir, pdf_text, squash};
+use common::{TempDir, build_ok, copy_dir, manifest_dir, pdf_text, pdf_text_raw, squash};
 
 const NUMBER: &str = "1234567890123456789012345678901234567";
 const PERIOD: &str = "2023.07-2024.01";
@@ -47,11 +47,12 @@ fn words(pdf: &Path) -> Vec<Word> {
         .collect()
 }
 
-/// The 指标值 column (the fifth, 12% of the 156 mm text block from 28 mm).
-fn value_column() -> (f64, f64) {
-    let pt = |mm: f64| mm / 25.4 * 72.0;
-    let left = pt(28.0 + 0.64 * 156.0);
-    (left, left + pt(0.12 * 156.0))
+/// Bounds inside which the 指标值 column lies: its neighbours' header
+/// texts (绩效指标描述 and 指标值确定依据), centred in their own cells.
+/// The widths are fitted to the content, so the column is found, not known.
+fn value_column(words: &[Word]) -> (f64, f64) {
+    let at = |t: &str| words.iter().find(|w| w.text == t).expect(t);
+    (at("绩效指标描述").x_max, at("指标值确定依据").x_min)
 }
 
 #[test]
@@ -74,12 +75,15 @@ fn long_runs_wrap_inside_their_cell() {
     std::fs::write(&project, text).unwrap();
     let pdf = build_ok(&doc, tmp.path(), "out");
 
-    let all = squash(&pdf_text(&pdf));
+    // In content order: plain pdftotext interleaves the lines of
+    // neighbouring multi-line cells.
+    let all = squash(&pdf_text_raw(&pdf));
     assert!(all.contains(NUMBER), "the whole number is printed: {all}");
     assert!(all.contains(PERIOD), "the whole period is printed: {all}");
 
-    let (left, right) = value_column();
-    let pieces: Vec<Word> = words(&pdf)
+    let words = words(&pdf);
+    let (left, right) = value_column(&words);
+    let pieces: Vec<Word> = words
         .into_iter()
         .filter(|w| NUMBER.contains(&w.text) || PERIOD.contains(&w.text))
         .filter(|w| w.text.len() > 2)
