@@ -1,7 +1,8 @@
 //! The reference's 绩效目标表 measured line by line from `pdftotext -bbox`:
 //! column widths fitted to the content (fewer lines, no number split from
-//! its unit) and no cell whose last line holds one character (issue 11,
-//! items 1 and 2).
+//! its unit, no table page taller), labels wrapped into balanced lines
+//! and no cell whose last line holds one character (issue 11, items 1
+//! and 2).
 
 mod common;
 
@@ -44,6 +45,46 @@ fn cell_lines(pdf: &Path) -> Vec<(usize, Vec<String>)> {
     out
 }
 
+/// The height in mm of each table's text, from the top of its first line
+/// to the foot of its last, summed over its pages (a page without
+/// 项目编码 continues the table before it).
+fn table_heights(pdf: &Path) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::new();
+    for (_, words) in pdf_words(pdf) {
+        if !words.iter().any(|w| w.text == "一级指标") {
+            continue;
+        }
+        let cells = words.iter().filter(|w| ((w.y1 - w.y0) - 10.5).abs() < 0.3);
+        let (top, foot) = cells.fold((f64::MAX, 0.0f64), |(t, f), w| (t.min(w.y0), f.max(w.y1)));
+        let mm = (foot - top) * 25.4 / 72.0;
+        match out.last_mut() {
+            Some(h) if !words.iter().any(|w| w.text.contains("项目编")) => *h += mm,
+            _ => out.push(mm),
+        }
+    }
+    out
+}
+
+/// The heights of the reference's tables before the widths were fitted
+/// (main c499897, measured as `table_heights` does).
+const HEIGHTS_BEFORE: [f64; 7] = [216.0, 167.0, 162.0, 148.0, 157.0, 162.0, 172.0];
+
+#[test]
+fn no_table_of_the_reference_grew() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = build_ok(&reference_dir(), dir.path(), "reference");
+    let after = table_heights(&pdf);
+    assert_eq!(after.len(), HEIGHTS_BEFORE.len(), "{after:?}");
+    for (i, (a, b)) in after.iter().zip(HEIGHTS_BEFORE).enumerate() {
+        assert!(*a < b + 1.0, "table {}: {a:.0} mm, before {b} mm", i + 1);
+    }
+    let (a, b): (f64, f64) = (after.iter().sum(), HEIGHTS_BEFORE.iter().sum());
+    assert!(
+        a < b - 30.0,
+        "tables {a:.0} mm in all, before {b} mm: {after:?}"
+    );
+}
+
 fn reference_lines() -> Vec<(usize, Vec<String>)> {
     let dir = tempfile::tempdir().unwrap();
     let pdf = build_ok(&reference_dir(), dir.path(), "reference");
@@ -59,8 +100,15 @@ fn fitted_columns_print_the_reference_tables_in_fewer_lines() {
         total < LINES_BEFORE,
         "{total} cell lines (before: {LINES_BEFORE}), per page {per_page:?}"
     );
-    // A 指标值 is one line: its number keeps its unit.
+    // A label that wraps is balanced: 预算规模及资金用途 over 4 + 5.
     let all: Vec<&String> = pages.iter().flat_map(|p| &p.1).collect();
+    let at = all.iter().position(|l| l.as_str() == "预算规模");
+    assert!(
+        at.is_some_and(|i| all[i + 1] == "及资金用途"),
+        "{:?}",
+        &all[..12.min(all.len())]
+    );
+    // A 指标值 is one line: its number keeps its unit.
     for value in ["≥800平方米", "=14.28万元", "≤117.26万元"] {
         assert!(
             all.iter().any(|l| l.contains(value)),

@@ -178,6 +178,194 @@ fn para_cost(tokens: &[f64], width: f64) -> (usize, usize) {
     (n, penalty)
 }
 
+/// The content width in em of a cell `fraction` of the text width wide.
+pub fn content_em(fraction: f64) -> f64 {
+    fraction * TEXT_EM - INSET_EM
+}
+
+/// `text` with line breaks where balanced lines fall in a cell `width` em
+/// wide: a paragraph of two or three lines gets lines of even length
+/// ("预算规模/及资金用途", not "预算规模及资金用/途"). A paragraph that fits,
+/// needs more lines, has a piece wider than the cell, or whose balanced
+/// lines would be as wide as the cell anyway (within half an em when
+/// letters or digits make the estimate uncertain) is left to the line
+/// breaker.
+pub fn balanced(text: &str, width: f64) -> String {
+    text.split('\n')
+        .map(|p| balance_para(p, width))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn balance_para(p: &str, width: f64) -> String {
+    let toks = tokens(p);
+    let ws: Vec<f64> = toks
+        .iter()
+        .map(|(s, w)| if s.trim().is_empty() { -w } else { *w })
+        .collect();
+    let n = para_cost(&ws, width).0;
+    if !(2..=3).contains(&n) || ws.iter().any(|w| *w > width) {
+        return p.to_string();
+    }
+    // CJK characters are exactly one em; letters and digits are estimated.
+    let exact = toks.iter().all(|(t, _)| !t.chars().any(is_run_char));
+    let margin = if exact { 0.05 } else { 0.5 };
+    let line = |r: std::ops::Range<usize>| -> f64 {
+        let ws = &ws[r];
+        let start = ws.iter().position(|w| *w > 0.0).unwrap_or(ws.len());
+        let end = ws.iter().rposition(|w| *w > 0.0).map_or(start, |e| e + 1);
+        ws[start..end].iter().map(|w| w.abs()).sum()
+    };
+    let ok = |at: usize| at > 0 && at < toks.len() && breakable(&toks[at - 1].0, &toks[at].0);
+    let splits: Vec<Vec<usize>> = if n == 2 {
+        (1..toks.len()).map(|a| vec![a]).collect()
+    } else {
+        (1..toks.len())
+            .flat_map(|a| (a + 1..toks.len()).map(move |b| vec![a, b]))
+            .collect()
+    };
+    // The even split: no line of one character, the fewest words split
+    // (社会效益/指标), the narrowest widest line, the least spread, then
+    // the longer lines last (预算规模/及资金用途).
+    let best = splits
+        .into_iter()
+        .filter(|cut| cut.iter().all(|&c| ok(c)))
+        .map(|cut| {
+            let mut bounds = vec![0];
+            bounds.extend(&cut);
+            bounds.push(toks.len());
+            let w: Vec<f64> = bounds.windows(2).map(|b| line(b[0]..b[1])).collect();
+            let half = |x: f64| (x * 2.0).round() as i64;
+            let key = (
+                w.iter().any(|x| *x <= 1.0),
+                cut.iter().filter(|&&c| splits_word(&toks, c)).count(),
+                half(w.iter().cloned().fold(0.0, f64::max)),
+                w.iter().map(|x| half(*x).pow(2)).sum::<i64>(),
+                w.iter().map(|x| half(*x)).collect::<Vec<_>>(),
+            );
+            (key, bounds)
+        })
+        .min_by(|a, b| a.0.cmp(&b.0));
+    match best {
+        Some((key, bounds)) if (key.2 as f64) / 2.0 <= width - margin => bounds
+            .windows(2)
+            .map(|b| {
+                toks[b[0]..b[1]]
+                    .iter()
+                    .map(|t| t.0.as_str())
+                    .collect::<String>()
+            })
+            .map(|l| l.trim().to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => p.to_string(),
+    }
+}
+
+/// Words of these forms a balanced break keeps whole where it can.
+const WORDS: &[&str] = &[
+    "指标",
+    "资金",
+    "用途",
+    "预算",
+    "规模",
+    "效益",
+    "计划",
+    "项目",
+    "绩效",
+    "目标",
+    "满意度",
+    "服务",
+    "对象",
+    "工作",
+    "办公",
+    "用房",
+    "完成",
+    "经费",
+    "成本",
+    "时效",
+    "质量",
+    "数量",
+    "社会",
+    "经济",
+    "生态",
+    "可持续",
+    "影响",
+    "群众",
+    "信访",
+    "支出",
+    "财政",
+    "其他",
+    "单位",
+    "名称",
+    "编码",
+    "依据",
+    "描述",
+    "确定",
+    "年度",
+    "部门",
+    "管理",
+    "制度",
+    "保障",
+    "运转",
+    "面积",
+    "租用",
+    "租赁",
+    "人数",
+    "时间",
+    "进度",
+    "要求",
+    "标准",
+    "合同",
+    "签订",
+    "准确率",
+    "完成率",
+    "覆盖率",
+    "及时率",
+    "满意率",
+    "达标率",
+    "政府",
+    "法治化",
+    "影响力",
+    "行政",
+    "事业",
+    "历史",
+    "经验",
+    "调查",
+    "问卷",
+    "预期",
+    "实施",
+    "分配",
+    "发放",
+];
+
+/// Whether a break before token `at` falls inside one of `WORDS`.
+fn splits_word(toks: &[(String, f64)], at: usize) -> bool {
+    let before: String = toks[at.saturating_sub(3)..at]
+        .iter()
+        .map(|t| t.0.as_str())
+        .collect();
+    let after: String = toks[at..(at + 3).min(toks.len())]
+        .iter()
+        .map(|t| t.0.as_str())
+        .collect();
+    WORDS.iter().any(|w| {
+        w.char_indices()
+            .skip(1)
+            .any(|(i, _)| before.ends_with(&w[..i]) && after.starts_with(&w[i..]))
+    })
+}
+
+/// Whether a line may end with `before` and the next start with `after`:
+/// never before a closing mark ("，" "）") nor after an opening one.
+fn breakable(before: &str, after: &str) -> bool {
+    const NO_START: &str = "，。、；：？！）》」』】〕’”…—·";
+    const NO_END: &str = "（《「『【〔‘“";
+    let first = after.chars().next().unwrap_or(' ');
+    let last = before.chars().last().unwrap_or(' ');
+    !NO_START.contains(first) && !NO_END.contains(last)
+}
+
 /// One column of the row table to fit: the grid columns it covers, its
 /// width now and its limits (fractions of the text width).
 pub struct FitColumn {
@@ -192,19 +380,6 @@ pub struct FitColumn {
 
 /// A printed row: each cell's grid columns and text.
 pub type FitRow = Vec<(std::ops::Range<usize>, String)>;
-
-/// The grid (fractions of the text width) with the columns' widths `w`
-/// (content em) spread over their grid columns in the old proportions.
-fn grid_of(grid: &[f64], cols: &[FitColumn], w: &[f64]) -> Vec<f64> {
-    let mut g = grid.to_vec();
-    for (c, x) in cols.iter().zip(w) {
-        let old: f64 = grid[c.grid.clone()].iter().sum();
-        for i in c.grid.clone() {
-            g[i] = grid[i] / old * (x + INSET_EM) / TEXT_EM;
-        }
-    }
-    g
-}
 
 /// A cell ready to be measured: its grid columns and paragraphs.
 type Measured = (std::ops::Range<usize>, Vec<Vec<f64>>);
@@ -227,14 +402,15 @@ fn cell_costs(grid: &[f64], row: &[Measured]) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// Lines of the rows (ten times) plus lines and penalties of every cell: the rows'
-/// height is what counts, the cells' lines lead the search to it.
+/// Lines of the rows (a thousand times) plus lines and penalties of every
+/// cell: the rows' height is what counts, and no saving inside cells may
+/// buy a taller row; the cells' lines lead the search where rows tie.
 fn score(grid: &[f64], rows: &[Vec<Measured>]) -> usize {
     rows.iter()
         .map(|r| {
             let n = cell_costs(grid, r);
             let tallest = n.iter().map(|c| c.0).max().unwrap_or(1);
-            10 * tallest + n.iter().map(|c| c.0 + c.1).sum::<usize>()
+            1000 * tallest + n.iter().map(|c| c.0 + c.1).sum::<usize>()
         })
         .sum()
 }
@@ -252,61 +428,113 @@ fn measure_row(r: &FitRow) -> Vec<Measured> {
     r.iter().map(|(at, t)| (at.clone(), measured(t))).collect()
 }
 
-/// The grid (fractions of the text width) with `cols` refitted so that
-/// `rows` print in the fewest lines, the columns' total width unchanged.
-/// Starting from the form's widths, width moves from one column to
-/// another while that saves lines, so the result is never worse than
-/// the form's own grid by this measure.
-pub fn fit(grid: &[f64], cols: &[FitColumn], rows: &[FitRow]) -> Vec<f64> {
-    let rows: Vec<Vec<Measured>> = rows.iter().map(measure_row).collect();
-    let em = |f: f64| f * TEXT_EM - INSET_EM;
+/// The widest piece a column is widened for, in em ("≤1234.56万元" is 7):
+/// a longer run (an account number) wraps rather than take the table.
+const PIECE_MAX_EM: f64 = 8.0;
+
+/// The least width of a grid column, in em, so that no column vanishes.
+const GRID_MIN_EM: f64 = 2.0;
+
+/// The grid (fractions of the text width) with the grid columns under
+/// `cols` refitted so that `rows` print in the fewest lines, their total
+/// width unchanged. Starting from the form's widths, width moves from one
+/// grid column to another while that saves lines, each column staying
+/// within its bounds, so the result is never worse than the form's own
+/// grid by this measure.
+///
+/// The `header` rows (labels and values above the row table) count too,
+/// and a header cell the form's grid prints on one line stays on one
+/// line: fitting never wraps "其他资金" to save a line below.
+pub fn fit(grid: &[f64], cols: &[FitColumn], header: &[FitRow], rows: &[FitRow]) -> Vec<f64> {
+    let header: Vec<Vec<Measured>> = header.iter().map(measure_row).collect();
+    let one_line: Vec<&Measured> = header
+        .iter()
+        .flat_map(|r| r.iter().zip(cell_costs(grid, r)))
+        .filter(|(_, c)| c.0 == 1)
+        .map(|(m, _)| m)
+        .collect();
+    let keeps = |g: &[f64]| {
+        one_line
+            .iter()
+            .all(|m| cell_costs(g, &[(*m).clone()])[0].0 == 1)
+    };
+    let rows: Vec<Vec<Measured>> = header
+        .iter()
+        .cloned()
+        .chain(rows.iter().map(measure_row))
+        .collect();
+    let bounds = column_bounds(cols, &rows);
+    let within = |g: &[f64]| {
+        cols.iter()
+            .flat_map(|c| c.grid.clone())
+            .all(|i| g[i] * TEXT_EM >= GRID_MIN_EM - 1e-9)
+    };
+    // Half-ems outside the bounds weigh more than any line: the search
+    // first brings every column within its bounds, as far as it can.
+    let outside = |g: &[f64]| -> usize {
+        let halves: f64 = cols
+            .iter()
+            .zip(&bounds)
+            .map(|(c, (lo, hi))| {
+                let x = content_em(g[c.grid.clone()].iter().sum());
+                (lo - x).max(x - hi).max(0.0)
+            })
+            .sum();
+        (halves * 2.0 - 1e-6).ceil().max(0.0) as usize * 1_000_000
+    };
+    let score = |g: &[f64]| outside(g) + score(g, &rows);
+    let movable: Vec<usize> = cols.iter().flat_map(|c| c.grid.clone()).collect();
+    let mut g = grid.to_vec();
+    let mut now = score(&g);
+    loop {
+        let mut best: Option<(usize, Vec<f64>)> = None;
+        for (&from, &to) in movable
+            .iter()
+            .flat_map(|a| movable.iter().map(move |b| (a, b)))
+        {
+            for k in [0.5, 1.0, 2.0, 4.0] {
+                if from == to {
+                    continue;
+                }
+                let mut t = g.clone();
+                t[from] -= k / TEXT_EM;
+                t[to] += k / TEXT_EM;
+                if !within(&t) || !keeps(&t) {
+                    continue;
+                }
+                let s = score(&t);
+                if s < best.as_ref().map_or(now, |b| b.0) {
+                    best = Some((s, t));
+                }
+            }
+        }
+        let Some((s, t)) = best else { break };
+        g = t;
+        now = s;
+    }
+    g
+}
+
+/// Each column's least and most content width in em: the form's
+/// `min_width`/`max_width`, else at least its longest unbreakable piece
+/// ("≥800平方米", up to `PIECE_MAX_EM`) and four characters.
+fn column_bounds(cols: &[FitColumn], rows: &[Vec<Measured>]) -> Vec<(f64, f64)> {
     let inside = |c: &FitColumn, at: &std::ops::Range<usize>| {
         c.grid.start <= at.start && at.end <= c.grid.end
     };
-    let mut w: Vec<f64> = cols
-        .iter()
-        .map(|c| em(grid[c.grid.clone()].iter().sum()))
-        .collect();
-    let bounds: Vec<(f64, f64)> = cols
-        .iter()
-        .zip(&w)
-        .map(|(c, now)| {
-            let longest = rows
+    cols.iter()
+        .map(|c| {
+            let pieces = rows
                 .iter()
                 .flatten()
                 .filter(|(at, _)| inside(c, at))
                 .flat_map(|(_, ps)| ps.iter().flatten());
-            let least = longest.fold(MIN_EM, |a, b: &f64| a.max(b.abs()));
-            let lo = c.min.map_or(least.min(*now), |m| em(m / 100.0));
-            (lo, c.max.map_or(f64::INFINITY, |m| em(m / 100.0)).max(lo))
+            let least = pieces.fold(MIN_EM, |a, b: &f64| a.max(b.abs().min(PIECE_MAX_EM)));
+            let lo = c.min.map_or(least, |m| content_em(m / 100.0));
+            let hi = c.max.map_or(f64::INFINITY, |m| content_em(m / 100.0));
+            (lo, hi.max(lo))
         })
-        .collect();
-    let mut now = score(&grid_of(grid, cols, &w), &rows);
-    loop {
-        let mut best: Option<(usize, usize, usize, f64)> = None;
-        for (from, to) in (0..w.len()).flat_map(|a| (0..w.len()).map(move |b| (a, b))) {
-            for k in [0.5, 1.0, 2.0, 4.0] {
-                if from == to
-                    || w[from] - k < bounds[from].0 - 1e-9
-                    || w[to] + k > bounds[to].1 + 1e-9
-                {
-                    continue;
-                }
-                let mut t = w.clone();
-                t[from] -= k;
-                t[to] += k;
-                let s = score(&grid_of(grid, cols, &t), &rows);
-                if s < best.map_or(now, |b| b.0) {
-                    best = Some((s, from, to, k));
-                }
-            }
-        }
-        let Some((s, from, to, k)) = best else { break };
-        w[from] -= k;
-        w[to] += k;
-        now = s;
-    }
-    grid_of(grid, cols, &w)
+        .collect()
 }
 
 #[cfg(test)]
@@ -324,6 +552,29 @@ mod tests {
     }
 
     #[test]
+    fn two_lines_are_balanced() {
+        assert_eq!(balanced("预算规模及资金用途", 8.0), "预算规模\n及资金用途");
+        assert_eq!(balanced("满意度指标", 4.0), "满意度\n指标");
+        assert_eq!(balanced("社会效益指标", 5.0), "社会\n效益指标");
+        assert_eq!(balanced("资金支出计划(%)", 5.5), "资金支出\n计划(%)");
+        // Fits, or only a lone character less: left to the line breaker.
+        assert_eq!(balanced("项目名称", 4.0), "项目名称");
+        assert_eq!(balanced("一二三四五六七八九", 5.0), "一二三四五六七八九");
+        assert_eq!(balanced("预算规模及资金用途", 5.1), "预算规模\n及资金用途");
+        assert_eq!(balanced("计划2025年", 3.4), "计划2025年");
+        // A number keeps its unit; a piece wider than the cell is left.
+        assert_eq!(balanced("12月底前完成2025年", 6.0), "12月底前\n完成2025年");
+        assert_eq!(balanced("≥800平方米", 3.0), "≥800平方米");
+        // No line starts with a closing mark.
+        assert_eq!(balanced("目标一，目标二", 6.0), "目标一，\n目标二");
+        // Three lines, each paragraph on its own.
+        assert_eq!(
+            balanced("一二三四五六七\n甲乙", 3.5),
+            "一二\n三四\n五六七\n甲乙"
+        );
+    }
+
+    #[test]
     fn width_goes_where_it_saves_lines() {
         let grid = [12.0 / 100.0, 24.0 / 100.0];
         let col = |i: usize| FitColumn {
@@ -338,7 +589,7 @@ mod tests {
             row("≥800平方米", "年度计划"),
             row("=14.28万元", "历史数据"),
         ];
-        let g = fit(&grid, &cols, &rows);
+        let g = fit(&grid, &cols, &[], &rows);
         assert!((g.iter().sum::<f64>() - 0.36).abs() < 1e-9, "{g:?}");
         assert!(row_lines(&g, &rows) < row_lines(&grid, &rows), "{g:?}");
         assert!(g[0] > 0.12, "{g:?}");

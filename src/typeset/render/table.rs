@@ -70,6 +70,9 @@ pub struct CellView {
     /// templates print `t`.
     #[serde(skip)]
     pub value: Option<(Value, Kind)>,
+    /// The fraction of the text width the cell spans.
+    #[serde(skip)]
+    pub width: f64,
 }
 
 impl CellView {
@@ -80,6 +83,21 @@ impl CellView {
             rs,
             left: align == Align::Left,
             value: None,
+            width: 0.0,
+        }
+    }
+
+    /// The cell spanning `fraction` of the text width.
+    fn wide(mut self, fraction: f64) -> Self {
+        self.width = fraction;
+        self
+    }
+
+    /// A centred cell's text with line breaks where its lines balance
+    /// ("预算规模/及资金用途"); a left-aligned long text is left as it is.
+    fn balance(&mut self) {
+        if !self.left && self.width > 0.0 {
+            self.t = fit::balanced(&self.t, fit::content_em(self.width));
         }
     }
 
@@ -107,9 +125,29 @@ pub fn views(doc: &Document, placement: Placement) -> Vec<ProjectView> {
                 Placement::Project => (i + 1).to_string(),
                 Placement::Department => String::new(),
             };
-            project_view(number, p, &doc.labels)
+            let mut view = project_view(number, p, &doc.labels);
+            balance(&mut view);
+            view
         })
         .collect()
+}
+
+/// Balances the lines of every centred cell of `view` for print (a
+/// workbook keeps the text unbroken).
+fn balance(view: &mut ProjectView) {
+    for b in &mut view.blocks {
+        let groups = b.groups.iter_mut().flat_map(|g| {
+            g.first
+                .iter_mut()
+                .chain(g.rows.iter_mut().flat_map(|r| r.iter_mut()))
+        });
+        b.cells
+            .iter_mut()
+            .chain(b.side.iter_mut())
+            .chain(b.header.iter_mut())
+            .chain(groups)
+            .for_each(CellView::balance);
+    }
 }
 
 /// The label of `key`: the table's override, the document's, the form's.
@@ -128,7 +166,9 @@ pub(crate) fn project_view(number: String, p: &Project, doc_labels: &Labels) -> 
     let lab = |key: &str, default: &str| label(key, &p.labels, doc_labels, default);
     let mut blocks: Vec<BlockView> = Vec::new();
     let mut cells: Vec<CellView> = Vec::new();
-    for row in &form.layout {
+    let fraction = |at: &std::ops::Range<usize>| grid[at.clone()].iter().sum::<f64>() / total;
+    for (row, ranges) in form.layout.iter().zip(layout_ranges(form)) {
+        let mut ranges = ranges.iter();
         for spec in row {
             match &spec.what {
                 CellRef::Table(k) => {
@@ -142,7 +182,10 @@ pub(crate) fn project_view(number: String, p: &Project, doc_labels: &Labels) -> 
                         blocks.extend(table_block(t, p.rows(k), form, &grid, &lab));
                     }
                 }
-                _ => cells.push(layout_cell(spec, p, &lab)),
+                _ => {
+                    let at = ranges.next().expect("one range per layout cell");
+                    cells.push(layout_cell(spec, p, &lab).wide(fraction(at)));
+                }
             }
         }
     }
@@ -190,13 +233,14 @@ fn fitted_grid(p: &Project, lab: &dyn Fn(&str, &str) -> String) -> Vec<f64> {
         at += span;
     }
     let ranges: Vec<_> = fit_cols.iter().map(|c| c.grid.clone()).collect();
-    let mut fit_rows = header_rows(p, lab);
-    fit_rows.push(
+    let mut header = header_rows(p, lab);
+    header.push(
         cols.iter()
             .zip(&ranges)
             .map(|((c, _), at)| (at.clone(), lab(c.label_key, &c.label)))
             .collect(),
     );
+    let mut fit_rows = Vec::new();
     for (j, r) in rows.iter().enumerate() {
         let cells = cols.iter().zip(&ranges).skip(usize::from(merge));
         fit_rows.push(
@@ -217,21 +261,35 @@ fn fitted_grid(p: &Project, lab: &dyn Fn(&str, &str) -> String) -> Vec<f64> {
     }
     let total: f64 = grid.iter().sum();
     let fractions: Vec<f64> = grid.iter().map(|g| g / total).collect();
-    fit::fit(&fractions, &fit_cols, &fit_rows)
+    fit::fit(&fractions, &fit_cols, &header, &fit_rows)
 }
 
 /// The header part's cells as rows of (grid columns, text), for fitting.
 fn header_rows(p: &Project, lab: &dyn Fn(&str, &str) -> String) -> Vec<fit::FitRow> {
+    let form = &*p.form;
+    form.layout
+        .iter()
+        .zip(layout_ranges(form))
+        .map(|(row, ranges)| {
+            let specs = row.iter().filter(|s| !matches!(s.what, CellRef::Table(_)));
+            let cells = specs
+                .zip(ranges)
+                .map(|(spec, at)| (at, layout_cell(spec, p, lab).t));
+            cells.collect::<fit::FitRow>()
+        })
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+/// The grid columns of each layout row's cells (tables left out), placed
+/// as the grid places them: each after the cells spanning from above.
+fn layout_ranges(form: &Form) -> Vec<Vec<std::ops::Range<usize>>> {
     let mut out = Vec::new();
-    // Where each layout row's cells start, past cells spanning from above.
-    let mut taken = vec![0usize; p.form.grid.len()];
-    for row in &p.form.layout {
+    let mut taken = vec![0usize; form.grid.len()];
+    for row in &form.layout {
         let mut at = 0;
         let mut cells = Vec::new();
-        for spec in row {
-            if matches!(spec.what, CellRef::Table(_)) {
-                continue;
-            }
+        for spec in row.iter().filter(|s| !matches!(s.what, CellRef::Table(_))) {
             while at < taken.len() && taken[at] > 0 {
                 at += 1;
             }
@@ -239,15 +297,13 @@ fn header_rows(p: &Project, lab: &dyn Fn(&str, &str) -> String) -> Vec<fit::FitR
             for t in &mut taken[at..end] {
                 *t = spec.rowspan;
             }
-            cells.push((at..end, layout_cell(spec, p, lab).t));
+            cells.push(at..end);
             at = end;
         }
         for t in &mut taken {
             *t = t.saturating_sub(1);
         }
-        if !cells.is_empty() {
-            out.push(cells);
-        }
+        out.push(cells);
     }
     out
 }
@@ -327,15 +383,37 @@ fn table_block(
             .first()
             .is_some_and(|(c, _)| c.role == Some(Role::Level1));
     let skip = usize::from(merge);
-    let mut widths = Vec::new();
-    let mut at = if t.side { t.side_span } else { 0 } + cols.first().map_or(0, |c| c.1) * skip;
-    for (_, span) in &cols[skip..] {
-        widths.push(grid[at..at + span].iter().sum::<f64>() / total);
+    let side_span = if t.side { t.side_span } else { 0 };
+    let fraction = |at: std::ops::Range<usize>| grid[at].iter().sum::<f64>() / total;
+    let mut all = Vec::new();
+    let mut at = side_span;
+    for (_, span) in &cols {
+        all.push(fraction(at..at + span));
         at += span;
     }
+    let widths = all[skip..].to_vec();
     let mut groups = group_rows(t, rows, &cols, merge, form);
     if let Some(label) = &t.total_row {
         groups.push(total_row(t, rows, &cols, label, form));
+    }
+    let header = header
+        .into_iter()
+        .zip(&all)
+        .map(|(c, w)| c.wide(*w))
+        .collect();
+    for g in &mut groups {
+        g.first = g.first.take().map(|f| f.wide(all[0]));
+        for r in &mut g.rows {
+            // A 合计 row has every column; the others start after the merged one.
+            let ws = if r.len() == all.len() {
+                &all[..]
+            } else {
+                &widths[..]
+            };
+            for (c, w) in r.iter_mut().zip(ws) {
+                c.width = *w;
+            }
+        }
     }
     // The side cell spans the header row too, when there is one: a table
     // with `header = false` (numbered goals) prints its rows only, and
@@ -343,7 +421,8 @@ fn table_block(
     // a cell).
     let n: usize = groups.iter().map(|g| g.rows.len()).sum::<usize>() + usize::from(t.header);
     let side = (t.side && n > 0)
-        .then(|| CellView::new(lab(t.key, &t.label), t.side_span, n, Align::Center));
+        .then(|| CellView::new(lab(t.key, &t.label), t.side_span, n, Align::Center))
+        .map(|c| c.wide(fraction(0..side_span)));
     Some(BlockView {
         cells: Vec::new(),
         repeat: t.header && side.is_none(),
