@@ -18,13 +18,27 @@ fn moved_binary(tmp: &Path) -> PathBuf {
 }
 
 /// Runs `bin args…` in `cwd`, with no variable pointing at the source tree.
+///
+/// A freshly copied binary can be "busy" (ETXTBSY) for a moment: a child
+/// another test thread forks while the copy is open for writing inherits
+/// the write handle until it execs. That is the test harness's race, not
+/// jixiao's, so the start is retried.
 fn run_in(bin: &Path, cwd: &Path, args: &[&str]) -> Output {
-    Command::new(bin)
-        .current_dir(cwd)
-        .args(args)
-        .env_remove("CARGO_MANIFEST_DIR")
-        .output()
-        .expect("run jixiao")
+    let mut tries = 0;
+    loop {
+        let out = Command::new(bin)
+            .current_dir(cwd)
+            .args(args)
+            .env_remove("CARGO_MANIFEST_DIR")
+            .output();
+        match out {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            out => return out.expect("run jixiao"),
+        }
+    }
 }
 
 fn assert_ok(out: &Output) {
