@@ -30,6 +30,10 @@ pub struct ResolvedStyle {
     pub continued_mark: String,
     /// "true" to print "续表" above a repeated table header.
     pub continued_table: String,
+    /// "true" to start the 目录 and each part on a right-hand page.
+    pub duplex: String,
+    /// "true" to start each project table on a right-hand page too.
+    pub duplex_tables: String,
 }
 
 /// Family names per role.
@@ -85,6 +89,16 @@ pub fn resolve(style: &Style) -> Result<ResolvedStyle> {
         }
     };
     let body = positive(style.body_size, body, "body_size")?;
+    if style.duplex_tables && !style.duplex {
+        // Right-hand pages exist only in duplex printing; saying nothing
+        // would leave the tables where they were without a word.
+        return Err(Diagnostic::error(
+            "style.duplex_tables 只在双面打印（style.duplex = true）时有效",
+        )
+        .with_place(Place::doc(&[Key("style"), Key("duplex_tables")]))
+        .with_hint("同时写 duplex = true，或删去 duplex_tables")
+        .into());
+    }
     Ok(ResolvedStyle {
         preset: preset.to_string(),
         body_size: num(body),
@@ -98,6 +112,8 @@ pub fn resolve(style: &Style) -> Result<ResolvedStyle> {
         fonts: role_fonts(&style.fonts),
         continued_mark: style.continued_mark.to_string(),
         continued_table: style.continued_table.to_string(),
+        duplex: style.duplex.to_string(),
+        duplex_tables: style.duplex_tables.to_string(),
     })
 }
 
@@ -192,6 +208,30 @@ mod tests {
                 ..Style::default()
             })
             .is_err()
+        );
+    }
+
+    #[test]
+    fn duplex_tables_needs_duplex() {
+        let alone = Style {
+            duplex_tables: true,
+            ..Style::default()
+        };
+        let err = resolve(&alone).unwrap_err();
+        assert!(format!("{err:?}").contains("duplex_tables"), "{err:?}");
+        let both = resolve(&Style {
+            duplex: true,
+            ..alone
+        })
+        .unwrap();
+        assert_eq!(
+            (both.duplex.as_str(), both.duplex_tables.as_str()),
+            ("true", "true")
+        );
+        let plain = resolve(&Style::default()).unwrap();
+        assert_eq!(
+            (plain.duplex.as_str(), plain.duplex_tables.as_str()),
+            ("false", "false")
         );
     }
 }

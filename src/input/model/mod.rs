@@ -210,6 +210,8 @@ const STYLE_KEYS: &[DocKey] = &[
     opt("system_fonts", "使用本机字体"),
     opt("continued_mark", "续页一级指标加（续）"),
     opt("continued_table", "续页表头上加“续表”"),
+    opt("duplex", "双面打印"),
+    opt("duplex_tables", "双面打印时每张表从右页起"),
 ];
 
 /// The keys of `[style.fonts]` ([`FontRoles`]).
@@ -408,6 +410,12 @@ pub struct Style {
     /// Print "续表" above the header a table repeats on a continuation page.
     #[serde(default)]
     pub continued_table: bool,
+    /// Duplex printing: the 目录 and each part start on a right-hand page.
+    #[serde(default)]
+    pub duplex: bool,
+    /// With `duplex`, each 项目绩效目标表 starts on a right-hand page too.
+    #[serde(default)]
+    pub duplex_tables: bool,
 }
 
 /// Font family names per typographic role (GB/T 9704).
@@ -750,6 +758,8 @@ mod tests {
                 system_fonts: true,
                 continued_mark: true,
                 continued_table: true,
+                duplex: true,
+                duplex_tables: true,
             },
             check: CheckSettings {
                 profile: some("A"),

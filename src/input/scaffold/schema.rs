@@ -92,6 +92,14 @@ const DOCUMENT_HELP: &[(&str, &str)] = &[
         "true：跨页表格在续页的表头上方加“续表”",
     ),
     (
+        "style.duplex",
+        "true：双面打印，目录和各部分从右页（奇数页）起，必要时插入不印页码的空白页",
+    ),
+    (
+        "style.duplex_tables",
+        "true：双面打印时每张项目绩效目标表也从右页起（需同时设 duplex = true）",
+    ),
+    (
         "style.fonts",
         "各角色的字体名（Typst 所知的英文名，如 FangSong_GB2312）",
     ),
