@@ -6,7 +6,7 @@
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
-use typst::layout::PageRanges;
+use typst::layout::{Frame, FrameItem, PageRanges};
 use typst::utils::Scalar;
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
@@ -157,15 +157,19 @@ pub enum Printed {
     Toc,
     /// A body page with its printed number.
     Body(u64),
+    /// A blank page (put before a right-hand page in duplex printing): it
+    /// counts in the numbering but prints no number.
+    Blank,
 }
 
 impl Printed {
-    /// "封面", "目录" or "第 7 页".
+    /// "封面", "目录", "第 7 页" or "空白页".
     pub fn name(self) -> String {
         match self {
             Self::Cover => "封面".to_string(),
             Self::Toc => "目录".to_string(),
             Self::Body(n) => format!("第 {n} 页"),
+            Self::Blank => "空白页".to_string(),
         }
     }
 }
@@ -177,18 +181,32 @@ pub fn page_label(doc: &PagedDocument, physical: usize) -> String {
     label_of(&numbers(doc), physical)
 }
 
-fn numbers(doc: &PagedDocument) -> Vec<u64> {
-    doc.pages().iter().map(|p| p.number).collect()
+/// Per page: the logical number `counter(page)` gives it, or `None` for a
+/// blank page, which counts but prints nothing (not even its number).
+pub(crate) fn numbers(doc: &PagedDocument) -> Vec<Option<u64>> {
+    doc.pages()
+        .iter()
+        .map(|p| (!is_blank(&p.frame)).then_some(p.number))
+        .collect()
+}
+
+/// Whether a frame draws nothing (tags and links draw nothing).
+fn is_blank(frame: &Frame) -> bool {
+    frame.items().all(|(_, item)| match item {
+        FrameItem::Group(g) => is_blank(&g.frame),
+        FrameItem::Text(_) | FrameItem::Shape(..) | FrameItem::Image(..) => false,
+        FrameItem::Link(..) | FrameItem::Tag(_) => true,
+    })
 }
 
 /// The first body page (0-based) from the logical page numbers: the last
 /// page numbered 1, where the template resets `counter(page)`.
-pub(crate) fn body_start(numbers: &[u64]) -> usize {
-    numbers.iter().rposition(|&n| n == 1).unwrap_or(0)
+pub(crate) fn body_start(numbers: &[Option<u64>]) -> usize {
+    numbers.iter().rposition(|&n| n == Some(1)).unwrap_or(0)
 }
 
 /// [`page_label`] from the logical page numbers.
-fn label_of(numbers: &[u64], physical: usize) -> String {
+fn label_of(numbers: &[Option<u64>], physical: usize) -> String {
     match printed_of(numbers, physical) {
         None => format!("PDF 第 {physical} 页"),
         Some(p) => format!("{}（PDF 第 {physical} 页）", p.name()),
@@ -198,24 +216,26 @@ fn label_of(numbers: &[u64], physical: usize) -> String {
 /// What physical page `physical` is, from the logical page numbers; `None`
 /// past the last page. The body starts where the template resets
 /// `counter(page)` to 1, i.e. at the last page numbered 1; before it come
-/// the cover and the 目录 (which may take several pages).
-pub(crate) fn printed_of(numbers: &[u64], physical: usize) -> Option<Printed> {
+/// the cover and the 目录 (which may take several pages). A blank page is
+/// named as one wherever it is.
+pub(crate) fn printed_of(numbers: &[Option<u64>], physical: usize) -> Option<Printed> {
     let body = body_start(numbers);
     let index = physical.checked_sub(1)?;
     let n = *numbers.get(index)?;
-    Some(match index {
-        0 if body > 0 => Printed::Cover,
-        i if i < body => Printed::Toc,
-        _ => Printed::Body(n),
+    Some(match (index, n) {
+        (_, None) => Printed::Blank,
+        (0, _) if body > 0 => Printed::Cover,
+        (i, _) if i < body => Printed::Toc,
+        (_, Some(n)) => Printed::Body(n),
     })
 }
 
-/// "封面、目录、第 1、2、4 页": front pages by name, body pages by printed
-/// number under one 第…页.
+/// "封面、目录、第 1、2、4 页": front and blank pages by name, body pages
+/// by printed number under one 第…页.
 fn names_of(pages: &[Printed]) -> String {
     let mut parts: Vec<String> = Vec::new();
     for p in pages {
-        if matches!(p, Printed::Cover | Printed::Toc) && !parts.contains(&p.name()) {
+        if !matches!(p, Printed::Body(_)) && !parts.contains(&p.name()) {
             parts.push(p.name());
         }
     }
@@ -705,7 +725,7 @@ mod tests {
     #[test]
     fn pages_are_named_cover_toc_and_by_printed_number() {
         // Cover, two 目录 pages, then the body counted from 1.
-        let numbers = [1, 2, 3, 1, 2, 3];
+        let numbers = [1, 2, 3, 1, 2, 3].map(Some);
         let labels: Vec<String> = (1..=7).map(|p| label_of(&numbers, p)).collect();
         assert_eq!(
             labels,
@@ -720,11 +740,45 @@ mod tests {
             ]
         );
         // Without cover and 目录 the body starts on the first page.
-        assert_eq!(label_of(&[1, 2], 1), "第 1 页（PDF 第 1 页）");
-        assert_eq!(label_of(&[1, 2], 2), "第 2 页（PDF 第 2 页）");
+        let body = [Some(1), Some(2)];
+        assert_eq!(label_of(&body, 1), "第 1 页（PDF 第 1 页）");
+        assert_eq!(label_of(&body, 2), "第 2 页（PDF 第 2 页）");
         // A cover alone before the body.
-        assert_eq!(label_of(&[1, 1, 2], 1), "封面（PDF 第 1 页）");
-        assert_eq!(label_of(&[1, 1, 2], 3), "第 2 页（PDF 第 3 页）");
+        let cover = [Some(1), Some(1), Some(2)];
+        assert_eq!(label_of(&cover, 1), "封面（PDF 第 1 页）");
+        assert_eq!(label_of(&cover, 3), "第 2 页（PDF 第 3 页）");
+    }
+
+    #[test]
+    fn blank_pages_are_named_blank_and_keep_the_count() {
+        // Duplex: cover, blank, 目录, blank, body 1–2, blank (counted as
+        // 3), body 4.
+        let numbers = [
+            Some(1),
+            None,
+            Some(3),
+            None,
+            Some(1),
+            Some(2),
+            None,
+            Some(4),
+        ];
+        let labels: Vec<String> = (1..=8).map(|p| label_of(&numbers, p)).collect();
+        assert_eq!(
+            labels,
+            [
+                "封面（PDF 第 1 页）",
+                "空白页（PDF 第 2 页）",
+                "目录（PDF 第 3 页）",
+                "空白页（PDF 第 4 页）",
+                "第 1 页（PDF 第 5 页）",
+                "第 2 页（PDF 第 6 页）",
+                "空白页（PDF 第 7 页）",
+                "第 4 页（PDF 第 8 页）",
+            ]
+        );
+        let printed: Vec<Printed> = (1..=8).filter_map(|p| printed_of(&numbers, p)).collect();
+        assert_eq!(names_of(&printed), "封面、空白页、目录、第 1、2、4 页");
     }
 
     #[test]

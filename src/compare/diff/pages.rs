@@ -34,8 +34,8 @@ pub struct PageRef {
 /// A typeset version, indexed for finding where things are printed.
 pub struct PageIndex {
     version: &'static str,
-    /// Per page: the number the page counter gives it.
-    numbers: Vec<u64>,
+    /// Per page: the number the page counter gives it (`None`: blank).
+    numbers: Vec<Option<u64>>,
     /// Per page: all its text in frame order, without white space.
     texts: Vec<String>,
     /// The first body page (0-based): cover and 目录 come before it.
@@ -47,7 +47,7 @@ pub struct PageIndex {
 impl PageIndex {
     /// Indexes a typeset document; `old` names its pages as the old version's.
     pub fn new(doc: &PagedDocument, old: bool) -> Self {
-        let numbers: Vec<u64> = doc.pages().iter().map(|p| p.number).collect();
+        let numbers = visual::numbers(doc);
         let body = visual::body_start(&numbers);
         let intro = doc.introspector();
         let headings = intro
