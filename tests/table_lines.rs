@@ -108,8 +108,19 @@ fn fitted_columns_print_the_reference_tables_in_fewer_lines() {
         "{:?}",
         &all[..12.min(all.len())]
     );
+    // 资金支出计划（%） over 4 + 5 (the "%" of an estimated width).
+    assert!(
+        all.iter().any(|l| l.as_str() == "计划（%）"),
+        "资金支出计划（%） not balanced"
+    );
     // A 指标值 is one line: its number keeps its unit.
-    for value in ["≥800平方米", "=14.28万元", "≤117.26万元"] {
+    for value in [
+        "≥800平方米",
+        "=14.28万元",
+        "≤117.26万元",
+        "=26.7万元",
+        "12月31日",
+    ] {
         assert!(
             all.iter().any(|l| l.contains(value)),
             "{value} is split: {:?}",

@@ -3,8 +3,10 @@
 //! fewest lines, each column within the form's `min_width`/`max_width`.
 //!
 //! Widths are estimated in Rust from character counts (a CJK character or
-//! full-width mark is 1 em, a Latin letter or digit 0.5 em), which keeps
-//! the result deterministic and independent of font metrics.
+//! full-width mark is 1 em, a digit or small letter 0.5 em, a capital
+//! 0.75 em, plus Typst's quarter em between Han and Latin), which keeps
+//! the result deterministic and independent of font metrics. The same
+//! estimate balances the lines of short centred cells (`balanced`).
 
 /// The text width in em of the table's type (156 mm at 10.5 pt).
 const TEXT_EM: f64 = 442.2 / 10.5;
@@ -73,10 +75,29 @@ const UNITS: &[&str] = &[
     "类",
 ];
 
+/// The length in characters of the longest unit `chars` starts with.
+fn unit_at(chars: &[char]) -> Option<usize> {
+    let rest: String = chars.iter().take(4).collect();
+    UNITS
+        .iter()
+        .filter(|u| rest.starts_with(**u))
+        .map(|u| u.chars().count())
+        .max()
+}
+
 /// The width of `c` in em.
 pub fn char_em(c: char) -> f64 {
-    if (c as u32) < 0x100 { 0.5 } else { 1.0 }
+    match c as u32 {
+        // Capitals and wide letters are wider than a digit.
+        _ if c.is_ascii_uppercase() || "mwMW@%".contains(c) => 0.75,
+        0..0x100 => 0.5,
+        _ => 1.0,
+    }
 }
+
+/// The space Typst puts between a CJK character and a letter or digit
+/// (`cjk-latin-spacing`), in em.
+const CJK_LATIN_EM: f64 = 0.25;
 
 /// A letter, digit or sign: not CJK, not a full-width mark, not a space.
 fn is_run_char(c: char) -> bool {
@@ -96,14 +117,12 @@ pub fn tokens(line: &str) -> Vec<(String, f64)> {
             while i < chars.len() && is_run_char(chars[i]) {
                 i += 1;
             }
-            if chars[start..i].iter().any(char::is_ascii_digit) {
-                let rest: String = chars[i..].iter().take(4).collect();
-                if let Some(u) = UNITS
-                    .iter()
-                    .filter(|u| rest.starts_with(**u))
-                    .max_by_key(|u| u.len())
-                {
-                    i += u.chars().count();
+            let unit = unit_at(&chars[i..]);
+            if let Some(u) = unit.filter(|_| chars[start..i].iter().any(char::is_ascii_digit)) {
+                i += u;
+                // A rate: "万元/年", "元/亩".
+                if chars.get(i) == Some(&'/') {
+                    i += unit_at(&chars[i + 1..]).map_or(0, |u| u + 1);
                 }
             }
         } else {
@@ -113,7 +132,30 @@ pub fn tokens(line: &str) -> Vec<(String, f64)> {
         let w = s.chars().map(char_em).sum();
         out.push((s, w));
     }
+    spaced(&mut out);
     out
+}
+
+/// A Han character (Typst spaces these from letters and digits).
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
+/// Adds the CJK–Latin spacing to each run with a letter or digit at a side
+/// next to a Han character (the unit of "800平方米" is part of its run).
+fn spaced(tokens: &mut [(String, f64)]) {
+    let first = |t: &(String, f64)| t.0.chars().next().unwrap_or(' ');
+    let last = |t: &(String, f64)| t.0.chars().last().unwrap_or(' ');
+    for i in 0..tokens.len() {
+        let (a, z) = (first(&tokens[i]), last(&tokens[i]));
+        if !is_run_char(a) {
+            continue;
+        }
+        let before = i > 0 && a.is_ascii_alphanumeric() && is_han(last(&tokens[i - 1]));
+        let after =
+            z.is_ascii_alphanumeric() && tokens.get(i + 1).is_some_and(|t| is_han(first(t)));
+        tokens[i].1 += CJK_LATIN_EM * (f64::from(u8::from(before)) + f64::from(u8::from(after)));
+    }
 }
 
 /// The lines `text` takes in a column `width` em wide, filled greedily.
@@ -187,9 +229,8 @@ pub fn content_em(fraction: f64) -> f64 {
 /// wide: a paragraph of two or three lines gets lines of even length
 /// ("预算规模/及资金用途", not "预算规模及资金用/途"). A paragraph that fits,
 /// needs more lines, has a piece wider than the cell, or whose balanced
-/// lines would be as wide as the cell anyway (within half an em when
-/// letters or digits make the estimate uncertain) is left to the line
-/// breaker.
+/// lines might not fit (a quarter em allowed for each letter or digit,
+/// whose widths are estimated) is left to the line breaker.
 pub fn balanced(text: &str, width: f64) -> String {
     text.split('\n')
         .map(|p| balance_para(p, width))
@@ -197,44 +238,54 @@ pub fn balanced(text: &str, width: f64) -> String {
         .join("\n")
 }
 
+/// The most pieces a balanced paragraph may have (three lines of a wide
+/// label); longer paragraphs are left to the line breaker, which also
+/// bounds the search for cuts.
+const BALANCE_MAX_PIECES: usize = 64;
+
 fn balance_para(p: &str, width: f64) -> String {
     let toks = tokens(p);
-    let ws: Vec<f64> = toks
-        .iter()
-        .map(|(s, w)| if s.trim().is_empty() { -w } else { *w })
-        .collect();
+    // Text with spaces is Latin prose: its width is too uncertain.
+    if toks.len() > BALANCE_MAX_PIECES || p.contains(char::is_whitespace) {
+        return p.to_string();
+    }
+    let ws: Vec<f64> = toks.iter().map(|t| t.1).collect();
     let n = para_cost(&ws, width).0;
     if !(2..=3).contains(&n) || ws.iter().any(|w| *w > width) {
         return p.to_string();
     }
-    // CJK characters are exactly one em; letters and digits are estimated.
-    let exact = toks.iter().all(|(t, _)| !t.chars().any(is_run_char));
-    let margin = if exact { 0.05 } else { 0.5 };
-    let line = |r: std::ops::Range<usize>| -> f64 {
-        let ws = &ws[r];
-        let start = ws.iter().position(|w| *w > 0.0).unwrap_or(ws.len());
-        let end = ws.iter().rposition(|w| *w > 0.0).map_or(start, |e| e + 1);
-        ws[start..end].iter().map(|w| w.abs()).sum()
-    };
-    let ok = |at: usize| at > 0 && at < toks.len() && breakable(&toks[at - 1].0, &toks[at].0);
-    let splits: Vec<Vec<usize>> = if n == 2 {
-        (1..toks.len()).map(|a| vec![a]).collect()
-    } else {
+    let mut sum = vec![0.0];
+    for w in &ws {
+        sum.push(sum.last().unwrap() + w);
+    }
+    let ok = |at: usize| breakable(&toks[at - 1].0, &toks[at].0);
+    let cuts: Vec<Vec<usize>> = if n == 2 {
         (1..toks.len())
-            .flat_map(|a| (a + 1..toks.len()).map(move |b| vec![a, b]))
+            .filter(|&a| ok(a))
+            .map(|a| vec![a])
+            .collect()
+    } else {
+        let ok_at: Vec<usize> = (1..toks.len()).filter(|&a| ok(a)).collect();
+        ok_at
+            .iter()
+            .flat_map(|&a| {
+                ok_at
+                    .iter()
+                    .filter(move |&&b| b > a)
+                    .map(move |&b| vec![a, b])
+            })
             .collect()
     };
     // The even split: no line of one character, the fewest words split
     // (社会效益/指标), the narrowest widest line, the least spread, then
     // the longer lines last (预算规模/及资金用途).
-    let best = splits
+    let best = cuts
         .into_iter()
-        .filter(|cut| cut.iter().all(|&c| ok(c)))
         .map(|cut| {
             let mut bounds = vec![0];
             bounds.extend(&cut);
             bounds.push(toks.len());
-            let w: Vec<f64> = bounds.windows(2).map(|b| line(b[0]..b[1])).collect();
+            let w: Vec<f64> = bounds.windows(2).map(|b| sum[b[1]] - sum[b[0]]).collect();
             let half = |x: f64| (x * 2.0).round() as i64;
             let key = (
                 w.iter().any(|x| *x <= 1.0),
@@ -246,19 +297,23 @@ fn balance_para(p: &str, width: f64) -> String {
             (key, bounds)
         })
         .min_by(|a, b| a.0.cmp(&b.0));
-    match best {
-        Some((key, bounds)) if (key.2 as f64) / 2.0 <= width - margin => bounds
-            .windows(2)
-            .map(|b| {
-                toks[b[0]..b[1]]
-                    .iter()
-                    .map(|t| t.0.as_str())
-                    .collect::<String>()
-            })
-            .map(|l| l.trim().to_string())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => p.to_string(),
+    let Some((_, bounds)) = best else {
+        return p.to_string();
+    };
+    let lines: Vec<String> = bounds
+        .windows(2)
+        .map(|b| toks[b[0]..b[1]].iter().map(|t| t.0.as_str()).collect())
+        .collect();
+    // CJK characters are exactly one em; a letter or digit may be a
+    // quarter em off the estimate. A line that might not fit is not forced.
+    let fits = lines.iter().zip(bounds.windows(2)).all(|(l, b)| {
+        let unsure = l.chars().filter(|c| is_run_char(*c)).count() as f64 * 0.25;
+        sum[b[1]] - sum[b[0]] + unsure <= width - 0.05
+    });
+    if fits {
+        lines.join("\n")
+    } else {
+        p.to_string()
     }
 }
 
@@ -357,10 +412,11 @@ fn splits_word(toks: &[(String, f64)], at: usize) -> bool {
 }
 
 /// Whether a line may end with `before` and the next start with `after`:
-/// never before a closing mark ("，" "）") nor after an opening one.
+/// never before a closing mark ("，" "）" ",") nor after an opening one,
+/// nor next to the slash of a rate ("万元/年").
 fn breakable(before: &str, after: &str) -> bool {
-    const NO_START: &str = "，。、；：？！）》」』】〕’”…—·";
-    const NO_END: &str = "（《「『【〔‘“";
+    const NO_START: &str = "，。、；：？！）》」』】〕’”…—·,.;:?!)]}%/";
+    const NO_END: &str = "（《「『【〔‘“([{/";
     let first = after.chars().next().unwrap_or(' ');
     let last = before.chars().last().unwrap_or(' ');
     !NO_START.contains(first) && !NO_END.contains(last)
@@ -443,20 +499,21 @@ const GRID_MIN_EM: f64 = 2.0;
 /// grid by this measure.
 ///
 /// The `header` rows (labels and values above the row table) count too,
-/// and a header cell the form's grid prints on one line stays on one
-/// line: fitting never wraps "其他资金" to save a line below.
+/// and no header cell takes more lines than on the form's grid: fitting
+/// never wraps "其他资金", nor a label spanning two rows onto a third, to
+/// save a line below (the header's rows are not all measured as rows).
 pub fn fit(grid: &[f64], cols: &[FitColumn], header: &[FitRow], rows: &[FitRow]) -> Vec<f64> {
     let header: Vec<Vec<Measured>> = header.iter().map(measure_row).collect();
-    let one_line: Vec<&Measured> = header
+    // Each header cell with its lines on the form's grid.
+    let before: Vec<(&Measured, usize)> = header
         .iter()
         .flat_map(|r| r.iter().zip(cell_costs(grid, r)))
-        .filter(|(_, c)| c.0 == 1)
-        .map(|(m, _)| m)
+        .map(|(m, c)| (m, c.0))
         .collect();
     let keeps = |g: &[f64]| {
-        one_line
+        before
             .iter()
-            .all(|m| cell_costs(g, &[(*m).clone()])[0].0 == 1)
+            .all(|(m, n)| cell_costs(g, std::slice::from_ref(*m))[0].0 <= *n)
     };
     let rows: Vec<Vec<Measured>> = header
         .iter()
@@ -542,11 +599,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn letters_next_to_cjk_take_the_spacing() {
+        let w: Vec<f64> = tokens("完成APP及H5").into_iter().map(|t| t.1).collect();
+        assert_eq!(w, [1.0, 1.0, 2.75, 1.0, 1.5]);
+        // Not next to a full-width mark, nor for a sign.
+        let w: Vec<f64> = tokens("计划（%）").into_iter().map(|t| t.1).collect();
+        assert_eq!(w, [1.0, 1.0, 1.0, 0.75, 1.0]);
+        // A unit is the run's own CJK side: only the other side is spaced.
+        let w: Vec<f64> = tokens("约800平方米").into_iter().map(|t| t.1).collect();
+        assert_eq!(w, [1.0, 4.75]);
+    }
+
+    #[test]
     fn a_number_keeps_its_unit() {
         let t: Vec<String> = tokens("≥800平方米").into_iter().map(|t| t.0).collect();
         assert_eq!(t, ["≥800平方米"]);
         let t: Vec<String> = tokens("在2025年12月底").into_iter().map(|t| t.0).collect();
         assert_eq!(t, ["在", "2025年", "12月", "底"]);
+        let t: Vec<String> = tokens("≤117.26万元/年的")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        assert_eq!(t, ["≤117.26万元/年", "的"]);
         assert_eq!(lines("=14.28万元", 4.0), 2);
         assert_eq!(lines("=14.28万元", 5.0), 1);
     }
@@ -563,10 +637,25 @@ mod tests {
         assert_eq!(balanced("预算规模及资金用途", 5.1), "预算规模\n及资金用途");
         assert_eq!(balanced("计划2025年", 3.4), "计划2025年");
         // A number keeps its unit; a piece wider than the cell is left.
-        assert_eq!(balanced("12月底前完成2025年", 6.0), "12月底前\n完成2025年");
+        assert_eq!(balanced("12月底前完成2025年", 6.5), "12月底前\n完成2025年");
         assert_eq!(balanced("≥800平方米", 3.0), "≥800平方米");
         // No line starts with a closing mark.
         assert_eq!(balanced("目标一，目标二", 6.0), "目标一，\n目标二");
+        // Nor with a Western closing mark or a rate's slash, nor does one
+        // end with an opening bracket.
+        let comma = balanced("一二三四五六,七八九十甲乙", 8.0);
+        assert!(comma.contains('\n') && !comma.contains("\n,"), "{comma}");
+        let bracket = balanced("信访工作经费(含办公费)支出", 9.0);
+        assert!(
+            bracket.contains('\n') && !bracket.contains("(\n"),
+            "{bracket}"
+        );
+        let rate = balanced("租金≤117.26万元/年的标准", 7.0);
+        assert!(!rate.contains("\n/") && !rate.contains("/\n"), "{rate}");
+        // Latin prose, or a paragraph of many pieces, is left alone.
+        assert_eq!(balanced("a few words", 6.0), "a few words");
+        let long = "字".repeat(BALANCE_MAX_PIECES + 1);
+        assert_eq!(balanced(&long, 30.0), long);
         // Three lines, each paragraph on its own.
         assert_eq!(
             balanced("一二三四五六七\n甲乙", 3.5),

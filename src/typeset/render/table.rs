@@ -19,7 +19,7 @@ pub struct ProjectView {
     pub title: String,
     /// The grid's column widths in percent of the text width.
     pub columns: Vec<f64>,
-    /// The narrowest column as a fraction of the text width.
+    /// The narrowest printed cell as a fraction of the text width.
     pub narrowest: f64,
     /// The table's parts, top to bottom.
     pub blocks: Vec<BlockView>,
@@ -70,8 +70,8 @@ pub struct CellView {
     /// templates print `t`.
     #[serde(skip)]
     pub value: Option<(Value, Kind)>,
-    /// The fraction of the text width the cell spans.
-    #[serde(skip)]
+    /// The fraction of the text width the cell spans (0: not known).
+    #[serde(rename = "w")]
     pub width: f64,
 }
 
@@ -130,6 +130,20 @@ pub fn views(doc: &Document, placement: Placement) -> Vec<ProjectView> {
             view
         })
         .collect()
+}
+
+/// The narrowest printed cell as a fraction of the text width: a grid
+/// column narrower than any cell over it (half of a span-2 column) holds
+/// no text.
+fn narrowest_cell(blocks: &[BlockView]) -> Option<f64> {
+    let cells = blocks.iter().flat_map(|b| {
+        let groups = b
+            .groups
+            .iter()
+            .flat_map(|g| g.first.iter().chain(g.rows.iter().flatten()));
+        b.cells.iter().chain(&b.side).chain(&b.header).chain(groups)
+    });
+    cells.map(|c| c.width).filter(|w| *w > 0.0).reduce(f64::min)
 }
 
 /// Balances the lines of every centred cell of `view` for print (a
@@ -196,7 +210,8 @@ pub(crate) fn project_view(number: String, p: &Project, doc_labels: &Labels) -> 
         number,
         title: p.title().trim().to_string(),
         columns: grid.iter().map(|w| w * 100.0 / total).collect(),
-        narrowest: grid.iter().cloned().fold(f64::INFINITY, f64::min) / total,
+        narrowest: narrowest_cell(&blocks)
+            .unwrap_or_else(|| grid.iter().cloned().fold(f64::INFINITY, f64::min) / total),
         blocks,
         below: below_lines(p, &lab),
     }
