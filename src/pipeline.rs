@@ -348,6 +348,11 @@ impl Typeset {
     pub fn pdf(&self) -> Result<Vec<u8>> {
         export::pdf(&self.document, self.date.as_ref(), &self.standards)
     }
+
+    /// The OFD package of the same pages, dated like the PDF.
+    pub fn ofd(&self) -> Result<Vec<u8>> {
+        crate::typeset::ofd::ofd(&self.document, self.date.as_ref())
+    }
 }
 
 impl Prepared {

@@ -77,6 +77,17 @@ impl BuildDate {
         typst_pdf::Timestamp::new_utc(self.datetime)
     }
 
+    /// The calendar date as `YYYY-MM-DD` (OFD's `CreationDate`).
+    pub fn iso_date(&self) -> Option<String> {
+        let d = self.today();
+        Some(format!(
+            "{:04}-{:02}-{:02}",
+            d.year()?,
+            d.month()?,
+            d.day()?
+        ))
+    }
+
     /// The calendar date, as `datetime.today()` returns it.
     pub fn today(&self) -> Datetime {
         let (y, m, d) = (
