@@ -1,4 +1,5 @@
-//! `jixiao build`: data folder → PDF (and, on request, the Typst source).
+//! `jixiao build`: data folder → PDF (and, on request, the OFD and the
+//! Typst source).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,9 +9,9 @@ use clap::{Args, ValueEnum};
 
 use super::CommonArgs;
 use super::batch::{self, SummaryFormat};
-use super::output::{self, Inputs, Plan, Sink};
+use super::output::{self, Inputs, Plan, Sink, Wanted};
 use crate::batch::discover::Tree;
-use crate::pipeline::{self, Prepared};
+use crate::pipeline::{self, Prepared, Typeset};
 use crate::report::diag::{Diagnostic, Diagnostics, SourceMap};
 use crate::report::stdio::{errln, status};
 use crate::typeset::export::{Standard, write_atomic};
@@ -26,7 +27,8 @@ pub struct BuildArgs {
     /// only a folder, mirroring the paths below the batch folder.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// What to write: the PDF, the generated Typst source, or both.
+    /// What to write: the PDF, the OFD (GB/T 33190), the generated Typst
+    /// source, or several (pdf,ofd).
     #[arg(long, value_enum, value_delimiter = ',', default_value = "pdf")]
     pub emit: Vec<Emit>,
     /// The summary of a batch (a folder of document folders): text, json or markdown.
@@ -48,6 +50,17 @@ pub enum Emit {
     Pdf,
     /// The generated Typst source (for inspection).
     Typ,
+    /// The OFD package (GB/T 33190-2016) of the same pages.
+    Ofd,
+}
+
+/// The outputs `--emit` asks for.
+fn wanted(emit: &[Emit]) -> Wanted {
+    Wanted {
+        pdf: emit.contains(&Emit::Pdf),
+        typ: emit.contains(&Emit::Typ),
+        ofd: emit.contains(&Emit::Ofd),
+    }
 }
 
 /// Runs `jixiao build`.
@@ -92,11 +105,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
 
 /// Builds every document below a batch folder.
 fn run_batch(args: &BuildArgs, tree: &Tree) -> ExitCode {
-    let outputs = batch::Outputs::new(
-        args.output.as_deref(),
-        args.emit.contains(&Emit::Pdf),
-        args.emit.contains(&Emit::Typ),
-    );
+    let outputs = batch::Outputs::new(args.output.as_deref(), wanted(&args.emit));
     match outputs {
         Ok(outputs) => batch::run(
             &batch::Request {
@@ -140,13 +149,7 @@ fn build(args: &BuildArgs, sources: &SourceMap) -> Outcome {
         .and_then(Prepared::accepted)
         .map_err(none)?;
     let default = prepared.root.default_output(&prepared.loaded.dir);
-    let plan = output::plan(
-        args.output.as_deref(),
-        args.emit.contains(&Emit::Pdf),
-        args.emit.contains(&Emit::Typ),
-        &default,
-    )
-    .map_err(none)?;
+    let plan = output::plan(args.output.as_deref(), wanted(&args.emit), &default).map_err(none)?;
     finish(&prepared, &plan, &args.common.font_paths, sources)
 }
 
@@ -168,23 +171,22 @@ pub(super) fn finish(
             .default_output(&prepared.loaded.dir)
             .with_extension("typ"),
     };
-    let (pdf, warnings, pages) = match &plan.pdf {
-        Some(sink) => {
-            let typeset = prepared.typeset(&typ_name, sources).map_err(none)?;
-            let pages = typeset.document.pages().len();
-            let bytes = typeset.pdf().map_err(none)?;
-            (Some((sink, bytes)), typeset.warnings, Some(pages))
+    let (typeset, warnings, pages) = typeset(prepared, plan, &typ_name, sources).map_err(none)?;
+    let mut outputs: Vec<(&Sink, Vec<u8>)> = Vec::new();
+    if let Some(typeset) = &typeset {
+        if let Some(sink) = &plan.pdf {
+            outputs.push((sink, typeset.pdf().map_err(none)?));
         }
-        None => (None, prepared.report.clone(), None),
-    };
+        if let Some(sink) = &plan.ofd {
+            outputs.push((sink, typeset.ofd().map_err(none)?));
+        }
+    }
+    if let Some(sink) = &plan.typ {
+        outputs.push((sink, prepared.typst.as_bytes().to_vec()));
+    }
     let mut written = Vec::new();
-    let typ = plan
-        .typ
-        .as_ref()
-        .map(|sink| (sink, prepared.typst.as_bytes()));
-    let pdf = pdf.as_ref().map(|(sink, bytes)| (*sink, bytes.as_slice()));
-    for (sink, bytes) in [pdf, typ].into_iter().flatten() {
-        match write(sink, bytes) {
+    for (sink, bytes) in outputs {
+        match write(sink, &bytes) {
             Ok(()) => written.push(sink.clone()),
             Err(e) => return Err((e, written)),
         }
@@ -194,6 +196,26 @@ pub(super) fn finish(
         warnings,
         pages,
     })
+}
+
+/// The typeset pages (if any), the warnings and the page count.
+type Typesetting = (Option<Typeset>, Vec<Diagnostic>, Option<usize>);
+
+/// The typeset pages when the plan has a PDF or an OFD (else the rules'
+/// report alone), the warnings, and the page count.
+fn typeset(
+    prepared: &Prepared,
+    plan: &Plan,
+    typ_name: &std::path::Path,
+    sources: &SourceMap,
+) -> Result<Typesetting, Diagnostics> {
+    if plan.pdf.is_none() && plan.ofd.is_none() {
+        return Ok((None, prepared.report.clone(), None));
+    }
+    let typeset = prepared.typeset(typ_name, sources)?;
+    let pages = typeset.document.pages().len();
+    let warnings = typeset.warnings.clone();
+    Ok((Some(typeset), warnings, Some(pages)))
 }
 
 /// The files and folders this build reads, which no output may replace.

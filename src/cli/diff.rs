@@ -388,6 +388,7 @@ fn refuse_output_on_inputs(
     let plan = Plan {
         pdf: Some(Sink::File(out.to_path_buf())),
         typ: None,
+        ofd: None,
     };
     Inputs::new(&folders, &[]).check(&plan)
 }

@@ -64,7 +64,7 @@ fn export(args: &ExportArgs, sources: &SourceMap) -> Result<(Sink, usize)> {
     sources.print(&loaded.warnings);
     let files = project_files(&loaded)?;
     let default = root.default_output(&loaded.dir).with_extension("xlsx");
-    let plan = output::plan(args.output.as_deref(), true, false, &default)?;
+    let plan = output::plan(args.output.as_deref(), output::Wanted::PDF, &default)?;
     inputs(&root, &loaded, &files).check(&plan)?;
     let bytes = workbook(&loaded.document, &files).map_err(|mut d| {
         loaded.locate(sources, &mut d.0);

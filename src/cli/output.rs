@@ -31,34 +31,72 @@ impl Sink {
     }
 }
 
-/// The PDF and Typst-source destinations of one build, as requested.
+/// The PDF, Typst-source and OFD destinations of one build, as requested.
 #[derive(Debug)]
 pub(crate) struct Plan {
     /// The PDF, when emitted.
     pub pdf: Option<Sink>,
     /// The generated Typst source, when emitted.
     pub typ: Option<Sink>,
+    /// The OFD package, when emitted.
+    pub ofd: Option<Sink>,
+}
+
+impl Plan {
+    /// The destinations, PDF first.
+    pub(crate) fn sinks(&self) -> impl Iterator<Item = &Sink> {
+        [&self.pdf, &self.typ, &self.ofd].into_iter().flatten()
+    }
+}
+
+/// Which outputs a build writes (`--emit`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Wanted {
+    /// The PDF.
+    pub pdf: bool,
+    /// The generated Typst source.
+    pub typ: bool,
+    /// The OFD package.
+    pub ofd: bool,
+}
+
+impl Wanted {
+    /// Only the PDF (or the one file a command writes in its place).
+    pub(crate) const PDF: Self = Self {
+        pdf: true,
+        typ: false,
+        ofd: false,
+    };
 }
 
 /// Turns `-o` and `--emit` into destinations; `default` is the PDF path
 /// used without `-o` (its file name also names a PDF put into a folder).
-pub(crate) fn plan(output: Option<&Path>, pdf: bool, typ: bool, default: &Path) -> Result<Plan> {
+/// `-o FILE` names the first output asked for (PDF, else OFD, else the
+/// source); the others go beside it with their own extension.
+pub(crate) fn plan(output: Option<&Path>, wanted: Wanted, default: &Path) -> Result<Plan> {
     let pick = |sink: Sink, want: bool| want.then_some(sink);
     let Some(out) = output else {
         return Ok(Plan {
-            pdf: pick(Sink::File(default.to_path_buf()), pdf),
-            typ: pick(Sink::File(default.with_extension("typ")), typ),
+            pdf: pick(Sink::File(default.to_path_buf()), wanted.pdf),
+            typ: pick(Sink::File(default.with_extension("typ")), wanted.typ),
+            ofd: pick(Sink::File(default.with_extension("ofd")), wanted.ofd),
         });
     };
     if out == Path::new("-") {
-        if pdf && typ {
+        if [wanted.pdf, wanted.typ, wanted.ofd]
+            .iter()
+            .filter(|w| **w)
+            .count()
+            > 1
+        {
             return Err(Diagnostic::error("-o - 只能把一种输出写到标准输出")
-                .with_hint("请只用 --emit pdf 或 --emit typ，或用 -o 指定文件名")
+                .with_hint("请只用 --emit pdf、--emit ofd 或 --emit typ，或用 -o 指定文件名")
                 .into());
         }
         return Ok(Plan {
-            pdf: pick(Sink::Stdout, pdf),
-            typ: pick(Sink::Stdout, typ),
+            pdf: pick(Sink::Stdout, wanted.pdf),
+            typ: pick(Sink::Stdout, wanted.typ),
+            ofd: pick(Sink::Stdout, wanted.ofd),
         });
     }
     let names_folder = names_folder(out);
@@ -67,16 +105,22 @@ pub(crate) fn plan(output: Option<&Path>, pdf: bool, typ: bool, default: &Path) 
     } else {
         out.to_path_buf()
     };
-    // `-o x.typ --emit typ` names the source itself; with a PDF too, the
-    // source goes next to the PDF.
-    let typ_path = if typ && !pdf && !names_folder {
-        base.clone()
-    } else {
-        base.with_extension("typ")
+    // `-o x.typ --emit typ` names the source itself, `-o x.ofd --emit ofd`
+    // the OFD; with a PDF too, the others go next to the PDF.
+    let named = |ext: &str, first: bool| {
+        if first && !names_folder {
+            base.clone()
+        } else {
+            base.with_extension(ext)
+        }
     };
     Ok(Plan {
-        pdf: pick(Sink::File(base), pdf),
-        typ: pick(Sink::File(typ_path), typ),
+        pdf: pick(Sink::File(base.clone()), wanted.pdf),
+        ofd: pick(Sink::File(named("ofd", !wanted.pdf)), wanted.ofd),
+        typ: pick(
+            Sink::File(named("typ", !wanted.pdf && !wanted.ofd)),
+            wanted.typ,
+        ),
     })
 }
 
@@ -105,20 +149,19 @@ impl Inputs {
 
     /// Refuses a plan whose outputs overwrite an input or each other.
     pub(crate) fn check(&self, plan: &Plan) -> Result<()> {
-        let files: Vec<(&PathBuf, PathBuf)> = [&plan.pdf, &plan.typ]
-            .into_iter()
-            .flatten()
+        let files: Vec<(&PathBuf, PathBuf)> = plan
+            .sinks()
             .filter_map(|sink| match sink {
                 Sink::File(path) => Some((path, real_target(path))),
                 Sink::Stdout => None,
             })
             .collect();
-        if let [(a, ra), (_, rb)] = files.as_slice()
-            && ra == rb
-        {
-            return Err(refused(a, "PDF 和 Typst 源文件会写到同一个文件")
-                .with_hint("请用 -o 指定 .pdf 文件名，Typst 源文件会写到同名的 .typ 文件")
-                .into());
+        for (i, (a, ra)) in files.iter().enumerate() {
+            if files[i + 1..].iter().any(|(_, rb)| rb == ra) {
+                return Err(refused(a, "两种输出（PDF、OFD 或 Typst 源文件）会写到同一个文件")
+                    .with_hint("请用 -o 指定 .pdf 文件名，OFD 和 Typst 源文件会写到同名的 .ofd、.typ 文件")
+                    .into());
+            }
         }
         for (shown, real) in &files {
             if let Some(why) = self.clash(real) {
@@ -145,7 +188,7 @@ impl Inputs {
 /// The PDF `watch` writes: `-o` by the rules of `build`, never standard
 /// output (a stream of PDFs would be unreadable), never onto an input.
 pub(crate) fn watched_pdf(output: Option<&Path>, session: &Session) -> Result<PathBuf> {
-    let plan = plan(output, true, false, &session.default_output())?;
+    let plan = plan(output, Wanted::PDF, &session.default_output())?;
     let Some(Sink::File(pdf)) = &plan.pdf else {
         return Err(Diagnostic::error("watch 不能把 PDF 写到标准输出")
             .with_hint("请用 -o 指定 PDF 文件名")
@@ -203,22 +246,54 @@ mod tests {
         (plan.pdf.clone(), plan.typ.clone())
     }
 
+    const BOTH: Wanted = Wanted {
+        pdf: true,
+        typ: true,
+        ofd: false,
+    };
+    const TYP: Wanted = Wanted {
+        pdf: false,
+        typ: true,
+        ofd: false,
+    };
+
     #[test]
     fn plans_follow_typst_cli() {
         let default = Path::new("out/2025/doc.pdf");
         let file = |p: &str| Some(Sink::File(PathBuf::from(p)));
-        let p = plan(None, true, true, default).unwrap();
+        let p = plan(None, BOTH, default).unwrap();
         assert_eq!(
             files(&p),
             (file("out/2025/doc.pdf"), file("out/2025/doc.typ"))
         );
-        let p = plan(Some(Path::new("-")), true, false, default).unwrap();
+        let p = plan(Some(Path::new("-")), Wanted::PDF, default).unwrap();
         assert_eq!(files(&p), (Some(Sink::Stdout), None));
-        assert!(plan(Some(Path::new("-")), true, true, default).is_err());
-        let p = plan(Some(Path::new("dist/")), true, false, default).unwrap();
+        assert!(plan(Some(Path::new("-")), BOTH, default).is_err());
+        let p = plan(Some(Path::new("dist/")), Wanted::PDF, default).unwrap();
         assert_eq!(files(&p), (file("dist/doc.pdf"), None));
-        let p = plan(Some(Path::new("x.typ")), false, true, default).unwrap();
+        let p = plan(Some(Path::new("x.typ")), TYP, default).unwrap();
         assert_eq!(files(&p), (None, file("x.typ")));
+    }
+
+    #[test]
+    fn an_ofd_goes_beside_the_pdf_or_is_named_itself() {
+        let default = Path::new("out/2025/doc.pdf");
+        let file = |p: &str| Some(Sink::File(PathBuf::from(p)));
+        let both = Wanted {
+            ofd: true,
+            ..Wanted::PDF
+        };
+        let p = plan(None, both, default).unwrap();
+        assert_eq!(
+            (p.pdf, p.ofd),
+            (file("out/2025/doc.pdf"), file("out/2025/doc.ofd"))
+        );
+        let only = Wanted { pdf: false, ..both };
+        let p = plan(Some(Path::new("x.ofd")), only, default).unwrap();
+        assert_eq!((p.pdf, p.ofd), (None, file("x.ofd")));
+        let p = plan(Some(Path::new("dist/")), only, default).unwrap();
+        assert_eq!(p.ofd, file("dist/doc.ofd"));
+        assert!(plan(Some(Path::new("-")), both, default).is_err());
     }
 
     #[test]

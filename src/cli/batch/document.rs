@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 use super::{Mode, Outputs};
 use crate::batch::Facts;
+#[cfg(test)]
+use crate::cli::output::Wanted;
 use crate::cli::output::{self, Plan, Sink};
 use crate::cli::{build, check};
 use crate::input::form::Registry;
@@ -128,7 +130,7 @@ fn plan_outputs(jobs: &mut [Job], outputs: &Outputs) {
             Some(folder) => Ok(mirror(folder, &job.rel, outputs)),
             None => {
                 let default = root.default_output(&job.dir);
-                output::plan(None, outputs.pdf, outputs.typ, &default)
+                output::plan(None, outputs.wanted, &default)
             }
         };
         job.plan = Some(plan.and_then(|plan| {
@@ -142,8 +144,9 @@ fn plan_outputs(jobs: &mut [Job], outputs: &Outputs) {
 fn mirror(folder: &Path, rel: &str, outputs: &Outputs) -> Plan {
     let file = |ext: &str| Sink::File(folder.join(format!("{rel}.{ext}")));
     Plan {
-        pdf: outputs.pdf.then(|| file("pdf")),
-        typ: outputs.typ.then(|| file("typ")),
+        pdf: outputs.wanted.pdf.then(|| file("pdf")),
+        typ: outputs.wanted.typ.then(|| file("typ")),
+        ofd: outputs.wanted.ofd.then(|| file("ofd")),
     }
 }
 
@@ -154,7 +157,7 @@ fn claim(
     folders: &HashSet<PathBuf>,
     taken: &mut HashMap<PathBuf, String>,
 ) -> Result<()> {
-    for sink in [&plan.pdf, &plan.typ].into_iter().flatten() {
+    for sink in plan.sinks() {
         let Sink::File(path) = sink else { continue };
         let real = output::real_target(path);
         if let Some(doc) = real.ancestors().skip(1).find(|a| folders.contains(*a)) {
@@ -287,8 +290,11 @@ mod tests {
     fn mirrored_outputs_keep_the_relative_path() {
         let outputs = Outputs {
             folder: Some(PathBuf::from("dist/")),
-            pdf: true,
-            typ: true,
+            wanted: Wanted {
+                pdf: true,
+                typ: true,
+                ofd: false,
+            },
         };
         let plan = mirror(Path::new("dist/"), "2025/a.b", &outputs);
         assert_eq!(

@@ -19,7 +19,7 @@ use super::CommonArgs;
 use crate::batch::discover::Tree;
 use crate::batch::summary::{DocEntry, Status, Summary};
 use crate::batch::{cross, discover};
-use crate::cli::output::Sink;
+use crate::cli::output::{Sink, Wanted};
 use crate::pipeline::Options;
 use crate::report::diag::{self, Diagnostic, SourceMap, display_path};
 use crate::report::stdio::{errln, outp};
@@ -42,21 +42,15 @@ pub(super) struct Outputs {
     /// `-o DIR/`: each document to `DIR/<path below the batch folder>.pdf`;
     /// without it, each to its default output.
     pub(super) folder: Option<PathBuf>,
-    /// Whether PDFs are written.
-    pub(super) pdf: bool,
-    /// Whether Typst sources are written.
-    pub(super) typ: bool,
+    /// Which outputs are written for each document.
+    pub(super) wanted: Wanted,
 }
 
 impl Outputs {
     /// The outputs of a batch build from `-o` and `--emit`: `-o` must name
     /// a folder (ending in `/` or existing); a file or standard output
     /// cannot hold many documents.
-    pub(super) fn new(
-        output: Option<&Path>,
-        pdf: bool,
-        typ: bool,
-    ) -> crate::report::diag::Result<Self> {
+    pub(super) fn new(output: Option<&Path>, wanted: Wanted) -> crate::report::diag::Result<Self> {
         let refuse = |what: String| {
             Diagnostic::error(format!("批量生成时 -o 必须是文件夹，不能是{what}"))
                 .with_hint("请写 -o 文件夹/（以 / 结尾）：各文档按其在批量文件夹中的相对路径写入，例如 dist/2025/部门.pdf；或省略 -o，各文档写到默认位置")
@@ -69,8 +63,7 @@ impl Outputs {
             }
             _ => Ok(Self {
                 folder: output.map(Path::to_path_buf),
-                pdf,
-                typ,
+                wanted,
             }),
         }
     }
