@@ -1,0 +1,113 @@
+"""Reads an OFD package with easyofd (https://pypi.org/project/easyofd/),
+a reader jixiao's authors did not write, and prints what the tests compare
+with the PDF, as JSON on the last line of standard output:
+
+- "pages": each page's text, its text objects in reading order;
+- "info": OFD.xml's DocInfo (Title, Author, CreationDate, ...);
+- "outline": the outline as [title, depth, page index] in document order;
+- with --pdf FILE.pdf: that PDF's outline (bookmarks) read by PyMuPDF, in
+  the same form, as "pdf_outline";
+- with --render DIR: every page's paths rendered by easyofd (OFD -> PDF
+  with reportlab, then PyMuPDF) to DIR/page-N.png at 1 pixel per point.
+
+Usage: read.py FILE.ofd [--pdf FILE.pdf] [--render DIR]
+"""
+
+import json
+import os
+import sys
+import tempfile
+import zipfile
+
+import xmltodict
+from easyofd import OFD
+
+
+def as_list(value):
+    """xmltodict gives one child as a dict and several as a list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def pages_text(ofd):
+    doc = ofd.data[0]
+    out = []
+    for number in sorted(doc["page_info"]):
+        texts = doc["page_info"][number]["text_list"]
+        out.append("".join(t["text"] for t in texts))
+    return out
+
+
+def outline(path):
+    """Outline titles with their depth and the index of the page they go to."""
+    with zipfile.ZipFile(path) as z:
+        root = xmltodict.parse(z.read("OFD.xml"))
+        doc_root = root["ofd:OFD"]["ofd:DocBody"]["ofd:DocRoot"]
+        document = xmltodict.parse(z.read(doc_root))["ofd:Document"]
+    pages = as_list(document["ofd:Pages"]["ofd:Page"])
+    index = {p["@ID"]: i for i, p in enumerate(pages)}
+    found = []
+
+    def walk(elems, depth):
+        for elem in as_list(elems):
+            action = as_list(elem["ofd:Actions"]["ofd:Action"])[0]
+            dest = action["ofd:Goto"]["ofd:Dest"]
+            found.append([elem["@Title"], depth, index[dest["@PageID"]]])
+            walk(elem.get("ofd:OutlineElem"), depth + 1)
+
+    walk((document.get("ofd:Outlines") or {}).get("ofd:OutlineElem"), 0)
+    return found, root["ofd:OFD"]["ofd:DocBody"]["ofd:DocInfo"]
+
+
+def pdf_outline(path):
+    import fitz  # PyMuPDF, installed with easyofd
+
+    return [[title, level - 1, page - 1] for level, title, page in fitz.open(path).get_toc()]
+
+
+def option(name):
+    if name in sys.argv:
+        return os.path.abspath(sys.argv[sys.argv.index(name) + 1])
+    return None
+
+
+def render(ofd, folder):
+    import fitz  # PyMuPDF, installed with easyofd
+
+    # easyofd draws text only in an installed font named 宋体 (never in the
+    # embedded fonts); without one every character fails to draw, slowly, a
+    # caught exception each. The pictures are compared for what it draws
+    # the same on every machine: the paths. The text is compared as text.
+    for page in ofd.data[0]["page_info"].values():
+        page["text_list"] = []
+    pdf = fitz.open(stream=ofd.to_pdf(), filetype="pdf")
+    # easyofd's PDF measures 200 units per inch; 72 of them make a point.
+    matrix = fitz.Matrix(72 / 200, 72 / 200)
+    for i, page in enumerate(pdf):
+        page.get_pixmap(matrix=matrix, alpha=False).save(
+            os.path.join(folder, f"page-{i + 1}.png")
+        )
+    return len(pdf)
+
+
+def main():
+    path = os.path.abspath(sys.argv[1])
+    folder, pdf = option("--render"), option("--pdf")
+    # easyofd unpacks into the current folder: give it a scratch one.
+    with tempfile.TemporaryDirectory(prefix="jixiao-easyofd-") as scratch:
+        os.chdir(scratch)
+        ofd = OFD()
+        ofd.read(path, fmt="path")
+        result = {"pages": pages_text(ofd)}
+        result["outline"], result["info"] = outline(path)
+        if pdf:
+            result["pdf_outline"] = pdf_outline(pdf)
+        if folder:
+            result["rendered"] = render(ofd, folder)
+        os.chdir("/")
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
