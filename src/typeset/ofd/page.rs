@@ -63,13 +63,13 @@ impl PageWriter<'_> {
 
     /// A run of glyphs as one text object, its origin at the baseline's start.
     fn text(&mut self, item: &TextItem, ts: Transform) {
-        if item.glyphs.is_empty() {
+        let scale = scale_of(ts);
+        let run = Run::of(item, scale);
+        if run.clusters.is_empty() {
             return;
         }
-        let scale = scale_of(ts);
         let size = item.size * scale;
         let origin = Point::zero().transform(ts);
-        let run = Run::of(item, scale);
         // A generous box: readers may clip a text object to its boundary.
         let (left, top) = (origin.x - size, origin.y - size * 1.5);
         let width = run.width + size * 2.0;
@@ -172,6 +172,8 @@ impl PageWriter<'_> {
 struct Cluster {
     /// How many characters.
     chars: usize,
+    /// Whether they are all white space.
+    blank: bool,
     /// The glyphs drawn for them.
     glyphs: Vec<u16>,
 }
@@ -221,11 +223,29 @@ impl Run {
             run.xs.extend(std::iter::repeat_n(x, n));
             run.clusters.push(Cluster {
                 chars: n,
+                blank: chars.chars().all(char::is_whitespace),
                 glyphs: vec![glyph.id],
             });
         }
         run.width = pen;
+        run.trim();
         run
+    }
+
+    /// Drops white space at either end: it draws nothing, and readers that
+    /// strip an element's outer white space (xmltodict, and easyofd with
+    /// it) would otherwise give every character the next one's position.
+    fn trim(&mut self) {
+        while let Some(c) = self.clusters.pop_if(|c| c.blank) {
+            for _ in 0..c.chars {
+                self.text.pop();
+                self.xs.pop();
+            }
+        }
+        let lead = self.clusters.iter().take_while(|c| c.blank).count();
+        let chars: usize = self.clusters.drain(..lead).map(|c| c.chars).sum();
+        self.xs.drain(..chars);
+        self.text = self.text.chars().skip(chars).collect();
     }
 }
 
