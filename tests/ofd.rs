@@ -1,8 +1,10 @@
 //! OFD output (issue 13), checked by a reader nobody here wrote: easyofd
 //! (PyPI, run by `tests/ofd/read.py`) reads the reference document's OFD;
-//! every page's text must equal the PDF's (pdftotext), the outline the
-//! PDF's bookmarks (read by PyMuPDF), DocInfo the PDF's metadata, and the
-//! rules easyofd draws must lie where Typst's rasteriser draws them.
+//! every page's text must equal the PDF's (pdftotext), each character's
+//! glyph in the embedded subset the glyph its font maps it to (fontTools),
+//! the outline the PDF's bookmarks (read by PyMuPDF), DocInfo the PDF's
+//! metadata, and the rules easyofd draws must lie where Typst's
+//! rasteriser draws them.
 //! Reproducible bytes and a failed build keeping the old file need no reader.
 //!
 //! The reader is found as `JIXIAO_PYTHON` (default `python3`) with easyofd
@@ -142,6 +144,20 @@ fn every_page_has_the_pdf_text() {
         let expected = squash(&page_text(&pdf, i + 1));
         assert_eq!(squash(text), expected, "page {}", i + 1);
     }
+}
+
+#[test]
+fn every_character_names_its_glyph_in_the_subset() {
+    let Some(python) = reader_or_skip() else {
+        return;
+    };
+    let tmp = TempDir::new("ofd-glyphs");
+    let (_, ofd) = build_reference(tmp.path());
+    let fonts = manifest_dir().join("fonts");
+    let read = read(&python, &ofd, &["--glyphs".as_ref(), fonts.as_path()]);
+    let (checked, bad) = (&read["glyphs"][0], &read["glyphs"][1]);
+    assert!(checked.as_u64().unwrap() > 5000, "checked {checked}");
+    assert_eq!(bad.as_array().unwrap().len(), 0, "{bad}");
 }
 
 #[test]

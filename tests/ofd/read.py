@@ -7,10 +7,14 @@ with the PDF, as JSON on the last line of standard output:
 - "outline": the outline as [title, depth, page index] in document order;
 - with --pdf FILE.pdf: that PDF's outline (bookmarks) read by PyMuPDF, in
   the same form, as "pdf_outline";
+- with --glyphs FONTDIR: each character of a one-to-one CGTransform
+  checked with fontTools: the subset glyph it names must draw the outline
+  the original font in FONTDIR (matched by PostScript name) maps the
+  character to; "glyphs" is [checked, [mismatches]];
 - with --render DIR: every page's paths rendered by easyofd (OFD -> PDF
   with reportlab, then PyMuPDF) to DIR/page-N.png at 1 pixel per point.
 
-Usage: read.py FILE.ofd [--pdf FILE.pdf] [--render DIR]
+Usage: read.py FILE.ofd [--pdf FILE.pdf] [--glyphs FONTDIR] [--render DIR]
 """
 
 import json
@@ -66,6 +70,55 @@ def pdf_outline(path):
     return [[title, level - 1, page - 1] for level, title, page in fitz.open(path).get_toc()]
 
 
+def glyphs(path, font_dir):
+    import glob
+    import io
+
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.ttLib import TTFont
+
+    def outline(font, name):
+        glyph_set = font.getGlyphSet()
+        pen = DecomposingRecordingPen(glyph_set)
+        glyph_set[name].draw(pen)
+        return [(op, [[round(v, 3) for v in p] for p in args]) for op, args in pen.value]
+
+    originals = {}
+    for file in glob.glob(os.path.join(font_dir, "*.otf")):
+        font = TTFont(file)
+        originals[font["name"].getDebugName(6)] = font
+    z = zipfile.ZipFile(path)
+    res = xmltodict.parse(z.read("Doc_0/PublicRes.xml"), force_list=("ofd:Font",))
+    fonts = {}
+    for f in res["ofd:Res"]["ofd:Fonts"]["ofd:Font"]:
+        subset = TTFont(io.BytesIO(z.read("Doc_0/Res/" + f["ofd:FontFile"])))
+        fonts[f["@ID"]] = (subset, originals[f["@FontName"]])
+    checked, bad = 0, []
+    lists = ("ofd:TextObject", "ofd:CGTransform")
+    for name in z.namelist():
+        if not name.endswith("/Content.xml"):
+            continue
+        layer = xmltodict.parse(z.read(name), force_list=lists)["ofd:Page"]["ofd:Content"]["ofd:Layer"]
+        for obj in layer.get("ofd:TextObject", []):
+            subset, original = fonts[obj["@Font"]]
+            cmap = original.getBestCmap()
+            text = obj["ofd:TextCode"].get("#text") or ""
+            for cg in obj.get("ofd:CGTransform", []):
+                at, count = int(cg["@CodePosition"]), int(cg["@CodeCount"])
+                ids = [int(g) for g in cg["ofd:Glyphs"].split()]
+                if count != int(cg["@GlyphCount"]):
+                    continue
+                for ch, gid in zip(text[at : at + count], ids):
+                    if ord(ch) not in cmap:
+                        continue
+                    checked += 1
+                    order = subset.getGlyphOrder()
+                    want = outline(original, cmap[ord(ch)])
+                    if gid >= len(order) or outline(subset, order[gid]) != want:
+                        bad.append([name, ch, gid])
+    return [checked, bad]
+
+
 def option(name):
     if name in sys.argv:
         return os.path.abspath(sys.argv[sys.argv.index(name) + 1])
@@ -93,7 +146,7 @@ def render(ofd, folder):
 
 def main():
     path = os.path.abspath(sys.argv[1])
-    folder, pdf = option("--render"), option("--pdf")
+    folder, pdf, font_dir = option("--render"), option("--pdf"), option("--glyphs")
     # easyofd unpacks into the current folder: give it a scratch one.
     with tempfile.TemporaryDirectory(prefix="jixiao-easyofd-") as scratch:
         os.chdir(scratch)
@@ -103,6 +156,8 @@ def main():
         result["outline"], result["info"] = outline(path)
         if pdf:
             result["pdf_outline"] = pdf_outline(pdf)
+        if font_dir:
+            result["glyphs"] = glyphs(path, font_dir)
         if folder:
             result["rendered"] = render(ofd, folder)
         os.chdir("/")
