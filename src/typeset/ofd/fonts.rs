@@ -93,14 +93,14 @@ fn file_name(id: u64) -> String {
 
 fn subset(e: &Embedded) -> Result<FontFile> {
     let family = &e.font.info().family;
-    if restricted(e.font.data()) {
+    if let Some(why) = forbidden(&e.font) {
         return Err(
-            Diagnostic::error(format!("字体“{family}”的许可不允许嵌入，无法生成 OFD"))
+            Diagnostic::error(format!("字体“{family}”的许可{why}，无法生成 OFD"))
                 .with_hint("请换用允许嵌入的字体（例如随附的 Fandol 字体），或只生成 PDF")
                 .into(),
         );
     }
-    let bytes = subsetter::subset(e.font.data(), e.font.index(), &e.glyphs).map_err(|err| {
+    let bytes = subset_bytes(e).map_err(|err| {
         Diagnostic::error(format!("字体“{family}”无法子集化，无法嵌入 OFD：{err}"))
             .with_hint("请换用 TrueType 或 CFF 轮廓的 OpenType 字体")
     })?;
@@ -110,44 +110,52 @@ fn subset(e: &Embedded) -> Result<FontFile> {
     })
 }
 
-/// Whether the font's OS/2 `fsType` says "restricted licence embedding"
-/// (bit 1 alone: no embedding at all).
-fn restricted(data: &[u8]) -> bool {
-    os2_fs_type(data).is_some_and(|fs| fs & 0x000F == 0x0002)
+fn subset_bytes(e: &Embedded) -> std::result::Result<Vec<u8>, subsetter::Error> {
+    subsetter::subset(e.font.data(), e.font.index(), &e.glyphs)
 }
 
-/// The `fsType` field of the first font's OS/2 table, if there is one.
-fn os2_fs_type(data: &[u8]) -> Option<u16> {
-    let u16_at = |at: usize| Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?));
-    let u32_at = |at: usize| Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?));
-    // A collection starts with `ttcf`; its first font's offset follows.
-    let start = if data.get(..4) == Some(b"ttcf") {
-        u32_at(12)? as usize
+/// What the font's licence (OS/2 `fsType`, read for the font's own face
+/// in a collection) forbids of what OFD embedding does: embedding at all,
+/// subsetting, or embedding the outlines (bitmap embedding only).
+fn forbidden(font: &Font) -> Option<&'static str> {
+    // Typst loaded this face, so it parses; if not, nothing is known.
+    let face = ttf_parser::Face::parse(font.data(), font.index()).ok()?;
+    if face.permissions() == Some(ttf_parser::Permissions::Restricted) {
+        Some("不允许嵌入")
+    } else if !face.is_subsetting_allowed() {
+        Some("不允许子集化")
+    } else if !face.is_outline_embedding_allowed() {
+        Some("只允许嵌入位图")
     } else {
-        0
-    };
-    let tables = u16_at(start + 4)? as usize;
-    (0..tables).find_map(|i| {
-        let record = start + 12 + 16 * i;
-        (data.get(record..record + 4)? == b"OS/2").then_some(())?;
-        u16_at(u32_at(record + 8)? as usize + 8)
-    })
+        None
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use typst::foundations::Bytes;
+
+    /// The bundled FandolSong with its OS/2 `fsType` set to `fs`.
+    fn song_with(fs: u16) -> Font {
+        let mut data = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/FandolSong-Regular.otf"),
+        )
+        .unwrap();
+        let face = ttf_parser::RawFace::parse(&data, 0).unwrap();
+        let os2 = face.table(ttf_parser::Tag::from_bytes(b"OS/2")).unwrap();
+        let at = os2.as_ptr() as usize - data.as_ptr() as usize + 8;
+        data[at..at + 2].copy_from_slice(&fs.to_be_bytes());
+        Font::new(Bytes::new(data), 0).unwrap()
+    }
 
     #[test]
-    fn fs_type_is_read_from_the_os2_table() {
-        // An sfnt header with one table record (OS/2 at offset 28).
-        let mut data = vec![0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0];
-        data.extend_from_slice(b"OS/2");
-        data.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 10]);
-        data.extend_from_slice(&[0, 4, 0, 0, 0, 0, 0, 0, 0, 2]);
-        assert_eq!(os2_fs_type(&data), Some(2));
-        assert!(restricted(&data));
-        data[37] = 8;
-        assert!(!restricted(&data));
+    fn licence_bits_are_read() {
+        assert_eq!(forbidden(&song_with(0)), None);
+        assert_eq!(forbidden(&song_with(2)), Some("不允许嵌入"));
+        assert_eq!(forbidden(&song_with(4)), None);
+        assert_eq!(forbidden(&song_with(8)), None);
+        assert_eq!(forbidden(&song_with(0x0100)), Some("不允许子集化"));
+        assert_eq!(forbidden(&song_with(0x0200)), Some("只允许嵌入位图"));
     }
 }

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use typst::foundations::{NativeElement, Packed, StyleChain};
 use typst::introspection::Introspector;
+use typst::layout::Abs;
 use typst::model::{HeadingElem, OutlineNode};
 use typst_layout::PagedDocument;
 
@@ -66,7 +67,8 @@ fn element(
         "<ofd:OutlineElem Title=\"{}\"><ofd:Actions><ofd:Action Event=\"CLICK\"><ofd:Goto><ofd:Dest Type=\"XYZ\" PageID=\"{page}\" Left=\"{}\" Top=\"{}\"/></ofd:Goto></ofd:Action></ofd:Actions>",
         escape(&title(node.entry)),
         mm(position.point.x),
-        mm(position.point.y),
+        // 10 pt above the heading, as Typst's PDF bookmarks point.
+        mm((position.point.y - Abs::pt(10.0)).max(Abs::zero())),
     );
     for child in &node.children {
         element(out, child, document, page_ids);

@@ -88,7 +88,7 @@ impl PageWriter<'_> {
         self.cg_transforms(item, &run);
         let _ = writeln!(
             self.out,
-            "<ofd:TextCode X=\"{}\" Y=\"{}\" DeltaX=\"{}\">{}</ofd:TextCode></ofd:TextObject>",
+            "<ofd:TextCode X=\"{}\" Y=\"{}\"{}>{}</ofd:TextCode></ofd:TextObject>",
             mm(origin.x + run.xs[0] - left),
             mm(origin.y - top),
             deltas(&run.xs),
@@ -154,11 +154,12 @@ impl PageWriter<'_> {
             path_attributes(shape, width),
             stroke_attributes(shape.stroke.as_ref(), width, scale_of(ts)),
         );
-        if let Some(fill) = &shape.fill {
-            self.out.push_str(&color("FillColor", fill));
-        }
+        // CT_Path's order: StrokeColor, then FillColor.
         if let Some(stroke) = &shape.stroke {
             self.out.push_str(&color("StrokeColor", &stroke.paint));
+        }
+        if let Some(fill) = &shape.fill {
+            self.out.push_str(&color("FillColor", fill));
         }
         let _ = writeln!(
             self.out,
@@ -249,11 +250,15 @@ impl Run {
     }
 }
 
-/// `DeltaX`: the distance from each character to the next, written out in
-/// full (no `g` shorthand, which some readers get wrong).
+/// The ` DeltaX="…"` attribute: the distance from each character to the
+/// next, written out in full (no `g` shorthand, which some readers get
+/// wrong); none for a single character.
 fn deltas(xs: &[Abs]) -> String {
     let parts: Vec<String> = xs.windows(2).map(|w| mm(w[1] - w[0])).collect();
-    parts.join(" ")
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!(" DeltaX=\"{}\"", parts.join(" "))
 }
 
 /// How much a transform scales lengths (the square root of its area scale).

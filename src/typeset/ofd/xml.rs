@@ -9,8 +9,11 @@ pub(super) const NS: &str = "http://www.ofdspec.org/2016";
 /// The XML declaration that starts every part.
 pub(super) const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 
-/// Text or an attribute value with `& < > " '` escaped; characters XML 1.0
-/// cannot hold at all (most control characters) are dropped.
+/// Text or an attribute value with `& < > " '` escaped, tab and line breaks
+/// as character references (an attribute would turn them into spaces), and
+/// characters XML 1.0 cannot hold at all (most control characters) as
+/// U+FFFD: one character for one, so `CodeCount`, `DeltaX` and glyphs stay
+/// aligned with the text.
 pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -20,8 +23,10 @@ pub(super) fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -59,6 +64,11 @@ mod tests {
 
     #[test]
     fn markup_and_control_characters_are_escaped() {
-        assert_eq!(escape("a<b>&\"c'\u{1b}"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(
+            escape("a<b>&\"c'\u{1b}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;\u{FFFD}"
+        );
+        assert_eq!(escape("甲\u{1}乙\u{FFFF}丙").chars().count(), 5);
+        assert_eq!(escape("a\tb\nc"), "a&#9;b&#10;c");
     }
 }
