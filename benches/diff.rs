@@ -10,11 +10,12 @@
 
 #[path = "../tests/common/long_document.rs"]
 mod long_document;
+#[path = "common/median.rs"]
+mod median;
 #[path = "common/run.rs"]
 mod run;
 
 use std::path::Path;
-use std::process::Command;
 
 /// Copies of the 7 reference projects in the long document.
 const COPIES: usize = 43;
@@ -24,7 +25,7 @@ const RUNS: usize = 5;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--case") {
-        return measure(&args[i + 1..]);
+        return median::measure(&args[i + 1..]);
     }
     let work = std::env::temp_dir().join(format!("jixiao-diff-bench-{}", std::process::id()));
     let reference = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/2025/chengde-xinfang");
@@ -55,7 +56,7 @@ fn main() {
             if format == "html" {
                 args.extend(["-o".into(), html.display().to_string()]);
             }
-            let line = median_line(&args);
+            let line = median::median_line(RUNS, &args);
             println!("{:<34} {line}", format!("{name}, {format}"));
         }
     }
@@ -74,37 +75,4 @@ fn copy_with_edit(from: &Path, to: &Path, old: &str, new: &str) {
             }
         }
     }
-}
-
-/// The median run's figures, each run in a fresh process.
-fn median_line(args: &[String]) -> String {
-    let mut runs: Vec<(f64, f64, f64)> = (0..RUNS)
-        .map(|_| {
-            let out = Command::new(std::env::current_exe().unwrap())
-                .arg("--case")
-                .args(args)
-                .output()
-                .unwrap();
-            let text = String::from_utf8_lossy(&out.stdout);
-            let v: Vec<f64> = text
-                .split_whitespace()
-                .map(|x| x.parse().unwrap())
-                .collect();
-            (v[0], v[1], v[2])
-        })
-        .collect();
-    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let (s, mb, kb) = runs[RUNS / 2];
-    format!("{s:>9.2} {mb:>9.0} {kb:>11.1}")
-}
-
-/// One case: runs jixiao with `args`; prints seconds, peak MB, output KB.
-fn measure(args: &[String]) {
-    let (out, took, peak_mb) = run::jixiao(args);
-    let written = args
-        .iter()
-        .position(|a| a == "-o")
-        .and_then(|i| std::fs::metadata(&args[i + 1]).ok())
-        .map_or(out.stdout.len() as u64, |m| m.len());
-    println!("{took} {peak_mb} {}", written as f64 / 1024.0);
 }
