@@ -104,6 +104,9 @@ fn subset(e: &Embedded) -> Result<FontFile> {
         Diagnostic::error(format!("字体“{family}”无法子集化，无法嵌入 OFD：{err}"))
             .with_hint("请换用 TrueType 或 CFF 轮廓的 OpenType 字体")
     })?;
+    // A reader that maps characters through the font needs a cmap.
+    let bytes =
+        super::cmap::with_cmap(&bytes, e.font.data(), e.font.index(), &e.glyphs).unwrap_or(bytes);
     Ok(FontFile {
         name: file_name(e.id),
         bytes,

@@ -4,6 +4,7 @@
 //! is selectable and searchable; the outline and the document's title,
 //! author and date match the PDF's. The bytes depend on the pages only.
 
+mod cmap;
 mod fonts;
 mod outline;
 mod page;
