@@ -12,25 +12,12 @@ use crate::input::locate::Place;
 use crate::input::model::project::shown;
 use crate::input::model::{Document, Project};
 use crate::typeset::fonts::FontSet;
+use crate::typeset::render::fit::{BLOCK_PT, INSET_PT, breaks_anyway};
 use crate::typeset::style::ResolvedStyle;
 
-/// Width of the text block, in points (156 mm).
-const BLOCK_PT: f64 = 156.0 / 25.4 * 72.0;
-/// Horizontal inset of a cell on both sides together (`inset: (x: 3pt)`).
-const INSET_PT: f64 = 6.0;
 /// The text width of a cell taking `share` of the text block.
 fn cell_width(share: f64) -> f64 {
     share * BLOCK_PT - INSET_PT
-}
-
-/// Whether the line breaker may break around `c` anyway: spaces and CJK
-/// (the template's `unbreakable-run` is the complement of this).
-fn breaks_anyway(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(c as u32,
-            0x1100..=0x11FF | 0x2E80..=0x2FFF | 0x3000..=0x30FF | 0x3130..=0x318F
-            | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF
-            | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
 }
 
 /// The runs of `text` the line breaker cannot split.

@@ -8,10 +8,16 @@
 //! the result deterministic and independent of font metrics. The same
 //! estimate balances the lines of short centred cells (`balanced`).
 
-/// The text width in em of the table's type (156 mm at 10.5 pt).
-const TEXT_EM: f64 = 442.2 / 10.5;
-/// A cell's horizontal inset (3 pt each side) in em.
-const INSET_EM: f64 = 6.0 / 10.5;
+/// Width of the text block, in points (156 mm).
+pub(crate) const BLOCK_PT: f64 = 156.0 / 25.4 * 72.0;
+/// Horizontal inset of a cell on both sides together (`inset: (x: 3pt)`).
+pub(crate) const INSET_PT: f64 = 6.0;
+/// The table's type size, in points.
+const TABLE_PT: f64 = 10.5;
+/// The text width in em of the table's type.
+const TEXT_EM: f64 = BLOCK_PT / TABLE_PT;
+/// A cell's horizontal inset in em.
+const INSET_EM: f64 = INSET_PT / TABLE_PT;
 /// The least width of a column by default, in em: a four-character
 /// label ("产出指标", "项目编码") fits on one line.
 const MIN_EM: f64 = 4.0;
@@ -99,9 +105,19 @@ pub fn char_em(c: char) -> f64 {
 /// (`cjk-latin-spacing`), in em.
 const CJK_LATIN_EM: f64 = 0.25;
 
+/// Whether the line breaker may break around `c` anyway: spaces and CJK
+/// (the template's `run-char` is the complement of this).
+pub(crate) fn breaks_anyway(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c as u32,
+            0x1100..=0x11FF | 0x2E80..=0x2FFF | 0x3000..=0x30FF | 0x3130..=0x318F
+            | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF
+            | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
 /// A letter, digit or sign: not CJK, not a full-width mark, not a space.
 fn is_run_char(c: char) -> bool {
-    !c.is_whitespace() && (c as u32) < 0x2E80
+    !breaks_anyway(c)
 }
 
 /// The pieces of `line` a line may not break inside, with their widths in

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::input::model::{Document, Overall};
 use crate::report::diag::{Diagnostic, Diagnostics, Result, SourceMap, Span};
 
-mod fit;
+pub(crate) mod fit;
 mod table;
 
 use crate::input::form::Placement;
