@@ -477,14 +477,23 @@ fn cell_costs(grid: &[f64], row: &[Measured]) -> Vec<(usize, usize)> {
 /// Lines of the rows (a thousand times) plus lines and penalties of every
 /// cell: the rows' height is what counts, and no saving inside cells may
 /// buy a taller row; the cells' lines lead the search where rows tie.
-fn score(grid: &[f64], rows: &[Vec<Measured>]) -> usize {
-    rows.iter()
-        .map(|r| {
-            let n = cell_costs(grid, r);
-            let tallest = n.iter().map(|c| c.0).max().unwrap_or(1);
-            1000 * tallest + n.iter().map(|c| c.0 + c.1).sum::<usize>()
-        })
-        .sum()
+///
+/// `None` when a cell of the first rows gets more lines than `limits`
+/// allows it (the header's cells: see `fit`).
+fn score(grid: &[f64], rows: &[Vec<Measured>], limits: &[Vec<usize>]) -> Option<usize> {
+    let mut total = 0;
+    for (i, r) in rows.iter().enumerate() {
+        let n = cell_costs(grid, r);
+        if limits
+            .get(i)
+            .is_some_and(|l| n.iter().zip(l).any(|(c, m)| c.0 > *m))
+        {
+            return None;
+        }
+        let tallest = n.iter().map(|c| c.0).max().unwrap_or(1);
+        total += 1000 * tallest + n.iter().map(|c| c.0 + c.1).sum::<usize>();
+    }
+    Some(total)
 }
 
 /// The lines of `rows` printed on `grid`: the sum of each row's tallest cell.
@@ -520,17 +529,11 @@ const GRID_MIN_EM: f64 = 2.0;
 /// save a line below (the header's rows are not all measured as rows).
 pub fn fit(grid: &[f64], cols: &[FitColumn], header: &[FitRow], rows: &[FitRow]) -> Vec<f64> {
     let header: Vec<Vec<Measured>> = header.iter().map(measure_row).collect();
-    // Each header cell with its lines on the form's grid.
-    let before: Vec<(&Measured, usize)> = header
+    // Each header cell's lines on the form's grid: its most.
+    let limits: Vec<Vec<usize>> = header
         .iter()
-        .flat_map(|r| r.iter().zip(cell_costs(grid, r)))
-        .map(|(m, c)| (m, c.0))
+        .map(|r| cell_costs(grid, r).iter().map(|c| c.0).collect())
         .collect();
-    let keeps = |g: &[f64]| {
-        before
-            .iter()
-            .all(|(m, n)| cell_costs(g, std::slice::from_ref(*m))[0].0 <= *n)
-    };
     let rows: Vec<Vec<Measured>> = header
         .iter()
         .cloned()
@@ -555,10 +558,10 @@ pub fn fit(grid: &[f64], cols: &[FitColumn], header: &[FitRow], rows: &[FitRow])
             .sum();
         (halves * 2.0 - 1e-6).ceil().max(0.0) as usize * 1_000_000
     };
-    let score = |g: &[f64]| outside(g) + score(g, &rows);
+    let score = |g: &[f64]| score(g, &rows, &limits).map(|s| s + outside(g));
     let movable: Vec<usize> = cols.iter().flat_map(|c| c.grid.clone()).collect();
     let mut g = grid.to_vec();
-    let mut now = score(&g);
+    let mut now = score(&g).expect("the form's grid is within its own limits");
     loop {
         let mut best: Option<(usize, Vec<f64>)> = None;
         for (&from, &to) in movable
@@ -572,10 +575,10 @@ pub fn fit(grid: &[f64], cols: &[FitColumn], header: &[FitRow], rows: &[FitRow])
                 let mut t = g.clone();
                 t[from] -= k / TEXT_EM;
                 t[to] += k / TEXT_EM;
-                if !within(&t) || !keeps(&t) {
+                if !within(&t) {
                     continue;
                 }
-                let s = score(&t);
+                let s = score(&t).unwrap_or(usize::MAX);
                 if s < best.as_ref().map_or(now, |b| b.0) {
                     best = Some((s, t));
                 }
