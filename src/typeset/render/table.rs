@@ -174,10 +174,9 @@ fn label(key: &str, own: &Labels, doc: &Labels, default: &str) -> String {
 
 pub(crate) fn project_view(number: String, p: &Project, doc_labels: &Labels) -> ProjectView {
     let form = &*p.form;
-    let lab_ = |key: &str, default: &str| label(key, &p.labels, doc_labels, default);
-    let grid = fitted_grid(p, &lab_);
-    let total: f64 = grid.iter().sum();
     let lab = |key: &str, default: &str| label(key, &p.labels, doc_labels, default);
+    let grid = fitted_grid(p, &lab);
+    let total: f64 = grid.iter().sum();
     let mut blocks: Vec<BlockView> = Vec::new();
     let mut cells: Vec<CellView> = Vec::new();
     let fraction = |at: &std::ops::Range<usize>| grid[at.clone()].iter().sum::<f64>() / total;
