@@ -43,17 +43,12 @@ fn mapping(original: &[u8], index: u32, glyphs: &GlyphRemapper) -> Option<BTreeM
     Some(map)
 }
 
-/// The tables of an sfnt file, as (tag, bytes).
+/// The tables of an sfnt file, as (tag, bytes), read by ttf-parser.
 fn tables(font: &[u8]) -> Option<Vec<([u8; 4], Vec<u8>)>> {
-    let u16_at = |at: usize| Some(u16::from_be_bytes(font.get(at..at + 2)?.try_into().ok()?));
-    let u32_at = |at: usize| Some(u32::from_be_bytes(font.get(at..at + 4)?.try_into().ok()?));
-    (0..usize::from(u16_at(4)?))
-        .map(|i| {
-            let record = 12 + 16 * i;
-            let tag: [u8; 4] = font.get(record..record + 4)?.try_into().ok()?;
-            let (offset, length) = (u32_at(record + 8)? as usize, u32_at(record + 12)? as usize);
-            Some((tag, font.get(offset..offset.checked_add(length)?)?.to_vec()))
-        })
+    let raw = ttf_parser::RawFace::parse(font, 0).ok()?;
+    raw.table_records
+        .into_iter()
+        .map(|r| Some((r.tag.to_bytes(), raw.table(r.tag)?.to_vec())))
         .collect()
 }
 
