@@ -14,8 +14,10 @@ pub(crate) const BLOCK_PT: f64 = 156.0 / 25.4 * 72.0;
 pub(crate) const INSET_PT: f64 = 6.0;
 /// The table's type size, in points.
 const TABLE_PT: f64 = 10.5;
-/// The text width in em of the table's type.
-const TEXT_EM: f64 = BLOCK_PT / TABLE_PT;
+/// The text width in em of the table's type: 156 mm rounded to 442.2 pt,
+/// as the widths were first fitted (the exact `BLOCK_PT` moves some
+/// borderline widths by a fraction of a point).
+const TEXT_EM: f64 = 442.2 / TABLE_PT;
 /// A cell's horizontal inset in em.
 const INSET_EM: f64 = INSET_PT / TABLE_PT;
 /// The least width of a column by default, in em: a four-character
