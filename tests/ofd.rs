@@ -3,8 +3,9 @@
 //! every page's text must equal the PDF's (pdftotext), each character's
 //! glyph in the embedded subset the glyph its font maps it to (fontTools),
 //! the outline the PDF's bookmarks (read by PyMuPDF), DocInfo the PDF's
-//! metadata, and the rules easyofd draws must lie where Typst's
-//! rasteriser draws them.
+//! metadata, the rules easyofd draws must lie where Typst's rasteriser
+//! draws them, and so must its text (drawn in Fandol Song made easyofd's
+//! 宋体, the one font it draws text in).
 //! Reproducible bytes and a failed build keeping the old file need no reader.
 //!
 //! The reader is found as `JIXIAO_PYTHON` (default `python3`) with easyofd
@@ -23,18 +24,30 @@ use typst::layout::{Frame, FrameItem};
 const EPOCH: &str = "1737331200";
 /// How far (pixels at 1 px/pt) a rule may be from where the other side draws it.
 const REACH: i64 = 2;
+/// The side (pt) of the squares text is compared in: easyofd draws every
+/// character in its 宋体 where the PDF has Hei, Kai or Fang, so strokes differ
+/// while the squares a character covers do not.
+const TEXT_CELL: usize = 2;
 /// The share of ink pixels allowed to have no ink within [`REACH`] on the other side.
 const TOLERANCE: f64 = 0.01;
 
 /// Builds the reference to `<dir>/ref.pdf` and `<dir>/ref.ofd`.
 fn build_reference(dir: &Path) -> (PathBuf, PathBuf) {
-    let pdf = dir.join("ref.pdf");
+    build_reference_as(dir, "ref.pdf", &["--emit", "pdf,ofd"]);
+    (dir.join("ref.pdf"), dir.join("ref.ofd"))
+}
+
+/// Builds the reference with `-o <dir>/<output>` and `args` (which choose
+/// what is written).
+fn build_reference_as(dir: &Path, output: &str, args: &[&str]) {
+    let pdf = dir.join(output);
     let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
         .arg("build")
         .arg(reference_dir())
         .args(["--root".as_ref(), manifest_dir().as_os_str()])
         .args(["-o".as_ref(), pdf.as_os_str()])
-        .args(["--emit", "pdf,ofd", "-q"])
+        .args(args)
+        .arg("-q")
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .output()
         .expect("cannot run the jixiao binary");
@@ -43,7 +56,6 @@ fn build_reference(dir: &Path) -> (PathBuf, PathBuf) {
         "build failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    (pdf, dir.join("ref.ofd"))
 }
 
 /// The Python with easyofd, or `None` (with a note) when it is missing and
@@ -107,6 +119,47 @@ fn ofd_bytes_are_reproducible_and_start_with_ofd_xml() {
     );
     let fonts = names.iter().filter(|n| n.starts_with("Doc_0/Res/")).count();
     assert!(fonts >= 4, "embedded fonts: {names:?}");
+}
+
+/// `--format ofd` is `--emit ofd`, `--format pdf,ofd` writes both, and a
+/// summary format is refused for one document.
+#[test]
+fn format_names_the_document_format() {
+    let (a, b, c) = (
+        TempDir::new("ofd-emit"),
+        TempDir::new("ofd-format"),
+        TempDir::new("ofd-both"),
+    );
+    build_reference_as(a.path(), "ref.ofd", &["--emit", "ofd"]);
+    build_reference_as(b.path(), "ref.ofd", &["--format", "ofd"]);
+    let names = |dir: &Path| {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        names(b.path()),
+        ["ref.ofd"],
+        "--format ofd writes the OFD only"
+    );
+    let read = |dir: &Path| std::fs::read(dir.join("ref.ofd")).unwrap();
+    assert!(
+        read(a.path()) == read(b.path()),
+        "--format ofd differs from --emit ofd"
+    );
+    build_reference_as(c.path(), "ref.pdf", &["--format", "pdf,ofd"]);
+    assert_eq!(names(c.path()), ["ref.ofd", "ref.pdf"], "--format pdf,ofd");
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .arg("build")
+        .arg(reference_dir())
+        .args(["--format", "ofd,json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("只用于批量生成"));
 }
 
 #[test]
@@ -194,19 +247,53 @@ fn rules_are_drawn_where_the_pdf_has_them() {
     let mut ruled = 0;
     for (i, page) in document.pages().iter().enumerate() {
         let ofd_page = Ink::png(&pngs.join(format!("page-{}.png", i + 1)));
-        let pdf_page = Ink::typst(page);
-        ruled += usize::from(ofd_page.missed_in(&pdf_page).1 > 1000);
-        for (what, a, b) in [("OFD", &ofd_page, &pdf_page), ("PDF", &pdf_page, &ofd_page)] {
-            let (missed, total) = a.missed_in(b);
-            assert!(
-                (missed as f64) <= TOLERANCE * total as f64,
-                "page {}: {missed} of {total} inked {what} pixels have no ink nearby on the other side",
-                i + 1
-            );
-        }
+        let pdf_page = Ink::typst(page, false);
+        ruled += usize::from(ofd_page.missed_in(&pdf_page, REACH).1 > 1000);
+        assert_same_ink(i + 1, &ofd_page, &pdf_page, REACH);
     }
     // The eight 项目绩效目标表 pages (the others hold text only).
     assert!(ruled >= 8, "only {ruled} pages with rules");
+}
+
+#[test]
+fn text_is_drawn_where_the_pdf_has_it() {
+    let Some(python) = reader_or_skip() else {
+        return;
+    };
+    let tmp = TempDir::new("ofd-render-text");
+    let (_, ofd) = build_reference(tmp.path());
+    let pngs = tmp.path().join("pages");
+    std::fs::create_dir_all(&pngs).unwrap();
+    let song = manifest_dir().join("fonts/FandolSong-Regular.otf");
+    let args = [
+        "--render".as_ref(),
+        pngs.as_path(),
+        "--song".as_ref(),
+        song.as_path(),
+    ];
+    let rendered = read(&python, &ofd, &args)["rendered"].clone();
+    let document = typeset_reference();
+    assert_eq!(rendered, document.pages().len());
+    let mut inked = 0;
+    for (i, page) in document.pages().iter().enumerate() {
+        let ofd_page = Ink::png(&pngs.join(format!("page-{}.png", i + 1))).cells(TEXT_CELL);
+        let pdf_page = Ink::typst(page, true).cells(TEXT_CELL);
+        inked += ofd_page.missed_in(&pdf_page, 1).1;
+        assert_same_ink(i + 1, &ofd_page, &pdf_page, 1);
+    }
+    // Text, not just rules: the reference's 16 pages cover some 65,000 squares.
+    assert!(inked > 40_000, "only {inked} inked squares");
+}
+
+/// Each side's ink has ink within `reach` on the other, but for [`TOLERANCE`].
+fn assert_same_ink(page: usize, ofd: &Ink, pdf: &Ink, reach: i64) {
+    for (what, a, b) in [("OFD", ofd, pdf), ("PDF", pdf, ofd)] {
+        let (missed, total) = a.missed_in(b, reach);
+        assert!(
+            (missed as f64) <= TOLERANCE * total as f64,
+            "page {page}: {missed} of {total} inked {what} pixels have no ink nearby on the other side"
+        );
+    }
 }
 
 /// The reference typeset in this process (what the PDF is made from).
@@ -230,8 +317,8 @@ struct Ink {
 }
 
 impl Ink {
-    /// easyofd's rendering of a page's paths (`read.py` leaves text out:
-    /// easyofd draws it only in an installed 宋体, never in the embedded fonts).
+    /// easyofd's rendering of a page (`read.py` leaves text out unless it
+    /// is given a 宋体: easyofd never draws in the embedded fonts).
     fn png(path: &Path) -> Self {
         let decoder =
             png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
@@ -257,10 +344,12 @@ impl Ink {
     }
 
     /// The project's rasteriser (typst-render at 1 px/pt, as `diff --pages`)
-    /// on the page without its text.
-    fn typst(page: &typst_layout::Page) -> Self {
+    /// on the page, with or without its text.
+    fn typst(page: &typst_layout::Page, text: bool) -> Self {
         let mut page = page.clone();
-        page.frame = without_text(&page.frame);
+        if !text {
+            page.frame = without_text(&page.frame);
+        }
         let options = typst_render::RenderOptions {
             pixel_per_pt: typst::utils::Scalar::new(1.0),
             render_bleed: false,
@@ -278,15 +367,31 @@ impl Ink {
         }
     }
 
+    /// The page in squares of `side` pixels, inked where any pixel is.
+    fn cells(&self, side: usize) -> Self {
+        let (width, height) = (self.width / side, self.height / side);
+        let mut dark = vec![false; width * height];
+        for y in 0..height * side {
+            for x in 0..width * side {
+                dark[y / side * width + x / side] |= self.dark[y * self.width + x];
+            }
+        }
+        Self {
+            width,
+            height,
+            dark,
+        }
+    }
+
     fn at(&self, x: i64, y: i64) -> bool {
         (0..self.width as i64).contains(&x)
             && (0..self.height as i64).contains(&y)
             && self.dark[y as usize * self.width + x as usize]
     }
 
-    /// How many of this page's inked pixels have no ink within [`REACH`]
+    /// How many of this page's inked pixels have no ink within `reach`
     /// in `other`, and how many inked pixels there are.
-    fn missed_in(&self, other: &Ink) -> (usize, usize) {
+    fn missed_in(&self, other: &Ink, reach: i64) -> (usize, usize) {
         let (mut missed, mut total) = (0, 0);
         for y in 0..self.height as i64 {
             for x in 0..self.width as i64 {
@@ -295,7 +400,7 @@ impl Ink {
                 }
                 total += 1;
                 let near =
-                    (-REACH..=REACH).any(|dy| (-REACH..=REACH).any(|dx| other.at(x + dx, y + dy)));
+                    (-reach..=reach).any(|dy| (-reach..=reach).any(|dx| other.at(x + dx, y + dy)));
                 missed += usize::from(!near);
             }
         }

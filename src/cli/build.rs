@@ -28,12 +28,14 @@ pub struct BuildArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// What to write: the PDF, the OFD (GB/T 33190), the generated Typst
-    /// source, or several (pdf,ofd).
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "pdf")]
+    /// source, or several (pdf,ofd) [default: pdf].
+    #[arg(long, value_enum, value_delimiter = ',')]
     pub emit: Vec<Emit>,
-    /// The summary of a batch (a folder of document folders): text, json or markdown.
-    #[arg(long, value_enum)]
-    pub format: Option<SummaryFormat>,
+    /// The document's format, pdf or ofd (or both: pdf,ofd; the same as
+    /// --emit), and for a batch (a folder of document folders) the
+    /// summary's: text, json or markdown.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub format: Vec<Format>,
     /// Make the PDF conform to a standard: a-2b (PDF/A-2b, archiving),
     /// ua-1 (PDF/UA-1, accessibility), or both (a-2b,ua-1).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "STANDARD")]
@@ -54,12 +56,61 @@ pub enum Emit {
     Ofd,
 }
 
-/// The outputs `--emit` asks for.
-fn wanted(emit: &[Emit]) -> Wanted {
-    Wanted {
-        pdf: emit.contains(&Emit::Pdf),
-        typ: emit.contains(&Emit::Typ),
-        ofd: emit.contains(&Emit::Ofd),
+/// A value of `--format`: a document format or a batch summary's. The two
+/// sets share no name, so one option serves both (`--format ofd`,
+/// `--format json`, `--format ofd,json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The PDF.
+    Pdf,
+    /// The OFD package (GB/T 33190-2016) of the same pages.
+    Ofd,
+    /// Batch summary: an aligned text table.
+    Text,
+    /// Batch summary: one JSON object (with every diagnostic).
+    Json,
+    /// Batch summary: a Markdown table.
+    Markdown,
+}
+
+impl Format {
+    /// The output this names, if it is a document format.
+    fn emit(self) -> Option<Emit> {
+        match self {
+            Self::Pdf => Some(Emit::Pdf),
+            Self::Ofd => Some(Emit::Ofd),
+            Self::Text | Self::Json | Self::Markdown => None,
+        }
+    }
+
+    /// The batch summary this names, if it is one.
+    fn summary(self) -> Option<SummaryFormat> {
+        match self {
+            Self::Text => Some(SummaryFormat::Text),
+            Self::Json => Some(SummaryFormat::Json),
+            Self::Markdown => Some(SummaryFormat::Markdown),
+            Self::Pdf | Self::Ofd => None,
+        }
+    }
+}
+
+impl BuildArgs {
+    /// The outputs `--emit` and `--format` ask for together; the PDF when
+    /// neither names one.
+    fn wanted(&self) -> Wanted {
+        let asked: Vec<Emit> = (self.emit.iter().copied())
+            .chain(self.format.iter().filter_map(|f| f.emit()))
+            .collect();
+        Wanted {
+            pdf: asked.is_empty() || asked.contains(&Emit::Pdf),
+            typ: asked.contains(&Emit::Typ),
+            ofd: asked.contains(&Emit::Ofd),
+        }
+    }
+
+    /// The batch summary `--format` asks for, if any (the last one named).
+    fn summary(&self) -> Option<SummaryFormat> {
+        self.format.iter().filter_map(|f| f.summary()).next_back()
     }
 }
 
@@ -71,8 +122,10 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     if let Some(found) = batch::find(&args.dir) {
         return found.map_or_else(|code| code, |tree| run_batch(args, &tree));
     }
-    if args.format.is_some() {
-        return super::usage_error("--format 只用于批量生成：请给出包含多个文档文件夹的文件夹");
+    if args.summary().is_some() {
+        return super::usage_error(
+            "--format text/json/markdown 只用于批量生成：请给出包含多个文档文件夹的文件夹（单个文档可用 --format pdf 或 ofd）",
+        );
     }
     let sources = SourceMap::default();
     let started = Instant::now();
@@ -105,7 +158,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
 
 /// Builds every document below a batch folder.
 fn run_batch(args: &BuildArgs, tree: &Tree) -> ExitCode {
-    let outputs = batch::Outputs::new(args.output.as_deref(), wanted(&args.emit));
+    let outputs = batch::Outputs::new(args.output.as_deref(), args.wanted());
     match outputs {
         Ok(outputs) => batch::run(
             &batch::Request {
@@ -113,7 +166,7 @@ fn run_batch(args: &BuildArgs, tree: &Tree) -> ExitCode {
                 common: &args.common,
                 standards: &args.pdf_standard,
                 mode: batch::Mode::Build(outputs),
-                format: args.format.unwrap_or(SummaryFormat::Text),
+                format: args.summary().unwrap_or(SummaryFormat::Text),
             },
             tree,
         ),
@@ -149,7 +202,7 @@ fn build(args: &BuildArgs, sources: &SourceMap) -> Outcome {
         .and_then(Prepared::accepted)
         .map_err(none)?;
     let default = prepared.root.default_output(&prepared.loaded.dir);
-    let plan = output::plan(args.output.as_deref(), wanted(&args.emit), &default).map_err(none)?;
+    let plan = output::plan(args.output.as_deref(), args.wanted(), &default).map_err(none)?;
     finish(&prepared, &plan, &args.common.font_paths, sources)
 }
 

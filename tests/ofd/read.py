@@ -12,9 +12,11 @@ with the PDF, as JSON on the last line of standard output:
   the original font in FONTDIR (matched by PostScript name) maps the
   character to; "glyphs" is [checked, [mismatches]];
 - with --render DIR: every page's paths rendered by easyofd (OFD -> PDF
-  with reportlab, then PyMuPDF) to DIR/page-N.png at 1 pixel per point.
+  with reportlab, then PyMuPDF) to DIR/page-N.png at 1 pixel per point;
+  with --song FONT.otf too, its text as well, drawn in FONT made easyofd's
+  宋体 (see install_song).
 
-Usage: read.py FILE.ofd [--pdf FILE.pdf] [--glyphs FONTDIR] [--render DIR]
+Usage: read.py FILE.ofd [--pdf FILE.pdf] [--glyphs FONTDIR] [--render DIR [--song FONT]]
 """
 
 import json
@@ -125,15 +127,62 @@ def option(name):
     return None
 
 
-def render(ofd, folder):
+def install_song(song, path, folder):
+    """Makes SONG (a CFF OpenType font) easyofd's 宋体, as installing SimSun
+    would: easyofd draws every text object in the installed font named 宋体
+    (never in the embedded fonts), with reportlab, which reads TrueType
+    outlines only. So SONG is cut to the characters of the OFD's text and
+    its curves converted to quadratic ones (fontTools), then registered."""
+    from fontTools import subset
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont as ReportlabFont
+
+    text = set()
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.endswith("/Content.xml"):
+                text.update(z.read(name).decode("utf-8"))
+    font = TTFont(song)
+    cut = subset.Subsetter(subset.Options(notdef_outline=True))
+    cut.populate(unicodes=[ord(c) for c in text])
+    cut.subset(font)
+    glyphs, glyph_set = {}, font.getGlyphSet()
+    for name in font.getGlyphOrder():
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = font.getGlyphOrder(), glyphs
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs",
+                  "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
+                  "maxComponentElements", "maxComponentDepth"):
+        setattr(maxp, field, 0)
+    maxp.maxZones = 1
+    font["head"].glyphDataFormat = 0
+    font["post"].formatType = 3.0
+    font.sfntVersion = "\x00\x01\x00\x00"
+    out = os.path.join(folder, "song.ttf")
+    font.save(out)
+    pdfmetrics.registerFont(ReportlabFont("宋体", out))
+
+
+def render(ofd, folder, keep_text):
     import fitz  # PyMuPDF, installed with easyofd
 
-    # easyofd draws text only in an installed font named 宋体 (never in the
-    # embedded fonts); without one every character fails to draw, slowly, a
-    # caught exception each. The pictures are compared for what it draws
-    # the same on every machine: the paths. The text is compared as text.
-    for page in ofd.data[0]["page_info"].values():
-        page["text_list"] = []
+    # Without a 宋体 (--song) every character fails to draw, slowly, a
+    # caught exception each: the text is then left out.
+    if not keep_text:
+        for page in ofd.data[0]["page_info"].values():
+            page["text_list"] = []
     pdf = fitz.open(stream=ofd.to_pdf(), filetype="pdf")
     # easyofd's PDF measures 200 units per inch; 72 of them make a point.
     matrix = fitz.Matrix(72 / 200, 72 / 200)
@@ -147,6 +196,7 @@ def render(ofd, folder):
 def main():
     path = os.path.abspath(sys.argv[1])
     folder, pdf, font_dir = option("--render"), option("--pdf"), option("--glyphs")
+    song = option("--song")
     # easyofd unpacks into the current folder: give it a scratch one.
     with tempfile.TemporaryDirectory(prefix="jixiao-easyofd-") as scratch:
         os.chdir(scratch)
@@ -159,7 +209,9 @@ def main():
         if font_dir:
             result["glyphs"] = glyphs(path, font_dir)
         if folder:
-            result["rendered"] = render(ofd, folder)
+            if song:
+                install_song(song, path, scratch)
+            result["rendered"] = render(ofd, folder, bool(song))
         os.chdir("/")
     print(json.dumps(result, ensure_ascii=False))
 
