@@ -13,6 +13,8 @@
 //! `JIXIAO_OFD_TESTS=1` (CI) makes a missing reader fail them.
 
 mod common;
+#[path = "common/page_labels.rs"]
+mod page_labels;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -214,7 +216,7 @@ fn every_character_names_its_glyph_in_the_subset() {
 }
 
 #[test]
-fn outline_and_metadata_match_the_pdf() {
+fn outline_labels_and_metadata_match_the_pdf() {
     let Some(python) = reader_or_skip() else {
         return;
     };
@@ -224,6 +226,9 @@ fn outline_and_metadata_match_the_pdf() {
     let outline = read["outline"].as_array().unwrap();
     assert!(outline.len() >= 10, "{outline:?}");
     assert_eq!(read["outline"], read["pdf_outline"]);
+    let labels: Vec<String> = serde_json::from_value(read["labels"].clone()).unwrap();
+    assert_eq!(labels, page_labels::page_labels(&pdf));
+    assert_eq!(labels[..3], ["i", "ii", "1"]);
     let info = &read["info"];
     let field = |key| pdfinfo_field(&pdf, key).unwrap();
     assert_eq!(info["ofd:Title"], field("Title").as_str());

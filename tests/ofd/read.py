@@ -5,6 +5,7 @@ with the PDF, as JSON on the last line of standard output:
 - "pages": each page's text, its text objects in reading order;
 - "info": OFD.xml's DocInfo (Title, Author, CreationDate, ...);
 - "outline": the outline as [title, depth, page index] in document order;
+- "labels": each page's label (its PageLabel extension property) or null;
 - with --pdf FILE.pdf: that PDF's outline (bookmarks) read by PyMuPDF, in
   the same form, as "pdf_outline";
 - with --glyphs FONTDIR: each character of a one-to-one CGTransform
@@ -45,14 +46,31 @@ def pages_text(ofd):
     return out
 
 
+def labels(z, doc_root, document, index):
+    """Each page's PageLabel extension property, or None."""
+    found = [None] * len(index)
+    loc = document.get("ofd:Extensions")
+    if not loc:
+        return found
+    part = os.path.join(os.path.dirname(doc_root), loc)
+    extensions = xmltodict.parse(z.read(part))["ofd:Extensions"]
+    for ext in as_list(extensions.get("ofd:Extension")):
+        for prop in as_list(ext.get("ofd:Property")):
+            if prop["@Name"] == "PageLabel":
+                found[index[ext["@RefId"]]] = prop.get("#text", "")
+    return found
+
+
 def outline(path):
-    """Outline titles with their depth and the index of the page they go to."""
+    """Outline titles with their depth and the index of the page they go
+    to, DocInfo, and the page labels."""
     with zipfile.ZipFile(path) as z:
         root = xmltodict.parse(z.read("OFD.xml"))
         doc_root = root["ofd:OFD"]["ofd:DocBody"]["ofd:DocRoot"]
         document = xmltodict.parse(z.read(doc_root))["ofd:Document"]
-    pages = as_list(document["ofd:Pages"]["ofd:Page"])
-    index = {p["@ID"]: i for i, p in enumerate(pages)}
+        pages = as_list(document["ofd:Pages"]["ofd:Page"])
+        index = {p["@ID"]: i for i, p in enumerate(pages)}
+        page_labels = labels(z, doc_root, document, index)
     found = []
 
     def walk(elems, depth):
@@ -63,7 +81,7 @@ def outline(path):
             walk(elem.get("ofd:OutlineElem"), depth + 1)
 
     walk((document.get("ofd:Outlines") or {}).get("ofd:OutlineElem"), 0)
-    return found, root["ofd:OFD"]["ofd:DocBody"]["ofd:DocInfo"]
+    return found, root["ofd:OFD"]["ofd:DocBody"]["ofd:DocInfo"], page_labels
 
 
 def pdf_outline(path):
@@ -203,7 +221,7 @@ def main():
         ofd = OFD()
         ofd.read(path, fmt="path")
         result = {"pages": pages_text(ofd)}
-        result["outline"], result["info"] = outline(path)
+        result["outline"], result["info"], result["labels"] = outline(path)
         if pdf:
             result["pdf_outline"] = pdf_outline(pdf)
         if font_dir:

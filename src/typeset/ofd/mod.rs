@@ -1,11 +1,12 @@
 //! OFD export (GB/T 33190-2016): the same typeset pages as the PDF written
 //! as an OFD package, a zip of XML parts with the fonts embedded as
 //! subsets. Text stays text (characters, positions, glyph advances), so it
-//! is selectable and searchable; the outline and the document's title,
-//! author and date match the PDF's. The bytes depend on the pages only.
+//! is selectable and searchable; the outline, the page labels and the
+//! document's title, author and date match the PDF's. The bytes depend on the pages only.
 
 mod cmap;
 mod fonts;
+mod labels;
 mod outline;
 mod page;
 mod xml;
@@ -45,17 +46,21 @@ pub fn ofd(document: &PagedDocument, date: Option<&BuildDate>) -> Result<Vec<u8>
         .iter()
         .map(|p| page::content(&p.frame, &mut fonts, &mut ids))
         .collect();
+    let extensions = labels::extensions(&labels::labels(document), &page_ids);
     let mut parts = vec![
         ("OFD.xml".to_string(), ofd_xml(document, date).into_bytes()),
         (
             format!("{DOC}/Document.xml"),
-            document_xml(document, &page_ids, ids.0).into_bytes(),
+            document_xml(document, &page_ids, ids.0, extensions.is_some()).into_bytes(),
         ),
         (
             format!("{DOC}/PublicRes.xml"),
             public_res(&fonts.entries()).into_bytes(),
         ),
     ];
+    if let Some(xml) = extensions {
+        parts.push((format!("{DOC}/{}", labels::PATH), xml.into_bytes()));
+    }
     for file in fonts.files()? {
         parts.push((format!("{DOC}/Res/{}", file.name), file.bytes));
     }
@@ -93,8 +98,9 @@ fn ofd_xml(document: &PagedDocument, date: Option<&BuildDate>) -> String {
     )
 }
 
-/// `Document.xml`: the page area, the resources, the pages and the outline.
-fn document_xml(document: &PagedDocument, page_ids: &[u64], max_id: u64) -> String {
+/// `Document.xml`: the page area, the resources, the pages, the outline and,
+/// if `extended`, where the extensions (page labels) are.
+fn document_xml(document: &PagedDocument, page_ids: &[u64], max_id: u64, extended: bool) -> String {
     let size = document
         .pages()
         .first()
@@ -105,8 +111,14 @@ fn document_xml(document: &PagedDocument, page_ids: &[u64], max_id: u64) -> Stri
         let local = path.trim_start_matches(&format!("{DOC}/"));
         pages.push_str(&format!("<ofd:Page ID=\"{id}\" BaseLoc=\"{local}\"/>\n"));
     }
+    // Extensions come last among a document's parts (the schema's order).
+    let extensions = if extended {
+        format!("<ofd:Extensions>{}</ofd:Extensions>\n", labels::PATH)
+    } else {
+        String::new()
+    };
     format!(
-        "{DECLARATION}<ofd:Document xmlns:ofd=\"{NS}\"><ofd:CommonData><ofd:MaxUnitID>{max_id}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 {} {}</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>\n<ofd:Pages>\n{pages}</ofd:Pages>\n{}</ofd:Document>\n",
+        "{DECLARATION}<ofd:Document xmlns:ofd=\"{NS}\"><ofd:CommonData><ofd:MaxUnitID>{max_id}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 {} {}</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>\n<ofd:Pages>\n{pages}</ofd:Pages>\n{}{extensions}</ofd:Document>\n",
         mm(size.x),
         mm(size.y),
         outline::outlines(document, page_ids),
