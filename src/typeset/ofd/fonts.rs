@@ -2,6 +2,8 @@
 //! are renumbered as they are met (the numbers the pages' `CGTransform`s
 //! name), and at the end each font is subsetted to those glyphs.
 
+use std::collections::BTreeSet;
+
 use subsetter::GlyphRemapper;
 use typst::text::Font;
 
@@ -17,6 +19,8 @@ struct Embedded {
     id: u64,
     /// Old glyph ID → glyph ID in the subset, in order of first use.
     glyphs: GlyphRemapper,
+    /// The characters drawn with it (see [`Fonts::cover`]).
+    chars: BTreeSet<char>,
 }
 
 /// The fonts used so far, in order of first use.
@@ -45,6 +49,19 @@ impl Fonts {
         self.used[i].glyphs.remap(glyph)
     }
 
+    /// Puts in the subset of `font` the glyph its `cmap` gives each
+    /// character of `text`, beside the glyphs shaping chose. A reader that
+    /// maps `TextCode` through the font's `cmap` instead of following the
+    /// `CGTransform` (which names the shaped glyphs) then still finds every
+    /// character: where shaping substituted a glyph (a ligature, a
+    /// localised form) the subset would otherwise have no glyph for it.
+    /// The glyphs are added when the font is subsetted, after every glyph
+    /// the pages name, so the `CGTransform` numbers stay as written.
+    pub(super) fn cover(&mut self, font: &Font, text: &str, ids: &mut Ids) {
+        let (i, _) = self.index(font, ids);
+        self.used[i].chars.extend(text.chars());
+    }
+
     fn index(&mut self, font: &Font, ids: &mut Ids) -> (usize, u64) {
         if let Some(i) = self.used.iter().position(|e| &e.font == font) {
             return (i, self.used[i].id);
@@ -54,6 +71,7 @@ impl Fonts {
             font: font.clone(),
             id,
             glyphs: GlyphRemapper::new(),
+            chars: BTreeSet::new(),
         });
         (self.used.len() - 1, id)
     }
@@ -100,21 +118,31 @@ fn subset(e: &Embedded) -> Result<FontFile> {
                 .into(),
         );
     }
-    let bytes = subset_bytes(e).map_err(|err| {
+    let glyphs = with_cmap_glyphs(e);
+    let bytes = subsetter::subset(e.font.data(), e.font.index(), &glyphs).map_err(|err| {
         Diagnostic::error(format!("字体“{family}”无法子集化，无法嵌入 OFD：{err}"))
             .with_hint("请换用 TrueType 或 CFF 轮廓的 OpenType 字体")
     })?;
     // A reader that maps characters through the font needs a cmap.
     let bytes =
-        super::cmap::with_cmap(&bytes, e.font.data(), e.font.index(), &e.glyphs).unwrap_or(bytes);
+        super::cmap::with_cmap(&bytes, e.font.data(), e.font.index(), &glyphs).unwrap_or(bytes);
     Ok(FontFile {
         name: file_name(e.id),
         bytes,
     })
 }
 
-fn subset_bytes(e: &Embedded) -> std::result::Result<Vec<u8>, subsetter::Error> {
-    subsetter::subset(e.font.data(), e.font.index(), &e.glyphs)
+/// The glyphs the pages name, then the `cmap` glyph of each character
+/// drawn with the font (see [`Fonts::cover`]).
+fn with_cmap_glyphs(e: &Embedded) -> GlyphRemapper {
+    let mut glyphs = e.glyphs.clone();
+    if let Ok(face) = ttf_parser::Face::parse(e.font.data(), e.font.index()) {
+        let mapped = e.chars.iter().filter_map(|&c| face.glyph_index(c));
+        for glyph in mapped.filter(|g| g.0 != 0) {
+            glyphs.remap(glyph.0);
+        }
+    }
+    glyphs
 }
 
 /// What the font's licence (OS/2 `fsType`, read for the font's own face
@@ -150,6 +178,33 @@ mod tests {
         let at = os2.as_ptr() as usize - data.as_ptr() as usize + 8;
         data[at..at + 2].copy_from_slice(&fs.to_be_bytes());
         Font::new(Bytes::new(data), 0).unwrap()
+    }
+
+    /// A character drawn with a glyph other than its `cmap` glyph (here 一
+    /// drawn as 二's glyph, as a substitution would) keeps the drawn glyph
+    /// for the `CGTransform` and gets its own in the subset's `cmap`.
+    #[test]
+    fn substituted_characters_stay_in_the_cmap() {
+        let font = song_with(0);
+        let face = ttf_parser::Face::parse(font.data(), 0).unwrap();
+        let (one, two) = (
+            face.glyph_index('一').unwrap().0,
+            face.glyph_index('二').unwrap().0,
+        );
+        let mut ids = Ids(0);
+        let mut fonts = Fonts::default();
+        let drawn = fonts.glyph(&font, two, &mut ids);
+        let file = |fonts: &Fonts| fonts.files().unwrap().remove(0).bytes;
+        let without = file(&fonts);
+        let back = ttf_parser::Face::parse(&without, 0).unwrap();
+        assert_eq!(back.glyph_index('一'), None, "the case this guards against");
+        fonts.cover(&font, "一", &mut ids);
+        let with = file(&fonts);
+        let back = ttf_parser::Face::parse(&with, 0).unwrap();
+        let mapped = back.glyph_index('一').expect("一 in the cmap").0;
+        assert_ne!(mapped, drawn);
+        assert_eq!(back.glyph_index('二').map(|g| g.0), Some(drawn));
+        assert_eq!(with_cmap_glyphs(&fonts.used[0]).get(one), Some(mapped));
     }
 
     #[test]

@@ -86,6 +86,7 @@ impl PageWriter<'_> {
             color("FillColor", &item.fill),
         );
         self.cg_transforms(item, &run);
+        self.fonts.cover(item.font.font(), &run.text, self.ids);
         let _ = writeln!(
             self.out,
             "<ofd:TextCode X=\"{}\" Y=\"{}\"{}>{}</ofd:TextCode></ofd:TextObject>",
