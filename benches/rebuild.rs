@@ -45,13 +45,13 @@ fn main() {
         "the reference data changed: no {CELL}"
     );
     let mut session = Session::new(&doc, opts, SourceMap::default()).unwrap();
-    let mut last = session.rebuild(&main_path).unwrap().pdf;
+    let mut last = session.rebuild(&main_path).unwrap().pdf.unwrap();
     let warm: Vec<Duration> = (0..WARM_RUNS)
         .map(|i| {
             // Alternate, so that every rebuild sees a real change.
             std::fs::write(&table, original.replace(CELL, EDITS[i % 2])).unwrap();
             let mut pdf = Vec::new();
-            let took = time(|| pdf = session.rebuild(&main_path).unwrap().pdf);
+            let took = time(|| pdf = session.rebuild(&main_path).unwrap().pdf.unwrap());
             assert_ne!(pdf, last, "rebuild {i} did not change the PDF");
             last = pdf;
             took

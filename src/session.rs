@@ -21,12 +21,24 @@ pub struct Session {
     sources: SourceMap,
     fonts: Option<LoadedFonts>,
     world: Option<JixiaoWorld>,
+    formats: Formats,
+}
+
+/// What a rebuild exports from the typeset pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// The PDF.
+    pub pdf: bool,
+    /// The OFD package.
+    pub ofd: bool,
 }
 
 /// The result of one successful rebuild.
 pub struct Rebuilt {
-    /// The PDF bytes.
-    pub pdf: Vec<u8>,
+    /// The PDF bytes, if asked for (the default).
+    pub pdf: Option<Vec<u8>>,
+    /// The OFD package, if asked for ([`Session::export`]).
+    pub ofd: Option<Vec<u8>>,
     /// Warnings met on the way.
     pub(crate) warnings: Vec<Diagnostic>,
 }
@@ -43,7 +55,16 @@ impl Session {
             sources,
             fonts: None,
             world: None,
+            formats: Formats {
+                pdf: true,
+                ofd: false,
+            },
         })
+    }
+
+    /// Chooses what each rebuild exports (the PDF only, by default).
+    pub fn export(&mut self, formats: Formats) {
+        self.formats = formats;
     }
 
     /// The project root used.
@@ -107,9 +128,11 @@ impl Session {
         // Keep the incremental cache from growing without bound.
         typst::comemo::evict(EVICT_AGE);
         let typeset = typeset?;
-        let pdf = typeset.pdf()?;
+        let pdf = self.formats.pdf.then(|| typeset.pdf()).transpose()?;
+        let ofd = self.formats.ofd.then(|| typeset.ofd()).transpose()?;
         Ok(Rebuilt {
             pdf,
+            ofd,
             warnings: typeset.warnings,
         })
     }

@@ -23,6 +23,11 @@ struct Watching {
 
 impl Watching {
     fn start(doc: &Path, pdf: &Path, root: &Path) -> Self {
+        Self::start_with(doc, pdf, root, &[])
+    }
+
+    /// [`Watching::start`] with more arguments.
+    fn start_with(doc: &Path, pdf: &Path, root: &Path, args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
             .arg("watch")
             .arg(doc)
@@ -30,6 +35,7 @@ impl Watching {
             .arg(pdf)
             .arg("--root")
             .arg(root)
+            .args(args)
             .env_remove("SOURCE_DATE_EPOCH")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -110,6 +116,18 @@ fn project(value: &str) -> String {
     )
 }
 
+/// A temporary folder holding `doc/`, the minimal fixture with one table
+/// (its value 甲值一次), and that table's file.
+fn one_table_document(name: &str) -> (TempDir, PathBuf, PathBuf) {
+    let dir = TempDir::new(name);
+    let doc = dir.path().join("doc");
+    copy_dir(&fixture("minimal"), &doc);
+    let table: PathBuf = doc.join("projects/01-jiance.toml");
+    std::fs::create_dir_all(table.parent().unwrap()).unwrap();
+    std::fs::write(&table, project("\"甲值一次\"")).unwrap();
+    (dir, doc, table)
+}
+
 fn has_text(pdf: &Path, text: &str) -> bool {
     pdf.is_file() && squash(&pdf_text_raw(pdf)).contains(text)
 }
@@ -120,12 +138,7 @@ fn read(pdf: &Path) -> Vec<u8> {
 
 #[test]
 fn watch_rebuilds_keeps_last_good_pdf_and_stops_on_ctrl_c() {
-    let dir = TempDir::new("watch");
-    let doc = dir.path().join("doc");
-    copy_dir(&fixture("minimal"), &doc);
-    let table: PathBuf = doc.join("projects/01-jiance.toml");
-    std::fs::create_dir_all(table.parent().unwrap()).unwrap();
-    std::fs::write(&table, project("\"甲值一次\"")).unwrap();
+    let (dir, doc, table) = one_table_document("watch");
     let pdf = dir.path().join("out/watch.pdf");
     let mut w = Watching::start(&doc, &pdf, &manifest_dir());
 
@@ -192,6 +205,58 @@ fn watch_rebuilds_keeps_last_good_pdf_and_stops_on_ctrl_c() {
         [std::ffi::OsString::from("watch.pdf")],
         "stray files"
     );
+}
+
+/// The text of every page of an OFD package (its `TextCode`s, in order);
+/// empty if there is no readable package.
+fn ofd_text(ofd: &Path) -> String {
+    let Ok(file) = std::fs::File::open(ofd) else {
+        return String::new();
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(file) else {
+        return String::new();
+    };
+    let mut text = String::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        if part.name().is_ok_and(|n| n.ends_with("/Content.xml")) {
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut part, &mut xml).unwrap();
+            for code in xml.split("<ofd:TextCode").skip(1) {
+                let body = code.split_once('>').map_or("", |(_, b)| b);
+                text.push_str(body.split("</ofd:TextCode>").next().unwrap_or(""));
+            }
+        }
+    }
+    text
+}
+
+/// `--format pdf,ofd`: both are rebuilt after an edit, and both kept when
+/// an edit breaks the build.
+#[test]
+fn watch_rebuilds_the_ofd_beside_the_pdf() {
+    let (dir, doc, table) = one_table_document("watch-ofd");
+    let pdf = dir.path().join("out/watch.pdf");
+    let ofd = dir.path().join("out/watch.ofd");
+    let args = ["--format", "pdf,ofd"];
+    let mut w = Watching::start_with(&doc, &pdf, &manifest_dir(), &args);
+
+    w.wait_for("first build", |w| w.count("正在监视") == 1 && ofd.is_file());
+    assert!(ofd_text(&ofd).contains("甲值一次"), "{}", ofd_text(&ofd));
+    assert!(has_text(&pdf, "甲值一次"));
+    assert!(w.stderr().contains("watch.pdf、"), "{}", w.stderr());
+
+    std::fs::write(&table, project("\"乙值两次\"")).unwrap();
+    w.wait_for("rebuild after a cell edit", |_| {
+        ofd_text(&ofd).contains("乙值两次") && has_text(&pdf, "乙值两次")
+    });
+
+    let (good_pdf, good_ofd) = (read(&pdf), read(&ofd));
+    std::fs::write(&table, project("乙值 没有引号")).unwrap();
+    w.wait_for("the error of a broken edit", |w| w.count("生成失败") == 1);
+    assert!(w.stderr().contains("保留上次生成的"), "{}", w.stderr());
+    assert_eq!(read(&ofd), good_ofd, "a failed rebuild changed the OFD");
+    assert_eq!(read(&pdf), good_pdf, "a failed rebuild changed the PDF");
 }
 
 /// A font file added to the font folder is picked up: the fonts are

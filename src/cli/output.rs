@@ -185,23 +185,31 @@ impl Inputs {
     }
 }
 
-/// The PDF `watch` writes: `-o` by the rules of `build`, never standard
-/// output (a stream of PDFs would be unreadable), never onto an input.
-pub(crate) fn watched_pdf(output: Option<&Path>, session: &Session) -> Result<PathBuf> {
-    let plan = plan(output, Wanted::PDF, &session.default_output())?;
-    let Some(Sink::File(pdf)) = &plan.pdf else {
-        return Err(Diagnostic::error("watch 不能把 PDF 写到标准输出")
-            .with_hint("请用 -o 指定 PDF 文件名")
-            .into());
-    };
+/// Where `watch` writes: the PDF and the OFD asked for (`-o` names the
+/// first, as for `build`), refused on standard output or over an input.
+pub(crate) fn watched(
+    output: Option<&Path>,
+    wanted: Wanted,
+    session: &Session,
+) -> Result<Vec<PathBuf>> {
+    let plan = plan(output, wanted, &session.default_output())?;
+    let mut files = Vec::new();
+    for sink in plan.sinks() {
+        let Sink::File(path) = sink else {
+            return Err(Diagnostic::error("watch 不能写到标准输出")
+                .with_hint("请用 -o 指定文件名")
+                .into());
+        };
+        files.push(path.clone());
+    }
     let root = session.root();
     let mut folders = session.font_dirs();
     folders.push(session.doc_dir().to_path_buf());
     folders.extend(root.templates());
-    let mut files = vec![session.doc_dir().join("document.toml")];
-    files.extend(crate::input::load::project_files(session.doc_dir()).unwrap_or_default());
-    Inputs::new(&folders, &files).check(&plan)?;
-    Ok(pdf.clone())
+    let mut inputs = vec![session.doc_dir().join("document.toml")];
+    inputs.extend(crate::input::load::project_files(session.doc_dir()).unwrap_or_default());
+    Inputs::new(&folders, &inputs).check(&plan)?;
+    Ok(files)
 }
 
 fn refused(path: &Path, why: &str) -> Diagnostic {

@@ -1,16 +1,17 @@
-//! `jixiao watch`: build once, then rebuild the PDF whenever a data file, a
-//! template or a font changes, until Ctrl-C.
+//! `jixiao watch`: build once, then rebuild the PDF (or the OFD, or both)
+//! whenever a data file, a template or a font changes, until Ctrl-C.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::CommonArgs;
+use super::output::Wanted;
 use crate::report::diag::{Diagnostics, SourceMap};
 use crate::report::stdio::{Stream, errln, status};
-use crate::session::Session;
+use crate::session::{Formats, Session};
 use crate::typeset::export::{Standard, write_atomic};
 use crate::watch::{Changes, Watcher};
 
@@ -19,15 +20,39 @@ use crate::watch::{Changes, Watcher};
 pub struct WatchArgs {
     /// The document folder (holding document.toml and projects/).
     pub dir: PathBuf,
-    /// Output file (default: out/<path below data/>.pdf).
+    /// Output file (default: out/<path below data/>.pdf); with pdf,ofd
+    /// the OFD goes beside the PDF.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// What to rebuild: pdf, ofd, or both (pdf,ofd) [default: pdf].
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub format: Vec<WatchFormat>,
     /// Make the PDF conform to a standard (see `jixiao build --pdf-standard`).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "STANDARD")]
     pub pdf_standard: Vec<Standard>,
     /// Shared options.
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// A format `watch` rebuilds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatchFormat {
+    /// The PDF.
+    Pdf,
+    /// The OFD package (GB/T 33190-2016) of the same pages.
+    Ofd,
+}
+
+impl WatchArgs {
+    /// The formats asked for; the PDF when none is.
+    fn formats(&self) -> Formats {
+        let ofd = self.format.contains(&WatchFormat::Ofd);
+        Formats {
+            pdf: !ofd || self.format.contains(&WatchFormat::Pdf),
+            ofd,
+        }
+    }
 }
 
 /// Runs `jixiao watch` until Ctrl-C (exit 0) or a setup failure (exit 1).
@@ -52,9 +77,17 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
         ..args.common.options()
     };
     let mut session = Session::new(&args.dir, opts, sources.clone())?;
-    let pdf = super::output::watched_pdf(args.output.as_deref(), &session)?;
+    let formats = args.formats();
+    session.export(formats);
+    let wanted = Wanted {
+        pdf: formats.pdf,
+        ofd: formats.ofd,
+        typ: false,
+    };
+    let files = super::output::watched(args.output.as_deref(), wanted, &session)?;
+    let outputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     // Watch before the first build, so an edit made during it is not lost.
-    let mut watcher = Watcher::new(&session, &[&pdf])?;
+    let mut watcher = Watcher::new(&session, &outputs)?;
     let stopper = watcher.stopper();
     // Ctrl-C only ends the wait: a rebuild in progress finishes first and
     // its atomic write is never cut short.
@@ -62,7 +95,7 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
         crate::report::diag::Diagnostic::error(format!("无法设置 Ctrl-C 处理：{e}"))
     })?;
     let mut count = 0;
-    rebuild(&mut session, &pdf, &mut count);
+    rebuild(&mut session, &files, &mut count);
     status!(
         "正在监视 {} 及模板、字体的变化（按 Ctrl-C 停止）",
         args.dir.display()
@@ -75,20 +108,30 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
             session.fonts_changed();
         }
         report_changes(&changes);
-        rebuild(&mut session, &pdf, &mut count);
+        rebuild(&mut session, &files, &mut count);
     }
     Ok(())
 }
 
-/// Rebuilds and writes the PDF, printing the outcome; a failure keeps the
-/// last good PDF.
-fn rebuild(session: &mut Session, pdf: &Path, count: &mut usize) {
+/// Rebuilds and writes the PDF and/or the OFD (`files`, in that order),
+/// printing the outcome; a failure keeps the last good files.
+fn rebuild(session: &mut Session, files: &[PathBuf], count: &mut usize) {
     let started = Instant::now();
-    let typ = pdf.with_extension("typ");
-    let result = session
-        .rebuild(&typ)
-        .and_then(|built| write_atomic(pdf, &built.pdf).map(|()| built.warnings));
+    let typ = files[0].with_extension("typ");
+    let result = session.rebuild(&typ).and_then(|built| {
+        let outputs = [built.pdf, built.ofd].into_iter().flatten();
+        for (path, bytes) in files.iter().zip(outputs) {
+            write_atomic(path, &bytes)?;
+        }
+        Ok(built.warnings)
+    });
     let sources = session.sources();
+    let shown = |paths: &mut dyn Iterator<Item = &PathBuf>| {
+        paths
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
     match result {
         Ok(warnings) => {
             *count += 1;
@@ -101,17 +144,18 @@ fn rebuild(session: &mut Session, pdf: &Path, count: &mut usize) {
             status!(
                 "[{}] {verb} {}（{:.2} 秒）",
                 clock(),
-                pdf.display(),
+                shown(&mut files.iter()),
                 started.elapsed().as_secs_f64()
             );
         }
         Err(diags) => {
             sources.print(&diags.0);
             let n = diags.0.iter().filter(|d| d.is_error()).count();
-            let kept = if pdf.is_file() {
-                format!("保留上次生成的 {}", pdf.display())
+            let kept = shown(&mut files.iter().filter(|p| p.is_file()));
+            let kept = if kept.is_empty() {
+                "尚未生成任何文件".to_string()
             } else {
-                "尚未生成 PDF".to_string()
+                format!("保留上次生成的 {kept}")
             };
             errln!(
                 "[{}] 生成失败：{n} 个错误，{kept}；修改后将自动重试",
