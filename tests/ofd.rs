@@ -301,15 +301,107 @@ fn assert_same_ink(page: usize, ofd: &Ink, pdf: &Ink, reach: i64) {
     }
 }
 
+/// A solid dark blue PNG of 40 × 40 pixels.
+fn seal_png() -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, 40, 40);
+    enc.set_color(png::ColorType::Rgb);
+    let mut writer = enc.write_header().unwrap();
+    writer
+        .write_image_data(&[40, 40, 160].repeat(40 * 40))
+        .unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+/// A project root in `dir` whose document template also places a PNG
+/// (40 mm square) and an SVG (30 × 15 mm, rasterised for the OFD) on the
+/// last page; its document (the minimal fixture) is `doc/`.
+fn root_with_images(dir: &Path) -> (PathBuf, PathBuf) {
+    let (root, doc) = (dir.join("root"), dir.join("root/doc"));
+    copy_dir(&common::fixture("minimal"), &doc);
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/seal.png"), seal_png()).unwrap();
+    let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="#a00000"/></svg>"##;
+    std::fs::write(root.join("templates/mark.svg"), svg).unwrap();
+    let template = std::fs::read_to_string(manifest_dir().join("templates/document.typ.tera"))
+        .unwrap()
+        + "\n#place(top + left, dx: 10mm, dy: 20mm, image(\"/templates/seal.png\", width: 40mm))\n\
+           #place(top + left, dx: 80mm, dy: 20mm, image(\"/templates/mark.svg\", width: 30mm))\n";
+    std::fs::write(root.join("templates/document.typ.tera"), template).unwrap();
+    (root, doc)
+}
+
+/// A part of an OFD package.
+fn part(ofd: &Path, name: &str) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(ofd).unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name(name).unwrap(), &mut bytes).unwrap();
+    bytes
+}
+
+/// Images: a PNG goes in as it is, an SVG as a PNG made from it, each a
+/// resource of `DocumentRes.xml`; easyofd draws them where Typst does.
+#[test]
+fn images_are_embedded_and_drawn_where_the_pdf_has_them() {
+    let tmp = TempDir::new("ofd-images");
+    let (root, doc) = root_with_images(tmp.path());
+    let ofd = tmp.path().join("img.ofd");
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .arg("build")
+        .arg(&doc)
+        .args([
+            "--root".as_ref(),
+            root.as_os_str(),
+            "-o".as_ref(),
+            ofd.as_os_str(),
+        ])
+        .args(["--format", "ofd", "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let res = String::from_utf8(part(&ofd, "Doc_0/DocumentRes.xml")).unwrap();
+    let files: Vec<&str> = res
+        .split("<ofd:MediaFile>")
+        .skip(1)
+        .filter_map(|s| s.split('<').next())
+        .collect();
+    assert_eq!(files.len(), 2, "{res}");
+    assert_eq!(part(&ofd, &format!("Doc_0/Res/{}", files[0])), seal_png());
+    assert!(part(&ofd, &format!("Doc_0/Res/{}", files[1])).starts_with(b"\x89PNG"));
+    let Some(python) = reader_or_skip() else {
+        return;
+    };
+    let pngs = tmp.path().join("pages");
+    std::fs::create_dir_all(&pngs).unwrap();
+    read(&python, &ofd, &["--render".as_ref(), pngs.as_path()]);
+    let document = typeset(&doc, &root);
+    let last = document.pages().len();
+    let ofd_page = Ink::png(&pngs.join(format!("page-{last}.png")));
+    let pdf_page = Ink::typst(&document.pages()[last - 1], false);
+    assert_same_ink(last, &ofd_page, &pdf_page, REACH);
+    // The images are there: the seal alone inks 40 mm × 40 mm ≈ 12,900 pixels.
+    assert!(ofd_page.missed_in(&pdf_page, 0).1 > 12_000);
+}
+
 /// The reference typeset in this process (what the PDF is made from).
 fn typeset_reference() -> typst_layout::PagedDocument {
+    typeset(&reference_dir(), &manifest_dir())
+}
+
+/// The document in `dir` typeset in this process, with the project root `root`.
+fn typeset(dir: &Path, root: &Path) -> typst_layout::PagedDocument {
     use jixiao::pipeline::{self, Options};
     let sources = jixiao::report::diag::SourceMap::default();
     let opts = Options {
-        root: Some(manifest_dir()),
+        root: Some(root.to_path_buf()),
         ..Options::default()
     };
-    let prepared = pipeline::prepare(&reference_dir(), &opts, &sources).unwrap();
+    let prepared = pipeline::prepare(dir, &opts, &sources).unwrap();
     let typeset = prepared.typeset(Path::new("ref.typ"), &sources).unwrap();
     typeset.document().clone()
 }

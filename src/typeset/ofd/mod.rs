@@ -6,6 +6,7 @@
 
 mod cmap;
 mod fonts;
+mod images;
 mod labels;
 mod outline;
 mod page;
@@ -41,28 +42,45 @@ pub fn ofd(document: &PagedDocument, date: Option<&BuildDate>) -> Result<Vec<u8>
     let mut ids = Ids(0);
     let page_ids: Vec<u64> = document.pages().iter().map(|_| ids.next()).collect();
     let mut fonts = fonts::Fonts::default();
+    let mut images = images::Images::default();
     let contents: Vec<String> = document
         .pages()
         .iter()
-        .map(|p| page::content(&p.frame, &mut fonts, &mut ids))
+        .map(|p| page::content(&p.frame, &mut fonts, &mut images, &mut ids))
         .collect();
+    let resources = images.resources();
     let extensions = labels::extensions(&labels::labels(document), &page_ids);
     let mut parts = vec![
         ("OFD.xml".to_string(), ofd_xml(document, date).into_bytes()),
         (
             format!("{DOC}/Document.xml"),
-            document_xml(document, &page_ids, ids.0, extensions.is_some()).into_bytes(),
+            document_xml(
+                document,
+                &page_ids,
+                ids.0,
+                Parts {
+                    document_res: resources.is_some(),
+                    extensions: extensions.is_some(),
+                },
+            )
+            .into_bytes(),
         ),
         (
             format!("{DOC}/PublicRes.xml"),
             public_res(&fonts.entries()).into_bytes(),
         ),
     ];
+    if let Some(xml) = resources {
+        parts.push((format!("{DOC}/{}", images::PATH), xml.into_bytes()));
+    }
     if let Some(xml) = extensions {
         parts.push((format!("{DOC}/{}", labels::PATH), xml.into_bytes()));
     }
     for file in fonts.files()? {
         parts.push((format!("{DOC}/Res/{}", file.name), file.bytes));
+    }
+    for (name, bytes) in images.files() {
+        parts.push((format!("{DOC}/Res/{name}"), bytes));
     }
     for (i, content) in contents.into_iter().enumerate() {
         parts.push((page_path(i), content.into_bytes()));
@@ -98,9 +116,17 @@ fn ofd_xml(document: &PagedDocument, date: Option<&BuildDate>) -> String {
     )
 }
 
-/// `Document.xml`: the page area, the resources, the pages, the outline and,
-/// if `extended`, where the extensions (page labels) are.
-fn document_xml(document: &PagedDocument, page_ids: &[u64], max_id: u64, extended: bool) -> String {
+/// Which optional parts a package has.
+struct Parts {
+    /// `DocumentRes.xml` (the images).
+    document_res: bool,
+    /// `Extensions.xml` (the page labels).
+    extensions: bool,
+}
+
+/// `Document.xml`: the page area, the resources, the pages, the outline and
+/// where the optional parts are.
+fn document_xml(document: &PagedDocument, page_ids: &[u64], max_id: u64, parts: Parts) -> String {
     let size = document
         .pages()
         .first()
@@ -111,14 +137,19 @@ fn document_xml(document: &PagedDocument, page_ids: &[u64], max_id: u64, extende
         let local = path.trim_start_matches(&format!("{DOC}/"));
         pages.push_str(&format!("<ofd:Page ID=\"{id}\" BaseLoc=\"{local}\"/>\n"));
     }
+    let document_res = if parts.document_res {
+        format!("<ofd:DocumentRes>{}</ofd:DocumentRes>", images::PATH)
+    } else {
+        String::new()
+    };
     // Extensions come last among a document's parts (the schema's order).
-    let extensions = if extended {
+    let extensions = if parts.extensions {
         format!("<ofd:Extensions>{}</ofd:Extensions>\n", labels::PATH)
     } else {
         String::new()
     };
     format!(
-        "{DECLARATION}<ofd:Document xmlns:ofd=\"{NS}\"><ofd:CommonData><ofd:MaxUnitID>{max_id}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 {} {}</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>\n<ofd:Pages>\n{pages}</ofd:Pages>\n{}{extensions}</ofd:Document>\n",
+        "{DECLARATION}<ofd:Document xmlns:ofd=\"{NS}\"><ofd:CommonData><ofd:MaxUnitID>{max_id}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 {} {}</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>{document_res}</ofd:CommonData>\n<ofd:Pages>\n{pages}</ofd:Pages>\n{}{extensions}</ofd:Document>\n",
         mm(size.x),
         mm(size.y),
         outline::outlines(document, page_ids),

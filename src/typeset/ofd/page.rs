@@ -5,14 +5,15 @@
 
 use std::fmt::Write;
 
-use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
+use typst::layout::{Abs, Frame, FrameItem, Point, Size, Transform};
 use typst::text::TextItem;
 use typst::visualize::{
-    CurveItem, FillRule, FixedStroke, Geometry, LineCap, LineJoin, Paint, Shape,
+    CurveItem, FillRule, FixedStroke, Geometry, Image, LineCap, LineJoin, Paint, Shape,
 };
 
 use super::Ids;
 use super::fonts::Fonts;
+use super::images::Images;
 use super::xml::{NS, escape, mm, number};
 
 /// Writes the pages' content, sharing the fonts and IDs of the package.
@@ -21,17 +22,25 @@ pub(super) struct PageWriter<'a> {
     out: String,
     /// The package's fonts.
     fonts: &'a mut Fonts,
+    /// The package's images.
+    images: &'a mut Images,
     /// The package's object IDs.
     ids: &'a mut Ids,
 }
 
 /// The `Content.xml` of a page whose frame is `frame`.
-pub(super) fn content(frame: &Frame, fonts: &mut Fonts, ids: &mut Ids) -> String {
+pub(super) fn content(
+    frame: &Frame,
+    fonts: &mut Fonts,
+    images: &mut Images,
+    ids: &mut Ids,
+) -> String {
     let size = frame.size();
     let layer = ids.next();
     let mut w = PageWriter {
         out: String::new(),
         fonts,
+        images,
         ids,
     };
     let _ = writeln!(
@@ -54,9 +63,9 @@ impl PageWriter<'_> {
                 FrameItem::Group(group) => self.frame(&group.frame, at.pre_concat(group.transform)),
                 FrameItem::Text(text) => self.text(text, at),
                 FrameItem::Shape(shape, _) => self.shape(shape, at),
-                // No images in the documents jixiao makes; links and tags
-                // draw nothing.
-                FrameItem::Image(..) | FrameItem::Link(..) | FrameItem::Tag(_) => {}
+                FrameItem::Image(image, size, _) => self.image(image, *size, at),
+                // Links and tags draw nothing.
+                FrameItem::Link(..) | FrameItem::Tag(_) => {}
             }
         }
     }
@@ -126,6 +135,38 @@ impl PageWriter<'_> {
             code += chars;
             i += take;
         }
+    }
+
+    /// An image as an image object: OFD draws an image into the unit
+    /// square, which the `CTM` maps onto where Typst placed it (scaled,
+    /// and turned or mirrored if the frame is), relative to the boundary.
+    fn image(&mut self, image: &Image, size: Size, ts: Transform) {
+        let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
+            .map(|(u, v)| Point::new(size.x * u, size.y * v).transform(ts));
+        let Some((min, max)) = bounds(&corners) else {
+            return;
+        };
+        let id = self.ids.next();
+        let resource = self.images.id(image, size, self.ids);
+        let origin = Point::zero().transform(ts);
+        let ctm = [
+            size.x * ts.sx.get(),
+            size.x * ts.ky.get(),
+            size.y * ts.kx.get(),
+            size.y * ts.sy.get(),
+            origin.x - min.x,
+            origin.y - min.y,
+        ];
+        let ctm: Vec<String> = ctm.into_iter().map(mm).collect();
+        let _ = writeln!(
+            self.out,
+            "<ofd:ImageObject ID=\"{id}\" Boundary=\"{} {} {} {}\" CTM=\"{}\" ResourceID=\"{resource}\"/>",
+            mm(min.x),
+            mm(min.y),
+            mm(max.x - min.x),
+            mm(max.y - min.y),
+            ctm.join(" "),
+        );
     }
 
     /// A shape as a path object in a box around its points.
@@ -389,4 +430,103 @@ fn abbreviated(segments: &[CurveItem], corner: Point) -> String {
         })
         .collect();
     parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use typst::foundations::Bytes;
+    use typst::layout::{Angle, FrameKind, GroupItem};
+    use typst::syntax::Span;
+    use typst::visualize::{ExchangeFormat, RasterImage, SvgImage};
+
+    use super::*;
+
+    /// A 4 × 2 pixel PNG.
+    fn png() -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, 4, 2);
+        enc.set_color(png::ColorType::Rgb);
+        let mut writer = enc.write_header().unwrap();
+        writer.write_image_data(&[200; 24]).unwrap();
+        writer.finish().unwrap();
+        out
+    }
+
+    /// The `Content.xml` of a 100 × 100 pt page holding `items`, and the
+    /// package's images.
+    fn page_with(items: Vec<(Point, FrameItem)>) -> (String, Images) {
+        let mut frame = Frame::new(Size::splat(Abs::pt(100.0)), FrameKind::Hard);
+        for (at, item) in items {
+            frame.push(at, item);
+        }
+        let (mut fonts, mut images, mut ids) = (Fonts::default(), Images::default(), Ids(0));
+        (content(&frame, &mut fonts, &mut images, &mut ids), images)
+    }
+
+    #[test]
+    fn an_image_fills_its_box_through_the_ctm() {
+        let image =
+            Image::plain(RasterImage::plain(Bytes::new(png()), ExchangeFormat::Png).unwrap());
+        let size = Size::new(Abs::mm(40.0), Abs::mm(20.0));
+        let item = FrameItem::Image(image.clone(), size, Span::detached());
+        let again = FrameItem::Image(image, size, Span::detached());
+        let at = Point::new(Abs::mm(10.0), Abs::mm(5.0));
+        let (xml, images) = page_with(vec![(at, item), (Point::zero(), again)]);
+        assert!(
+            xml.contains("<ofd:ImageObject ID=\"2\" Boundary=\"10 5 40 20\" CTM=\"40 0 0 20 0 0\" ResourceID=\"3\"/>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("Boundary=\"0 0 40 20\" CTM=\"40 0 0 20 0 0\" ResourceID=\"3\""),
+            "{xml}"
+        );
+        let res = images.resources().unwrap();
+        assert_eq!(
+            res.matches("<ofd:MultiMedia ").count(),
+            1,
+            "one resource for both: {res}"
+        );
+        assert!(
+            res.contains("Format=\"PNG\"><ofd:MediaFile>image_3.png<"),
+            "{res}"
+        );
+        let files: Vec<_> = images.files().collect();
+        assert_eq!(
+            files,
+            [("image_3.png".to_string(), png())],
+            "the PNG as it was"
+        );
+    }
+
+    #[test]
+    fn a_turned_image_is_turned_by_the_ctm_and_svg_is_rasterised() {
+        let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="red"/></svg>"#;
+        let image = Image::plain(SvgImage::new(Bytes::new(svg.to_vec())).unwrap());
+        let size = Size::splat(Abs::mm(10.0));
+        let mut group = Frame::new(size, FrameKind::Hard);
+        group.push(
+            Point::zero(),
+            FrameItem::Image(image, size, Span::detached()),
+        );
+        let turn = Transform::rotate(Angle::deg(90.0));
+        let mut group = GroupItem::new(group);
+        group.transform = turn;
+        let at = Point::new(Abs::mm(30.0), Abs::mm(0.0));
+        let (xml, images) = page_with(vec![(at, FrameItem::Group(group))]);
+        // Turned a quarter clockwise (y down) about the group's origin: the
+        // image now lies left of x = 30 mm.
+        assert!(
+            xml.contains("Boundary=\"20 0 10 10\" CTM=\"0 10 -10 0 10 0\""),
+            "{xml}"
+        );
+        let (name, bytes) = images.files().next().unwrap();
+        assert!(
+            name.ends_with(".png") && bytes.starts_with(b"\x89PNG"),
+            "{name}"
+        );
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let info = decoder.read_info().unwrap().info().clone();
+        // 10 mm at 300 dpi.
+        assert_eq!((info.width, info.height), (118, 118));
+    }
 }
