@@ -70,27 +70,52 @@ impl PageWriter<'_> {
         }
     }
 
-    /// A run of glyphs as one text object, its origin at the baseline's start.
+    /// A run of glyphs as one text object, its origin at the baseline's
+    /// start. Upright text is placed in page coordinates (positions and
+    /// size scaled); turned, mirrored or unevenly scaled text keeps its own
+    /// coordinates and a `CTM` maps them onto the page.
     fn text(&mut self, item: &TextItem, ts: Transform) {
-        let scale = scale_of(ts);
+        let upright =
+            ts.kx.get() == 0.0 && ts.ky.get() == 0.0 && ts.sx.get() > 0.0 && ts.sx == ts.sy;
+        let scale = if upright { scale_of(ts) } else { 1.0 };
         let run = Run::of(item, scale);
         if run.clusters.is_empty() {
             return;
         }
         let size = item.size * scale;
+        // A generous box around the run: readers may clip to the boundary.
+        let (left, top) = (-size, -size * 1.5);
+        let (width, height) = (run.width + size * 2.0, size * 2.5);
         let origin = Point::zero().transform(ts);
-        // A generous box: readers may clip a text object to its boundary.
-        let (left, top) = (origin.x - size, origin.y - size * 1.5);
-        let width = run.width + size * 2.0;
+        let (corner, extent, ctm, at) = if upright {
+            let corner = Point::new(origin.x + left, origin.y + top);
+            let at = Point::new(run.xs[0] - left, -top);
+            (corner, Point::new(width, height), String::new(), at)
+        } else {
+            let own = Size::new(width, height);
+            let Some((corner, extent, offset)) = placed(ts, Point::new(left, top), own) else {
+                return;
+            };
+            let ctm = format!(
+                " CTM=\"{} {} {} {} {} {}\"",
+                number(ts.sx.get()),
+                number(ts.ky.get()),
+                number(ts.kx.get()),
+                number(ts.sy.get()),
+                mm(offset.x),
+                mm(offset.y),
+            );
+            (corner, extent, ctm, Point::new(run.xs[0], Abs::zero()))
+        };
         let id = self.ids.next();
         let font = self.fonts.id(item.font.font(), self.ids);
         let _ = write!(
             self.out,
-            "<ofd:TextObject ID=\"{id}\" Boundary=\"{} {} {} {}\" Font=\"{font}\" Size=\"{}\">{}",
-            mm(left),
-            mm(top),
-            mm(width),
-            mm(size * 2.5),
+            "<ofd:TextObject ID=\"{id}\" Boundary=\"{} {} {} {}\"{ctm} Font=\"{font}\" Size=\"{}\">{}",
+            mm(corner.x),
+            mm(corner.y),
+            mm(extent.x),
+            mm(extent.y),
             mm(size),
             color("FillColor", &item.fill),
         );
@@ -99,8 +124,8 @@ impl PageWriter<'_> {
         let _ = writeln!(
             self.out,
             "<ofd:TextCode X=\"{}\" Y=\"{}\"{}>{}</ofd:TextCode></ofd:TextObject>",
-            mm(origin.x + run.xs[0] - left),
-            mm(origin.y - top),
+            mm(at.x),
+            mm(at.y),
             deltas(&run.xs),
             escape(&run.text),
         );
@@ -141,30 +166,27 @@ impl PageWriter<'_> {
     /// square, which the `CTM` maps onto where Typst placed it (scaled,
     /// and turned or mirrored if the frame is), relative to the boundary.
     fn image(&mut self, image: &Image, size: Size, ts: Transform) {
-        let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
-            .map(|(u, v)| Point::new(size.x * u, size.y * v).transform(ts));
-        let Some((min, max)) = bounds(&corners) else {
+        let Some((corner, extent, offset)) = placed(ts, Point::zero(), size) else {
             return;
         };
         let id = self.ids.next();
         let resource = self.images.id(image, size, self.ids);
-        let origin = Point::zero().transform(ts);
         let ctm = [
             size.x * ts.sx.get(),
             size.x * ts.ky.get(),
             size.y * ts.kx.get(),
             size.y * ts.sy.get(),
-            origin.x - min.x,
-            origin.y - min.y,
+            offset.x,
+            offset.y,
         ];
         let ctm: Vec<String> = ctm.into_iter().map(mm).collect();
         let _ = writeln!(
             self.out,
             "<ofd:ImageObject ID=\"{id}\" Boundary=\"{} {} {} {}\" CTM=\"{}\" ResourceID=\"{resource}\"/>",
-            mm(min.x),
-            mm(min.y),
-            mm(max.x - min.x),
-            mm(max.y - min.y),
+            mm(corner.x),
+            mm(corner.y),
+            mm(extent.x),
+            mm(extent.y),
             ctm.join(" "),
         );
     }
@@ -290,6 +312,17 @@ impl Run {
         self.xs.drain(..chars);
         self.text = self.text.chars().skip(chars).collect();
     }
+}
+
+/// Where an object whose own box is `corner` + `size` (in its own
+/// coordinates, which `ts` maps onto the page) lands: the top-left corner
+/// and size of its boundary on the page, and where its origin is inside
+/// that boundary (a `CTM`'s translation).
+fn placed(ts: Transform, corner: Point, size: Size) -> Option<(Point, Point, Point)> {
+    let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
+        .map(|(u, v)| Point::new(corner.x + size.x * u, corner.y + size.y * v).transform(ts));
+    let (min, max) = bounds(&corners)?;
+    Some((min, max - min, Point::zero().transform(ts) - min))
 }
 
 /// The ` DeltaX="…"` attribute: the distance from each character to the
@@ -495,6 +528,67 @@ mod tests {
             files,
             [("image_3.png".to_string(), png())],
             "the PNG as it was"
+        );
+    }
+
+    /// "一二" in FandolSong at 10 pt, each glyph 1 em wide.
+    fn text_item() -> TextItem {
+        use typst::layout::Em;
+        use typst::text::{Font, FontVariant, FontVariations, Glyph, Lang};
+        let data = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/FandolSong-Regular.otf"),
+        )
+        .unwrap();
+        let font = Font::new(Bytes::new(data), 0).unwrap();
+        let face = ttf_parser::Face::parse(font.data(), 0).unwrap();
+        let glyph = |c: char, range: std::ops::Range<u16>| Glyph {
+            id: face.glyph_index(c).unwrap().0,
+            x_advance: Em::one(),
+            x_offset: Em::zero(),
+            y_advance: Em::zero(),
+            y_offset: Em::zero(),
+            range,
+            span: (Span::detached(), 0),
+        };
+        let glyphs = vec![glyph('一', 0..3), glyph('二', 3..6)];
+        let size = Abs::pt(10.0);
+        TextItem {
+            font: font.instantiate(FontVariant::default(), size, &FontVariations::default()),
+            size,
+            fill: Paint::Solid(typst::visualize::Color::BLACK),
+            stroke: None,
+            lang: Lang::CHINESE,
+            region: None,
+            text: "一二".into(),
+            glyphs,
+        }
+    }
+
+    #[test]
+    fn upright_text_is_placed_and_turned_text_is_turned_by_the_ctm() {
+        let at = Point::new(Abs::mm(50.0), Abs::mm(10.0));
+        let (xml, _) = page_with(vec![(at, FrameItem::Text(text_item()))]);
+        assert!(
+            xml.contains("Boundary=\"46.472 4.708 14.111 8.819\" Font="),
+            "{xml}"
+        );
+        assert!(!xml.contains("CTM"), "{xml}");
+        let mut group = Frame::new(Size::zero(), FrameKind::Hard);
+        group.push(Point::zero(), FrameItem::Text(text_item()));
+        let mut group = GroupItem::new(group);
+        group.transform = Transform::rotate(Angle::deg(90.0));
+        let (xml, _) = page_with(vec![(at, FrameItem::Group(group))]);
+        // Its own box, 10 pt left of and 15 pt above the origin, 40 × 25 pt,
+        // turned a quarter clockwise about the origin.
+        assert!(
+            xml.contains(
+                "Boundary=\"46.472 6.472 8.819 14.111\" CTM=\"0 1 -1 0 3.528 3.528\" Font="
+            ),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<ofd:TextCode X=\"0\" Y=\"0\" DeltaX=\"3.528\">一二<"),
+            "{xml}"
         );
     }
 
