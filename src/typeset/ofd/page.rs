@@ -26,6 +26,9 @@ pub(super) struct PageWriter<'a> {
     images: &'a mut Images,
     /// The package's object IDs.
     ids: &'a mut Ids,
+    /// The clip paths of the groups being written, in page coordinates:
+    /// what is drawn shows only inside all of them.
+    clips: Vec<Vec<CurveItem>>,
 }
 
 /// The `Content.xml` of a page whose frame is `frame`.
@@ -42,6 +45,7 @@ pub(super) fn content(
         fonts,
         images,
         ids,
+        clips: Vec::new(),
     };
     let _ = writeln!(
         w.out,
@@ -60,7 +64,19 @@ impl PageWriter<'_> {
         for (pos, item) in frame.items() {
             let at = ts.pre_concat(Transform::translate(pos.x, pos.y));
             match item {
-                FrameItem::Group(group) => self.frame(&group.frame, at.pre_concat(group.transform)),
+                FrameItem::Group(group) => {
+                    let inner = at.pre_concat(group.transform);
+                    let clip = group.clip.as_ref().map(|clip| {
+                        let path = clip.0.iter().map(|s| transformed(s.clone(), inner));
+                        path.collect()
+                    });
+                    let clipped = clip.is_some();
+                    self.clips.extend(clip);
+                    self.frame(&group.frame, inner);
+                    if clipped {
+                        self.clips.pop();
+                    }
+                }
                 FrameItem::Text(text) => self.text(text, at),
                 FrameItem::Shape(shape, _) => self.shape(shape, at),
                 FrameItem::Image(image, size, _) => self.image(image, *size, at),
@@ -111,12 +127,13 @@ impl PageWriter<'_> {
         let font = self.fonts.id(item.font.font(), self.ids);
         let _ = write!(
             self.out,
-            "<ofd:TextObject ID=\"{id}\" Boundary=\"{} {} {} {}\"{ctm} Font=\"{font}\" Size=\"{}\">{}",
+            "<ofd:TextObject ID=\"{id}\" Boundary=\"{} {} {} {}\"{ctm} Font=\"{font}\" Size=\"{}\">{}{}",
             mm(corner.x),
             mm(corner.y),
             mm(extent.x),
             mm(extent.y),
             mm(size),
+            self.clips_at(corner, extent),
             color("FillColor", &item.fill),
         );
         self.cg_transforms(item, &run);
@@ -180,15 +197,43 @@ impl PageWriter<'_> {
             offset.y,
         ];
         let ctm: Vec<String> = ctm.into_iter().map(mm).collect();
+        let clips = self.clips_at(corner, extent);
+        let close = if clips.is_empty() {
+            "/>".to_string()
+        } else {
+            format!(">{clips}</ofd:ImageObject>")
+        };
         let _ = writeln!(
             self.out,
-            "<ofd:ImageObject ID=\"{id}\" Boundary=\"{} {} {} {}\" CTM=\"{}\" ResourceID=\"{resource}\"/>",
+            "<ofd:ImageObject ID=\"{id}\" Boundary=\"{} {} {} {}\" CTM=\"{}\" ResourceID=\"{resource}\"{close}",
             mm(corner.x),
             mm(corner.y),
             mm(extent.x),
             mm(extent.y),
             ctm.join(" "),
         );
+    }
+
+    /// `<ofd:Clips>` for an object whose boundary is `corner` + `extent`:
+    /// one clip per clipping group around it (OFD draws the object where
+    /// all its clips overlap), each path relative to the boundary; nothing
+    /// outside clipping groups.
+    fn clips_at(&self, corner: Point, extent: Point) -> String {
+        if self.clips.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("<ofd:Clips>");
+        for clip in &self.clips {
+            let _ = write!(
+                out,
+                "<ofd:Clip><ofd:Area><ofd:Path Boundary=\"0 0 {} {}\" Stroke=\"false\" Fill=\"true\"><ofd:AbbreviatedData>{}</ofd:AbbreviatedData></ofd:Path></ofd:Area></ofd:Clip>",
+                mm(extent.x),
+                mm(extent.y),
+                abbreviated(clip, corner),
+            );
+        }
+        out.push_str("</ofd:Clips>");
+        out
     }
 
     /// A shape as a path object in a box around its points.
@@ -207,16 +252,18 @@ impl PageWriter<'_> {
         let width = shape.stroke.as_ref().map_or(Abs::zero(), |s| s.thickness) * scale_of(ts);
         let pad = width / 2.0 + Abs::pt(1.0);
         let corner = Point::new(min.x - pad, min.y - pad);
+        let extent = Point::new(max.x - min.x + pad * 2.0, max.y - min.y + pad * 2.0);
         let id = self.ids.next();
         let _ = write!(
             self.out,
-            "<ofd:PathObject ID=\"{id}\" Boundary=\"{} {} {} {}\"{}{}>",
+            "<ofd:PathObject ID=\"{id}\" Boundary=\"{} {} {} {}\"{}{}>{}",
             mm(corner.x),
             mm(corner.y),
-            mm(max.x - min.x + pad * 2.0),
-            mm(max.y - min.y + pad * 2.0),
+            mm(extent.x),
+            mm(extent.y),
             path_attributes(shape, width),
             stroke_attributes(shape.stroke.as_ref(), width, scale_of(ts)),
+            self.clips_at(corner, extent),
         );
         // CT_Path's order: StrokeColor, then FillColor.
         if let Some(stroke) = &shape.stroke {
@@ -347,8 +394,13 @@ fn scale_of(ts: Transform) -> f64 {
 fn color(element: &str, paint: &Paint) -> String {
     let color = match paint {
         Paint::Solid(color) => color.clone(),
-        // No gradients or tilings in the documents jixiao makes.
-        Paint::Gradient(_) | Paint::Tiling(_) => typst::visualize::Color::BLACK,
+        // The templates paint neither gradients nor tilings: a gradient a
+        // project's template adds is drawn in its middle colour (not as an
+        // OFD shading), a tiling in black.
+        Paint::Gradient(gradient) => gradient.sample(typst::visualize::RatioOrAngle::Ratio(
+            typst::layout::Ratio::new(0.5),
+        )),
+        Paint::Tiling(_) => typst::visualize::Color::BLACK,
     };
     let rgb = color.to_rgb();
     let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
@@ -589,6 +641,57 @@ mod tests {
         assert!(
             xml.contains("<ofd:TextCode X=\"0\" Y=\"0\" DeltaX=\"3.528\">一二<"),
             "{xml}"
+        );
+    }
+
+    #[test]
+    fn a_clipping_group_clips_what_it_holds() {
+        use typst::visualize::{Color, Curve, Geometry};
+        let square = |side: f64| Geometry::Rect(Size::splat(Abs::mm(side)));
+        let mut inner = Frame::new(Size::splat(Abs::mm(20.0)), FrameKind::Hard);
+        let fill = Paint::Solid(Color::BLACK);
+        inner.push(
+            Point::zero(),
+            FrameItem::Shape(square(40.0).filled(fill), Span::detached()),
+        );
+        let mut group = GroupItem::new(inner);
+        group.clip = Some(Curve::rect(Size::splat(Abs::mm(20.0))));
+        let at = Point::new(Abs::mm(10.0), Abs::mm(10.0));
+        let outside = FrameItem::Shape(
+            square(5.0).filled(Paint::Solid(Color::BLACK)),
+            Span::detached(),
+        );
+        let (xml, _) = page_with(vec![
+            (at, FrameItem::Group(group)),
+            (Point::zero(), outside),
+        ]);
+        // The 40 mm square (boundary padded by 1 pt) shows only inside the
+        // 20 mm clip at (10, 10); the square after the group is not clipped.
+        let clip = "<ofd:Clips><ofd:Clip><ofd:Area><ofd:Path Boundary=\"0 0 40.706 40.706\" Stroke=\"false\" Fill=\"true\"><ofd:AbbreviatedData>M 0.353 0.353 L 20.353 0.353 L 20.353 20.353 L 0.353 20.353 C</ofd:AbbreviatedData></ofd:Path></ofd:Area></ofd:Clip></ofd:Clips><ofd:FillColor";
+        assert!(xml.contains(clip), "{xml}");
+        assert_eq!(xml.matches("<ofd:Clips>").count(), 1, "{xml}");
+    }
+
+    #[test]
+    fn a_gradient_is_drawn_in_its_middle_colour() {
+        use std::sync::Arc;
+        use typst::foundations::Smart;
+        use typst::layout::Ratio;
+        use typst::visualize::{Color, ColorSpace, Gradient, LinearGradient, ProcessColorSpace};
+        let stops = vec![
+            (Color::from_u8(200, 0, 0, 255), Ratio::zero()),
+            (Color::from_u8(0, 0, 100, 255), Ratio::one()),
+        ];
+        let gradient = Gradient::Linear(Arc::new(LinearGradient {
+            stops,
+            angle: Angle::zero(),
+            space: ColorSpace::Process(ProcessColorSpace::Srgb),
+            relative: Smart::Auto,
+            anti_alias: true,
+        }));
+        assert_eq!(
+            color("FillColor", &Paint::Gradient(gradient)),
+            "<ofd:FillColor Value=\"100 0 50\"/>"
         );
     }
 
