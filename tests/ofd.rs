@@ -8,8 +8,9 @@
 //! 宋体, the one font it draws text in).
 //! Reproducible bytes and a failed build keeping the old file need no reader.
 //!
-//! The reader is found as `JIXIAO_PYTHON` (default `python3`) with easyofd
-//! importable; without it these tests are skipped, unless
+//! A second reader, ofdkit, checks where every text run lands.
+//! The readers are found as `JIXIAO_PYTHON` (default `python3`) with easyofd
+//! and ofdkit importable; without it these tests are skipped, unless
 //! `JIXIAO_OFD_TESTS=1` (CI) makes a missing reader fail them.
 
 mod common;
@@ -20,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{TempDir, copy_dir, manifest_dir, page_text, pdfinfo_field, reference_dir, squash};
-use typst::layout::{Frame, FrameItem};
+use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 
 /// `SOURCE_DATE_EPOCH` of the builds: 2025-01-20 00:00 UTC.
 const EPOCH: &str = "1737331200";
@@ -65,16 +66,18 @@ fn build_reference_as(dir: &Path, output: &str, args: &[&str]) {
 fn reader_or_skip() -> Option<String> {
     let python = std::env::var("JIXIAO_PYTHON").unwrap_or_else(|_| "python3".to_string());
     let found = Command::new(&python)
-        .args(["-c", "import easyofd, fitz, xmltodict"])
+        .args(["-c", "import easyofd, fitz, ofdkit, xmltodict"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
         assert!(
             std::env::var("JIXIAO_OFD_TESTS").as_deref() != Ok("1"),
-            "JIXIAO_OFD_TESTS=1 but `{python}` cannot import easyofd \
-             (pip install easyofd==20260427, or set JIXIAO_PYTHON)"
+            "JIXIAO_OFD_TESTS=1 but `{python}` cannot import easyofd and ofdkit \
+             (pip install easyofd==20260427 ofdkit==0.2.0, or set JIXIAO_PYTHON)"
         );
-        eprintln!("skipped: no easyofd for `{python}` (set JIXIAO_OFD_TESTS=1 to require it)");
+        eprintln!(
+            "skipped: no easyofd and ofdkit for `{python}` (set JIXIAO_OFD_TESTS=1 to require them)"
+        );
         return None;
     }
     Some(python)
@@ -314,22 +317,178 @@ fn seal_png() -> Vec<u8> {
     out
 }
 
-/// A project root in `dir` whose document template also places a PNG
-/// (40 mm square) and an SVG (30 × 15 mm, rasterised for the OFD) on the
-/// last page; its document (the minimal fixture) is `doc/`.
-fn root_with_images(dir: &Path) -> (PathBuf, PathBuf) {
+/// A project root in `dir` whose document template ends with `extra`
+/// (Typst markup: it lands on the last page); its document (the minimal
+/// fixture) is `doc/`.
+fn root_with(dir: &Path, extra: &str) -> (PathBuf, PathBuf) {
     let (root, doc) = (dir.join("root"), dir.join("root/doc"));
     copy_dir(&common::fixture("minimal"), &doc);
     std::fs::create_dir_all(root.join("templates")).unwrap();
+    let template =
+        std::fs::read_to_string(manifest_dir().join("templates/document.typ.tera")).unwrap();
+    std::fs::write(root.join("templates/document.typ.tera"), template + extra).unwrap();
+    (root, doc)
+}
+
+/// [`root_with`] a PNG (40 mm square) and an SVG (30 × 15 mm, rasterised
+/// for the OFD) placed on the last page.
+fn root_with_images(dir: &Path) -> (PathBuf, PathBuf) {
+    let (root, doc) = root_with(
+        dir,
+        "\n#place(top + left, dx: 10mm, dy: 20mm, image(\"/templates/seal.png\", width: 40mm))\n\
+         #place(top + left, dx: 80mm, dy: 20mm, image(\"/templates/mark.svg\", width: 30mm))\n",
+    );
     std::fs::write(root.join("templates/seal.png"), seal_png()).unwrap();
     let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="#a00000"/></svg>"##;
     std::fs::write(root.join("templates/mark.svg"), svg).unwrap();
-    let template = std::fs::read_to_string(manifest_dir().join("templates/document.typ.tera"))
-        .unwrap()
-        + "\n#place(top + left, dx: 10mm, dy: 20mm, image(\"/templates/seal.png\", width: 40mm))\n\
-           #place(top + left, dx: 80mm, dy: 20mm, image(\"/templates/mark.svg\", width: 30mm))\n";
-    std::fs::write(root.join("templates/document.typ.tera"), template).unwrap();
     (root, doc)
+}
+
+/// Builds `doc` with the project root `root` to `out` (`--format ofd`).
+fn build_ofd(doc: &Path, root: &Path, out: &Path) {
+    let built = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .arg("build")
+        .arg(doc)
+        .args([
+            "--root".as_ref(),
+            root.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ])
+        .args(["--format", "ofd", "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}
+
+/// One text run: its text, the origin of its first character and its
+/// size, in mm.
+type TextRun = (String, f64, f64, f64);
+
+/// The text runs of a frame as Typst placed them, in paint order: each
+/// run's text without white space at either end, where the first drawn
+/// character's origin lands on the page (through every group's
+/// transform) and the font size as scaled there.
+fn typst_runs(frame: &Frame, ts: Transform, out: &mut Vec<TextRun>) {
+    for (pos, item) in frame.items() {
+        let at = ts.pre_concat(Transform::translate(pos.x, pos.y));
+        match item {
+            FrameItem::Group(group) => {
+                typst_runs(&group.frame, at.pre_concat(group.transform), out)
+            }
+            FrameItem::Text(text) => {
+                let mut pen = Abs::zero();
+                let first = text.glyphs.iter().find_map(|g| {
+                    let x = pen + g.x_offset.at(text.size);
+                    pen += g.x_advance.at(text.size);
+                    let chars = &text.text[g.range()];
+                    (!chars.chars().all(char::is_whitespace)).then_some(x)
+                });
+                let Some(x) = first else { continue };
+                let origin = Point::new(x, Abs::zero()).transform(at);
+                let scale = (at.sx.get() * at.sy.get() - at.kx.get() * at.ky.get())
+                    .abs()
+                    .sqrt();
+                let size = (text.size * scale).to_mm();
+                out.push((
+                    text.text.trim().to_string(),
+                    origin.x.to_mm(),
+                    origin.y.to_mm(),
+                    size,
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Asserts that ofdkit's runs of each page (`read.py --runs`) are Typst's,
+/// each within 0.005 mm (the OFD's lengths have three decimals).
+fn assert_runs_match(read: &serde_json::Value, document: &typst_layout::PagedDocument) {
+    let pages: Vec<Vec<TextRun>> = serde_json::from_value(read["runs"].clone()).unwrap();
+    assert_eq!(pages.len(), document.pages().len());
+    for (i, (got, page)) in pages.iter().zip(document.pages()).enumerate() {
+        let mut want = Vec::new();
+        typst_runs(&page.frame, Transform::identity(), &mut want);
+        assert_eq!(got.len(), want.len(), "page {}: runs", i + 1);
+        for (g, w) in got.iter().zip(&want) {
+            let near = |a: f64, b: f64| (a - b).abs() < 0.005;
+            assert!(
+                g.0 == w.0 && near(g.1, w.1) && near(g.2, w.2) && near(g.3, w.3),
+                "page {}: ofdkit read {g:?}, Typst placed {w:?}",
+                i + 1
+            );
+        }
+    }
+}
+
+/// A second reader, ofdkit, finds every run of the reference where Typst
+/// put it, and the document's title, author and date.
+#[test]
+fn ofdkit_reads_every_run_where_typst_put_it() {
+    let Some(python) = reader_or_skip() else {
+        return;
+    };
+    let tmp = TempDir::new("ofd-ofdkit");
+    let (pdf, ofd) = build_reference(tmp.path());
+    let read = read(&python, &ofd, &["--runs".as_ref()]);
+    assert_runs_match(&read, &typeset_reference());
+    let info = &read["ofdkit_info"];
+    assert_eq!(
+        info["title"],
+        pdfinfo_field(&pdf, "Title").unwrap().as_str()
+    );
+    assert_eq!(
+        info["author"],
+        pdfinfo_field(&pdf, "Author").unwrap().as_str()
+    );
+    assert_eq!(info["date"], "2025-01-20");
+    let runs = read["runs"].as_array().unwrap();
+    for (i, page) in runs.iter().enumerate() {
+        let text: String = page
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[0].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            squash(&text),
+            squash(&page_text(&pdf, i + 1)),
+            "page {}",
+            i + 1
+        );
+    }
+}
+
+/// Text a template turns, mirrors or stretches starts where Typst put it,
+/// at its size (ofdkit applies each text object's Boundary and CTM;
+/// easyofd does not). ofdkit reports where a run starts, not which way it
+/// runs: the CTM's turn itself is checked by `ofd::page`'s unit tests.
+#[test]
+fn turned_and_mirrored_text_is_where_typst_put_it() {
+    let Some(python) = reader_or_skip() else {
+        return;
+    };
+    let tmp = TempDir::new("ofd-turned");
+    let extra = "\n#place(top + left, dx: 30mm, dy: 40mm, rotate(30deg, reflow: false)[旋转文字 ABC])\n\
+                 #place(top + left, dx: 30mm, dy: 90mm, scale(x: -100%, reflow: false)[镜像文字])\n\
+                 #place(top + left, dx: 30mm, dy: 120mm, scale(x: 150%, y: 80%, reflow: false)[拉伸])\n";
+    let (root, doc) = root_with(tmp.path(), extra);
+    let ofd = tmp.path().join("turned.ofd");
+    build_ofd(&doc, &root, &ofd);
+    let document = typeset(&doc, &root);
+    let name = format!(
+        "Doc_0/Pages/Page_{}/Content.xml",
+        document.pages().len() - 1
+    );
+    let last = String::from_utf8(part(&ofd, &name)).unwrap();
+    // 旋转文字 and ABC are two runs (Han and Latin are shaped apart).
+    assert_eq!(last.matches(" CTM=").count(), 4, "four turned runs: {last}");
+    assert_runs_match(&read(&python, &ofd, &["--runs".as_ref()]), &document);
 }
 
 /// A part of an OFD package.
@@ -347,23 +506,7 @@ fn images_are_embedded_and_drawn_where_the_pdf_has_them() {
     let tmp = TempDir::new("ofd-images");
     let (root, doc) = root_with_images(tmp.path());
     let ofd = tmp.path().join("img.ofd");
-    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .arg("build")
-        .arg(&doc)
-        .args([
-            "--root".as_ref(),
-            root.as_os_str(),
-            "-o".as_ref(),
-            ofd.as_os_str(),
-        ])
-        .args(["--format", "ofd", "-q"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    build_ofd(&doc, &root, &ofd);
     let res = String::from_utf8(part(&ofd, "Doc_0/DocumentRes.xml")).unwrap();
     let files: Vec<&str> = res
         .split("<ofd:MediaFile>")

@@ -12,12 +12,17 @@ with the PDF, as JSON on the last line of standard output:
   checked with fontTools: the subset glyph it names must draw the outline
   the original font in FONTDIR (matched by PostScript name) maps the
   character to; "glyphs" is [checked, [mismatches]];
+- with --runs: what ofdkit (https://pypi.org/project/ofdkit/, a second
+  reader) reads: "runs", each page's text runs as [text, x, y, size] (the
+  first character's baseline origin on the page and the font size, in
+  mm, through each object's Boundary and CTM), and "ofdkit_info";
 - with --render DIR: every page's paths rendered by easyofd (OFD -> PDF
   with reportlab, then PyMuPDF) to DIR/page-N.png at 1 pixel per point;
   with --song FONT.otf too, its text as well, drawn in FONT made easyofd's
   宋体 (see install_song).
 
-Usage: read.py FILE.ofd [--pdf FILE.pdf] [--glyphs FONTDIR] [--render DIR [--song FONT]]
+Usage: read.py FILE.ofd [--pdf FILE.pdf] [--glyphs FONTDIR] [--runs]
+               [--render DIR [--song FONT]]
 """
 
 import json
@@ -139,6 +144,18 @@ def glyphs(path, font_dir):
     return [checked, bad]
 
 
+def ofdkit_runs(path):
+    import ofdkit
+
+    with ofdkit.open(path) as doc:
+        pages = [
+            [[r.text, round(r.x, 4), round(r.y, 4), round(r.size, 4)] for r in page.runs]
+            for page in doc.pages
+        ]
+        info = doc.info
+        return pages, {"title": info.title, "author": info.author, "date": info.creation_date}
+
+
 def option(name):
     if name in sys.argv:
         return os.path.abspath(sys.argv[sys.argv.index(name) + 1])
@@ -226,6 +243,8 @@ def main():
             result["pdf_outline"] = pdf_outline(pdf)
         if font_dir:
             result["glyphs"] = glyphs(path, font_dir)
+        if "--runs" in sys.argv:
+            result["runs"], result["ofdkit_info"] = ofdkit_runs(path)
         if folder:
             if song:
                 install_song(song, path, scratch)
