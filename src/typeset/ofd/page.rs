@@ -187,7 +187,7 @@ impl PageWriter<'_> {
             return;
         };
         let id = self.ids.next();
-        let resource = self.images.id(image, size, self.ids);
+        let resource = self.images.id(image, size * scale_of(ts), self.ids);
         let ctm = [
             size.x * ts.sx.get(),
             size.x * ts.ky.get(),
