@@ -76,8 +76,14 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
         pdf_standards: args.pdf_standard.clone(),
         ..args.common.options()
     };
-    let mut session = Session::new(&args.dir, opts, sources.clone())?;
     let formats = args.formats();
+    if !args.pdf_standard.is_empty() && !formats.pdf {
+        return Err(crate::report::diag::Diagnostic::error(
+            "--pdf-standard 只用于 PDF，而本次不生成 PDF：请去掉它，或加上 --format pdf",
+        )
+        .into());
+    }
+    let mut session = Session::new(&args.dir, opts, sources.clone())?;
     session.export(formats);
     let wanted = Wanted {
         pdf: formats.pdf,
@@ -118,20 +124,16 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
 fn rebuild(session: &mut Session, files: &[PathBuf], count: &mut usize) {
     let started = Instant::now();
     let typ = files[0].with_extension("typ");
+    let mut written = Vec::new();
     let result = session.rebuild(&typ).and_then(|built| {
         let outputs = [built.pdf, built.ofd].into_iter().flatten();
         for (path, bytes) in files.iter().zip(outputs) {
             write_atomic(path, &bytes)?;
+            written.push(path.clone());
         }
         Ok(built.warnings)
     });
     let sources = session.sources();
-    let shown = |paths: &mut dyn Iterator<Item = &PathBuf>| {
-        paths
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join("、")
-    };
     match result {
         Ok(warnings) => {
             *count += 1;
@@ -144,25 +146,43 @@ fn rebuild(session: &mut Session, files: &[PathBuf], count: &mut usize) {
             status!(
                 "[{}] {verb} {}（{:.2} 秒）",
                 clock(),
-                shown(&mut files.iter()),
+                shown(files.iter()),
                 started.elapsed().as_secs_f64()
             );
         }
         Err(diags) => {
             sources.print(&diags.0);
             let n = diags.0.iter().filter(|d| d.is_error()).count();
-            let kept = shown(&mut files.iter().filter(|p| p.is_file()));
-            let kept = if kept.is_empty() {
-                "尚未生成任何文件".to_string()
-            } else {
-                format!("保留上次生成的 {kept}")
-            };
             errln!(
-                "[{}] 生成失败：{n} 个错误，{kept}；修改后将自动重试",
-                clock()
+                "[{}] 生成失败：{n} 个错误，{}；修改后将自动重试",
+                clock(),
+                after_failure(files, &written)
             );
         }
     }
+}
+
+/// The paths, joined for a status line.
+fn shown<'a>(paths: impl Iterator<Item = &'a PathBuf>) -> String {
+    let names: Vec<String> = paths.map(|p| p.display().to_string()).collect();
+    names.join("、")
+}
+
+/// What a failed rebuild left: the outputs it wrote before failing (the
+/// PDF, when the OFD could not be written), and the older ones kept.
+fn after_failure(files: &[PathBuf], written: &[PathBuf]) -> String {
+    let kept = shown(files.iter().filter(|p| !written.contains(p) && p.is_file()));
+    let mut parts = Vec::new();
+    if !written.is_empty() {
+        parts.push(format!("已写入 {}", shown(written.iter())));
+    }
+    if !kept.is_empty() {
+        parts.push(format!("保留上次生成的 {kept}"));
+    }
+    if parts.is_empty() {
+        parts.push("尚未生成任何文件".to_string());
+    }
+    parts.join("，")
 }
 
 /// Names the changed files (at most a few) before a rebuild.
@@ -208,6 +228,28 @@ fn hms(now: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_names_what_it_wrote_and_what_it_kept() {
+        let dir = std::env::temp_dir().join(format!("jixiao-watch-after-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (pdf, ofd) = (dir.join("a.pdf"), dir.join("a.ofd"));
+        let files = [pdf.clone(), ofd.clone()];
+        assert_eq!(after_failure(&files, &[]), "尚未生成任何文件");
+        std::fs::write(&ofd, b"old").unwrap();
+        let wrote = after_failure(&files, std::slice::from_ref(&pdf));
+        assert_eq!(
+            wrote,
+            format!("已写入 {}，保留上次生成的 {}", pdf.display(), ofd.display())
+        );
+        std::fs::write(&pdf, b"old").unwrap();
+        let kept = after_failure(&files, &[]);
+        assert_eq!(
+            kept,
+            format!("保留上次生成的 {}、{}", pdf.display(), ofd.display())
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn the_clock_is_local_time() {
