@@ -316,6 +316,18 @@ fn usage_errors_exit_2() {
         "markdown".as_ref(),
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = jixiao(&[
+        "build".as_ref(),
+        top.as_os_str(),
+        "--format".as_ref(),
+        "json,markdown".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("只能指定一种汇总格式"),
+        "{}",
+        stderr(&out)
+    );
     assert!(
         std::fs::read_dir(tmp.path()).unwrap().count() == 1,
         "nothing written"

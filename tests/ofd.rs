@@ -165,6 +165,30 @@ fn format_names_the_document_format() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("只用于批量生成"));
+    let refused = |args: &[&str], says: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .arg("build")
+            .arg(reference_dir())
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && stderr.contains(says),
+            "{args:?}: {stderr}"
+        );
+    };
+    refused(
+        &["--format", "ofd", "--pdf-standard", "a-2b"],
+        "--pdf-standard 只用于 PDF",
+    );
+    // -o names the OFD here: a .pdf name would mislead.
+    let wrong = c.path().join("wrong.pdf");
+    refused(
+        &["--format", "ofd", "-o", wrong.to_str().unwrap()],
+        "但 -o 命名的是 OFD",
+    );
+    assert!(!wrong.exists());
 }
 
 #[test]

@@ -108,9 +108,25 @@ impl BuildArgs {
         }
     }
 
-    /// The batch summary `--format` asks for, if any (the last one named).
+    /// The batch summary `--format` asks for, if any.
     fn summary(&self) -> Option<SummaryFormat> {
-        self.format.iter().filter_map(|f| f.summary()).next_back()
+        self.format.iter().find_map(|f| f.summary())
+    }
+
+    /// Options that ask for two things at once, or for nothing they do.
+    fn contradiction(&self) -> Option<&'static str> {
+        let mut summaries: Vec<SummaryFormat> =
+            self.format.iter().filter_map(|f| f.summary()).collect();
+        summaries.dedup();
+        if summaries.len() > 1 {
+            return Some("--format 只能指定一种汇总格式（text、json 或 markdown）");
+        }
+        if !self.pdf_standard.is_empty() && !self.wanted().pdf {
+            return Some(
+                "--pdf-standard 只用于 PDF，而本次不生成 PDF：请去掉它，或加上 --format pdf",
+            );
+        }
+        None
     }
 }
 
@@ -118,6 +134,9 @@ impl BuildArgs {
 pub fn run(args: &BuildArgs) -> ExitCode {
     if let Some(code) = super::missing_dir(&args.dir) {
         return code;
+    }
+    if let Some(message) = args.contradiction() {
+        return super::usage_error(message);
     }
     if let Some(found) = batch::find(&args.dir) {
         return found.map_or_else(|code| code, |tree| run_batch(args, &tree));

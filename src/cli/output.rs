@@ -100,6 +100,9 @@ pub(crate) fn plan(output: Option<&Path>, wanted: Wanted, default: &Path) -> Res
         });
     }
     let names_folder = names_folder(out);
+    if !names_folder {
+        check_extension(out, wanted)?;
+    }
     let base = if names_folder {
         out.join(default.file_name().unwrap_or_default())
     } else {
@@ -122,6 +125,40 @@ pub(crate) fn plan(output: Option<&Path>, wanted: Wanted, default: &Path) -> Res
             wanted.typ,
         ),
     })
+}
+
+/// Refuses `-o x.pdf` for an OFD (or any output whose kind the file's
+/// extension contradicts): `-o` names the first output asked for, and a
+/// file called .pdf holding a zip would only mislead. Other extensions
+/// (or none) are the user's choice.
+fn check_extension(out: &Path, wanted: Wanted) -> Result<()> {
+    let kinds = [
+        (wanted.pdf, "pdf", "PDF"),
+        (wanted.ofd, "ofd", "OFD"),
+        (wanted.typ, "typ", "Typst 源文件"),
+    ];
+    let Some(&(_, first, name)) = kinds.iter().find(|k| k.0) else {
+        return Ok(());
+    };
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let Some(ext) = ext.filter(|e| kinds.iter().any(|k| k.1 == e)) else {
+        return Ok(());
+    };
+    if ext == first {
+        return Ok(());
+    }
+    Err(Diagnostic::error(format!(
+        "-o “{}” 是 .{ext} 文件，但 -o 命名的是 {name}",
+        display_path(out)
+    ))
+    .with_hint(format!(
+        "请写 -o {}（其余输出写到同名的其他扩展名文件），或用 --format/--emit 要求生成 {ext}",
+        display_path(&out.with_extension(first))
+    ))
+    .into())
 }
 
 /// Whether `-o` names a folder: it ends in `/` or is an existing folder.
@@ -159,7 +196,7 @@ impl Inputs {
         for (i, (a, ra)) in files.iter().enumerate() {
             if files[i + 1..].iter().any(|(_, rb)| rb == ra) {
                 return Err(refused(a, "两种输出（PDF、OFD 或 Typst 源文件）会写到同一个文件")
-                    .with_hint("请用 -o 指定 .pdf 文件名，OFD 和 Typst 源文件会写到同名的 .ofd、.typ 文件")
+                    .with_hint("请用 -o 指定第一种输出的文件名（有 PDF 时为 .pdf，否则 .ofd），其余输出会写到同名的 .ofd、.typ 文件")
                     .into());
             }
         }
@@ -302,6 +339,29 @@ mod tests {
         let p = plan(Some(Path::new("dist/")), only, default).unwrap();
         assert_eq!(p.ofd, file("dist/doc.ofd"));
         assert!(plan(Some(Path::new("-")), both, default).is_err());
+    }
+
+    #[test]
+    fn an_extension_that_names_another_output_is_refused() {
+        let default = Path::new("out/doc.pdf");
+        let ofd = Wanted {
+            pdf: false,
+            ofd: true,
+            typ: false,
+        };
+        let err = plan(Some(Path::new("x.pdf")), ofd, default).unwrap_err();
+        assert!(
+            err.0[0]
+                .message
+                .contains("是 .pdf 文件，但 -o 命名的是 OFD"),
+            "{err:?}"
+        );
+        assert!(plan(Some(Path::new("x.OFD")), Wanted::PDF, default).is_err());
+        assert!(plan(Some(Path::new("x.ofd")), BOTH, default).is_err());
+        // Other extensions, or none, are the user's choice.
+        assert!(plan(Some(Path::new("x.bin")), ofd, default).is_ok());
+        assert!(plan(Some(Path::new("x")), ofd, default).is_ok());
+        assert!(plan(Some(Path::new("x.ofd")), ofd, default).is_ok());
     }
 
     #[test]
