@@ -100,7 +100,8 @@ pub(crate) fn plan(output: Option<&Path>, wanted: Wanted, default: &Path) -> Res
         });
     }
     let names_folder = names_folder(out);
-    if !names_folder {
+    // Only for the document outputs (`export` plans its workbook here too).
+    if !names_folder && default.extension().is_some_and(|e| e == "pdf") {
         check_extension(out, wanted)?;
     }
     let base = if names_folder {
