@@ -191,6 +191,66 @@ fn format_names_the_document_format() {
     assert!(!wrong.exists());
 }
 
+/// FandolKai renamed LockedKai, its licence (OS/2 fsType) set to
+/// "restricted": no embedding at all.
+fn locked_font() -> Vec<u8> {
+    let mut data = std::fs::read(manifest_dir().join("fonts/FandolKai-Regular.otf")).unwrap();
+    let swap = |data: &mut Vec<u8>, from: &[u8], to: &[u8]| {
+        while let Some(at) = data.windows(from.len()).position(|w| w == from) {
+            data[at..at + to.len()].copy_from_slice(to);
+        }
+    };
+    let utf16 = |s: &str| {
+        s.encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect::<Vec<u8>>()
+    };
+    swap(&mut data, b"FandolKai", b"LockedKai");
+    swap(&mut data, &utf16("FandolKai"), &utf16("LockedKai"));
+    let tables = u16::from_be_bytes([data[4], data[5]]) as usize;
+    let os2 = (0..tables)
+        .map(|i| 12 + 16 * i)
+        .find(|&r| &data[r..r + 4] == b"OS/2")
+        .unwrap();
+    let at = u32::from_be_bytes(data[os2 + 8..os2 + 12].try_into().unwrap()) as usize + 8;
+    data[at..at + 2].copy_from_slice(&2u16.to_be_bytes());
+    data
+}
+
+/// A font whose licence forbids embedding stops the OFD with a clear
+/// error, and nothing is written.
+#[test]
+fn a_font_that_forbids_embedding_stops_the_ofd() {
+    let tmp = TempDir::new("ofd-locked");
+    let (root, doc) = root_with(tmp.path(), "");
+    std::fs::create_dir_all(root.join("fonts")).unwrap();
+    std::fs::write(root.join("fonts/Locked.otf"), locked_font()).unwrap();
+    let toml = doc.join("document.toml");
+    let text = std::fs::read_to_string(&toml).unwrap() + "\n[style.fonts]\nbody = \"LockedKai\"\n";
+    std::fs::write(&toml, text).unwrap();
+    let ofd = tmp.path().join("locked.ofd");
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .arg("build")
+        .arg(&doc)
+        .args([
+            "--root".as_ref(),
+            root.as_os_str(),
+            "-o".as_ref(),
+            ofd.as_os_str(),
+        ])
+        .args(["--format", "ofd"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("字体“LockedKai”的许可不允许嵌入，无法生成 OFD"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("未写入任何文件"), "{stderr}");
+    assert!(!ofd.exists());
+}
+
 #[test]
 fn failed_build_keeps_the_old_ofd() {
     let tmp = TempDir::new("ofd-failed");
