@@ -313,8 +313,40 @@ fn two_outputs_on_one_file_are_refused() {
     ];
     let out = p.run("build", &args);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("同一个文件"), "{}", stderr(&out));
+    // -o names the PDF (the first output): a .typ name is refused before
+    // the PDF and the source could land in one file.
+    assert!(
+        stderr(&out).contains("是 .typ 文件，但 -o 命名的是 PDF"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("其余输出写到同名的 .typ 等文件"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!typ.exists());
+}
+
+/// Two outputs that resolve to one file (the OFD's name a link to the
+/// PDF) are refused before anything is written.
+#[cfg(unix)]
+#[test]
+fn two_outputs_on_one_file_are_refused_through_a_link() {
+    let p = Project::new("one-file");
+    let (pdf, ofd) = (p.out().join("x.pdf"), p.out().join("x.ofd"));
+    std::fs::create_dir_all(p.out()).unwrap();
+    std::os::unix::fs::symlink(&pdf, &ofd).unwrap();
+    let args = [
+        OsStr::new("-o"),
+        pdf.as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("pdf,ofd"),
+    ];
+    let out = p.run("build", &args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("同一个文件"), "{}", stderr(&out));
+    assert!(!pdf.exists());
 }
 
 #[test]

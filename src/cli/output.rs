@@ -151,14 +151,18 @@ fn check_extension(out: &Path, wanted: Wanted) -> Result<()> {
     if ext == first {
         return Ok(());
     }
+    let right = display_path(&out.with_extension(first));
+    let asked = kinds.iter().any(|k| k.0 && k.1 == ext);
+    let hint = if asked {
+        format!("请写 -o {right}：-o 命名第一种输出（{name}），其余输出写到同名的 .{ext} 等文件")
+    } else {
+        format!("请写 -o {right}，或用 --format/--emit 要求生成 {ext}")
+    };
     Err(Diagnostic::error(format!(
         "-o “{}” 是 .{ext} 文件，但 -o 命名的是 {name}",
         display_path(out)
     ))
-    .with_hint(format!(
-        "请写 -o {}（其余输出写到同名的其他扩展名文件），或用 --format/--emit 要求生成 {ext}",
-        display_path(&out.with_extension(first))
-    ))
+    .with_hint(hint)
     .into())
 }
 
