@@ -8,7 +8,10 @@
 //! 宋体, the one font it draws text in).
 //! Reproducible bytes and a failed build keeping the old file need no reader.
 //!
-//! A second reader, ofdkit, checks where every text run lands.
+//! A second reader, ofdkit, checks where every text run lands; a third,
+//! ofd-core (crates.io, a dev-dependency), renders the pages with the
+//! embedded fonts, compared with Typst's pixel by pixel, and checks the
+//! package's structure (those tests need no Python).
 //! The readers are found as `JIXIAO_PYTHON` (default `python3`) with easyofd
 //! and ofdkit importable; without it these tests are skipped, unless
 //! `JIXIAO_OFD_TESTS=1` (CI) makes a missing reader fail them.
@@ -691,6 +694,19 @@ impl Ink {
         }
     }
 
+    /// An RGBA buffer's inked pixels.
+    fn pixmap(width: u32, height: u32, data: &[u8]) -> Self {
+        let dark = data
+            .chunks(4)
+            .map(|px| px[..3].iter().map(|&v| u32::from(v)).sum::<u32>() < 3 * 200)
+            .collect();
+        Self {
+            width: width as usize,
+            height: height as usize,
+            dark,
+        }
+    }
+
     /// The page in squares of `side` pixels, inked where any pixel is.
     fn cells(&self, side: usize) -> Self {
         let (width, height) = (self.width / side, self.height / side);
@@ -747,4 +763,53 @@ fn without_text(frame: &Frame) -> Frame {
         }
     }
     out
+}
+
+/// Renders every page of `ofd` with ofd-core (crates.io: an OFD renderer
+/// nobody here wrote, drawing text with the embedded fonts through their
+/// CGTransforms, paths, images and CTMs; not clips) at 1 px/pt and asserts
+/// that its ink lies where Typst's rasteriser puts the page's, within one
+/// pixel, but for [`TOLERANCE`]. Also checks ofd-core's structure check.
+fn assert_ofd_core_draws_like_typst(ofd: &Path, document: &typst_layout::PagedDocument) {
+    let report = ofd_core::check_path(ofd);
+    assert!(report.conforms(), "ofd-core: {:?}", report.problems);
+    let mut reader = ofd_core::OfdReader::open(ofd).unwrap();
+    let bodies = reader.ofd().doc_bodies.clone();
+    let doc = reader.load_document(&bodies[0]).unwrap();
+    assert_eq!(doc.pages().len(), document.pages().len());
+    let options = ofd_core::RenderOptions::with_dpi(72.0);
+    for (i, page) in document.pages().iter().enumerate() {
+        let pixmap = reader.render_page(&doc, i, &options).unwrap();
+        let ofd_page = Ink::pixmap(pixmap.width(), pixmap.height(), pixmap.data());
+        assert_same_ink(i + 1, &ofd_page, &Ink::typst(page, true), 1);
+    }
+}
+
+/// ofd-core draws every page of the reference, text in its own typefaces,
+/// where Typst does (at most 12 of some 28,000 inked pixels per page are
+/// more than a pixel off, measured).
+#[test]
+fn ofd_core_draws_every_page_of_the_reference_like_typst() {
+    let tmp = TempDir::new("ofd-core");
+    let (_, ofd) = build_reference(tmp.path());
+    assert_ofd_core_draws_like_typst(&ofd, &typeset_reference());
+}
+
+/// And the images a template places, and text it turns, mirrors or
+/// stretches, which the Python readers cannot check (easyofd ignores the
+/// CTMs, ofdkit reports where runs start only).
+#[test]
+fn ofd_core_draws_images_and_turned_text_like_typst() {
+    let tmp = TempDir::new("ofd-core-turned");
+    // Large, so that a wrong turn moves more ink than the tolerance.
+    let extra = "\n#set text(size: 28pt)\n\
+                 #place(top + left, dx: 10mm, dy: 100mm, rotate(30deg, reflow: false)[旋转文字 ABC])\n\
+                 #place(top + left, dx: 10mm, dy: 150mm, scale(x: -100%, reflow: false)[镜像文字])\n\
+                 #place(top + left, dx: 10mm, dy: 190mm, scale(x: 150%, y: 80%, reflow: false)[拉伸])\n\
+                 #place(top + left, dx: 100mm, dy: 150mm, rotate(-20deg, image(\"/templates/seal.png\", width: 30mm)))\n";
+    let (root, doc) = root_with(tmp.path(), extra);
+    std::fs::write(root.join("templates/seal.png"), seal_png()).unwrap();
+    let ofd = tmp.path().join("turned.ofd");
+    build_ofd(&doc, &root, &ofd);
+    assert_ofd_core_draws_like_typst(&ofd, &typeset(&doc, &root));
 }
