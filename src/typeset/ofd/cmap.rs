@@ -8,15 +8,14 @@ use std::collections::BTreeMap;
 use subsetter::GlyphRemapper;
 
 /// The subset `font` with a `cmap` mapping every character the original
-/// font maps to a glyph of the subset; `None` if either font cannot be
-/// read as an OpenType file (the subset is then used as it is).
+/// font (`original`) maps to a glyph of the subset; `None` if the subset
+/// cannot be read as an OpenType file (it is then used as it is).
 pub(super) fn with_cmap(
     subset: &[u8],
-    original: &[u8],
-    index: u32,
+    original: &ttf_parser::Face,
     glyphs: &GlyphRemapper,
 ) -> Option<Vec<u8>> {
-    let map = mapping(original, index, glyphs)?;
+    let map = mapping(original, glyphs)?;
     let mut tables = tables(subset)?;
     tables.retain(|(tag, _)| tag != b"cmap");
     tables.push((*b"cmap", cmap(&map)));
@@ -26,8 +25,7 @@ pub(super) fn with_cmap(
 
 /// Character → glyph ID in the subset, for the characters the original
 /// font's Unicode subtables map to glyphs the subset holds.
-fn mapping(original: &[u8], index: u32, glyphs: &GlyphRemapper) -> Option<BTreeMap<u32, u16>> {
-    let face = ttf_parser::Face::parse(original, index).ok()?;
+fn mapping(face: &ttf_parser::Face, glyphs: &GlyphRemapper) -> Option<BTreeMap<u32, u16>> {
     let mut map = BTreeMap::new();
     for sub in face.tables().cmap?.subtables {
         if !sub.is_unicode() {
@@ -220,7 +218,7 @@ mod tests {
                 .cmap
                 .is_none()
         );
-        let font = with_cmap(&subset, &original, 0, &glyphs).unwrap();
+        let font = with_cmap(&subset, &face, &glyphs).unwrap();
         // Read back by ttf-parser, an independent reader.
         let back = ttf_parser::Face::parse(&font, 0).unwrap();
         for c in text.chars() {

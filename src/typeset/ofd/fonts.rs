@@ -38,42 +38,41 @@ pub(super) struct FontFile {
 }
 
 impl Fonts {
-    /// The OFD ID of `font`, given one on first use.
-    pub(super) fn id(&mut self, font: &Font, ids: &mut Ids) -> u64 {
-        self.index(font, ids).1
+    /// Where `font` is kept, given an ID on first use. Looked up once per
+    /// text run, then used for each of its glyphs.
+    pub(super) fn slot(&mut self, font: &Font, ids: &mut Ids) -> usize {
+        if let Some(i) = self.used.iter().position(|e| &e.font == font) {
+            return i;
+        }
+        self.used.push(Embedded {
+            font: font.clone(),
+            id: ids.next(),
+            glyphs: GlyphRemapper::new(),
+            chars: BTreeSet::new(),
+        });
+        self.used.len() - 1
     }
 
-    /// The glyph ID `glyph` of `font` has in the subset.
-    pub(super) fn glyph(&mut self, font: &Font, glyph: u16, ids: &mut Ids) -> u16 {
-        let (i, _) = self.index(font, ids);
-        self.used[i].glyphs.remap(glyph)
+    /// The OFD ID of the font in `slot`.
+    pub(super) fn id(&self, slot: usize) -> u64 {
+        self.used[slot].id
     }
 
-    /// Puts in the subset of `font` the glyph its `cmap` gives each
-    /// character of `text`, beside the glyphs shaping chose. A reader that
-    /// maps `TextCode` through the font's `cmap` instead of following the
+    /// The glyph ID `glyph` of the font in `slot` has in the subset.
+    pub(super) fn glyph(&mut self, slot: usize, glyph: u16) -> u16 {
+        self.used[slot].glyphs.remap(glyph)
+    }
+
+    /// Puts in the subset of the font in `slot` the glyph its `cmap` gives
+    /// each character of `text`, beside the glyphs shaping chose. A reader that maps
+    /// `TextCode` through the font's `cmap` instead of following the
     /// `CGTransform` (which names the shaped glyphs) then still finds every
     /// character: where shaping substituted a glyph (a ligature, a
     /// localised form) the subset would otherwise have no glyph for it.
     /// The glyphs are added when the font is subsetted, after every glyph
     /// the pages name, so the `CGTransform` numbers stay as written.
-    pub(super) fn cover(&mut self, font: &Font, text: &str, ids: &mut Ids) {
-        let (i, _) = self.index(font, ids);
-        self.used[i].chars.extend(text.chars());
-    }
-
-    fn index(&mut self, font: &Font, ids: &mut Ids) -> (usize, u64) {
-        if let Some(i) = self.used.iter().position(|e| &e.font == font) {
-            return (i, self.used[i].id);
-        }
-        let id = ids.next();
-        self.used.push(Embedded {
-            font: font.clone(),
-            id,
-            glyphs: GlyphRemapper::new(),
-            chars: BTreeSet::new(),
-        });
-        (self.used.len() - 1, id)
+    pub(super) fn cover(&mut self, slot: usize, text: &str) {
+        self.used[slot].chars.extend(text.chars());
     }
 
     /// `PublicRes.xml`'s `<ofd:Fonts>` entries, one per font.
@@ -111,36 +110,38 @@ fn file_name(id: u64) -> String {
 
 fn subset(e: &Embedded) -> Result<FontFile> {
     let family = &e.font.info().family;
-    if let Some(why) = forbidden(&e.font) {
+    // Typst loaded this face, so it parses; if not, nothing is known.
+    let face = ttf_parser::Face::parse(e.font.data(), e.font.index()).ok();
+    if let Some(why) = face.as_ref().and_then(forbidden) {
         return Err(
             Diagnostic::error(format!("字体“{family}”的许可{why}，无法生成 OFD"))
                 .with_hint("请换用允许嵌入的字体（例如随附的 Fandol 字体），或只生成 PDF")
                 .into(),
         );
     }
-    let glyphs = with_cmap_glyphs(e);
+    let glyphs = match &face {
+        Some(face) => with_cmap_glyphs(e, face),
+        None => e.glyphs.clone(),
+    };
     let bytes = subsetter::subset(e.font.data(), e.font.index(), &glyphs).map_err(|err| {
         Diagnostic::error(format!("字体“{family}”无法子集化，无法嵌入 OFD：{err}"))
             .with_hint("请换用 TrueType 或 CFF 轮廓的 OpenType 字体")
     })?;
     // A reader that maps characters through the font needs a cmap.
-    let bytes =
-        super::cmap::with_cmap(&bytes, e.font.data(), e.font.index(), &glyphs).unwrap_or(bytes);
+    let with_cmap = face.and_then(|face| super::cmap::with_cmap(&bytes, &face, &glyphs));
     Ok(FontFile {
         name: file_name(e.id),
-        bytes,
+        bytes: with_cmap.unwrap_or(bytes),
     })
 }
 
 /// The glyphs the pages name, then the `cmap` glyph of each character
 /// drawn with the font (see [`Fonts::cover`]).
-fn with_cmap_glyphs(e: &Embedded) -> GlyphRemapper {
+fn with_cmap_glyphs(e: &Embedded, face: &ttf_parser::Face) -> GlyphRemapper {
     let mut glyphs = e.glyphs.clone();
-    if let Ok(face) = ttf_parser::Face::parse(e.font.data(), e.font.index()) {
-        let mapped = e.chars.iter().filter_map(|&c| face.glyph_index(c));
-        for glyph in mapped.filter(|g| g.0 != 0) {
-            glyphs.remap(glyph.0);
-        }
+    let mapped = e.chars.iter().filter_map(|&c| face.glyph_index(c));
+    for glyph in mapped.filter(|g| g.0 != 0) {
+        glyphs.remap(glyph.0);
     }
     glyphs
 }
@@ -148,9 +149,7 @@ fn with_cmap_glyphs(e: &Embedded) -> GlyphRemapper {
 /// What the font's licence (OS/2 `fsType`, read for the font's own face
 /// in a collection) forbids of what OFD embedding does: embedding at all,
 /// subsetting, or embedding the outlines (bitmap embedding only).
-fn forbidden(font: &Font) -> Option<&'static str> {
-    // Typst loaded this face, so it parses; if not, nothing is known.
-    let face = ttf_parser::Face::parse(font.data(), font.index()).ok()?;
+fn forbidden(face: &ttf_parser::Face) -> Option<&'static str> {
     if face.permissions() == Some(ttf_parser::Permissions::Restricted) {
         Some("不允许嵌入")
     } else if !face.is_subsetting_allowed() {
@@ -193,27 +192,37 @@ mod tests {
         );
         let mut ids = Ids(0);
         let mut fonts = Fonts::default();
-        let drawn = fonts.glyph(&font, two, &mut ids);
+        let slot = fonts.slot(&font, &mut ids);
+        let drawn = fonts.glyph(slot, two);
         let file = |fonts: &Fonts| fonts.files().unwrap().remove(0).bytes;
         let without = file(&fonts);
         let back = ttf_parser::Face::parse(&without, 0).unwrap();
         assert_eq!(back.glyph_index('一'), None, "the case this guards against");
-        fonts.cover(&font, "一", &mut ids);
+        fonts.cover(slot, "一");
         let with = file(&fonts);
         let back = ttf_parser::Face::parse(&with, 0).unwrap();
         let mapped = back.glyph_index('一').expect("一 in the cmap").0;
         assert_ne!(mapped, drawn);
         assert_eq!(back.glyph_index('二').map(|g| g.0), Some(drawn));
-        assert_eq!(with_cmap_glyphs(&fonts.used[0]).get(one), Some(mapped));
+        assert_eq!(
+            with_cmap_glyphs(&fonts.used[0], &face).get(one),
+            Some(mapped)
+        );
+    }
+
+    /// What the licence of FandolSong with `fsType` set to `fs` forbids.
+    fn licence(fs: u16) -> Option<&'static str> {
+        let font = song_with(fs);
+        forbidden(&ttf_parser::Face::parse(font.data(), 0).unwrap())
     }
 
     #[test]
     fn licence_bits_are_read() {
-        assert_eq!(forbidden(&song_with(0)), None);
-        assert_eq!(forbidden(&song_with(2)), Some("不允许嵌入"));
-        assert_eq!(forbidden(&song_with(4)), None);
-        assert_eq!(forbidden(&song_with(8)), None);
-        assert_eq!(forbidden(&song_with(0x0100)), Some("不允许子集化"));
-        assert_eq!(forbidden(&song_with(0x0200)), Some("只允许嵌入位图"));
+        assert_eq!(licence(0), None);
+        assert_eq!(licence(2), Some("不允许嵌入"));
+        assert_eq!(licence(4), None);
+        assert_eq!(licence(8), None);
+        assert_eq!(licence(0x0100), Some("不允许子集化"));
+        assert_eq!(licence(0x0200), Some("只允许嵌入位图"));
     }
 }

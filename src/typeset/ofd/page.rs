@@ -124,7 +124,8 @@ impl PageWriter<'_> {
             (corner, extent, ctm, Point::new(run.xs[0], Abs::zero()))
         };
         let id = self.ids.next();
-        let font = self.fonts.id(item.font.font(), self.ids);
+        let slot = self.fonts.slot(item.font.font(), self.ids);
+        let font = self.fonts.id(slot);
         let _ = write!(
             self.out,
             "<ofd:TextObject ID=\"{id}\" Boundary=\"{} {} {} {}\"{ctm} Font=\"{font}\" Size=\"{}\">{}{}",
@@ -136,8 +137,8 @@ impl PageWriter<'_> {
             self.clips_at(corner, extent),
             color("FillColor", &item.fill),
         );
-        self.cg_transforms(item, &run);
-        self.fonts.cover(item.font.font(), &run.text, self.ids);
+        self.cg_transforms(slot, &run);
+        self.fonts.cover(slot, &run.text);
         let _ = writeln!(
             self.out,
             "<ofd:TextCode X=\"{}\" Y=\"{}\"{}>{}</ofd:TextCode></ofd:TextObject>",
@@ -150,8 +151,7 @@ impl PageWriter<'_> {
 
     /// The glyphs of each cluster: runs of one-to-one clusters share one
     /// `CGTransform`, any other cluster gets its own.
-    fn cg_transforms(&mut self, item: &TextItem, run: &Run) {
-        let font = item.font.font();
+    fn cg_transforms(&mut self, slot: usize, run: &Run) {
         let mut code = 0;
         let mut i = 0;
         while i < run.clusters.len() {
@@ -166,7 +166,7 @@ impl PageWriter<'_> {
             let glyphs: Vec<String> = group
                 .iter()
                 .flat_map(|c| &c.glyphs)
-                .map(|&g| self.fonts.glyph(font, g, self.ids).to_string())
+                .map(|&g| self.fonts.glyph(slot, g).to_string())
                 .collect();
             let _ = write!(
                 self.out,
@@ -389,8 +389,7 @@ fn scale_of(ts: Transform) -> f64 {
     det.abs().sqrt()
 }
 
-/// `<ofd:FillColor Value="r g b"/>` (or another element name) for a paint;
-/// gradients and tilings are drawn black.
+/// `<ofd:FillColor Value="r g b"/>` (or another element name) for a paint.
 fn color(element: &str, paint: &Paint) -> String {
     let color = match paint {
         Paint::Solid(color) => color.clone(),
