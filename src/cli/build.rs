@@ -11,7 +11,7 @@ use super::CommonArgs;
 use super::batch::{self, SummaryFormat};
 use super::output::{self, Inputs, Plan, Sink, Wanted};
 use crate::batch::discover::Tree;
-use crate::pipeline::{self, Prepared, Typeset};
+use crate::pipeline::{self, Prepared};
 use crate::report::diag::{Diagnostic, Diagnostics, SourceMap};
 use crate::report::stdio::{errln, status};
 use crate::typeset::export::{Standard, write_atomic};
@@ -115,16 +115,13 @@ impl BuildArgs {
 
     /// Options that ask for two things at once, or for nothing they do.
     fn contradiction(&self) -> Option<&'static str> {
-        let mut summaries: Vec<SummaryFormat> =
-            self.format.iter().filter_map(|f| f.summary()).collect();
-        summaries.dedup();
-        if summaries.len() > 1 {
+        let mut summaries = self.format.iter().filter_map(|f| f.summary());
+        let first = summaries.next();
+        if summaries.any(|s| Some(s) != first) {
             return Some("--format 只能指定一种汇总格式（text、json 或 markdown）");
         }
         if !self.pdf_standard.is_empty() && !self.wanted().pdf {
-            return Some(
-                "--pdf-standard 只用于 PDF，而本次不生成 PDF：请去掉它，或加上 --format pdf",
-            );
+            return Some(output::STANDARD_WITHOUT_PDF);
         }
         None
     }
@@ -243,7 +240,12 @@ pub(super) fn finish(
             .default_output(&prepared.loaded.dir)
             .with_extension("typ"),
     };
-    let (typeset, warnings, pages) = typeset(prepared, plan, &typ_name, sources).map_err(none)?;
+    // Typeset only for the outputs made from the pages.
+    let typeset = if plan.pdf.is_some() || plan.ofd.is_some() {
+        Some(prepared.typeset(&typ_name, sources).map_err(none)?)
+    } else {
+        None
+    };
     let mut outputs: Vec<(&Sink, Vec<u8>)> = Vec::new();
     if let Some(typeset) = &typeset {
         if let Some(sink) = &plan.pdf {
@@ -263,31 +265,15 @@ pub(super) fn finish(
             Err(e) => return Err((e, written)),
         }
     }
+    let (warnings, pages) = match typeset {
+        Some(typeset) => (typeset.warnings, Some(typeset.document.pages().len())),
+        None => (prepared.report.clone(), None),
+    };
     Ok(Built {
         written,
         warnings,
         pages,
     })
-}
-
-/// The typeset pages (if any), the warnings and the page count.
-type Typesetting = (Option<Typeset>, Vec<Diagnostic>, Option<usize>);
-
-/// The typeset pages when the plan has a PDF or an OFD (else the rules'
-/// report alone), the warnings, and the page count.
-fn typeset(
-    prepared: &Prepared,
-    plan: &Plan,
-    typ_name: &std::path::Path,
-    sources: &SourceMap,
-) -> Result<Typesetting, Diagnostics> {
-    if plan.pdf.is_none() && plan.ofd.is_none() {
-        return Ok((None, prepared.report.clone(), None));
-    }
-    let typeset = prepared.typeset(typ_name, sources)?;
-    let pages = typeset.document.pages().len();
-    let warnings = typeset.warnings.clone();
-    Ok((Some(typeset), warnings, Some(pages)))
 }
 
 /// The files and folders this build reads, which no output may replace.

@@ -43,11 +43,15 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// The destinations, PDF first.
+    /// The destinations, in the order `-o` names them (PDF, OFD, source).
     pub(crate) fn sinks(&self) -> impl Iterator<Item = &Sink> {
-        [&self.pdf, &self.typ, &self.ofd].into_iter().flatten()
+        [&self.pdf, &self.ofd, &self.typ].into_iter().flatten()
     }
 }
+
+/// Why `--pdf-standard` is refused when no PDF is made (`build`, `watch`).
+pub(crate) const STANDARD_WITHOUT_PDF: &str =
+    "--pdf-standard 只用于 PDF，而本次不生成 PDF：请去掉它，或加上 --format pdf";
 
 /// Which outputs a build writes (`--emit`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -67,6 +71,22 @@ impl Wanted {
         typ: false,
         ofd: false,
     };
+
+    /// Each kind of output as (asked for, extension, name), in the order
+    /// `-o` names them: the first asked for takes `-o`'s name.
+    fn kinds(self) -> [(bool, &'static str, &'static str); 3] {
+        [
+            (self.pdf, "pdf", "PDF"),
+            (self.ofd, "ofd", "OFD"),
+            (self.typ, "typ", "Typst 源文件"),
+        ]
+    }
+
+    /// The extension and name of the first output asked for.
+    fn first(self) -> Option<(&'static str, &'static str)> {
+        let first = self.kinds().into_iter().find(|k| k.0);
+        first.map(|(_, ext, name)| (ext, name))
+    }
 }
 
 /// Turns `-o` and `--emit` into destinations; `default` is the PDF path
@@ -83,12 +103,7 @@ pub(crate) fn plan(output: Option<&Path>, wanted: Wanted, default: &Path) -> Res
         });
     };
     if out == Path::new("-") {
-        if [wanted.pdf, wanted.typ, wanted.ofd]
-            .iter()
-            .filter(|w| **w)
-            .count()
-            > 1
-        {
+        if wanted.kinds().iter().filter(|k| k.0).count() > 1 {
             return Err(Diagnostic::error("-o - 只能把一种输出写到标准输出")
                 .with_hint("请只用 --emit pdf、--emit ofd 或 --emit typ，或用 -o 指定文件名")
                 .into());
@@ -109,22 +124,21 @@ pub(crate) fn plan(output: Option<&Path>, wanted: Wanted, default: &Path) -> Res
     } else {
         out.to_path_buf()
     };
-    // `-o x.typ --emit typ` names the source itself, `-o x.ofd --emit ofd`
-    // the OFD; with a PDF too, the others go next to the PDF.
-    let named = |ext: &str, first: bool| {
-        if first && !names_folder {
+    // `base` names the PDF (or the one file a command writes in its
+    // place); `-o x.ofd --emit ofd` names the OFD itself, `-o x.typ --emit
+    // typ` the source; the others go beside the first, with their extensions.
+    let first = wanted.first().map(|(ext, _)| ext);
+    let named = |ext: &str| {
+        if ext == "pdf" || (first == Some(ext) && !names_folder) {
             base.clone()
         } else {
             base.with_extension(ext)
         }
     };
     Ok(Plan {
-        pdf: pick(Sink::File(base.clone()), wanted.pdf),
-        ofd: pick(Sink::File(named("ofd", !wanted.pdf)), wanted.ofd),
-        typ: pick(
-            Sink::File(named("typ", !wanted.pdf && !wanted.ofd)),
-            wanted.typ,
-        ),
+        pdf: pick(Sink::File(named("pdf")), wanted.pdf),
+        ofd: pick(Sink::File(named("ofd")), wanted.ofd),
+        typ: pick(Sink::File(named("typ")), wanted.typ),
     })
 }
 
@@ -133,14 +147,10 @@ pub(crate) fn plan(output: Option<&Path>, wanted: Wanted, default: &Path) -> Res
 /// file called .pdf holding a zip would only mislead. Other extensions
 /// (or none) are the user's choice.
 fn check_extension(out: &Path, wanted: Wanted) -> Result<()> {
-    let kinds = [
-        (wanted.pdf, "pdf", "PDF"),
-        (wanted.ofd, "ofd", "OFD"),
-        (wanted.typ, "typ", "Typst 源文件"),
-    ];
-    let Some(&(_, first, name)) = kinds.iter().find(|k| k.0) else {
+    let Some((first, name)) = wanted.first() else {
         return Ok(());
     };
+    let kinds = wanted.kinds();
     let ext = out
         .extension()
         .and_then(|e| e.to_str())
@@ -227,23 +237,40 @@ impl Inputs {
     }
 }
 
-/// Where `watch` writes: the PDF and the OFD asked for (`-o` names the
-/// first, as for `build`), refused on standard output or over an input.
-pub(crate) fn watched(
-    output: Option<&Path>,
-    wanted: Wanted,
-    session: &Session,
-) -> Result<Vec<PathBuf>> {
-    let plan = plan(output, wanted, &session.default_output())?;
-    let mut files = Vec::new();
-    for sink in plan.sinks() {
-        let Sink::File(path) = sink else {
-            return Err(Diagnostic::error("watch 不能写到标准输出")
-                .with_hint("请用 -o 指定文件名")
-                .into());
-        };
-        files.push(path.clone());
+/// Where `watch` writes: the PDF and the OFD asked for.
+pub(crate) struct Watched {
+    /// The PDF, when asked for.
+    pub pdf: Option<PathBuf>,
+    /// The OFD, when asked for.
+    pub ofd: Option<PathBuf>,
+}
+
+impl Watched {
+    /// The files, PDF first.
+    pub(crate) fn files(&self) -> Vec<PathBuf> {
+        [&self.pdf, &self.ofd]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
     }
+}
+
+/// Where `watch` writes (`-o` names the first output, as for `build`),
+/// refused on standard output or over an input.
+pub(crate) fn watched(output: Option<&Path>, wanted: Wanted, session: &Session) -> Result<Watched> {
+    let plan = plan(output, wanted, &session.default_output())?;
+    let file = |sink: &Option<Sink>| match sink {
+        Some(Sink::Stdout) => Err(Diagnostics::from(
+            Diagnostic::error("watch 不能写到标准输出").with_hint("请用 -o 指定文件名"),
+        )),
+        Some(Sink::File(path)) => Ok(Some(path.clone())),
+        None => Ok(None),
+    };
+    let watched = Watched {
+        pdf: file(&plan.pdf)?,
+        ofd: file(&plan.ofd)?,
+    };
     let root = session.root();
     let mut folders = session.font_dirs();
     folders.push(session.doc_dir().to_path_buf());
@@ -251,7 +278,7 @@ pub(crate) fn watched(
     let mut inputs = vec![session.doc_dir().join("document.toml")];
     inputs.extend(crate::input::load::project_files(session.doc_dir()).unwrap_or_default());
     Inputs::new(&folders, &inputs).check(&plan)?;
-    Ok(files)
+    Ok(watched)
 }
 
 fn refused(path: &Path, why: &str) -> Diagnostic {

@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 
 use super::CommonArgs;
-use super::output::Wanted;
+use super::output::{Wanted, Watched};
 use crate::report::diag::{Diagnostics, SourceMap};
 use crate::report::stdio::{Stream, errln, status};
 use crate::session::{Formats, Session};
@@ -78,10 +78,9 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
     };
     let formats = args.formats();
     if !args.pdf_standard.is_empty() && !formats.pdf {
-        return Err(crate::report::diag::Diagnostic::error(
-            "--pdf-standard 只用于 PDF，而本次不生成 PDF：请去掉它，或加上 --format pdf",
-        )
-        .into());
+        return Err(
+            crate::report::diag::Diagnostic::error(super::output::STANDARD_WITHOUT_PDF).into(),
+        );
     }
     let mut session = Session::new(&args.dir, opts, sources.clone())?;
     session.export(formats);
@@ -90,7 +89,8 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
         ofd: formats.ofd,
         typ: false,
     };
-    let files = super::output::watched(args.output.as_deref(), wanted, &session)?;
+    let watched = super::output::watched(args.output.as_deref(), wanted, &session)?;
+    let files = watched.files();
     let outputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     // Watch before the first build, so an edit made during it is not lost.
     let mut watcher = Watcher::new(&session, &outputs)?;
@@ -101,7 +101,7 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
         crate::report::diag::Diagnostic::error(format!("无法设置 Ctrl-C 处理：{e}"))
     })?;
     let mut count = 0;
-    rebuild(&mut session, &files, &mut count);
+    rebuild(&mut session, &watched, &mut count);
     status!(
         "正在监视 {} 及模板、字体的变化（按 Ctrl-C 停止）",
         args.dir.display()
@@ -114,22 +114,24 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
             session.fonts_changed();
         }
         report_changes(&changes);
-        rebuild(&mut session, &files, &mut count);
+        rebuild(&mut session, &watched, &mut count);
     }
     Ok(())
 }
 
-/// Rebuilds and writes the PDF and/or the OFD (`files`, in that order),
-/// printing the outcome; a failure keeps the last good files.
-fn rebuild(session: &mut Session, files: &[PathBuf], count: &mut usize) {
+/// Rebuilds and writes the PDF and/or the OFD, printing the outcome; a
+/// failure keeps the last good files.
+fn rebuild(session: &mut Session, watched: &Watched, count: &mut usize) {
     let started = Instant::now();
+    let files = watched.files();
     let typ = files[0].with_extension("typ");
     let mut written = Vec::new();
     let result = session.rebuild(&typ).and_then(|built| {
-        let outputs = [built.pdf, built.ofd].into_iter().flatten();
-        for (path, bytes) in files.iter().zip(outputs) {
-            write_atomic(path, &bytes)?;
-            written.push(path.clone());
+        for (path, bytes) in [(&watched.pdf, built.pdf), (&watched.ofd, built.ofd)] {
+            if let (Some(path), Some(bytes)) = (path, bytes) {
+                write_atomic(path, &bytes)?;
+                written.push(path.clone());
+            }
         }
         Ok(built.warnings)
     });
@@ -156,7 +158,7 @@ fn rebuild(session: &mut Session, files: &[PathBuf], count: &mut usize) {
             errln!(
                 "[{}] 生成失败：{n} 个错误，{}；修改后将自动重试",
                 clock(),
-                after_failure(files, &written)
+                after_failure(&files, &written)
             );
         }
     }
