@@ -20,8 +20,9 @@ mod common;
 #[path = "common/page_labels.rs"]
 mod page_labels;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 use common::{TempDir, copy_dir, manifest_dir, page_text, pdfinfo_field, reference_dir, squash};
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
@@ -46,17 +47,32 @@ fn build_reference(dir: &Path) -> (PathBuf, PathBuf) {
 /// Builds the reference with `-o <dir>/<output>` and `args` (which choose
 /// what is written).
 fn build_reference_as(dir: &Path, output: &str, args: &[&str]) {
-    let pdf = dir.join(output);
-    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+    let out = dir.join(output);
+    let root = manifest_dir();
+    let mut all: Vec<&OsStr> = vec![
+        "--root".as_ref(),
+        root.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "-q".as_ref(),
+    ];
+    all.extend(args.iter().map(OsStr::new));
+    succeeds(&jixiao_build(&reference_dir(), &all));
+}
+
+/// Runs `jixiao build <doc> <args…>` with `SOURCE_DATE_EPOCH` [`EPOCH`].
+fn jixiao_build(doc: &Path, args: &[&OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
         .arg("build")
-        .arg(reference_dir())
-        .args(["--root".as_ref(), manifest_dir().as_os_str()])
-        .args(["-o".as_ref(), pdf.as_os_str()])
+        .arg(doc)
         .args(args)
-        .arg("-q")
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .output()
-        .expect("cannot run the jixiao binary");
+        .expect("cannot run the jixiao binary")
+}
+
+/// Panics with the diagnostics unless the run succeeded.
+fn succeeds(out: &Output) {
     assert!(
         out.status.success(),
         "build failed:\n{}",
@@ -160,21 +176,15 @@ fn format_names_the_document_format() {
     );
     build_reference_as(c.path(), "ref.pdf", &["--format", "pdf,ofd"]);
     assert_eq!(names(c.path()), ["ref.ofd", "ref.pdf"], "--format pdf,ofd");
-    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .arg("build")
-        .arg(reference_dir())
-        .args(["--format", "ofd,json"])
-        .output()
-        .unwrap();
+    let out = jixiao_build(
+        &reference_dir(),
+        &["--format".as_ref(), "ofd,json".as_ref()],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("只用于批量生成"));
     let refused = |args: &[&str], says: &str| {
-        let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-            .arg("build")
-            .arg(reference_dir())
-            .args(args)
-            .output()
-            .unwrap();
+        let os: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+        let out = jixiao_build(&reference_dir(), &os);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
             !out.status.success() && stderr.contains(says),
@@ -232,18 +242,15 @@ fn a_font_that_forbids_embedding_stops_the_ofd() {
     let text = std::fs::read_to_string(&toml).unwrap() + "\n[style.fonts]\nbody = \"LockedKai\"\n";
     std::fs::write(&toml, text).unwrap();
     let ofd = tmp.path().join("locked.ofd");
-    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .arg("build")
-        .arg(&doc)
-        .args([
-            "--root".as_ref(),
-            root.as_os_str(),
-            "-o".as_ref(),
-            ofd.as_os_str(),
-        ])
-        .args(["--format", "ofd"])
-        .output()
-        .unwrap();
+    let args = [
+        "--root".as_ref(),
+        root.as_os_str(),
+        "-o".as_ref(),
+        ofd.as_os_str(),
+        "--format".as_ref(),
+        "ofd".as_ref(),
+    ];
+    let out = jixiao_build(&doc, &args);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
@@ -264,13 +271,13 @@ fn failed_build_keeps_the_old_ofd() {
     std::fs::write(&toml, broken).unwrap();
     let ofd = tmp.path().join("old.ofd");
     std::fs::write(&ofd, b"old").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .arg("build")
-        .arg(&doc)
-        .args(["-o".as_ref(), ofd.as_os_str()])
-        .args(["--emit", "ofd"])
-        .output()
-        .unwrap();
+    let args = [
+        "-o".as_ref(),
+        ofd.as_os_str(),
+        "--emit".as_ref(),
+        "ofd".as_ref(),
+    ];
+    let out = jixiao_build(&doc, &args);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read(&ofd).unwrap(), b"old");
 }
@@ -433,23 +440,16 @@ fn root_with_images(dir: &Path) -> (PathBuf, PathBuf) {
 
 /// Builds `doc` with the project root `root` to `out` (`--format ofd`).
 fn build_ofd(doc: &Path, root: &Path, out: &Path) {
-    let built = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .arg("build")
-        .arg(doc)
-        .args([
-            "--root".as_ref(),
-            root.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ])
-        .args(["--format", "ofd", "-q"])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    let args = [
+        "--root".as_ref(),
+        root.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--format".as_ref(),
+        "ofd".as_ref(),
+        "-q".as_ref(),
+    ];
+    succeeds(&jixiao_build(doc, &args));
 }
 
 /// One text run: its text, the origin of its first character and its
