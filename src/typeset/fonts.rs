@@ -19,6 +19,9 @@ use crate::typeset::style::Fonts;
 /// The fonts one run can use; each file is read only when first needed.
 pub struct FontSet {
     store: FontStore,
+    /// What any of them covers, built on first use and kept with them, so a
+    /// `watch` rebuild does not build it again.
+    covered: OnceLock<CharSet>,
 }
 
 impl FontSet {
@@ -48,7 +51,17 @@ impl FontSet {
         if system {
             store.extend(typst_kit::fonts::system());
         }
-        Ok(Self { store })
+        Ok(Self {
+            store,
+            covered: OnceLock::new(),
+        })
+    }
+
+    /// Whether some font has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        self.covered
+            .get_or_init(|| CharSet::of(self.book()))
+            .contains(c)
     }
 
     /// Metadata of every known font.
@@ -134,12 +147,9 @@ pub fn uncovered<'a>(
     fonts: &FontSet,
     texts: impl IntoIterator<Item = (Place, &'a str)>,
 ) -> Vec<Uncovered> {
-    let book = fonts.book();
-    // Each distinct character is looked up in the fonts once, and found in
-    // `out` through `index`: a text of many uncovered characters stays
-    // linear (a 40 KB line of 10,000 of them was quadratic).
-    let mut known: HashMap<char, bool> = HashMap::new();
-    let mut covered = |c: char| {
+    // An uncovered character is found in `out` through `index`: a text of
+    // many of them stays linear (a 40 KB line of 10,000 was quadratic).
+    let covered = |c: char| {
         // Typst drops default-ignorable characters (zero-width space, soft
         // hyphen, BOM, variation selectors) without drawing anything, and
         // the shaper draws the Unicode spaces with the font's space glyph.
@@ -148,11 +158,7 @@ pub fn uncovered<'a>(
         matches!(c, '\t' | '\n')
             || is_space_fallback(c)
             || typst::text::is_default_ignorable(c)
-            || *known.entry(c).or_insert_with(|| {
-                (0..)
-                    .map_while(|i| book.info(i))
-                    .any(|f| f.coverage.contains(c as u32))
-            })
+            || fonts.covers(c)
     };
     let mut out: Vec<Uncovered> = Vec::new();
     let mut index: HashMap<char, usize> = HashMap::new();
@@ -172,6 +178,31 @@ pub fn uncovered<'a>(
         }
     }
     out
+}
+
+/// A set of characters, one bit each: Typst's `Coverage::contains` walks
+/// the font's runs one by one, which for the CJK fonts' thousands of runs
+/// made looking up a document's characters 40 % of its preparation.
+struct CharSet(Vec<u64>);
+
+impl CharSet {
+    /// Every character some font in `book` covers.
+    fn of(book: &FontBook) -> Self {
+        let mut bits = vec![0u64; (char::MAX as usize + 1).div_ceil(64)];
+        for info in (0..).map_while(|i| book.info(i)) {
+            for c in info.coverage.iter() {
+                if let Some(word) = bits.get_mut(c as usize / 64) {
+                    *word |= 1 << (c % 64);
+                }
+            }
+        }
+        Self(bits)
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let c = c as usize;
+        self.0[c / 64] >> (c % 64) & 1 == 1
+    }
 }
 
 /// The spaces rustybuzz draws with the font's U+0020 glyph when the font
@@ -223,5 +254,35 @@ mod tests {
             (found[1].ch, &found[1].place, found[1].more),
             ('\u{10FFFD}', &b, 0)
         );
+    }
+
+    /// The bit set answers as the fonts' own coverage does.
+    #[test]
+    fn the_char_set_is_the_fonts_coverage() {
+        let fonts = shipped();
+        let book = fonts.book();
+        let by_fonts = |c: char| {
+            (0..)
+                .map_while(|i| book.info(i))
+                .any(|f| f.coverage.contains(c as u32))
+        };
+        let sample = [
+            '绩',
+            '效',
+            'A',
+            '≥',
+            '㊣',
+            '\u{10FFFF}',
+            '\u{E000}',
+            '\u{20000}',
+            '\u{1F600}',
+        ];
+        for c in sample
+            .into_iter()
+            .chain(('\u{3000}'..'\u{3100}').step_by(7))
+        {
+            assert_eq!(fonts.covers(c), by_fonts(c), "U+{:04X}", c as u32);
+        }
+        assert!(fonts.covers('绩') && !fonts.covers('\u{E000}'));
     }
 }
