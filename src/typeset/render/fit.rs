@@ -466,15 +466,30 @@ fn cell_lines(grid: &[f64], row: &[Measured]) -> Vec<usize> {
 
 /// The lines and penalty (see `para_cost`) of each cell of `row`.
 fn cell_costs(grid: &[f64], row: &[Measured]) -> Vec<(usize, usize)> {
-    row.iter()
-        .map(|(at, ps)| {
-            let w = grid[at.clone()].iter().sum::<f64>() * TEXT_EM - INSET_EM;
-            ps.iter()
-                .map(|p| para_cost(p, w))
-                .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
-        })
-        .collect()
+    row.iter().map(|(at, ps)| cell_cost(grid, at, ps)).collect()
 }
+
+/// The lines and penalty of a cell over grid columns `at`.
+fn cell_cost(grid: &[f64], at: &std::ops::Range<usize>, ps: &[Vec<f64>]) -> (usize, usize) {
+    paras_cost(ps, cell_em(grid, at))
+}
+
+/// The content width in em of a cell over grid columns `at`.
+fn cell_em(grid: &[f64], at: &std::ops::Range<usize>) -> f64 {
+    grid[at.clone()].iter().sum::<f64>() * TEXT_EM - INSET_EM
+}
+
+/// The lines and penalty of paragraphs `ps` in a cell `w` em wide.
+fn paras_cost(ps: &[Vec<f64>], w: f64) -> (usize, usize) {
+    ps.iter()
+        .map(|p| para_cost(p, w))
+        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+}
+
+/// The lines and penalty of each cell (by row, then cell) at each width
+/// (its bits) it was measured at: the search tries a cell at the same few
+/// widths again and again.
+type Memo = Vec<Vec<Vec<(u64, (usize, usize))>>>;
 
 /// Lines of the rows (a thousand times) plus lines and penalties of every
 /// cell: the rows' height is what counts, and no saving inside cells may
@@ -483,19 +498,63 @@ fn cell_costs(grid: &[f64], row: &[Measured]) -> Vec<(usize, usize)> {
 /// `None` when a cell of the first rows gets more lines than `limits`
 /// allows it (the header's cells: see `fit`).
 fn score(grid: &[f64], rows: &[Vec<Measured>], limits: &[Vec<usize>]) -> Option<usize> {
+    score_by(rows, limits, |_, _, (at, ps)| cell_cost(grid, at, ps))
+}
+
+/// [`score`] with each cell's lines and penalty from `cost(row, cell, it)`.
+fn score_by(
+    rows: &[Vec<Measured>],
+    limits: &[Vec<usize>],
+    mut cost: impl FnMut(usize, usize, &Measured) -> (usize, usize),
+) -> Option<usize> {
     let mut total = 0;
     for (i, r) in rows.iter().enumerate() {
-        let n = cell_costs(grid, r);
-        if limits
-            .get(i)
-            .is_some_and(|l| n.iter().zip(l).any(|(c, m)| c.0 > *m))
-        {
-            return None;
+        let (mut tallest, mut sum) = (None, 0);
+        for (j, cell) in r.iter().enumerate() {
+            let c = cost(i, j, cell);
+            if limits
+                .get(i)
+                .and_then(|l| l.get(j))
+                .is_some_and(|m| c.0 > *m)
+            {
+                return None;
+            }
+            tallest = tallest.max(Some(c.0));
+            sum += c.0 + c.1;
         }
-        let tallest = n.iter().map(|c| c.0).max().unwrap_or(1);
-        total += 1000 * tallest + n.iter().map(|c| c.0 + c.1).sum::<usize>();
+        total += 1000 * tallest.unwrap_or(1) + sum;
     }
     Some(total)
+}
+
+/// [`score`] of `grid`, which differs from the grid `base` was measured on
+/// only in grid columns `changed` (one narrower, one wider by as much):
+/// only the cells over one of them are measured again, through `memo` (the
+/// search tries thousands of grids, each moving width between two columns).
+fn score_near(
+    grid: &[f64],
+    rows: &[Vec<Measured>],
+    limits: &[Vec<usize>],
+    base: &[Vec<(usize, usize)>],
+    changed: [usize; 2],
+    memo: &mut Memo,
+) -> Option<usize> {
+    score_by(rows, limits, |i, j, (at, ps)| {
+        // A cell over both moved columns keeps its width.
+        if at.contains(&changed[0]) == at.contains(&changed[1]) {
+            return base[i][j];
+        }
+        let w = cell_em(grid, at);
+        let seen = &mut memo[i][j];
+        match seen.iter().find(|(k, _)| *k == w.to_bits()) {
+            Some(&(_, c)) => c,
+            None => {
+                let c = paras_cost(ps, w);
+                seen.push((w.to_bits(), c));
+                c
+            }
+        }
+    })
 }
 
 /// The lines of `rows` printed on `grid`: the sum of each row's tallest cell.
@@ -560,11 +619,17 @@ pub fn fit(grid: &[f64], cols: &[FitColumn], header: &[FitRow], rows: &[FitRow])
             .sum();
         (halves * 2.0 - 1e-6).ceil().max(0.0) as usize * 1_000_000
     };
-    let score = |g: &[f64]| score(g, &rows, &limits).map(|s| s + outside(g));
     let movable: Vec<usize> = cols.iter().flat_map(|c| c.grid.clone()).collect();
     let mut g = grid.to_vec();
-    let mut now = score(&g).expect("the form's grid is within its own limits");
+    let mut now = score(&g, &rows, &limits)
+        .map(|s| s + outside(&g))
+        .expect("the form's grid is within its own limits");
+    let mut memo: Memo = rows.iter().map(|r| vec![Vec::new(); r.len()]).collect();
     loop {
+        let base: Vec<_> = rows.iter().map(|r| cell_costs(&g, r)).collect();
+        let mut score = |t: &[f64], changed| {
+            score_near(t, &rows, &limits, &base, changed, &mut memo).map(|s| s + outside(t))
+        };
         let mut best: Option<(usize, Vec<f64>)> = None;
         for (&from, &to) in movable
             .iter()
@@ -580,7 +645,7 @@ pub fn fit(grid: &[f64], cols: &[FitColumn], header: &[FitRow], rows: &[FitRow])
                 if !within(&t) {
                     continue;
                 }
-                let s = score(&t).unwrap_or(usize::MAX);
+                let s = score(&t, [from, to]).unwrap_or(usize::MAX);
                 if s < best.as_ref().map_or(now, |b| b.0) {
                     best = Some((s, t));
                 }
@@ -703,5 +768,44 @@ mod tests {
         assert!((g.iter().sum::<f64>() - 0.36).abs() < 1e-9, "{g:?}");
         assert!(row_lines(&g, &rows) < row_lines(&grid, &rows), "{g:?}");
         assert!(g[0] > 0.12, "{g:?}");
+    }
+
+    /// Scoring only the cells over the two moved columns gives the full
+    /// score, for every move the search tries, header limits included.
+    #[test]
+    fn scoring_the_moved_cells_is_scoring_all() {
+        let grid = [0.1, 0.15, 0.2, 0.25, 0.3];
+        let cell = |at: std::ops::Range<usize>, t: &str| (at, measured(t));
+        let rows = vec![
+            vec![cell(
+                0..5,
+                "资金用途：用于信访接待大厅的运行维护和群众来访接待工作",
+            )],
+            vec![cell(0..2, "其他资金"), cell(2..5, "≥800平方米")],
+            vec![
+                cell(0..1, "满意度指标"),
+                cell(1..2, "服务对象满意度"),
+                cell(2..3, "≥95%"),
+                cell(3..4, "参考历史数据及年度计划"),
+                cell(4..5, "2025年12月31日前完成"),
+            ],
+        ];
+        let limits = vec![vec![2], vec![1, 1]];
+        let base: Vec<_> = rows.iter().map(|r| cell_costs(&grid, r)).collect();
+        let mut memo: Memo = rows.iter().map(|r| vec![Vec::new(); r.len()]).collect();
+        let mut tried = 0;
+        for from in 0..5 {
+            for to in (0..5).filter(|&t| t != from) {
+                for k in [0.5, 1.0, 2.0, 4.0] {
+                    let mut t = grid.to_vec();
+                    t[from] -= k / TEXT_EM;
+                    t[to] += k / TEXT_EM;
+                    let near = score_near(&t, &rows, &limits, &base, [from, to], &mut memo);
+                    assert_eq!(near, score(&t, &rows, &limits), "{from} -> {to} by {k}");
+                    tried += usize::from(near.is_some());
+                }
+            }
+        }
+        assert!(tried > 10, "the header limits refused almost every move");
     }
 }
