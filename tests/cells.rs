@@ -130,3 +130,32 @@ fn long_runs_in_paragraphs_stay_in_the_text_block() {
         );
     }
 }
+
+/// A row taller than a page splits over pages instead of being pushed past
+/// the page's end: every sentence of a 2,800-character 指标值确定依据 is
+/// printed. (The template measures only rows the data marks as possibly
+/// tall; this one must be marked.)
+#[test]
+fn a_row_taller_than_a_page_splits_and_keeps_its_text() {
+    let tmp = TempDir::new("cells-tall");
+    let doc = tmp.path().join("doc");
+    copy_dir(&manifest_dir().join("tests/corpus/clean"), &doc);
+    let project = doc.join("projects/01-xiangmu.toml");
+    let text = std::fs::read_to_string(&project).unwrap();
+    let long: String = (1..=400).map(|i| format!("依据第{i:03}条。")).collect();
+    let text = text.replacen(
+        "basis = \"年度工作计划\"",
+        &format!("basis = \"{long}\""),
+        1,
+    );
+    assert!(text.contains(&long), "fixture changed");
+    std::fs::write(&project, text).unwrap();
+    let pdf = build_ok(&doc, tmp.path(), "out");
+
+    let all = squash(&pdf_text_raw(&pdf));
+    let missing: Vec<String> = (1..=400)
+        .map(|i| format!("第{i:03}条"))
+        .filter(|s| !all.contains(s.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "not printed: {missing:?}");
+}

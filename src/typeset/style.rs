@@ -132,7 +132,7 @@ fn role_fonts(f: &FontRoles) -> Fonts {
 
 /// The largest table font size: the 7-column grid holds at most 三号 (16 pt);
 /// beyond that cells of ordinary length no longer fit a page.
-const MAX_TABLE_SIZE: f64 = 16.0;
+pub(crate) const MAX_TABLE_SIZE: f64 = 16.0;
 
 fn table_points(v: Option<f64>, default: f64) -> Result<f64> {
     let x = positive(v, default, "table_size")?;

@@ -238,6 +238,28 @@ fn para_cost(tokens: &[f64], width: f64) -> (usize, usize) {
     (n, penalty)
 }
 
+/// The height from which the template lets a row split over pages:
+/// `225mm * 0.6` in templates/jixiao.typ (three fifths of the text height).
+const SPLIT_ROW_PT: f64 = 225.0 / 25.4 * 72.0 * 0.6;
+
+/// Whether a row of cells (text, fraction of the text width) may reach
+/// [`SPLIT_ROW_PT`], whatever table size the style sets: its estimated
+/// lines at the largest size, counted three times over (the estimate takes
+/// a small letter for ½ em, Typst may break lines elsewhere), 1.5 em each,
+/// plus the cell's insets. A row that may not is known to stay short, so
+/// the template need not measure it; a cell of unknown width may.
+pub fn may_be_taller<'a>(cells: impl IntoIterator<Item = (&'a str, f64)>) -> bool {
+    let size = crate::typeset::style::MAX_TABLE_SIZE;
+    cells.into_iter().any(|(text, fraction)| {
+        let w = (fraction * BLOCK_PT - INSET_PT) / size;
+        if w <= 0.0 {
+            return true;
+        }
+        let lines: usize = measured(text).iter().map(|p| para_cost(p, w).0).sum();
+        3.0 * lines as f64 * 1.5 * size + 10.0 >= SPLIT_ROW_PT
+    })
+}
+
 /// The content width in em of a cell `fraction` of the text width wide.
 pub fn content_em(fraction: f64) -> f64 {
     fraction * TEXT_EM - INSET_EM
@@ -807,5 +829,23 @@ mod tests {
             }
         }
         assert!(tried > 10, "the header limits refused almost every move");
+    }
+
+    /// Short rows need no measuring; a long cell, or one of unknown
+    /// width, does: at the largest table size a 12 %-wide cell holds about
+    /// 2 characters a line, so 20 characters may already reach the limit.
+    #[test]
+    fn only_rows_that_may_be_tall_are_measured() {
+        assert!(!may_be_taller([
+            ("≥800平方米", 0.12),
+            ("年度工作计划", 0.2)
+        ]));
+        assert!(!may_be_taller([("服务对象满意度", 0.12)]));
+        assert!(may_be_taller([
+            ("年度工作计划", 0.2),
+            (&"依据。".repeat(40), 0.2)
+        ]));
+        assert!(may_be_taller([("年度工作计划", 0.0)]));
+        assert!(may_be_taller([("一\n二\n三\n四\n五\n六", 0.5)]));
     }
 }

@@ -51,6 +51,10 @@ pub struct GroupView {
     pub first: Option<CellView>,
     /// The other cells of each row.
     pub rows: Vec<Vec<CellView>>,
+    /// Per row, whether the template must measure it to know if it is
+    /// taller than a page may hold (see [`fit::may_be_taller`]); the others
+    /// are known to fit.
+    pub measure: Vec<bool>,
 }
 
 /// One printed cell.
@@ -127,6 +131,7 @@ pub fn views(doc: &Document, placement: Placement) -> Vec<ProjectView> {
             };
             let mut view = project_view(number, p, &doc.labels);
             balance(&mut view);
+            mark_measured(&mut view);
             view
         })
         .collect()
@@ -161,6 +166,24 @@ fn balance(view: &mut ProjectView) {
             .chain(b.header.iter_mut())
             .chain(groups)
             .for_each(CellView::balance);
+    }
+}
+
+/// Marks the rows that may be too tall to stay whole on a page: the
+/// template measures these only, against the widths it measures with (the
+/// block's `widths`, cell by cell), instead of laying out every cell twice.
+fn mark_measured(view: &mut ProjectView) {
+    for b in &mut view.blocks {
+        for g in &mut b.groups {
+            g.measure = g
+                .rows
+                .iter()
+                .map(|r| {
+                    let cells = r.iter().zip(&b.widths).map(|(c, w)| (c.t.as_str(), *w));
+                    fit::may_be_taller(cells)
+                })
+                .collect();
+        }
     }
 }
 
@@ -474,6 +497,7 @@ fn group_rows(
             groups.push(GroupView {
                 first: None,
                 rows: vec![cells],
+                measure: Vec::new(),
             });
             continue;
         }
@@ -483,6 +507,7 @@ fn group_rows(
             _ => groups.push(GroupView {
                 first: Some(CellView::new(first, cols[0].1, 1, Align::Center)),
                 rows: vec![cells],
+                measure: Vec::new(),
             }),
         }
     }
@@ -528,6 +553,7 @@ fn total_row(
     GroupView {
         first: None,
         rows: vec![cells],
+        measure: Vec::new(),
     }
 }
 
