@@ -44,6 +44,7 @@ fn main() {
         &emitted,
     );
     rows.push(row("reference document", jx, tc));
+    rows.push(phases(&reference));
     if let Some(tc) = typst.as_ref().map(|t| typst_runs(t, &emitted, PAIRS, true)) {
         rows.push(format!(
             "| (typst-cli with the system fonts scanned too) | | {} | |",
@@ -115,6 +116,39 @@ fn batch_rows(work: &Path, reference: &Path, typst: Option<&Path>, rows: &mut Ve
         "| peak memory, {BATCH}-document batch | {} | | |",
         mib(peak)
     ));
+}
+
+/// Where a cold build of the reference spends its time, in this process
+/// (Typst's incremental cache emptied before each run; the built-in fonts
+/// stay loaded): reading, checking and rendering the data to Typst source,
+/// compiling it, and exporting the PDF.
+fn phases(reference: &Path) -> String {
+    let mut took = [Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..PAIRS {
+        typst::comemo::evict(0);
+        let sources = SourceMap::default();
+        let started = Instant::now();
+        let prepared = jixiao::pipeline::prepare(reference, &Options::default(), &sources).unwrap();
+        let prepared_at = Instant::now();
+        let typeset = prepared.typeset(Path::new("main.typ"), &sources).unwrap();
+        let typeset_at = Instant::now();
+        typeset.pdf().unwrap();
+        let ends = [
+            prepared_at - started,
+            typeset_at - prepared_at,
+            typeset_at.elapsed(),
+        ];
+        for (runs, d) in took.iter_mut().zip(ends) {
+            runs.push(d);
+        }
+    }
+    let [data, compile, pdf] = took.map(median);
+    format!(
+        "| of which, in process: data → source {} · compile {} · PDF {} | | | |",
+        ms(data),
+        ms(compile),
+        ms(pdf)
+    )
 }
 
 /// Median times of `runs` pairs: a jixiao run, then a typst-cli run.
