@@ -159,3 +159,56 @@ fn a_row_taller_than_a_page_splits_and_keeps_its_text() {
         .collect();
     assert!(missing.is_empty(), "not printed: {missing:?}");
 }
+
+/// Table cells whose lines jixiao cuts (numbers with their units, the last
+/// two characters) print exactly as the template's own regex and cluster
+/// code cut them: the same data through a project `project.typ.tera` that
+/// passes no cuts builds the same bytes. The cells hold the hard cases:
+/// units at the end and inside, rates, clusters of several code points
+/// (a variation selector, a joiner),
+/// letters at the end, one- and two-character lines, Typst markup.
+#[test]
+fn cells_cut_by_jixiao_print_as_the_template_cut_them() {
+    const CASES: [(&str, &str); 4] = [
+        (
+            "value = \"≥800平方米\"",
+            "value = \"租用800平方米场所\\n3万元/年\\n≥95%\"",
+        ),
+        (
+            "basis = \"年度工作计划\"",
+            "basis = \"检查项\\uFE0F目\\n和睦家\\u200D庭\\n完成APP\\n指\\n#[*x*]$y$标\"",
+        ),
+        (
+            "description = \"按时支付资金\"",
+            "description = \"2025年12月31日前支付2次\\n共1,234.5万元整\"",
+        ),
+        ("name = \"信访形势\"", "name = \"形势（平稳）\\n“稳”\""),
+    ];
+    let tmp = TempDir::new("cells-cut");
+    let mut built = Vec::new();
+    for side in ["cut", "uncut"] {
+        let project = tmp.path().join(side);
+        let doc = project.join("data/d");
+        copy_dir(&manifest_dir().join("tests/corpus/clean"), &doc);
+        let path = doc.join("projects/01-xiangmu.toml");
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        for (from, to) in CASES {
+            assert!(text.contains(from), "fixture changed: {from}");
+            text = text.replacen(from, to, 1);
+        }
+        std::fs::write(&path, text).unwrap();
+        if side == "uncut" {
+            let shipped =
+                std::fs::read_to_string(manifest_dir().join("templates/project.typ.tera")).unwrap();
+            let uncut = shipped
+                .replace(", {{ x.cut | safe }}", "")
+                .replace(", {{ b.side.cut | safe }}", "")
+                .replace(", {{ g.first.cut | safe }}", "");
+            assert!(!uncut.contains(".cut"), "every cut is removed");
+            std::fs::create_dir_all(project.join("templates")).unwrap();
+            std::fs::write(project.join("templates/project.typ.tera"), uncut).unwrap();
+        }
+        built.push(std::fs::read(build_ok(&doc, tmp.path(), side)).unwrap());
+    }
+    assert!(built[0] == built[1], "the cut cells print differently");
+}

@@ -10,6 +10,7 @@ use crate::input::model::{Document, Overall};
 use crate::report::diag::{Diagnostic, Diagnostics, Result, SourceMap, Span};
 
 pub(crate) mod fit;
+mod segment;
 mod table;
 
 use crate::input::form::Placement;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{cell, fit};
+use super::{cell, fit, segment};
 use crate::input::form::{
     Align, CellRef, CellSpec, Column, Form, Kind, Need, Placement, Role, TableDef, TableKind,
 };
@@ -77,6 +77,9 @@ pub struct CellView {
     /// The fraction of the text width the cell spans (0: not known).
     #[serde(rename = "w")]
     pub width: f64,
+    /// Its lines cut for print (see [`segment`]), as a Typst array literal
+    /// whose strings are escaped like every data string; empty until cut.
+    pub cut: String,
 }
 
 impl CellView {
@@ -88,6 +91,7 @@ impl CellView {
             left: align == Align::Left,
             value: None,
             width: 0.0,
+            cut: String::new(),
         }
     }
 
@@ -103,6 +107,11 @@ impl CellView {
         if !self.left && self.width > 0.0 {
             self.t = fit::balanced(&self.t, fit::content_em(self.width));
         }
+    }
+
+    /// Cuts the text's lines for print, once it is final.
+    fn cut(&mut self) {
+        self.cut = segment::literal(&segment::cut(&self.t));
     }
 
     /// The cell with `v` of `kind` kept in `value` when `t` shows it
@@ -152,7 +161,7 @@ fn narrowest_cell(blocks: &[BlockView]) -> Option<f64> {
 }
 
 /// Balances the lines of every centred cell of `view` for print (a
-/// workbook keeps the text unbroken).
+/// workbook keeps the text unbroken), then cuts every cell's lines.
 fn balance(view: &mut ProjectView) {
     for b in &mut view.blocks {
         let groups = b.groups.iter_mut().flat_map(|g| {
@@ -165,7 +174,10 @@ fn balance(view: &mut ProjectView) {
             .chain(b.side.iter_mut())
             .chain(b.header.iter_mut())
             .chain(groups)
-            .for_each(CellView::balance);
+            .for_each(|c| {
+                c.balance();
+                c.cut();
+            });
     }
 }
 
