@@ -6,7 +6,8 @@
 //! full-width mark is 1 em, a digit or small letter 0.5 em, a capital
 //! 0.75 em, plus Typst's quarter em between Han and Latin), which keeps
 //! the result deterministic and independent of font metrics. The same
-//! estimate balances the lines of short centred cells (`balanced`).
+//! estimate balances the lines of short centred cells (`balanced`) and
+//! tells which rows may be too tall to keep whole (`may_be_taller`).
 
 /// Width of the text block, in points (156 mm).
 pub(crate) const BLOCK_PT: f64 = 156.0 / 25.4 * 72.0;
@@ -252,12 +253,21 @@ pub fn may_be_taller<'a>(cells: impl IntoIterator<Item = (&'a str, f64)>) -> boo
     let size = crate::typeset::style::MAX_TABLE_SIZE;
     cells.into_iter().any(|(text, fraction)| {
         let w = (fraction * BLOCK_PT - INSET_PT) / size;
-        if w <= 0.0 {
+        if w <= 0.0 || !text.chars().all(at_most_wide) {
             return true;
         }
         let lines: usize = measured(text).iter().map(|p| para_cost(p, w).0).sum();
         3.0 * lines as f64 * 1.5 * size + 10.0 >= SPLIT_ROW_PT
     })
+}
+
+/// Whether every font draws `c` at most 1.5 em wide, three times the least
+/// the estimate takes (½ em): Latin, CJK and the common signs. A cell with
+/// any other character (U+FDFD is 4 em wide in some fonts) is measured.
+fn at_most_wide(c: char) -> bool {
+    c.is_ascii()
+        || breaks_anyway(c)
+        || matches!(c as u32, 0xA0..=0xFF | 0x2000..=0x206F | 0x2100..=0x25FF)
 }
 
 /// The content width in em of a cell `fraction` of the text width wide.
@@ -623,24 +633,7 @@ pub fn fit(grid: &[f64], cols: &[FitColumn], header: &[FitRow], rows: &[FitRow])
         .chain(rows.iter().map(measure_row))
         .collect();
     let bounds = column_bounds(cols, &rows);
-    let within = |g: &[f64]| {
-        cols.iter()
-            .flat_map(|c| c.grid.clone())
-            .all(|i| g[i] * TEXT_EM >= GRID_MIN_EM - 1e-9)
-    };
-    // Half-ems outside the bounds weigh more than any line: the search
-    // first brings every column within its bounds, as far as it can.
-    let outside = |g: &[f64]| -> usize {
-        let halves: f64 = cols
-            .iter()
-            .zip(&bounds)
-            .map(|(c, (lo, hi))| {
-                let x = content_em(g[c.grid.clone()].iter().sum());
-                (lo - x).max(x - hi).max(0.0)
-            })
-            .sum();
-        (halves * 2.0 - 1e-6).ceil().max(0.0) as usize * 1_000_000
-    };
+    let outside = |g: &[f64]| outside(cols, &bounds, g);
     let movable: Vec<usize> = cols.iter().flat_map(|c| c.grid.clone()).collect();
     let mut g = grid.to_vec();
     let mut now = score(&g, &rows, &limits)
@@ -664,7 +657,7 @@ pub fn fit(grid: &[f64], cols: &[FitColumn], header: &[FitRow], rows: &[FitRow])
                 let mut t = g.clone();
                 t[from] -= k / TEXT_EM;
                 t[to] += k / TEXT_EM;
-                if !within(&t) {
+                if !within(cols, &t) {
                     continue;
                 }
                 let s = score(&t, [from, to]).unwrap_or(usize::MAX);
@@ -678,6 +671,28 @@ pub fn fit(grid: &[f64], cols: &[FitColumn], header: &[FitRow], rows: &[FitRow])
         now = s;
     }
     g
+}
+
+/// Whether no grid column under `cols` is narrower than `GRID_MIN_EM`.
+fn within(cols: &[FitColumn], g: &[f64]) -> bool {
+    cols.iter()
+        .flat_map(|c| c.grid.clone())
+        .all(|i| g[i] * TEXT_EM >= GRID_MIN_EM - 1e-9)
+}
+
+/// A million per half em a column lies outside its `bounds`: more than
+/// any lines weigh, so the search first brings every column within its
+/// bounds, as far as it can.
+fn outside(cols: &[FitColumn], bounds: &[(f64, f64)], g: &[f64]) -> usize {
+    let halves: f64 = cols
+        .iter()
+        .zip(bounds)
+        .map(|(c, (lo, hi))| {
+            let x = content_em(g[c.grid.clone()].iter().sum());
+            (lo - x).max(x - hi).max(0.0)
+        })
+        .sum();
+    (halves * 2.0 - 1e-6).ceil().max(0.0) as usize * 1_000_000
 }
 
 /// Each column's least and most content width in em: the form's
@@ -847,5 +862,8 @@ mod tests {
         ]));
         assert!(may_be_taller([("年度工作计划", 0.0)]));
         assert!(may_be_taller([("一\n二\n三\n四\n五\n六", 0.5)]));
+        // A character some font may draw very wide is always measured.
+        assert!(may_be_taller([("\u{FDFD}", 0.5)]));
+        assert!(!may_be_taller([("≥95%（约3万元/年）", 0.5)]));
     }
 }

@@ -8,7 +8,6 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// `run-char` of templates/jixiao.typ: a character the line breaker does
@@ -30,14 +29,15 @@ static IS_RUN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!("^{RUN_CHAR}$")).expect("the pattern is valid"));
 
 /// One line of a cell, cut for the template's `cut-line`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CutLine {
     /// Text and numbers with their units, alternately (odd places: a
     /// number with its unit, boxed where it fits the cell).
     pub pieces: Vec<String>,
     /// The line's last two characters, boxed together so that the line
-    /// never ends in one character alone; none where that cannot happen
-    /// or would split a run.
+    /// never ends in one character alone; none for a line of fewer than
+    /// three, one ending in a letter or digit, or one whose last number
+    /// with its unit reaches into them.
     pub tail: Option<String>,
 }
 
