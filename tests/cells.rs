@@ -132,7 +132,7 @@ fn long_runs_in_paragraphs_stay_in_the_text_block() {
 }
 
 /// A row taller than a page splits over pages instead of being pushed past
-/// the page's end: every sentence of a 2,800-character 指标值确定依据 is
+/// the page's end: every sentence of a 3,200-character 指标值确定依据 is
 /// printed. (The template measures only rows the data marks as possibly
 /// tall; this one must be marked.)
 #[test]
