@@ -8,7 +8,7 @@ use std::fmt::Write;
 use typst::layout::{Abs, Frame, FrameItem, Point, Size, Transform};
 use typst::text::TextItem;
 use typst::visualize::{
-    CurveItem, FillRule, FixedStroke, Geometry, Image, LineCap, LineJoin, Paint, Shape,
+    Curve, CurveItem, FillRule, FixedStroke, Geometry, Image, LineCap, LineJoin, Paint, Shape,
 };
 
 use super::Ids;
@@ -460,13 +460,7 @@ fn stroke_attributes(stroke: Option<&FixedStroke>, width: Abs, scale: f64) -> St
 fn segments(geometry: &Geometry) -> Vec<CurveItem> {
     match geometry {
         Geometry::Line(to) => vec![CurveItem::Move(Point::zero()), CurveItem::Line(*to)],
-        Geometry::Rect(size) => vec![
-            CurveItem::Move(Point::zero()),
-            CurveItem::Line(Point::new(size.x, Abs::zero())),
-            CurveItem::Line(Point::new(size.x, size.y)),
-            CurveItem::Line(Point::new(Abs::zero(), size.y)),
-            CurveItem::Close,
-        ],
+        Geometry::Rect(size) => Curve::rect(*size).0,
         Geometry::Curve(curve) => curve.0.clone(),
     }
 }
