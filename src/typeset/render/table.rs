@@ -101,16 +101,13 @@ impl CellView {
         self
     }
 
-    /// A centred cell's text with line breaks where its lines balance
-    /// ("预算规模/及资金用途"); a left-aligned long text is left as it is.
-    fn balance(&mut self) {
+    /// The cell as printed: a centred cell's text with line breaks where
+    /// its lines balance ("预算规模/及资金用途"; a left-aligned long text
+    /// is left as it is), and then its lines cut.
+    fn for_print(&mut self) {
         if !self.left && self.width > 0.0 {
             self.t = fit::balanced(&self.t, fit::content_em(self.width));
         }
-    }
-
-    /// Cuts the text's lines for print, once it is final.
-    fn cut(&mut self) {
         self.cut = segment::literal(&segment::cut(&self.t));
     }
 
@@ -139,8 +136,7 @@ pub fn views(doc: &Document, placement: Placement) -> Vec<ProjectView> {
                 Placement::Department => String::new(),
             };
             let mut view = project_view(number, p, &doc.labels);
-            balance(&mut view);
-            mark_measured(&mut view);
+            for_print(&mut view);
             view
         })
         .collect()
@@ -160,9 +156,12 @@ fn narrowest_cell(blocks: &[BlockView]) -> Option<f64> {
     cells.map(|c| c.width).filter(|w| *w > 0.0).reduce(f64::min)
 }
 
-/// Balances the lines of every centred cell of `view` for print (a
-/// workbook keeps the text unbroken), then cuts every cell's lines.
-fn balance(view: &mut ProjectView) {
+/// Readies `view` for print (a workbook takes the view before this): every
+/// centred cell's lines balanced, every cell's lines cut, and the rows that
+/// may be too tall to stay whole on a page marked. The template measures
+/// only those rows, against the widths it measures with (the block's
+/// `widths`, cell by cell), instead of laying out every cell twice.
+fn for_print(view: &mut ProjectView) {
     for b in &mut view.blocks {
         let groups = b.groups.iter_mut().flat_map(|g| {
             g.first
@@ -174,18 +173,7 @@ fn balance(view: &mut ProjectView) {
             .chain(b.side.iter_mut())
             .chain(b.header.iter_mut())
             .chain(groups)
-            .for_each(|c| {
-                c.balance();
-                c.cut();
-            });
-    }
-}
-
-/// Marks the rows that may be too tall to stay whole on a page: the
-/// template measures these only, against the widths it measures with (the
-/// block's `widths`, cell by cell), instead of laying out every cell twice.
-fn mark_measured(view: &mut ProjectView) {
-    for b in &mut view.blocks {
+            .for_each(CellView::for_print);
         for g in &mut b.groups {
             g.measure = g
                 .rows
