@@ -20,7 +20,7 @@ use crate::rules;
 use crate::typeset::compile::{self, Origin};
 use crate::typeset::export::{self, Standard};
 use crate::typeset::fonts::FontSet;
-use crate::typeset::render::{self, Templates};
+use crate::typeset::render::{self, Templates, ViewCache};
 use crate::typeset::style;
 use crate::typeset::world::JixiaoWorld;
 
@@ -222,18 +222,21 @@ impl Prepared {
 /// findings go into [`Prepared::report`] so `check` can still compile and
 /// report more.
 pub fn prepare(doc_dir: &Path, opts: &Options, sources: &SourceMap) -> Result<Prepared> {
-    prepare_reusing(doc_dir, opts, sources, None)
+    prepare_reusing(doc_dir, opts, sources, None, None)
 }
 
 /// Like [`prepare`], but reuses `fonts` when they were loaded for the same
-/// folders and system switch (a long-running `watch` keeps them).
+/// folders and system switch, and the tables in `views` that did not
+/// change (a long-running `watch` keeps both).
 pub(crate) fn prepare_reusing(
     doc_dir: &Path,
     opts: &Options,
     sources: &SourceMap,
     fonts: Option<&LoadedFonts>,
+    views: Option<&mut ViewCache>,
 ) -> Result<Prepared> {
-    prepare_files(&load::DocFiles::open(doc_dir)?, None, opts, sources, fonts)
+    let files = load::DocFiles::open(doc_dir)?;
+    prepare_files(&files, None, opts, sources, fonts, views)
 }
 
 /// Like [`prepare_reusing`] for a document on disk or in memory (a git
@@ -245,6 +248,7 @@ pub(crate) fn prepare_files(
     opts: &Options,
     sources: &SourceMap,
     fonts: Option<&LoadedFonts>,
+    views: Option<&mut ViewCache>,
 ) -> Result<Prepared> {
     let root = Root::find(files.dir(), opts.root.as_deref())?;
     let own;
@@ -273,7 +277,10 @@ pub(crate) fn prepare_files(
         loaded.locate(sources, &mut fatal);
         return Err(Diagnostics(fatal));
     };
-    let view = render::view(&loaded.document, style);
+    let view = match views {
+        Some(cache) => render::view_reusing(&loaded.document, style, cache),
+        None => render::view(&loaded.document, style),
+    };
     let typst = templates.render(&view, sources)?;
     loaded.locate(sources, &mut report);
     Ok(Prepared {

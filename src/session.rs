@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::pipeline::{self, LoadedFonts, Options, Root};
 use crate::report::diag::{Diagnostic, Result, SourceMap};
+use crate::typeset::render::ViewCache;
 use crate::typeset::world::JixiaoWorld;
 
 /// How many compilations an unused memoized result survives; typst-cli's
@@ -21,6 +22,8 @@ pub struct Session {
     sources: SourceMap,
     fonts: Option<LoadedFonts>,
     world: Option<JixiaoWorld>,
+    /// The last build's table views, for the tables an edit left alone.
+    views: ViewCache,
     formats: Formats,
 }
 
@@ -55,6 +58,7 @@ impl Session {
             sources,
             fonts: None,
             world: None,
+            views: ViewCache::default(),
             formats: Formats {
                 pdf: true,
                 ofd: false,
@@ -92,6 +96,12 @@ impl Session {
         self.root.default_output(&self.doc_dir)
     }
 
+    /// How many tables the last rebuild took unchanged from the one before
+    /// instead of laying them out again.
+    pub fn tables_reused(&self) -> usize {
+        self.views.reused()
+    }
+
     /// Forgets the loaded fonts, so the next rebuild scans the font folders
     /// again (a font file was added, changed or removed).
     pub(crate) fn fonts_changed(&mut self) {
@@ -109,6 +119,7 @@ impl Session {
             &self.opts,
             &self.sources,
             self.fonts.as_ref(),
+            Some(&mut self.views),
         )?;
         let same_fonts = self
             .fonts

@@ -431,6 +431,68 @@ fn rebuilds_do_not_keep_every_version_of_a_file() {
     );
 }
 
+/// A rebuild takes the tables an edit left alone from the build before,
+/// and prints exactly what a fresh build of the edited data prints: after
+/// a one-cell edit, after no edit, and after a table is removed (which
+/// renumbers every table after it, so none of those may be reused).
+#[test]
+fn a_rebuild_lays_out_again_only_the_tables_that_changed() {
+    use jixiao::pipeline::Options;
+    use jixiao::report::diag::SourceMap;
+    use jixiao::session::Session;
+    let tmp = TempDir::new("reuse");
+    let doc = tmp.path().join("doc");
+    copy_tree(&common::reference_dir(), &doc);
+    let opts = Options {
+        root: Some(manifest_dir()),
+        ..Options::default()
+    };
+    let main = tmp.path().join("w.typ");
+    let fresh = |what: &str| {
+        let mut session = Session::new(&doc, opts.clone(), SourceMap::default()).unwrap();
+        let pdf = session.rebuild(&main).unwrap().pdf.unwrap();
+        assert_eq!(
+            session.tables_reused(),
+            0,
+            "{what}: a first build has nothing to reuse"
+        );
+        pdf
+    };
+    let mut session = Session::new(&doc, opts.clone(), SourceMap::default()).unwrap();
+    session.rebuild(&main).unwrap();
+    let projects = doc.join("projects");
+    let tables = std::fs::read_dir(&projects).unwrap().count();
+    let mut rebuild = |what: &str, reused: usize| {
+        let pdf = session.rebuild(&main).unwrap().pdf.unwrap();
+        assert_eq!(session.tables_reused(), reused, "{what}");
+        assert!(
+            pdf == fresh(what),
+            "{what}: the rebuild differs from a fresh build"
+        );
+    };
+    let first = projects.join("01-jiefang-dating.toml");
+    let text = std::fs::read_to_string(&first).unwrap();
+    let edited = text.replacen("value = \"≥800平方米\"", "value = \"≥900平方米\"", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&first, edited).unwrap();
+    rebuild("one cell edited", tables - 1);
+    rebuild("nothing edited", tables);
+    std::fs::remove_file(&first).unwrap();
+    rebuild("the first table removed", 0);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        match path.is_dir() {
+            true => copy_tree(&path, &target),
+            false => drop(std::fs::copy(&path, &target).unwrap()),
+        }
+    }
+}
+
 /// `diff --pages -o` may not write into a compared folder (a PNG folder
 /// output removes the PNGs it finds there) nor into the templates.
 #[test]

@@ -258,7 +258,7 @@ fn typeset_side(
 ) -> Option<TypesetSide> {
     let attempt = || -> Result<TypesetSide> {
         let prepared =
-            pipeline::prepare_files(&opened.files, Some(forms), options, sources, fonts)?;
+            pipeline::prepare_files(&opened.files, Some(forms), options, sources, fonts, None)?;
         let name = if i == 0 {
             "旧版本.typ"
         } else {
@@ -409,8 +409,8 @@ fn prepare_both(args: &DiffArgs, sources: &SourceMap) -> Result<[(String, Prepar
     if let Some(out) = &args.output {
         refuse_output_on_inputs(out, &sides, &root, &options)?;
     }
-    let a = pipeline::prepare_files(&old.files, Some(&forms[0]), &options, sources, None)?;
-    let b = pipeline::prepare_files(&new.files, Some(&forms[1]), &options, sources, None)?;
+    let a = pipeline::prepare_files(&old.files, Some(&forms[0]), &options, sources, None, None)?;
+    let b = pipeline::prepare_files(&new.files, Some(&forms[1]), &options, sources, None, None)?;
     Ok([(old.label, a), (new.label, b)])
 }
 

@@ -228,6 +228,7 @@ impl Job {
             opts,
             sources,
             Some(&shared.fonts),
+            None,
         )
     }
 

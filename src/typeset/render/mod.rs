@@ -17,7 +17,7 @@ use crate::input::form::Placement;
 use crate::typeset::builtin;
 use crate::typeset::style::ResolvedStyle;
 pub(crate) use table::project_view;
-pub use table::{BlockView, CellView, GroupView, ProjectView};
+pub use table::{BlockView, CellView, GroupView, ProjectView, ViewCache};
 
 /// The template every document starts from.
 pub const MAIN_TEMPLATE: &str = "document.typ.tera";
@@ -248,6 +248,17 @@ pub struct MeasureView {
 
 /// Builds the template view of a document.
 pub fn view(doc: &Document, style: ResolvedStyle) -> View {
+    view_with(doc, style, None)
+}
+
+/// Like [`view`], taking unchanged tables from `cache` (and keeping this
+/// build's tables in it for the next).
+pub fn view_reusing(doc: &Document, style: ResolvedStyle, cache: &mut ViewCache) -> View {
+    cache.start();
+    view_with(doc, style, Some(cache))
+}
+
+fn view_with(doc: &Document, style: ResolvedStyle, mut cache: Option<&mut ViewCache>) -> View {
     let cover_title = doc
         .cover
         .title
@@ -287,8 +298,8 @@ pub fn view(doc: &Document, style: ResolvedStyle) -> View {
                 text: paragraphs(&m.text),
             })
             .collect(),
-        department_tables: table::views(doc, Placement::Department),
-        projects: table::views(doc, Placement::Project),
+        department_tables: table::views(doc, Placement::Department, cache.as_deref_mut()),
+        projects: table::views(doc, Placement::Project, cache),
         standalone: is_standalone(doc),
         style,
     }

@@ -11,7 +11,7 @@ use crate::input::model::project::shown;
 use crate::input::model::{Amount, Document, Labels, Project, Row, Value};
 
 /// One table for the templates.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ProjectView {
     /// "1" (empty for a department-wide table).
     pub number: String,
@@ -28,7 +28,7 @@ pub struct ProjectView {
 }
 
 /// Cells of the header part, or a row table.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct BlockView {
     /// Header-part cells in reading order (empty for a row table).
     pub cells: Vec<CellView>,
@@ -45,7 +45,7 @@ pub struct BlockView {
 }
 
 /// Rows sharing one merged first cell (or none).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct GroupView {
     /// The merged cell, spanning every row of the group.
     pub first: Option<CellView>,
@@ -124,8 +124,14 @@ impl CellView {
     }
 }
 
-/// The views of the tables with `placement`, numbered in that part.
-pub fn views(doc: &Document, placement: Placement) -> Vec<ProjectView> {
+/// The views of the tables with `placement`, numbered in that part; with
+/// a cache, a table whose data did not change since the last build is
+/// taken from it instead of being laid out again.
+pub fn views(
+    doc: &Document,
+    placement: Placement,
+    mut cache: Option<&mut ViewCache>,
+) -> Vec<ProjectView> {
     doc.projects
         .iter()
         .filter(|p| p.form.placement == placement)
@@ -135,11 +141,76 @@ pub fn views(doc: &Document, placement: Placement) -> Vec<ProjectView> {
                 Placement::Project => (i + 1).to_string(),
                 Placement::Department => String::new(),
             };
-            let mut view = project_view(number, p, &doc.labels);
-            for_print(&mut view);
-            view
+            match cache.as_deref_mut() {
+                Some(cache) => cache.view(number, p, &doc.labels),
+                None => printed_view(number, p, &doc.labels),
+            }
         })
         .collect()
+}
+
+/// A table's view, ready to print.
+fn printed_view(number: String, p: &Project, doc_labels: &Labels) -> ProjectView {
+    let mut view = project_view(number, p, doc_labels);
+    for_print(&mut view);
+    view
+}
+
+/// The table views of the last build with what each was made from, kept
+/// by a long-lived session (`watch`), so that an edit lays out again only
+/// the tables it touched (laying out is most of preparing a rebuild).
+#[derive(Default)]
+pub struct ViewCache {
+    /// The last build's tables.
+    last: Vec<KeptView>,
+    /// This build's tables so far.
+    this: Vec<KeptView>,
+    /// How many tables this build took from the last.
+    reused: usize,
+}
+
+/// One table's view and everything it was made from: a view is a pure
+/// function of its number, its table (form included) and the document's
+/// labels.
+struct KeptView {
+    number: String,
+    project: Project,
+    labels: Labels,
+    view: ProjectView,
+}
+
+impl ViewCache {
+    /// Starts a build: the tables of the build before last are dropped.
+    pub(crate) fn start(&mut self) {
+        self.last = std::mem::take(&mut self.this);
+        self.reused = 0;
+    }
+
+    /// How many tables the current build took from the last one.
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+
+    /// The view of table `p`, from the last build if it was made from
+    /// the same data.
+    fn view(&mut self, number: String, p: &Project, doc_labels: &Labels) -> ProjectView {
+        let same = |k: &KeptView| k.number == number && k.labels == *doc_labels && k.project == *p;
+        let kept = match self.last.iter().position(same) {
+            Some(at) => {
+                self.reused += 1;
+                self.last.swap_remove(at)
+            }
+            None => KeptView {
+                view: printed_view(number.clone(), p, doc_labels),
+                number,
+                project: p.clone(),
+                labels: doc_labels.clone(),
+            },
+        };
+        let view = kept.view.clone();
+        self.this.push(kept);
+        view
+    }
 }
 
 /// The narrowest printed cell as a fraction of the text width: a grid
