@@ -55,15 +55,39 @@ fn main() {
         "| warm `watch` rebuild, one-cell edit | {} | | target ≤ 20 ms |",
         ms(warm_rebuild(&reference, &work))
     ));
-    rows.push(format!(
-        "| peak memory, reference build | {} | | target ≤ 80 MiB |",
-        mib(peak_kb(&[
+    let jixiao_bin = Path::new(env!("CARGO_BIN_EXE_jixiao"));
+    let jx_peak = peak_kb(
+        jixiao_bin,
+        &[
             "-q".as_ref(),
             "build".as_ref(),
             reference.as_os_str(),
             "-o".as_ref(),
-            work.join("m.pdf").as_os_str()
-        ]))
+            work.join("m.pdf").as_os_str(),
+        ],
+    );
+    // typst-cli on the same source, with the same fonts, for comparison.
+    let tc_peak = typst.as_ref().and_then(|t| {
+        let fonts = manifest.join("fonts");
+        let root = emitted.parent().unwrap();
+        peak_kb(
+            t,
+            &[
+                "compile".as_ref(),
+                "--root".as_ref(),
+                root.as_os_str(),
+                "--font-path".as_ref(),
+                fonts.as_os_str(),
+                "--ignore-system-fonts".as_ref(),
+                emitted.as_os_str(),
+                root.join("m.pdf").as_os_str(),
+            ],
+        )
+    });
+    rows.push(format!(
+        "| peak memory, reference build | {} | {} | target ≤ 80 MiB |",
+        mib(jx_peak),
+        tc_peak.map_or(String::new(), |kb| mib(Some(kb)))
     ));
     batch_rows(&work, &reference, typst.as_deref(), &mut rows);
 
@@ -105,13 +129,16 @@ fn batch_rows(work: &Path, reference: &Path, typst: Option<&Path>, rows: &mut Ve
         median(jx),
         tc,
     ));
-    let peak = peak_kb(&[
-        "-q".as_ref(),
-        "build".as_ref(),
-        folder.as_os_str(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]);
+    let peak = peak_kb(
+        Path::new(env!("CARGO_BIN_EXE_jixiao")),
+        &[
+            "-q".as_ref(),
+            "build".as_ref(),
+            folder.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+    );
     rows.push(format!(
         "| peak memory, {BATCH}-document batch | {} | | |",
         mib(peak)
@@ -261,11 +288,11 @@ fn warm_rebuild(reference: &Path, work: &Path) -> Duration {
     median(runs)
 }
 
-/// Peak resident KB of one jixiao run, from GNU time.
-fn peak_kb(args: &[&std::ffi::OsStr]) -> Option<u64> {
+/// Peak resident KB of one run of `program`, from GNU time.
+fn peak_kb(program: &Path, args: &[&std::ffi::OsStr]) -> Option<u64> {
     let out = Command::new("/usr/bin/time")
         .args(["-f", "%M"])
-        .arg(env!("CARGO_BIN_EXE_jixiao"))
+        .arg(program)
         .args(args)
         .stdout(Stdio::null())
         .output()
