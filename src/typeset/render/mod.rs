@@ -255,7 +255,9 @@ pub fn view(doc: &Document, style: ResolvedStyle) -> View {
 /// build's tables in it for the next).
 pub fn view_reusing(doc: &Document, style: ResolvedStyle, cache: &mut ViewCache) -> View {
     cache.start();
-    view_with(doc, style, Some(cache))
+    let view = view_with(doc, style, Some(cache));
+    cache.finish();
+    view
 }
 
 fn view_with(doc: &Document, style: ResolvedStyle, mut cache: Option<&mut ViewCache>) -> View {

@@ -180,10 +180,17 @@ struct KeptView {
 }
 
 impl ViewCache {
-    /// Starts a build: the tables of the build before last are dropped.
+    /// Starts a build: the tables of the build that just ended become the
+    /// ones to take from.
     pub(crate) fn start(&mut self) {
         self.last = std::mem::take(&mut self.this);
         self.reused = 0;
+    }
+
+    /// Ends a build: tables of the last build that this one did not take
+    /// are dropped, so only this build's tables stay.
+    pub(crate) fn finish(&mut self) {
+        self.last.clear();
     }
 
     /// How many tables the current build took from the last one.
@@ -661,6 +668,38 @@ mod tests {
         let t = form.table(key).unwrap();
         let lab = |_: &str, d: &str| d.to_string();
         table_block(t, p.rows(key), &form, &form.grid, &lab).unwrap()
+    }
+
+    /// The cache keeps exactly the tables of the build that ended last,
+    /// and reuses a table only when its data is the same.
+    #[test]
+    fn the_view_cache_keeps_only_the_last_builds_tables() {
+        let text = "form = 'department'\nname = 'D'\n[budget]\ntotal = 1\nproject = 1\nbasic = 0\n[[goals]]\ntext = '甲'\n";
+        let (a, b) = (parse_test(text), parse_test(&text.replace('甲', "乙")));
+        let labels = Labels::new();
+        let mut cache = ViewCache::default();
+        cache.start();
+        cache.view("1".into(), &a, &labels);
+        cache.view("2".into(), &b, &labels);
+        cache.finish();
+        assert_eq!(
+            (cache.reused(), cache.this.len(), cache.last.len()),
+            (0, 2, 0)
+        );
+        cache.start();
+        let again = cache.view("1".into(), &a, &labels);
+        let moved = cache.view("1".into(), &b, &labels);
+        cache.finish();
+        assert_eq!(
+            (cache.reused(), cache.this.len(), cache.last.len()),
+            (1, 2, 0)
+        );
+        let fresh = printed_view("1".into(), &b, &labels);
+        assert_eq!(format!("{moved:?}"), format!("{fresh:?}"));
+        assert_eq!(
+            format!("{again:?}"),
+            format!("{:?}", printed_view("1".into(), &a, &labels))
+        );
     }
 
     #[test]
