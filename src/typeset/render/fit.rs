@@ -508,7 +508,7 @@ fn cell_cost(grid: &[f64], at: &std::ops::Range<usize>, ps: &[Vec<f64>]) -> (usi
 
 /// The content width in em of a cell over grid columns `at`.
 fn cell_em(grid: &[f64], at: &std::ops::Range<usize>) -> f64 {
-    grid[at.clone()].iter().sum::<f64>() * TEXT_EM - INSET_EM
+    content_em(grid[at.clone()].iter().sum())
 }
 
 /// The lines and penalty of paragraphs `ps` in a cell `w` em wide.
