@@ -55,24 +55,34 @@ fn value_column(words: &[Word]) -> (f64, f64) {
     (at("绩效指标描述").x_max, at("指标值确定依据").x_min)
 }
 
+/// A copy of the clean corpus document at `doc`, with each `(from, to)`
+/// replaced once in its file `file` (each `from` must be there).
+fn clean_copy_with(doc: &Path, file: &str, edits: &[(&str, &str)]) {
+    copy_dir(&manifest_dir().join("tests/corpus/clean"), doc);
+    let path = doc.join(file);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    for (from, to) in edits {
+        assert!(text.contains(from), "fixture changed: {from}");
+        text = text.replacen(from, to, 1);
+    }
+    std::fs::write(&path, text).unwrap();
+}
+
 #[test]
 fn long_runs_wrap_inside_their_cell() {
     let tmp = TempDir::new("cells");
     let doc = tmp.path().join("doc");
-    copy_dir(&manifest_dir().join("tests/corpus/clean"), &doc);
-    let project = doc.join("projects/01-xiangmu.toml");
-    let text = std::fs::read_to_string(&project).unwrap();
-    let text = text
-        .replace("value = \"≥800平方米\"", &format!("value = \"{NUMBER}\""))
-        .replace(
-            "value = \"2025年12月31日前完成\"",
-            &format!("value = \"{PERIOD}\""),
-        );
-    assert!(
-        text.contains(NUMBER) && text.contains(PERIOD),
-        "fixture changed"
+    clean_copy_with(
+        &doc,
+        "projects/01-xiangmu.toml",
+        &[
+            ("value = \"≥800平方米\"", &format!("value = \"{NUMBER}\"")),
+            (
+                "value = \"2025年12月31日前完成\"",
+                &format!("value = \"{PERIOD}\""),
+            ),
+        ],
     );
-    std::fs::write(&project, text).unwrap();
     let pdf = build_ok(&doc, tmp.path(), "out");
 
     // In content order: plain pdftotext interleaves the lines of
@@ -104,16 +114,15 @@ fn long_runs_wrap_inside_their_cell() {
 fn long_runs_in_paragraphs_stay_in_the_text_block() {
     let tmp = TempDir::new("cells-para");
     let doc = tmp.path().join("doc");
-    copy_dir(&manifest_dir().join("tests/corpus/clean"), &doc);
     let long = NUMBER.repeat(3);
-    let path = doc.join("document.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let text = text.replace(
-        "overall = \"做好信访工作。\"",
-        &format!("overall = \"做好信访工作。编号{long}。\""),
+    clean_copy_with(
+        &doc,
+        "document.toml",
+        &[(
+            "overall = \"做好信访工作。\"",
+            &format!("overall = \"做好信访工作。编号{long}。\""),
+        )],
     );
-    assert!(text.contains(&long), "fixture changed");
-    std::fs::write(&path, text).unwrap();
     let pdf = build_ok(&doc, tmp.path(), "out");
 
     assert!(
@@ -139,17 +148,12 @@ fn long_runs_in_paragraphs_stay_in_the_text_block() {
 fn a_row_taller_than_a_page_splits_and_keeps_its_text() {
     let tmp = TempDir::new("cells-tall");
     let doc = tmp.path().join("doc");
-    copy_dir(&manifest_dir().join("tests/corpus/clean"), &doc);
-    let project = doc.join("projects/01-xiangmu.toml");
-    let text = std::fs::read_to_string(&project).unwrap();
     let long: String = (1..=400).map(|i| format!("依据第{i:03}条。")).collect();
-    let text = text.replacen(
-        "basis = \"年度工作计划\"",
-        &format!("basis = \"{long}\""),
-        1,
+    clean_copy_with(
+        &doc,
+        "projects/01-xiangmu.toml",
+        &[("basis = \"年度工作计划\"", &format!("basis = \"{long}\""))],
     );
-    assert!(text.contains(&long), "fixture changed");
-    std::fs::write(&project, text).unwrap();
     let pdf = build_ok(&doc, tmp.path(), "out");
 
     let all = squash(&pdf_text_raw(&pdf));
@@ -189,14 +193,7 @@ fn cells_cut_by_jixiao_print_as_the_template_cut_them() {
     for side in ["cut", "uncut"] {
         let project = tmp.path().join(side);
         let doc = project.join("data/d");
-        copy_dir(&manifest_dir().join("tests/corpus/clean"), &doc);
-        let path = doc.join("projects/01-xiangmu.toml");
-        let mut text = std::fs::read_to_string(&path).unwrap();
-        for (from, to) in CASES {
-            assert!(text.contains(from), "fixture changed: {from}");
-            text = text.replacen(from, to, 1);
-        }
-        std::fs::write(&path, text).unwrap();
+        clean_copy_with(&doc, "projects/01-xiangmu.toml", &CASES);
         if side == "uncut" {
             let shipped =
                 std::fs::read_to_string(manifest_dir().join("templates/project.typ.tera")).unwrap();
