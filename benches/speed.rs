@@ -55,35 +55,15 @@ fn main() {
         "| warm `watch` rebuild, one-cell edit | {} | | target ≤ 20 ms |",
         ms(warm_rebuild(&reference, &work))
     ));
-    let jixiao_bin = Path::new(env!("CARGO_BIN_EXE_jixiao"));
-    let jx_peak = peak_kb(
-        jixiao_bin,
-        &[
-            "-q".as_ref(),
-            "build".as_ref(),
-            reference.as_os_str(),
-            "-o".as_ref(),
-            work.join("m.pdf").as_os_str(),
-        ],
-    );
+    let jx_peak = peak_kb(&jixiao_command(
+        &["-q", "build"],
+        &reference,
+        &work.join("m.pdf"),
+    ));
     // typst-cli on the same source, with the same fonts, for comparison.
-    let tc_peak = typst.as_ref().and_then(|t| {
-        let fonts = manifest.join("fonts");
-        let root = emitted.parent().unwrap();
-        peak_kb(
-            t,
-            &[
-                "compile".as_ref(),
-                "--root".as_ref(),
-                root.as_os_str(),
-                "--font-path".as_ref(),
-                fonts.as_os_str(),
-                "--ignore-system-fonts".as_ref(),
-                emitted.as_os_str(),
-                root.join("m.pdf").as_os_str(),
-            ],
-        )
-    });
+    let tc_peak = typst
+        .as_ref()
+        .and_then(|t| peak_kb(&typst_command(t, &emitted, false)));
     rows.push(format!(
         "| peak memory, reference build | {} | {} | target ≤ 80 MiB |",
         mib(jx_peak),
@@ -129,16 +109,7 @@ fn batch_rows(work: &Path, reference: &Path, typst: Option<&Path>, rows: &mut Ve
         median(jx),
         tc,
     ));
-    let peak = peak_kb(
-        Path::new(env!("CARGO_BIN_EXE_jixiao")),
-        &[
-            "-q".as_ref(),
-            "build".as_ref(),
-            folder.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ],
-    );
+    let peak = peak_kb(&jixiao_command(&["-q", "build"], &folder, &out));
     rows.push(format!(
         "| peak memory, {BATCH}-document batch | {} | | |",
         mib(peak)
@@ -199,19 +170,26 @@ fn paired(
 
 /// Runs `jixiao args DIR -o OUT` and times it; a failure stops the bench.
 fn jixiao(args: &[&str], dir: &Path, out: &Path) -> Duration {
+    let what = format!("jixiao {args:?} {}", dir.display());
+    timed(jixiao_command(args, dir, out), &what)
+}
+
+/// Runs `cmd` with its output discarded and times it; a failure stops the
+/// bench.
+fn timed(mut cmd: Command, what: &str) -> Duration {
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
     let started = Instant::now();
-    let status = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(args)
-        .arg(dir)
-        .arg("-o")
-        .arg(out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
+    let status = cmd.status().unwrap();
     let took = started.elapsed();
-    assert!(status.success(), "jixiao {args:?} {} failed", dir.display());
+    assert!(status.success(), "{what} failed");
     took
+}
+
+/// `jixiao ARGS DIR -o OUT`.
+fn jixiao_command(args: &[&str], dir: &Path, out: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixiao"));
+    cmd.args(args).arg(dir).arg("-o").arg(out);
+    cmd
 }
 
 /// Writes the document's Typst source and the built-in templates into a
@@ -235,6 +213,13 @@ fn emit_typ(doc: &Path, dir: &Path) -> PathBuf {
 
 /// Times `typst compile` of a main file with the shipped fonts.
 fn typst_compile(typst: &Path, main: &Path, system_fonts: bool) -> Duration {
+    let what = format!("typst compile {}", main.display());
+    timed(typst_command(typst, main, system_fonts), &what)
+}
+
+/// `typst compile` of a main file into `out.pdf` beside it, with the
+/// shipped fonts (and the system's when `system_fonts`).
+fn typst_command(typst: &Path, main: &Path, system_fonts: bool) -> Command {
     let root = main.parent().unwrap();
     let mut cmd = Command::new(typst);
     cmd.arg("compile")
@@ -245,16 +230,8 @@ fn typst_compile(typst: &Path, main: &Path, system_fonts: bool) -> Duration {
     if !system_fonts {
         cmd.arg("--ignore-system-fonts");
     }
-    let started = Instant::now();
-    let status = cmd
-        .arg(main)
-        .arg(root.join("out.pdf"))
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    let took = started.elapsed();
-    assert!(status.success(), "typst compile {} failed", main.display());
-    took
+    cmd.arg(main).arg(root.join("out.pdf"));
+    cmd
 }
 
 fn typst_runs(typst: &Path, main: &Path, runs: usize, system_fonts: bool) -> Duration {
@@ -288,12 +265,13 @@ fn warm_rebuild(reference: &Path, work: &Path) -> Duration {
     median(runs)
 }
 
-/// Peak resident KB of one run of `program`, from GNU time.
-fn peak_kb(program: &Path, args: &[&std::ffi::OsStr]) -> Option<u64> {
+/// Peak resident KB of one run of `cmd` (its program and arguments), from
+/// GNU time.
+fn peak_kb(cmd: &Command) -> Option<u64> {
     let out = Command::new("/usr/bin/time")
         .args(["-f", "%M"])
-        .arg(program)
-        .args(args)
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
         .stdout(Stdio::null())
         .output()
         .ok()?;
