@@ -134,6 +134,11 @@ fn next_year_from_the_reference_moves_years_and_keeps_everything_else() {
         "{stdout}"
     );
     assert_eq!(stdout.matches(" → 2026").count(), 12, "{stdout}");
+    // The years outside the texts that move (two 指标解释) are listed.
+    let left =
+        "07-xinfang-weiwen.toml:52:16  2025 年：去年的年份，未改动  【2025】 年信访形势平稳控制…";
+    assert!(stdout.contains(left), "{stdout}");
+    assert_eq!(stdout.matches("去年的年份，未改动").count(), 2, "{stdout}");
     assert!(
         stdout.contains("01-jiefang-dating.toml:9:9  预算数 = 117.26"),
         "{stdout}"
@@ -475,6 +480,14 @@ fn the_reminders_are_sorted_by_file_and_line() {
     let mut sorted = places.clone();
     sorted.sort();
     assert_eq!(places, sorted, "{list}");
+    // Without --bump-years every old year is listed, once: J501 names the
+    // first of a text, the list the others.
+    sorted.dedup();
+    assert_eq!(places.len(), sorted.len(), "{list}");
+    let second = "07-xinfang-weiwen.toml:7:58  2025 年：去年的年份，未改动";
+    assert!(list.contains(second), "{list}");
+    let years = list.matches("[J501]").count() + list.matches("去年的年份").count();
+    assert_eq!(years, 14, "12 that --bump-years moves, 2 指标解释");
 }
 
 #[test]

@@ -210,7 +210,11 @@ fn check_new(args: &NewArgs, plan: &Plan, sources: &SourceMap) -> ExitCode {
         let j501 = diags.iter().filter(|d| d.code.as_deref() == Some("J501"));
         todo.extend(j501.cloned());
         let mut records = sources.records(&todo);
-        records.extend(held(&args.dir, plan));
+        // A year J501 already points at is not listed twice.
+        let at = |r: &diag::Record| (r.file.clone(), r.line, r.column);
+        let listed: Vec<_> = records.iter().map(at).collect();
+        let held = held(&args.dir, plan).into_iter();
+        records.extend(held.filter(|r| !listed.contains(&at(r))));
         // By file and position: a person works through them file by file.
         records.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         print_reminders(&records);

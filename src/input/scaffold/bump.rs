@@ -75,7 +75,7 @@ pub(crate) fn set_year(text: &str, new: i32) -> Option<(i32, Edit)> {
 
 /// The texts of `document.toml` whose years move: 总体绩效目标 (`overall`,
 /// its parts' titles and texts), 分项绩效目标 (`goals`: title, target,
-/// indicator) and the cover title.
+/// indicator), the cover title and the lines under it ("2025年1月编制").
 fn document_texts<'t, 'i>(root: &'t DeTable<'i>) -> Vec<&'t Node<'i>> {
     let mut out = Vec::new();
     push_str(root.get("overall"), &mut out);
@@ -89,7 +89,26 @@ fn document_texts<'t, 'i>(root: &'t DeTable<'i>) -> Vec<&'t Node<'i>> {
         }
     }
     push_str(get(root, &["cover", "title"]), &mut out);
+    let lines = get(root, &["cover", "lines"]).and_then(|v| v.get_ref().as_array());
+    lines
+        .into_iter()
+        .flatten()
+        .for_each(|l| push_str(Some(l), &mut out));
     out
+}
+
+/// Every string value of a table, at any depth (keys and comments are
+/// never printed).
+fn all_strings<'t, 'i>(table: &'t DeTable<'i>, out: &mut Vec<&'t Node<'i>>) {
+    fn value<'t, 'i>(v: &'t Node<'i>, out: &mut Vec<&'t Node<'i>>) {
+        match v.get_ref() {
+            DeValue::String(_) => out.push(v),
+            DeValue::Array(items) => items.iter().for_each(|i| value(i, out)),
+            DeValue::Table(t) => all_strings(t, out),
+            _ => {}
+        }
+    }
+    table.values().for_each(|v| value(v, out));
 }
 
 /// The texts of a project file whose years move: the table title, every
@@ -172,17 +191,8 @@ pub(crate) fn bump_file(
                 None => same_width(&text[range.clone()], new),
                 Some(_) => text[range.clone()].to_string(),
             };
-            let before = &text[..range.start];
-            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-            moved.push(Moved {
-                at: range.start,
-                line: before.matches('\n').count() + 1,
-                column: before[line_start..].chars().count() + 1,
-                old: text[range.clone()].to_string(),
-                context: context(text, range.clone(), &new_digits),
-                new: new_digits.clone(),
-                held,
-            });
+            let within = content(text, node.span()).0;
+            moved.push(found_at(text, range.clone(), within, &new_digits, held));
             if held.is_none() {
                 edits.push(Edit {
                     range,
@@ -193,6 +203,59 @@ pub(crate) fn bump_file(
     }
     moved.sort_by_key(|m| m.at);
     (edits, moved)
+}
+
+/// Why an old year found outside the texts that move was left as it is.
+pub(crate) const LEFT: &str = "去年的年份，未改动";
+
+/// The old year left in the printed texts of a data file, beside `found`
+/// (the years moved or held there): `old` standing alone as four digits
+/// in any string value ("2025年", "2025.12.31", "较2025年"), outside a
+/// document number; each held (`LEFT`) for a person to look at, so no
+/// year of last year's is left unmentioned.
+pub(crate) fn left_years(text: &str, old: i32, found: &[Moved]) -> Vec<Moved> {
+    let Ok(root) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let mut nodes = Vec::new();
+    all_strings(root.get_ref(), &mut nodes);
+    let mut out = Vec::new();
+    for node in nodes {
+        let chars = token_chars(text, node.span());
+        for i in old_years(&chars, old) {
+            let last = chars[i + 3];
+            let range = chars[i].0..last.0 + last.1.len_utf8();
+            if !found.iter().any(|m| m.at == range.start) {
+                let digits = text[range.clone()].to_string();
+                let within = content(text, node.span()).0;
+                out.push(found_at(text, range, within, &digits, Some(LEFT)));
+            }
+        }
+    }
+    out.sort_by_key(|m| m.at);
+    out
+}
+
+/// The year at `range` of `text` (in the string whose text is `within`),
+/// to become `new` (or held, `why`).
+fn found_at(
+    text: &str,
+    range: Range<usize>,
+    within: Range<usize>,
+    new: &str,
+    why: Option<&'static str>,
+) -> Moved {
+    let before = &text[..range.start];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Moved {
+        at: range.start,
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+        old: text[range.clone()].to_string(),
+        context: context(text, range, within, new),
+        new: new.to_string(),
+        held: why,
+    }
 }
 
 /// `year` in the digits `like` is written in (ASCII or full-width).
@@ -208,17 +271,28 @@ fn same_width(like: &str, year: i32) -> String {
     }
 }
 
-/// Up to ten characters either side of `range` on its line, with the
-/// replacement in place, marked 【…】.
-fn context(text: &str, range: Range<usize>, new: &str) -> String {
+/// Up to ten characters either side of `range` on its line and inside its
+/// string (`within`), with the replacement in place, marked 【…】; "…"
+/// where the text goes on.
+fn context(text: &str, range: Range<usize>, within: Range<usize>, new: &str) -> String {
     let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[range.end..]
         .find('\n')
         .map_or(text.len(), |i| range.end + i);
-    let before: Vec<char> = text[line_start..range.start].chars().collect();
-    let after: String = text[range.end..line_end].chars().take(10).collect();
-    let before: String = before[before.len().saturating_sub(10)..].iter().collect();
-    format!("…{}【{new}】{after}…", before.trim_start())
+    let before: Vec<char> = text[line_start.max(within.start)..range.start]
+        .chars()
+        .collect();
+    let after: Vec<char> = text[range.end..line_end.min(within.end).max(range.end)]
+        .chars()
+        .collect();
+    let cut = |more: bool| if more { "…" } else { "" };
+    let shown: String = before[before.len().saturating_sub(10)..].iter().collect();
+    let tail: String = after.iter().take(10).collect();
+    format!(
+        "{}{shown}【{new}】{tail}{}",
+        cut(before.len() > 10),
+        cut(after.len() > 10)
+    )
 }
 
 /// A digit, ASCII or full-width, as its value.
@@ -230,10 +304,9 @@ fn digit(c: char) -> Option<u32> {
     }
 }
 
-/// The characters of the string token at `span` with their byte offsets
-/// in `text`; an escape sequence of a basic string stands as one `\0`, so
-/// the digits of `\u2025` are never taken for a year.
-fn token_chars(text: &str, span: Range<usize>) -> Vec<(usize, char)> {
+/// The bytes of a string token's text between its quotes, and whether it
+/// is a basic string (one with escapes).
+fn content(text: &str, span: Range<usize>) -> (Range<usize>, bool) {
     let raw = &text[span.clone()];
     let (quote, basic) = match raw {
         r if r.starts_with("\"\"\"") => (3, true),
@@ -242,7 +315,14 @@ fn token_chars(text: &str, span: Range<usize>) -> Vec<(usize, char)> {
         _ => (1, false),
     };
     let start = span.start + quote;
-    let end = span.end.saturating_sub(quote).max(start);
+    (start..span.end.saturating_sub(quote).max(start), basic)
+}
+
+/// The characters of the string token at `span` with their byte offsets
+/// in `text`; an escape sequence of a basic string stands as one `\0`, so
+/// the digits of `\u2025` are never taken for a year.
+fn token_chars(text: &str, span: Range<usize>) -> Vec<(usize, char)> {
+    let (Range { start, end }, basic) = content(text, span);
     let mut out = Vec::new();
     let mut chars = text[start..end].char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -280,23 +360,13 @@ fn year_ranges(
     old: i32,
 ) -> Vec<(Range<usize>, Option<&'static str>)> {
     let chars = token_chars(text, span);
-    let plain: String = chars.iter().map(|(_, c)| *c).collect();
-    let offsets: Vec<usize> = plain.char_indices().map(|(i, _)| i).collect();
-    let byte = |k: usize| offsets.get(k).copied().unwrap_or(plain.len());
     let is_digit = |k: usize| chars.get(k).is_some_and(|(_, c)| digit(*c).is_some());
     let mut out = Vec::new();
-    for i in 0..chars.len() {
-        if !is_digit(i) || (i > 0 && is_digit(i - 1)) || !(0..4).all(|d| is_digit(i + d)) {
-            continue;
-        }
-        let value = (0..4).fold(0, |n, d| n * 10 + digit(chars[i + d].1).unwrap_or(0));
-        if is_digit(i + 4) || value != old as u32 {
-            continue;
-        }
+    for i in old_years(&chars, old) {
         let compared = chars[i.saturating_sub(3)..i]
             .iter()
             .any(|(_, c)| matches!(c, '较' | '比'));
-        if compared || crate::rules::is_document_number(&plain, byte(i), byte(i + 4)) {
+        if compared {
             continue;
         }
         let Some(range_after) = names_a_year(&chars, i + 4, &is_digit) else {
@@ -321,6 +391,53 @@ fn year_ranges(
     out
 }
 
+/// The indexes in `chars` where `old` stands as four digits (no digit or
+/// Latin letter on either side: "DA2025" is a code), outside a document
+/// number ("〔2025〕101号").
+fn old_years(chars: &[(usize, char)], old: i32) -> Vec<usize> {
+    let plain: String = chars.iter().map(|(_, c)| *c).collect();
+    let offsets: Vec<usize> = plain.char_indices().map(|(i, _)| i).collect();
+    let byte = |k: usize| offsets.get(k).copied().unwrap_or(plain.len());
+    let is_digit = |k: usize| chars.get(k).is_some_and(|(_, c)| digit(*c).is_some());
+    let joined =
+        |k: usize| is_digit(k) || chars.get(k).is_some_and(|(_, c)| c.is_ascii_alphabetic());
+    let starts =
+        |i: usize| is_digit(i) && !(i > 0 && joined(i - 1)) && (0..4).all(|d| is_digit(i + d));
+    let value = |i: usize| (0..4).fold(0, |n, d| n * 10 + digit(chars[i + d].1).unwrap_or(0));
+    (0..chars.len())
+        .filter(|&i| starts(i) && !joined(i + 4) && value(i) == old as u32)
+        .filter(|&i| !crate::rules::is_document_number(&plain, byte(i), byte(i + 4)))
+        .collect()
+}
+
+/// Whether a date's month and day follow at `k`: a separator, 1–12, the
+/// same separator, 1–31 ("2025.12.31", "2025-6-30", "2025/12/31"); a month
+/// alone ("2025.12") could be an amount, so it is not taken.
+fn month_and_day(chars: &[(usize, char)], k: usize) -> bool {
+    const SEPARATORS: [char; 6] = ['.', '-', '/', '．', '－', '／'];
+    let Some(&(_, sep)) = chars.get(k).filter(|(_, c)| SEPARATORS.contains(c)) else {
+        return false;
+    };
+    // A number of one or two digits at `k`, and where it ends.
+    let number = |k: usize| {
+        let n = chars[k..]
+            .iter()
+            .take_while(|(_, c)| digit(*c).is_some())
+            .count();
+        let value = chars[k..k + n]
+            .iter()
+            .fold(0, |v, (_, c)| v * 10 + digit(*c).unwrap_or(0));
+        (1..=2).contains(&n).then_some((value, k + n))
+    };
+    let Some((month, end)) = number(k + 1) else {
+        return false;
+    };
+    let day = (chars.get(end).map(|(_, c)| *c) == Some(sep))
+        .then(|| number(end + 1))
+        .flatten();
+    (1..=12).contains(&month) && day.is_some_and(|(d, _)| (1..=31).contains(&d))
+}
+
 /// The range dashes between two years.
 const RANGE_DASHES: [char; 7] = ['-', '—', '–', '~', '～', '至', '到'];
 
@@ -343,13 +460,16 @@ fn ends_a_range(chars: &[(usize, char)], i: usize, is_digit: &dyn Fn(usize) -> b
 }
 
 /// Whether what follows the digits ending before `k` makes them a year:
-/// "年" (`Some(false)`), or a range dash and four more digits
-/// (`Some(true)`).
+/// "年" or a month and day ("2025.12.31", `Some(false)`), or a range dash
+/// and four more digits (`Some(true)`).
 fn names_a_year(
     chars: &[(usize, char)],
     k: usize,
     is_digit: &dyn Fn(usize) -> bool,
 ) -> Option<bool> {
+    if month_and_day(chars, k) {
+        return Some(false);
+    }
     let skip = |mut k: usize| {
         while chars
             .get(k)
@@ -395,7 +515,8 @@ mod tests {
         );
         assert_eq!(moved.len(), 2, "{moved:?}");
         // Ten characters either side, the others as they were.
-        assert_eq!(moved[0], "…verall = \"【2026】年使用经费；2025…");
+        assert_eq!(moved[0], "【2026】年使用经费；2025…");
+        assert_eq!(moved[1], "2025年使用经费；【2026】 年12月底前；冀财…");
     }
 
     #[test]
@@ -439,6 +560,52 @@ mod tests {
             "{out}"
         );
         assert!(out.ends_with("name = \"x\"\nvalue = \"2025年\"\n"), "{out}");
+    }
+
+    #[test]
+    fn dates_move_with_their_month_and_day_but_a_month_alone_stays() {
+        let (text, moved) =
+            bumped("\"2025.12.31前；2025-6-30；2025/12/31；2025.12万元；2025-13-01\"");
+        assert_eq!(
+            text,
+            "overall = \"2026.12.31前；2026-6-30；2026/12/31；2025.12万元；2025-13-01\"\n"
+        );
+        assert_eq!(moved.len(), 3, "{moved:?}");
+    }
+
+    #[test]
+    fn the_lines_under_the_cover_title_move() {
+        let text = "[cover]\ntitle = \"2025年绩效\"\nlines = [\"2025年1月编制\", \"审核\"]\n";
+        let (edits, _) = bump_file(text, None, 2025, 2026);
+        assert_eq!(
+            apply(text, edits),
+            "[cover]\ntitle = \"2026年绩效\"\nlines = [\"2026年1月编制\", \"审核\"]\n"
+        );
+    }
+
+    #[test]
+    fn every_old_year_left_in_a_printed_text_is_listed_once() {
+        let text = "# 2025年的注释\ncode = \"DA2025\"\ngoal = \"2025年完成\"\n\
+                    [[indicators]]\nlevel1 = \"效益指标\"\nlevel2 = \"社会效益指标\"\n\
+                    name = \"较2025年提升\"\nvalue = \"〔2025〕1号；2025.6\"\n\
+                    description = [\"2025\", {note = \"２０２５年\"}]\n";
+        let forms = Registry::builtin();
+        let (_, moved) = bump_file(text, Some((&forms, DEFAULT_FORM)), 2025, 2026);
+        assert_eq!(moved.len(), 1, "the goal moves");
+        let left = left_years(text, 2025, &moved);
+        let at: Vec<_> = left.iter().map(|m| (m.line, m.column, m.held)).collect();
+        assert_eq!(
+            at,
+            [
+                (7, 10, Some(LEFT)),
+                (8, 19, Some(LEFT)),
+                (9, 17, Some(LEFT)),
+                (9, 33, Some(LEFT)),
+            ],
+            "{left:?}"
+        );
+        assert_eq!(left[0].context, "较【2025】年提升");
+        assert!(left_years(text, 2024, &[]).is_empty());
     }
 
     #[test]

@@ -97,7 +97,8 @@ pub(crate) fn check_year(year: i64) -> Result<i32> {
 
 /// Last year's document as a new one: its data files (what the loader
 /// reads, each through the confinement rule), `year` set, and with
-/// `bump` the old year moved in goal texts, 时效 values and titles.
+/// `bump` the old year moved in goal texts, 时效 values and titles; every
+/// other old year in a printed text is listed as held for a person.
 pub(crate) fn from_existing(
     src: &Path,
     year: Option<i64>,
@@ -128,6 +129,11 @@ pub(crate) fn from_existing(
             true => bump::bump_file(&text, project, old, new),
             false => (Vec::new(), Vec::new()),
         };
+        if old != new {
+            let left = bump::left_years(&text, old, &moved);
+            moved.extend(left);
+            moved.sort_by_key(|m| m.at);
+        }
         if is_doc {
             edits.push(Edit {
                 new: new.to_string(),
