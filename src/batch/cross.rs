@@ -87,7 +87,7 @@ mod tests {
         Facts {
             year,
             tables: codes.len(),
-            total: Decimal::ZERO,
+            total: Some(Decimal::ZERO),
             unit: "万元".into(),
             codes: codes
                 .iter()

@@ -198,22 +198,18 @@ fn to_warning(d: Diagnostic) -> Diagnostic {
     }
 }
 
-/// A folder below the depth limit: a note for a document folder (it is
-/// not processed), else a warning (what it holds was not looked at).
+/// A folder below the depth limit: a warning, as a document there is not
+/// processed and what any other folder holds was not looked at.
 fn too_deep(path: &Path) -> Diagnostic {
     let shown = display_path(path);
     let hint = "请给出离文档更近的文件夹，或把文档文件夹移到较浅的位置";
-    if is_document(path) {
-        Diagnostic::note(format!(
-            "文档文件夹“{shown}”在批量文件夹之下超过 {MAX_DEPTH} 层，未处理"
-        ))
-        .with_hint(hint)
-    } else {
-        to_warning(Diagnostic::note(format!(
-            "文件夹“{shown}”在批量文件夹之下超过 {MAX_DEPTH} 层，已跳过，不再往下查找文档"
-        )))
-        .with_hint(hint)
-    }
+    let message = match is_document(path) {
+        true => format!("文档文件夹“{shown}”在批量文件夹之下超过 {MAX_DEPTH} 层，未处理"),
+        false => {
+            format!("文件夹“{shown}”在批量文件夹之下超过 {MAX_DEPTH} 层，已跳过，不再往下查找文档")
+        }
+    };
+    to_warning(Diagnostic::note(message)).with_hint(hint)
 }
 
 #[cfg(test)]
@@ -297,12 +293,13 @@ mod tests {
             .iter()
             .map(|d| {
                 (
-                    d.severity == Severity::Note,
-                    d.message.contains("超过 16 层"),
+                    d.severity == Severity::Warning,
+                    d.message.contains("文档文件夹"),
                 )
             })
             .collect();
-        assert_eq!(found, [(true, true), (false, true)], "{:?}", tree.skipped);
+        // A document not processed is a warning, as a folder not looked in.
+        assert_eq!(found, [(true, true), (true, false)], "{:?}", tree.skipped);
         assert!(tree.empty.is_empty(), "{:?}", tree.empty);
     }
 

@@ -10,7 +10,7 @@ pub(crate) mod summary;
 
 use rust_decimal::Decimal;
 
-use crate::input::form::Role;
+use crate::input::form::{Placement, Role};
 use crate::input::load::Loaded;
 use crate::report::diag::{Diagnostic, SourceMap, Span};
 
@@ -19,10 +19,12 @@ use crate::report::diag::{Diagnostic, SourceMap, Span};
 pub(crate) struct Facts {
     /// The budget year.
     pub(crate) year: i32,
-    /// The number of project tables (项目绩效目标表).
+    /// The number of project tables (项目绩效目标表 in 第二部分; the
+    /// 部门整体支出绩效目标表 is not one).
     pub(crate) tables: usize,
-    /// The sum of the projects' 预算数, exact.
-    pub(crate) total: Decimal,
+    /// The sum of those projects' 预算数, exact; `None` past what a
+    /// decimal holds.
+    pub(crate) total: Option<Decimal>,
     /// The money unit of the amounts (万元).
     pub(crate) unit: String,
     /// Each project's 项目编码 with where it is written.
@@ -42,12 +44,15 @@ impl Facts {
     /// The facts of a loaded document; code spans are looked up in `sources`.
     pub(crate) fn of(loaded: &Loaded, sources: &SourceMap) -> Self {
         let doc = &loaded.document;
-        let total = doc
-            .projects
+        // The 整体支出 table's 资金总额 already holds the projects' money.
+        let projects = doc.projects.iter();
+        let projects: Vec<_> = projects
+            .filter(|p| p.form.placement == Placement::Project)
+            .collect();
+        let total = projects
             .iter()
             .filter_map(|p| p.total())
-            .map(|a| a.0)
-            .sum();
+            .try_fold(Decimal::ZERO, |sum, a| sum.checked_add(a.0));
         let mut codes = Vec::new();
         let mut marks = Vec::new();
         for (n, p) in doc.projects.iter().enumerate() {
@@ -70,7 +75,7 @@ impl Facts {
             .collect();
         Self {
             year: doc.year,
-            tables: doc.projects.len(),
+            tables: projects.len(),
             total,
             unit: doc.money_unit.clone(),
             codes,

@@ -29,11 +29,15 @@ pub(crate) struct DocEntry {
     pub(crate) path: String,
     /// How it ended.
     pub(crate) status: Status,
+    /// The budget year, when the data was read.
+    pub(crate) year: Option<i32>,
     /// Pages of the typeset document, when it was typeset.
     pub(crate) pages: Option<usize>,
     /// Project tables, when the data was read.
     pub(crate) tables: Option<usize>,
-    /// Sum of the projects' 预算数 (exact decimal, as a string).
+    /// Sum of the projects' 预算数 (exact decimal, as a string); `None`
+    /// when the data was not read, or (with `unit` known) past what a
+    /// decimal holds.
     pub(crate) total: Option<Decimal>,
     /// The unit of `total`.
     pub(crate) unit: Option<String>,
@@ -50,13 +54,15 @@ pub(crate) struct DocEntry {
     pub(crate) diagnostics: Vec<Record>,
 }
 
-/// The sum of the 预算数 totals in one unit.
+/// The sum of the 预算数 totals of one budget year in one unit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct UnitTotal {
+    /// The budget year: documents of different years are not added up.
+    pub(crate) year: i32,
     /// The money unit.
     pub(crate) unit: String,
-    /// The exact sum.
-    pub(crate) total: Decimal,
+    /// The exact sum; `None` past what a decimal holds.
+    pub(crate) total: Option<Decimal>,
 }
 
 /// The totals line.
@@ -72,7 +78,7 @@ pub(crate) struct Totals {
     pub(crate) pages: usize,
     /// Project tables of the documents read.
     pub(crate) tables: usize,
-    /// 预算数 summed per money unit.
+    /// 预算数 summed per budget year and money unit.
     pub(crate) amounts: Vec<UnitTotal>,
     /// Errors, the cross-document ones included.
     pub(crate) errors: usize,
@@ -108,10 +114,13 @@ impl Summary {
         // diagnostics are printed (`x/a` before `x-y/b`).
         documents.sort_by(|a, b| a.path.split('/').cmp(b.path.split('/')));
         let count = |s: &str| cross.iter().filter(|r| r.severity == s).count();
-        let mut amounts: BTreeMap<String, Decimal> = BTreeMap::new();
+        let mut amounts: BTreeMap<(i32, String), Option<Decimal>> = BTreeMap::new();
         for d in &documents {
-            if let (Some(unit), Some(total)) = (&d.unit, d.total) {
-                *amounts.entry(unit.clone()).or_default() += total;
+            if let (Some(year), Some(unit)) = (d.year, &d.unit) {
+                let sum = amounts
+                    .entry((year, unit.clone()))
+                    .or_insert(Some(Decimal::ZERO));
+                *sum = sum.zip(d.total).and_then(|(a, b)| a.checked_add(b));
             }
         }
         let ok = documents.iter().filter(|d| d.status == Status::Ok).count();
@@ -123,7 +132,7 @@ impl Summary {
             tables: documents.iter().filter_map(|d| d.tables).sum(),
             amounts: amounts
                 .into_iter()
-                .map(|(unit, total)| UnitTotal { unit, total })
+                .map(|((year, unit), total)| UnitTotal { year, unit, total })
                 .collect(),
             errors: documents.iter().map(|d| d.errors).sum::<usize>() + count("error"),
             warnings: documents.iter().map(|d| d.warnings).sum::<usize>() + count("warning"),
@@ -148,6 +157,7 @@ impl Summary {
     pub(crate) fn text(&self) -> String {
         let mut rows = vec![HEADER.map(String::from).to_vec()];
         rows.extend(self.documents.iter().map(|d| self.cells(d)));
+        rows.extend(self.cross_cells());
         let widths: Vec<usize> = (0..HEADER.len())
             .map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
             .collect();
@@ -171,26 +181,65 @@ impl Summary {
     pub(crate) fn markdown(&self) -> String {
         let mut out = format!("| {} |\n", HEADER.join(" | "));
         out.push_str("|---|---|--:|--:|--:|--:|--:|\n");
-        for d in &self.documents {
-            let cells: Vec<String> = self
-                .cells(d)
-                .iter()
-                .map(|c| c.replace('|', "\\|"))
-                .collect();
+        let rows = self.documents.iter().map(|d| self.cells(d));
+        for row in rows.chain(self.cross_cells()) {
+            let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
             out.push_str(&format!("| {} |\n", cells.join(" | ")));
         }
-        let [first, rest @ ..] = self.totals_cells();
+        let totals = self.totals_cells().map(|c| c.replace('|', "\\|"));
+        let [first, rest @ ..] = totals;
         out.push_str(&format!("| **{first}** | {} |\n", rest.join(" | ")));
+        out.push_str(&self.markdown_findings());
         out
+    }
+
+    /// The row of the batch-wide findings (J901 is counted in the rows of
+    /// its documents; J902, skipped folders here), so that the columns add
+    /// up to the totals; none without such findings.
+    fn cross_cells(&self) -> Option<Vec<String>> {
+        let count = |s: &str| self.cross.iter().filter(|r| r.severity == s).count();
+        let (errors, warnings) = (count("error"), count("warning"));
+        (errors + warnings > 0).then(|| {
+            let dash = || "—".to_string();
+            vec![
+                "（批量检查）".to_string(),
+                dash(),
+                dash(),
+                dash(),
+                dash(),
+                errors.to_string(),
+                warnings.to_string(),
+            ]
+        })
+    }
+
+    /// Every error and warning under its document's heading, then the
+    /// batch-wide ones: the report carries what its counts stand for.
+    fn markdown_findings(&self) -> String {
+        let groups = self
+            .documents
+            .iter()
+            .map(|d| (escape::one_line(&d.path).into_owned(), &d.diagnostics));
+        let groups = groups.chain(std::iter::once(("批量检查".to_string(), &self.cross)));
+        let mut out = String::new();
+        for (name, records) in groups {
+            let shown: Vec<&Record> = records.iter().filter(|r| r.severity != "note").collect();
+            if shown.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("\n### {}\n\n", markdown_text(&name)));
+            shown.iter().for_each(|r| out.push_str(&markdown_item(r)));
+        }
+        match out.is_empty() {
+            true => out,
+            false => format!("\n## 问题\n{out}"),
+        }
     }
 
     /// The cells of one document's row.
     fn cells(&self, d: &DocEntry) -> Vec<String> {
         let or_dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_string());
-        let total = match (d.total, &d.unit) {
-            (Some(total), Some(unit)) => Some(format!("{total} {unit}")),
-            _ => None,
-        };
+        let total = d.unit.as_ref().map(|unit| money(d.total, unit));
         vec![
             escape::one_line(&d.path).into_owned(),
             self.status_label(d.status).to_string(),
@@ -210,12 +259,21 @@ impl Summary {
         }
     }
 
+    /// The totals per year and unit; the year is named only when the batch
+    /// holds more than one.
     fn amounts(&self) -> String {
-        let parts: Vec<String> = self
-            .totals
-            .amounts
+        let amounts = &self.totals.amounts;
+        let years = amounts.iter().any(|a| a.year != amounts[0].year);
+        let parts: Vec<String> = amounts
             .iter()
-            .map(|a| escape::one_line(&format!("{} {}", a.total, a.unit)).into_owned())
+            .map(|a| {
+                let year = if years {
+                    format!("{} 年 ", a.year)
+                } else {
+                    String::new()
+                };
+                escape::one_line(&format!("{year}{}", money(a.total, &a.unit))).into_owned()
+            })
             .collect();
         if parts.is_empty() {
             "—".to_string()
@@ -246,6 +304,45 @@ impl Summary {
     }
 }
 
+/// An amount with its unit, or what stands for one past a decimal's range.
+fn money(total: Option<Decimal>, unit: &str) -> String {
+    match total {
+        Some(total) => format!("{total} {unit}"),
+        None => format!("超出可计算范围（{unit}）"),
+    }
+}
+
+/// One finding as a Markdown list item: `severity[code] file:line:col`
+/// then the message.
+fn markdown_item(r: &Record) -> String {
+    let code = r
+        .code
+        .as_deref()
+        .map_or(String::new(), |c| format!("[{c}]"));
+    let at = match (&r.file, r.line, r.column) {
+        (Some(f), Some(l), Some(c)) => format!(" {f}:{l}:{c}"),
+        (Some(f), _, _) => format!(" {f}"),
+        _ => String::new(),
+    };
+    let head = markdown_text(&format!("{}{code}{at}", r.severity));
+    format!("- {head}：{}\n", markdown_text(&r.message))
+}
+
+/// Text from data as Markdown that prints it literally: on one line, each
+/// character that could start markup (emphasis, code, a link, HTML, an
+/// entity, a table cell, math) escaped; the text never starts a line, so
+/// list and heading markers need none.
+fn markdown_text(text: &str) -> String {
+    let mut out = String::new();
+    for c in escape::one_line(text).chars() {
+        if "\\`*_[]<>|~!#&$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The column titles.
 const HEADER: [&str; 7] = ["文档", "状态", "页数", "表数", "预算数", "错误", "警告"];
 
@@ -267,6 +364,7 @@ mod tests {
         DocEntry {
             path: path.into(),
             status,
+            year: total.map(|_| 2025),
             pages: total.map(|_| 3),
             tables: total.map(|_| 2),
             total: total.map(|t| t.parse().unwrap()),
@@ -289,7 +387,7 @@ mod tests {
         let s = Summary::new("build", docs, Vec::new());
         let paths: Vec<_> = s.documents.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths, ["a", "b", "c"]);
-        assert_eq!(s.totals.amounts[0].total.to_string(), "0.30");
+        assert_eq!(s.totals.amounts[0].total.unwrap().to_string(), "0.30");
         assert_eq!((s.totals.ok, s.totals.failed, s.totals.pages), (2, 1, 6));
         let text = s.text();
         assert!(
@@ -313,6 +411,68 @@ mod tests {
         let s = Summary::new("check", docs, Vec::new());
         let paths: Vec<_> = s.documents.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths, ["x", "x/a", "x-y/b"]);
+    }
+
+    #[test]
+    fn sums_past_a_decimals_range_and_other_years_are_not_added_up() {
+        let max = Decimal::MAX.to_string();
+        let mut docs = vec![
+            entry("a", Status::Ok, Some(&max)),
+            entry("b", Status::Ok, Some("1")),
+            entry("c", Status::Ok, Some("2")),
+        ];
+        docs[2].year = Some(2026);
+        let s = Summary::new("check", docs, Vec::new());
+        let sums: Vec<_> = s.totals.amounts.iter().map(|a| (a.year, a.total)).collect();
+        assert_eq!(sums, [(2025, None), (2026, Some(Decimal::TWO))]);
+        let text = s.text();
+        assert!(
+            text.contains("预算数 2025 年 超出可计算范围（万元） + 2026 年 2 万元"),
+            "{text}"
+        );
+        // A document's own sum past the range (the loader's 合计 error).
+        let mut doc = entry("d", Status::Failed, Some("1"));
+        doc.total = None;
+        let text = Summary::new("check", vec![doc], Vec::new()).text();
+        assert!(
+            text.contains("d     失败     3     2  超出可计算范围（万元）"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn markdown_lists_the_findings_literally_and_a_row_adds_the_batchwide_ones() {
+        let record = |severity: &'static str, message: &str| Record {
+            severity,
+            code: Some("J902".into()),
+            message: message.into(),
+            file: Some("x/a.toml".into()),
+            line: Some(3),
+            column: Some(1),
+            end_line: None,
+            end_column: None,
+            label: None,
+            hints: Vec::new(),
+        };
+        let mut doc = entry("a", Status::Ok, Some("1"));
+        doc.diagnostics = vec![
+            record("warning", "<b>*粗*</b> `x` [l](u)"),
+            record("note", "提示"),
+        ];
+        let s = Summary::new("check", vec![doc], vec![record("warning", "空文件夹")]);
+        let md = s.markdown();
+        assert!(
+            md.contains("| （批量检查） | — | — | — | — | 0 | 1 |"),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "- warning\\[J902\\] x/a.toml:3:1：\\<b\\>\\*粗\\*\\</b\\> \\`x\\` \\[l\\](u)\n"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("### 批量检查\n\n- warning"), "{md}");
+        assert!(!md.contains("提示"), "notes are left out: {md}");
     }
 
     #[test]

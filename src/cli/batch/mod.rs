@@ -286,9 +286,10 @@ fn entry(d: &Done, sources: &SourceMap) -> DocEntry {
     DocEntry {
         path: d.rel.clone(),
         status: if d.failed { Status::Failed } else { Status::Ok },
+        year: d.facts.as_ref().map(|f| f.year),
         pages: d.pages,
         tables: d.facts.as_ref().map(|f| f.tables),
-        total: d.facts.as_ref().map(|f| f.total),
+        total: d.facts.as_ref().and_then(|f| f.total),
         unit: d.facts.as_ref().map(|f| f.unit.clone()),
         errors,
         warnings,
