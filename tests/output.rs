@@ -277,6 +277,21 @@ fn output_onto_an_input_is_refused() {
     assert_eq!(std::fs::read(&document).unwrap(), before);
     assert_eq!(std::fs::read(&layout).unwrap(), layout_before);
     assert!(!pdf_in_templates.exists());
+    // From inside the document folder: the folder is named ".", and the
+    // place suggested instead is outside it.
+    let out = jixiao()
+        .args(["build", ".", "-o", "out/文档.pdf"])
+        .current_dir(p.doc())
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let outside = p.doc().parent().unwrap().join("文档.pdf");
+    let hint = format!("例如 {}", outside.display());
+    assert!(
+        err.contains("输入文件夹“.”中") && err.contains(&hint),
+        "{err}"
+    );
     // watch refuses before it starts; were it to start, it is killed.
     let mut watch = jixiao()
         .arg("watch")

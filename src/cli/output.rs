@@ -216,24 +216,31 @@ impl Inputs {
             }
         }
         for (shown, real) in &files {
-            if let Some(why) = self.clash(real) {
-                return Err(Diagnostics::from(refused(shown, &why).with_hint(
-                    "请用 -o 指定数据、模板和字体文件夹以外的位置，例如 out/文档.pdf",
-                )));
+            if let Some((why, example)) = self.clash(real) {
+                let hint = format!(
+                    "请用 -o 指定数据、模板和字体文件夹以外的位置，例如 {}",
+                    display_path(&example)
+                );
+                return Err(Diagnostics::from(refused(shown, &why).with_hint(hint)));
             }
         }
         Ok(())
     }
 
-    fn clash(&self, real: &Path) -> Option<String> {
+    /// Why writing `real` is refused, and a place beside the input folder
+    /// it is in (or `out/`) to suggest instead.
+    fn clash(&self, real: &Path) -> Option<(String, PathBuf)> {
+        let name = real.file_name().unwrap_or("文档.pdf".as_ref());
         if self.files.iter().any(|f| f == real) {
-            return Some("它是输入文件，写入会毁掉它".to_string());
+            let why = "它是输入文件，写入会毁掉它".to_string();
+            return Some((why, Path::new("out").join(name)));
         }
         let folder = self.folders.iter().find(|d| real.starts_with(d))?;
-        Some(format!(
+        let why = format!(
             "它在输入文件夹“{}”中，写入可能覆盖数据、模板或字体",
             display_path(folder)
-        ))
+        );
+        Some((why, folder.parent().unwrap_or(folder).join(name)))
     }
 }
 

@@ -396,7 +396,11 @@ pub fn display_path(path: &Path) -> String {
         .as_deref()
         .and_then(|c| path.strip_prefix(c).ok())
         .unwrap_or(path);
-    shown.display().to_string()
+    // The current folder itself, not an empty name ("在输入文件夹“”中").
+    match shown.as_os_str().is_empty() {
+        true => ".".to_string(),
+        false => shown.display().to_string(),
+    }
 }
 
 /// The codespan form of a diagnostic, its label on `at` (file and range).
