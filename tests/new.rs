@@ -164,18 +164,28 @@ fn the_gitattributes_line_is_added_once() {
     }
     let out = new_from(root, "data/2026/a", &[]);
     let stderr = text(&out).1;
-    assert!(
-        stderr.contains("git config diff.jixiao.textconv \"jixiao textconv\""),
-        "{stderr}"
-    );
+    let command = stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("git -C "))
+        .unwrap_or_else(|| panic!("no git command in {stderr}"));
     let attrs = std::fs::read_to_string(root.join(".gitattributes")).unwrap();
     assert_eq!(attrs, "data/**/*.toml diff=jixiao\n");
-    let set = Command::new("git")
-        .args(["config", "diff.jixiao.textconv", "jixiao textconv"])
-        .current_dir(root)
+    // The command works as printed, from any folder: the binary is not on
+    // PATH here, so git is given its full path.
+    let set = Command::new("sh")
+        .args(["-c", command])
+        .current_dir("/")
         .status()
         .unwrap();
-    assert!(set.success());
+    assert!(set.success(), "{command}");
+    let textconv = Command::new("git")
+        .args(["config", "--get", "diff.jixiao.textconv"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_jixiao")).unwrap();
+    let want = format!("{} textconv\n", exe.display());
+    assert_eq!(String::from_utf8_lossy(&textconv.stdout), want);
     let out = jixiao(root, &["new", "data/2026/b"]);
     let stderr = text(&out).1;
     assert!(!stderr.contains("git config"), "{stderr}");

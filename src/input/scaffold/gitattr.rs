@@ -127,14 +127,55 @@ pub(crate) fn ensure(doc: &Path) -> Result<GitSetup> {
     }
     let key = format!("diff.{DRIVER}.textconv");
     if git(&top, &["config", "--get", &key]).is_none_or(|v| v.is_empty()) {
-        setup.config_hint = Some(format!("git config {key} \"jixiao textconv\""));
+        setup.config_hint = Some(config_command(&top, &key));
     }
     Ok(setup)
+}
+
+/// The `git config` command that sets the driver, runnable from any
+/// folder (`git -C TOP`): `jixiao textconv` when the `jixiao` on PATH is
+/// this program, else this program by its full path, which git can run
+/// whatever PATH holds.
+fn config_command(top: &Path, key: &str) -> String {
+    let exe = std::env::current_exe().and_then(|e| e.canonicalize()).ok();
+    let on_path = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths)
+            .filter_map(|d| d.join("jixiao").canonicalize().ok())
+            .any(|found| Some(found) == exe)
+    });
+    let program = match (&exe, on_path) {
+        (Some(exe), false) => sh_quote(&exe.to_string_lossy()),
+        _ => DRIVER.to_string(),
+    };
+    let top = sh_quote(&top.to_string_lossy());
+    format!(
+        "git -C {top} config {key} {}",
+        sh_quote(&format!("{program} textconv"))
+    )
+}
+
+/// A word for a POSIX shell: as it is when it holds only characters no
+/// shell treats specially, else in single quotes.
+fn sh_quote(word: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "/._-+,:@%=".contains(c);
+    match !word.is_empty() && word.chars().all(plain) {
+        true => word.to_string(),
+        false => format!("'{}'", word.replace('\'', "'\\''")),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(sh_quote("/usr/bin/jixiao"), "/usr/bin/jixiao");
+        assert_eq!(sh_quote("/数据/承德"), "/数据/承德");
+        assert_eq!(sh_quote("jixiao textconv"), "'jixiao textconv'");
+        assert_eq!(sh_quote("it's $x"), "'it'\\''s $x'");
+        assert_eq!(sh_quote(""), "''");
+    }
 
     #[test]
     fn the_line_covers_the_data_folder_or_the_document() {
