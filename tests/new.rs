@@ -368,28 +368,43 @@ fn year_ranges_and_named_plans_are_held_and_listed_for_a_person() {
 }
 
 #[test]
-fn a_failure_writing_the_schemas_leaves_no_document_and_links_are_refused() {
+fn a_failure_writing_the_schemas_is_a_warning_and_links_are_refused() {
     let tmp = project("new-schemafail");
     let root = tmp.path();
-    // templates/schema is a file: the schemas cannot be written.
+    // templates/schema is a file: the schemas cannot be written, the
+    // document is (a read-only templates/ must not stop a new year).
     std::fs::write(root.join("templates/schema"), "").unwrap();
     let out = new_from(root, "data/2026/x", &[]);
     let stderr = text(&out).1;
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
     // The OS error in Chinese, not "File exists (os error 17)".
+    assert!(stderr.contains("warning: 无法创建文件夹"), "{stderr}");
     assert!(stderr.contains("已有同名的文件或文件夹"), "{stderr}");
-    assert!(!root.join("data/2026").exists());
+    assert!(stderr.contains("文档已新建"), "{stderr}");
+    assert!(root.join("data/2026/x/document.toml").is_file());
     // templates/schema links elsewhere: refused, nothing written there.
     let elsewhere = root.join("elsewhere");
     std::fs::create_dir(&elsewhere).unwrap();
     std::fs::remove_file(root.join("templates/schema")).unwrap();
     std::os::unix::fs::symlink(&elsewhere, root.join("templates/schema")).unwrap();
-    let out = new_from(root, "data/2026/x", &[]);
+    let out = new_from(root, "data/2026/y", &[]);
     let stderr = text(&out).1;
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("是链接"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("是链接"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
-    assert!(!root.join("data/2026").exists());
+    // A schema file already as it would be written is left alone (not
+    // replaced: same inode), so a read-only copy does not fail `new`.
+    use std::os::unix::fs::MetadataExt;
+    std::fs::remove_file(root.join("templates/schema")).unwrap();
+    assert!(new_from(root, "data/2026/z", &[]).status.success());
+    let doc_schema = root.join("templates/schema/document.schema.json");
+    let inode = std::fs::metadata(&doc_schema).unwrap().ino();
+    let out = new_from(root, "data/2026/w", &[]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    assert_eq!(std::fs::metadata(&doc_schema).unwrap().ino(), inode);
     // A schema file that is a link is not written through either.
     let victim = root.join("victim.json");
     std::fs::write(&victim, "precious").unwrap();
@@ -398,6 +413,65 @@ fn a_failure_writing_the_schemas_leaves_no_document_and_links_are_refused() {
     let out = jixiao(root, &["schema", "-o", "out"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+}
+
+#[test]
+fn the_year_comes_from_the_folder_path_and_a_different_year_is_warned() {
+    let tmp = project("new-folderyear");
+    let root = tmp.path();
+    let out = new_from(root, "data/2036/a", &[]);
+    let stderr = text(&out).1;
+    assert!(stderr.contains("预算年度 2036"), "{stderr}");
+    let doc = std::fs::read_to_string(root.join("data/2036/a/document.toml")).unwrap();
+    assert!(doc.contains("\nyear = 2036\n"), "{doc}");
+    let out = jixiao(root, &["new", "data/2031/b", "--year", "2032"]);
+    let stderr = text(&out).1;
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: --year 2032 与文件夹路径中的年份 2031 不同"),
+        "{stderr}"
+    );
+    // No year in the path: the old year + 1.
+    let out = new_from(root, "data/next/c", &[]);
+    assert!(text(&out).1.contains("预算年度 2026"), "{}", text(&out).1);
+}
+
+#[test]
+fn a_folded_target_a_hidden_file_and_a_broken_source_are_reported_well() {
+    let tmp = project("new-paths");
+    let root = tmp.path();
+    // data/2030 does not exist; the folder written is data/2030b/x, and
+    // the check runs on it.
+    let out = new_from(root, "data/2030/../2030b/x", &[]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("已新建 data/2030b/x") && stderr.contains("检查完成"),
+        "{stderr}"
+    );
+    assert!(root.join("data/2030b/x/document.toml").is_file());
+    // A folder that looks empty but holds a hidden file says which.
+    std::fs::create_dir_all(root.join("data/2026/k")).unwrap();
+    std::fs::write(root.join("data/2026/k/.gitkeep"), "").unwrap();
+    let out = new_from(root, "data/2026/k", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("（其中有 .gitkeep）"),
+        "{}",
+        text(&out).1
+    );
+    // A source whose document.toml does not parse: its TOML error, placed.
+    let doc = root.join("data/2025/chengde-xinfang/document.toml");
+    let old = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, old.replacen("year = 2025", "year = = 2025", 1)).unwrap();
+    let out = new_from(root, "data/2026/q", &[]);
+    let stderr = text(&out).1;
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("document.toml:2:8"), "{stderr}");
+    std::fs::write(&doc, old.replacen("year = 2025", "year = \"2025\"", 1)).unwrap();
+    let stderr = text(&new_from(root, "data/2026/q", &[])).1;
+    assert!(stderr.contains("中的 year 不是整数"), "{stderr}");
+    assert!(!root.join("data/2026/q").exists());
 }
 
 #[test]

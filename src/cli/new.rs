@@ -26,7 +26,8 @@ pub struct NewArgs {
     /// Start from this document folder (last year's), copying its data files.
     #[arg(long, value_name = "DIR")]
     pub from: Option<PathBuf>,
-    /// The budget year (default: the old year + 1; without --from: next year).
+    /// The budget year (default: the year the folder's path names, as
+    /// data/2026/…; else the old year + 1, or without --from next year).
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i64>,
     /// Also move the old year to the new one in 时效 values, goal texts and titles.
@@ -42,10 +43,22 @@ pub struct NewArgs {
 
 /// Runs `jixiao new`.
 pub fn run(args: &NewArgs) -> ExitCode {
+    // "data/2030/../2030b/x" is the folder written, though data/2030 is
+    // not there: every later step uses the folded path.
+    let args = &NewArgs {
+        dir: scaffold::fold(&args.dir),
+        from: args.from.clone(),
+        form: args.form.clone(),
+        common: args.common.clone(),
+        ..*args
+    };
     let sources = SourceMap::default();
     let made = make(args, &sources);
     let plan = match made {
-        Ok(plan) => plan,
+        Ok((plan, warnings)) => {
+            sources.print(&warnings);
+            plan
+        }
         Err(d) => {
             sources.print(&d.0);
             return ExitCode::from(2);
@@ -65,8 +78,9 @@ pub fn run(args: &NewArgs) -> ExitCode {
     check_new(args, &plan, &sources)
 }
 
-/// Builds the plan, writes the folder and the schema files.
-fn make(args: &NewArgs, sources: &SourceMap) -> Result<Plan> {
+/// Builds the plan, writes the folder and then the schema files (a
+/// failure writing those is a warning: the document is there and sound).
+fn make(args: &NewArgs, sources: &SourceMap) -> Result<(Plan, Vec<Diagnostic>)> {
     scaffold::check_target(&args.dir)?;
     if let Some(root) = &args.common.root {
         // The same refusal as build and check give a --root that is no folder.
@@ -81,12 +95,13 @@ fn make(args: &NewArgs, sources: &SourceMap) -> Result<Plan> {
     let schema_ref = SchemaRef {
         from_doc: scaffold::relative(&scaffold::absolute(&args.dir), &schema_dir),
     };
+    let (year, mut warnings) = year_asked(args);
     let plan = match &args.from {
         Some(from) => {
-            scaffold::from_existing(from, args.year, args.bump_years, &forms, &schema_ref)?
+            scaffold::from_existing(from, year, args.bump_years, &forms, &schema_ref, sources)?
         }
         None => {
-            let year = scaffold::check_year(args.year.unwrap_or_else(|| this_year() + 1))?;
+            let year = scaffold::check_year(year.unwrap_or_else(|| this_year() + 1))?;
             let name = args.form.as_deref().unwrap_or(DEFAULT_FORM);
             let form = forms
                 .get(name)
@@ -94,21 +109,53 @@ fn make(args: &NewArgs, sources: &SourceMap) -> Result<Plan> {
             starter::plan(year, form, &schema_ref)
         }
     };
-    // The schemas go first, so a failure leaves no document folder; those
-    // of a lone document are inside it and written with it.
+    // Those of a lone document are inside it and written with it.
     let schemas = schema::all(&forms);
     let target = scaffold::absolute(&args.dir);
     let mut files = plan.files.clone();
-    match schema_dir.strip_prefix(&target) {
-        Ok(inside) => files.extend(schemas.into_iter().map(|(name, text)| NewFile {
+    let inside = schema_dir.strip_prefix(&target).ok();
+    if let Some(inside) = inside {
+        files.extend(schemas.iter().map(|(name, text)| NewFile {
             rel: inside.join(name).to_string_lossy().replace('\\', "/"),
-            text,
-        })),
-        Err(_) => drop(schema::write(&schema_dir, &schemas)?),
+            text: text.clone(),
+        }));
     }
     scaffold::write_folder(&args.dir, &files)?;
-    status!("JSON Schema 已写入 {}", display_path(&schema_dir));
-    Ok(plan)
+    let written = match inside {
+        Some(_) => Ok(Vec::new()),
+        None => schema::write(&schema_dir, &schemas),
+    };
+    match written {
+        Ok(_) => status!("JSON Schema 已写入 {}", display_path(&schema_dir)),
+        Err(d) => warnings.extend(d.0.into_iter().map(schema_warning)),
+    }
+    Ok((plan, warnings))
+}
+
+/// The budget year asked for: `--year`, else the year the folder's path
+/// names (`data/2026/…`); a warning when the two differ.
+fn year_asked(args: &NewArgs) -> (Option<i64>, Vec<Diagnostic>) {
+    let named = scaffold::folder_year(&args.dir).map(i64::from);
+    let mut warnings = Vec::new();
+    if let (Some(asked), Some(named)) = (args.year, named)
+        && asked != named
+    {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "--year {asked} 与文件夹路径中的年份 {named} 不同，预算年度用 {asked}"
+            ))
+            .with_hint("确属本意可不理会；否则请改 --year，或把文档放到该年份的文件夹中"),
+        );
+    }
+    (args.year.or(named), warnings)
+}
+
+/// A failure writing the schema files, as a warning: the document was
+/// written; only the editor's completion waits for the files.
+fn schema_warning(d: Diagnostic) -> Diagnostic {
+    let hint =
+        "文档已新建；编辑器暂时无法按 JSON Schema 补全，可稍后用 jixiao schema -o 文件夹 写出";
+    Diagnostic::warning(d.message).with_hint(hint)
 }
 
 /// The current calendar year (UTC): the clock is read only to pick the

@@ -14,7 +14,7 @@ use crate::input::docfiles::{DocFiles, select_projects};
 use crate::input::form::{DEFAULT_FORM, Registry};
 use crate::input::load::{DOCUMENT_FILE, PROJECTS_DIR};
 use crate::input::model::YEARS;
-use crate::report::diag::{Diagnostic, Result, display_path, io_error};
+use crate::report::diag::{Diagnostic, Diagnostics, Result, SourceMap, display_path, io_error};
 
 use bump::{Edit, Moved};
 
@@ -105,16 +105,12 @@ pub(crate) fn from_existing(
     bump: bool,
     forms: &Registry,
     schema: &SchemaRef,
+    map: &SourceMap,
 ) -> Result<Plan> {
     let sources = read_sources(src)?;
     let doc_text = &sources[0].1;
     let Some((old, year_edit)) = bump::set_year(doc_text, 0) else {
-        return Err(Diagnostic::error(format!(
-            "“{}”中没有可读的 year（预算年度）",
-            display_path(&src.join(DOCUMENT_FILE))
-        ))
-        .with_hint("请先用 jixiao check 检查原文件夹并改正它")
-        .into());
+        return Err(no_year(&src.join(DOCUMENT_FILE), doc_text, map));
     };
     let new = check_year(year.unwrap_or(i64::from(old) + 1))?;
     let default_form = doc_form(doc_text).unwrap_or_else(|| DEFAULT_FORM.to_string());
@@ -152,6 +148,21 @@ pub(crate) fn from_existing(
         });
     }
     Ok(plan)
+}
+
+/// Why the source's `document.toml` gives no year: its TOML error (with
+/// line and column), or a `year` missing or not a whole number.
+fn no_year(path: &Path, text: &str, map: &SourceMap) -> Diagnostics {
+    let shown = display_path(path);
+    let table = crate::input::load::parse_bytes::<toml::Table>(path, text.into(), map);
+    let message = match table {
+        Err(located) => return located,
+        Ok((t, _)) if t.contains_key("year") => format!("“{shown}”中的 year 不是整数"),
+        Ok(_) => format!("“{shown}”中没有 year（预算年度）"),
+    };
+    Diagnostic::error(message)
+        .with_hint("year 应写成整数，例如 year = 2025；请先用 jixiao check 检查原文件夹并改正它")
+        .into()
 }
 
 /// The data files of a document folder as (relative path, text),
@@ -214,15 +225,24 @@ pub(crate) fn check_target(target: &Path) -> Result<()> {
             .with_hint("请换一个新文件夹的名字")
             .into());
     }
-    let mut entries = std::fs::read_dir(target).map_err(|e| io_error("读取文件夹", target, &e))?;
-    if entries.next().is_some() {
-        return Err(
-            Diagnostic::error(format!("文件夹“{shown}”已存在且不是空的"))
-                .with_hint("jixiao new 不会覆盖已有的数据；请换一个新文件夹，或先移走其中的文件")
-                .into(),
-        );
+    let entries = std::fs::read_dir(target).map_err(|e| io_error("读取文件夹", target, &e))?;
+    let mut names: Vec<String> = entries
+        .take(4)
+        .filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned()))
+        .collect();
+    if names.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    names.sort();
+    // Hidden files (".gitkeep") are named: a listing does not show them.
+    let more = if names.len() > 3 { "等" } else { "" };
+    names.truncate(3);
+    let names = crate::report::escape::one_line(&names.join("、")).into_owned();
+    Err(Diagnostic::error(format!(
+        "文件夹“{shown}”已存在且不是空的（其中有 {names}{more}）"
+    ))
+    .with_hint("jixiao new 不会覆盖已有的数据；请换一个新文件夹，或先移走其中的文件")
+    .into())
 }
 
 /// Writes the files into a temporary folder beside `target`, then renames
@@ -315,19 +335,36 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
     fold(&std::env::current_dir().unwrap_or_default().join(path))
 }
 
-/// Resolves `.` and `..` lexically.
+/// Resolves `.` and `..` lexically: "a/../b" is "b", "../a" stays, "/.."
+/// is "/", and nothing left is ".".
 pub(crate) fn fold(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
-        match c {
-            Component::ParentDir => {
+        match (c, out.components().next_back()) {
+            (Component::ParentDir, Some(Component::Normal(_))) => {
                 out.pop();
             }
-            Component::CurDir => {}
-            other => out.push(other),
+            (Component::ParentDir, Some(Component::RootDir | Component::Prefix(_))) => {}
+            (Component::CurDir, _) => {}
+            (other, _) => out.push(other),
         }
     }
-    out
+    match out.as_os_str().is_empty() {
+        true => PathBuf::from("."),
+        false => out,
+    }
+}
+
+/// The budget year a folder's path names: its last component that is a
+/// year of four digits in range (`data/2026/chengde-xinfang` is 2026).
+pub(crate) fn folder_year(dir: &Path) -> Option<i32> {
+    let year = |c: Component| {
+        let name = c.as_os_str().to_str()?;
+        let y: i32 = name.parse().ok()?;
+        (name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit()) && YEARS.contains(&y))
+            .then_some(y)
+    };
+    absolute(dir).components().rev().find_map(year)
 }
 
 /// The project a new document belongs to, found as a build finds it
@@ -378,6 +415,27 @@ mod tests {
             "#:schema x\r\nyear = 1\r\nb = 2\r\n"
         );
         assert_eq!(put(""), "#:schema x\n");
+    }
+
+    #[test]
+    fn paths_fold_lexically_keeping_leading_parents() {
+        let f = |p: &str| fold(Path::new(p));
+        assert_eq!(f("data/2030/../2030b/x"), Path::new("data/2030b/x"));
+        assert_eq!(f("../a/./b/.."), Path::new("../a"));
+        assert_eq!(f("a/../.."), Path::new(".."));
+        assert_eq!(f("/../x"), Path::new("/x"));
+        assert_eq!(f("sub/."), Path::new("sub"));
+        assert_eq!(f("a/.."), Path::new("."));
+    }
+
+    #[test]
+    fn the_folder_year_is_the_last_four_digit_year_in_the_path() {
+        let y = |p: &str| folder_year(Path::new(p));
+        assert_eq!(y("/p/data/2026/chengde"), Some(2026));
+        assert_eq!(y("/p/2025/data/2026/x/2027"), Some(2027));
+        assert_eq!(y("/p/data/2026b/x"), None);
+        assert_eq!(y("/p/data/1999/x"), None);
+        assert_eq!(y("/p/data/０２０２６/x"), None);
     }
 
     #[test]

@@ -524,7 +524,8 @@ pub(crate) fn all(forms: &Registry) -> Vec<(String, String)> {
 /// Writes the schema files into `dir` (created if missing), each through
 /// a new temporary file renamed into place; a `dir` that is a link, or a
 /// schema file that is a link or not a regular file, is refused, so the
-/// writing never leaves the folder. Returns the paths written.
+/// writing never leaves the folder. Returns the paths written (a file
+/// already holding its text is not).
 pub(crate) fn write(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>> {
     if dir
         .symlink_metadata()
@@ -541,8 +542,17 @@ pub(crate) fn write(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBu
     let mut written = Vec::new();
     for (name, text) in files {
         let path = dir.join(name);
-        super::replace_file(&path, text.as_bytes()).map_err(|e| io_error("写入文件", &path, &e))?;
-        written.push(path);
+        // One already as it would be written is left alone (a read-only
+        // copy in a shared project does not fail `new`); a link is never
+        // read, replace_file refuses it.
+        let same = super::refuse_non_file(&path).is_ok()
+            && std::fs::metadata(&path).is_ok_and(|m| m.len() == text.len() as u64)
+            && std::fs::read(&path).is_ok_and(|old| old == text.as_bytes());
+        if !same {
+            super::replace_file(&path, text.as_bytes())
+                .map_err(|e| io_error("写入文件", &path, &e))?;
+            written.push(path);
+        }
     }
     Ok(written)
 }
