@@ -143,6 +143,10 @@ fn next_year_from_the_reference_moves_years_and_keeps_everything_else() {
         stdout.contains("01-jiefang-dating.toml:9:9  预算数 = 117.26"),
         "{stdout}"
     );
+    // A 成本指标 in money is last year's amount too.
+    let cost = "01-jiefang-dating.toml:74:9  绩效指标第 7 行指标值 = ≤117.26万元";
+    assert!(stdout.contains(cost), "{stdout}");
+    assert_eq!(stdout.matches("万元\n").count(), 7, "{stdout}");
     assert!(stderr.contains("0 个错误"), "{stderr}");
     let dst = root.join("data/2026/chengde-xinfang");
     let new1 = std::fs::read_to_string(dst.join("projects/01-jiefang-dating.toml")).unwrap();

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::CommonArgs;
-use crate::input::form::{DEFAULT_FORM, Kind, Registry};
+use crate::input::form::{DEFAULT_FORM, Kind, Registry, Role};
 use crate::input::locate::Place;
 use crate::input::locate::Seg::Key;
 use crate::input::model::Project;
@@ -284,7 +284,8 @@ fn report(diags: &[Diagnostic], sources: &SourceMap) -> ExitCode {
 }
 
 /// A note at every amount and date of the new document, which are still
-/// last year's: each money or date field and money or date cell.
+/// last year's: each money or date field, money or date cell, and each
+/// value in money (a 成本指标's "≤117.26万元").
 fn reminders(prepared: &Prepared) -> Vec<Diagnostic> {
     let doc = &prepared.loaded.document;
     let mut out = Vec::new();
@@ -313,13 +314,13 @@ fn project_reminders(n: usize, p: &Project) -> Vec<Diagnostic> {
         }
     }
     for t in &p.form.tables {
-        for c in t
-            .columns
-            .iter()
-            .filter(|c| stale(c.kind) && c.auto.is_none())
-        {
+        for c in t.columns.iter().filter(|c| c.auto.is_none()) {
             for (j, r) in p.rows(t.key).iter().enumerate() {
-                if let Some(v) = r.0.get(c.key) {
+                let Some(v) = r.0.get(c.key) else { continue };
+                // An indicator's value in money ("≤117.26万元") is last
+                // year's amount as well.
+                let money = c.role == Some(Role::Value) && crate::rules::in_money(&v.text());
+                if stale(c.kind) || money {
                     let what = format!("{}第 {} 行{} = {}", t.label, j + 1, c.label, v.text());
                     out.push(
                         Diagnostic::note(what).with_place(Project::cell_place(n, t.key, j, c.key)),

@@ -5,6 +5,7 @@ mod cells;
 mod chars;
 mod indicators;
 mod money;
+pub(crate) use money::in_money;
 mod text;
 mod titles;
 

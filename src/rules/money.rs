@@ -234,6 +234,11 @@ pub fn figure(value: &str) -> Option<Figure> {
     })
 }
 
+/// Whether a value is an amount of money ("≤117.26万元", "=1,000元").
+pub(crate) fn in_money(value: &str) -> bool {
+    figure(value).is_some_and(|f| yuan(&f.unit).is_some())
+}
+
 /// Scale of a money unit relative to 元.
 fn yuan(unit: &str) -> Option<Decimal> {
     match unit {
