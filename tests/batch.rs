@@ -403,6 +403,30 @@ fn a_bad_shared_option_is_reported_once() {
     }
 }
 
+/// A broken form file of the project is shown in full once, with the
+/// first document that reads it; the others fail referring to it.
+#[test]
+fn a_broken_project_form_is_reported_once() {
+    let tmp = TempDir::new("batch-badform");
+    let top = tmp.path().join("data");
+    for name in ["a", "b", "c"] {
+        copy_doc(&example("central"), &top.join(name), name);
+    }
+    std::fs::create_dir_all(tmp.path().join("templates/forms")).unwrap();
+    std::fs::write(tmp.path().join("templates/forms/bad.toml"), "name = = 1\n").unwrap();
+    let out = jixiao(&["check".as_ref(), top.as_os_str()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("bad.toml:1:8").count(), 1, "{err}");
+    assert_eq!(err.matches("与文档“a”的相同").count(), 2, "{err}");
+    let summary = stdout(&out);
+    assert_eq!(
+        summary.matches("失败").count(),
+        4,
+        "three rows and the total: {summary}"
+    );
+}
+
 /// Outputs are named relative to the current folder when below it, so the
 /// JSON summary does not depend on where the batch is checked out.
 #[test]

@@ -78,20 +78,29 @@ pub(super) fn jobs(
 ) -> Vec<Job> {
     // Keyed by what the resources are read from, not by the root: documents
     // outside any project each have a root of their own, and share all.
-    let mut shared = HashMap::new();
+    // With the first document that reads them: a broken form file is
+    // reported there in full, and the others refer to it.
+    let mut shared: HashMap<_, (Result<Arc<Shared>>, String)> = HashMap::new();
     let mut jobs: Vec<Job> = docs
         .iter()
         .map(|dir| {
+            let rel = relative(top, dir);
             let root = Root::find(dir, opts.root.as_deref());
             let resources = root.clone().and_then(|root| {
-                shared
-                    .entry((root.templates(), root.fonts()))
-                    .or_insert_with(|| Shared::load(&root, opts, sources).map(Arc::new))
-                    .clone()
+                let key = (root.templates(), root.fonts());
+                match shared.get(&key) {
+                    Some((Ok(s), _)) => Ok(Arc::clone(s)),
+                    Some((Err(_), first)) => Err(same_error(first)),
+                    None => {
+                        let loaded = Shared::load(&root, opts, sources).map(Arc::new);
+                        shared.insert(key, (loaded.clone(), rel.clone()));
+                        loaded
+                    }
+                }
             });
             Job {
                 dir: dir.clone(),
-                rel: relative(top, dir),
+                rel,
                 root,
                 shared: resources,
                 plan: None,
@@ -102,6 +111,17 @@ pub(super) fn jobs(
         plan_outputs(&mut jobs, outputs);
     }
     jobs
+}
+
+/// The error of a document whose templates or fonts failed to load for
+/// an earlier document (`first`), where the error is printed in full.
+fn same_error(first: &str) -> Diagnostics {
+    let first = crate::report::escape::one_line(first).into_owned();
+    Diagnostic::error(format!(
+        "模板或字体有错误（与文档“{first}”的相同，见该文档），本文档未处理"
+    ))
+    .with_hint("改正该错误后，所有用这些模板和字体的文档都会一起处理")
+    .into()
 }
 
 /// `dir` relative to `top`, with `/` between the parts.
