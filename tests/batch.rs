@@ -502,3 +502,25 @@ fn sums_past_the_decimal_range_are_reported_not_fatal() {
     let c = summary.lines().find(|l| l.starts_with('c')).unwrap();
     assert!(c.contains("超出可计算范围"), "{c}");
 }
+
+/// A document that typeset but could not be written keeps its warnings in
+/// its row beside the write error.
+#[test]
+fn a_write_failure_keeps_the_documents_warnings() {
+    let tmp = TempDir::new("batch-writefail");
+    let top = tmp.path().join("data");
+    copy_doc(&reference_dir(), &top.join("ref"), "R");
+    copy_doc(&example("central"), &top.join("c"), "C");
+    let dist = tmp.path().join("dist/");
+    // dist/ref.pdf is a folder: the PDF cannot be written there.
+    std::fs::create_dir_all(dist.join("ref.pdf")).unwrap();
+    let out = build_into(&top, &dist, &[]);
+    let (summary, err) = (stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let row = summary.lines().find(|l| l.starts_with("ref")).unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    // ref 失败 — 7 301.84 万元 1 4
+    assert_eq!((cells[1], cells[6], cells[7]), ("失败", "1", "4"), "{row}");
+    assert!(err.contains("J606"), "{err}");
+    assert!(dist.join("c.pdf").is_file());
+}

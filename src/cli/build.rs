@@ -258,17 +258,18 @@ pub(super) fn finish(
     if let Some(sink) = &plan.typ {
         outputs.push((sink, prepared.typst.as_bytes().to_vec()));
     }
-    let mut written = Vec::new();
-    for (sink, bytes) in outputs {
-        match write(sink, &bytes) {
-            Ok(()) => written.push(sink.clone()),
-            Err(e) => return Err((e, written)),
-        }
-    }
     let (warnings, pages) = match typeset {
         Some(typeset) => (typeset.warnings, Some(typeset.document.pages().len())),
         None => (prepared.report.clone(), None),
     };
+    let mut written = Vec::new();
+    for (sink, bytes) in outputs {
+        match write(sink, &bytes) {
+            Ok(()) => written.push(sink.clone()),
+            // The document's own findings stand beside the write error.
+            Err(e) => return Err((Diagnostics([warnings, e.0].concat()), written)),
+        }
+    }
     Ok(Built {
         written,
         warnings,
