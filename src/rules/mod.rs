@@ -74,7 +74,7 @@ rules! {
     J607 Error "没有改变显示顺序或在文字中间换行的控制字符";
     J608 Warning "表格单元格中的一串字母或数字不超过单元格宽度（否则会从中间折行）";
     J701 Error "每个字符都有字体可以显示";
-    J801 Warning "[check] allow 中的规则代码存在";
+    J801 Warning "[check] allow 中的规则代码存在，且该规则可以关闭";
     J901 Error "同一预算年度的文档之间项目编码不重复（批量检查）";
     J902 Warning "与部门文档文件夹并列的文件夹中有文档（批量检查）";
 }
@@ -94,6 +94,13 @@ impl Rule {
 /// Rules `[check] allow` cannot silence: a PDF that shows other text than
 /// the data (J607: a security rule), a box in the PDF, a broken allow list.
 const UNSILENCEABLE: &[Rule] = &[J607, J701, J801];
+
+/// Whether a code may stand in `[check] allow`: a rule of one document
+/// that can be silenced (the batch's J901 and J902 are about several
+/// documents, so no one document's list can silence them).
+pub(crate) fn allowable(code: &str) -> bool {
+    rule_of(code).is_some_and(|r| !UNSILENCEABLE.contains(r) && ![J901, J902].contains(r))
+}
 
 /// The rule with this code.
 pub fn rule_of(code: &str) -> Option<&'static Rule> {
@@ -257,16 +264,20 @@ fn check_allow_lists(doc: &Document, out: &mut Vec<Finding>) {
     );
     for (file, allow) in lists {
         for (i, code) in allow.iter().enumerate() {
+            let place = Place {
+                file,
+                path: vec![Key("check"), Key("allow"), Index(i)],
+            };
             if rule_of(code).is_none() {
-                let place = Place {
-                    file,
-                    path: vec![Key("check"), Key("allow"), Index(i)],
-                };
                 let mut f = Finding::new(&J801, place, format!("没有代码为“{code}”的规则"));
                 if let Some(best) = crate::report::translate::nearest(code, &codes) {
                     f = f.hint(format!("您是不是想写“{best}”？"));
                 }
                 out.push(f.hint("运行 jixiao rules 查看全部规则代码"));
+            } else if !allowable(code) {
+                let message = format!("规则“{code}”不能在 [check] allow 中关闭，写在这里不起作用");
+                let why = "安全规则、缺字和批量检查（J901、J902）的规则总是检查；请删去这一项";
+                out.push(Finding::new(&J801, place, message).hint(why));
             }
         }
     }
@@ -303,10 +314,28 @@ mod tests {
         let j607: Vec<_> = found.iter().filter(|f| f.rule.code == "J607").collect();
         assert_eq!(j607.len(), 2, "{found:?}");
         assert!(j607.iter().all(|f| !is_allowed(&doc, f)));
+        // Listing it does nothing, and says so (J605 is fine).
+        let j801: Vec<_> = found.iter().filter(|f| f.rule.code == "J801").collect();
+        assert_eq!(j801.len(), 1, "{found:?}");
         assert!(
-            found.iter().all(|f| f.rule.code != "J801"),
-            "J607 is a known code"
+            j801[0]
+                .message
+                .contains("“J607”不能在 [check] allow 中关闭")
         );
+    }
+
+    #[test]
+    fn only_rules_that_can_be_silenced_belong_in_allow() {
+        let can: Vec<&str> = RULES
+            .iter()
+            .map(|r| r.code)
+            .filter(|c| allowable(c))
+            .collect();
+        for code in ["J607", "J701", "J801", "J901", "J902", "J999"] {
+            assert!(!can.contains(&code), "{code}");
+        }
+        assert!(allowable("J605") && allowable("J601"));
+        assert_eq!(can.len(), RULES.len() - 5);
     }
 
     /// U+1680 and the C1 controls print as boxes; the Unicode spaces are

@@ -212,7 +212,8 @@ fn set(props: &mut Map<String, Value>, path: &[&str], key: &str, value: Value) {
 
 /// The schema of one rule code.
 fn rule_codes() -> Value {
-    let codes: Vec<&str> = crate::rules::RULES.iter().map(|r| r.code).collect();
+    let codes = crate::rules::RULES.iter().map(|r| r.code);
+    let codes: Vec<&str> = codes.filter(|c| crate::rules::allowable(c)).collect();
     json!({ "enum": codes })
 }
 
