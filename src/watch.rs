@@ -1,6 +1,7 @@
 //! Watching a document's inputs: data files, templates and font folders,
 //! reported as debounced batches of changes. Nothing here prints.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
@@ -160,6 +161,9 @@ impl Watcher {
     pub fn next_batch(&mut self) -> Option<Changes> {
         let mut changes = Changes::default();
         let mut pending = false;
+        // Files made during this batch: one gone again before it ends (an
+        // editor's probe, sed's temporary file) changed nothing.
+        let mut made = HashSet::new();
         loop {
             // Block until the first relevant event, then until a quiet spell.
             let message = if !pending {
@@ -173,7 +177,10 @@ impl Watcher {
             };
             match message {
                 Message::Stop => return None,
-                Message::Event(Ok(event)) => pending |= self.add(&mut changes, &event),
+                Message::Event(Ok(event)) => {
+                    self.add(&mut changes, &mut made, &event);
+                    pending = changes.fonts || !changes.paths.is_empty();
+                }
                 // A lost event (queue overflow) may hide any change.
                 Message::Event(Err(_)) => {
                     changes.fonts = true;
@@ -183,14 +190,14 @@ impl Watcher {
         }
     }
 
-    /// Adds an event's relevant paths; whether there were any.
-    fn add(&mut self, changes: &mut Changes, event: &notify::Event) -> bool {
+    /// Adds an event's relevant paths to `changes`; a path `made` in this
+    /// batch and then removed or renamed away is taken out again.
+    fn add(&mut self, changes: &mut Changes, made: &mut HashSet<PathBuf>, event: &notify::Event) {
         // Reads (our own build opens every input) are not changes.
         if matches!(event.kind, EventKind::Access(_)) {
-            return false;
+            return;
         }
-        let mut any = false;
-        for path in &event.paths {
+        for (i, path) in event.paths.iter().enumerate() {
             self.rewatch(path);
             if self.inputs.ignore.contains(path) {
                 continue;
@@ -198,13 +205,33 @@ impl Watcher {
             let Some(role) = self.inputs.role(path) else {
                 continue;
             };
-            any = true;
+            // (A rename is reported as its old name, then as both names.)
+            if gone(&event.kind, i) && made.contains(path) {
+                if let Ok(at) = changes.paths.binary_search(path) {
+                    changes.paths.remove(at);
+                }
+                continue;
+            }
+            if matches!(event.kind, EventKind::Create(_)) {
+                made.insert(path.clone());
+            }
             changes.fonts |= role == Role::Font;
             if let Err(at) = changes.paths.binary_search(path) {
                 changes.paths.insert(at, path.clone());
             }
         }
-        any
+    }
+}
+
+/// Whether the event's `i`-th path is no longer there: removed, or the old
+/// name of a rename.
+fn gone(kind: &EventKind, i: usize) -> bool {
+    use notify::event::{ModifyKind, RenameMode};
+    match kind {
+        EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Name(RenameMode::From)) => true,
+        EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => i == 0,
+        _ => false,
     }
 }
 

@@ -373,3 +373,42 @@ fn watch_resumes_after_its_folder_is_deleted_and_recreated() {
         has_text(&pdf, "丙值三次")
     });
 }
+
+/// An editor's probe file made and removed at once, and sed's temporary
+/// file renamed over a table, are one change: the table's.
+#[test]
+fn files_made_and_gone_within_a_save_are_no_change() {
+    let (dir, doc, table) = one_table_document("watch-probe");
+    let pdf = dir.path().join("out/watch-probe.pdf");
+    let mut w = Watching::start(&doc, &pdf, &manifest_dir());
+    w.wait_for("first build", |w| w.count("正在监视") == 1 && pdf.is_file());
+    let probe = doc.join("projects/4913");
+    std::fs::write(&probe, "").unwrap();
+    std::fs::remove_file(&probe).unwrap();
+    let temp = doc.join("projects/sedAB12");
+    std::fs::write(&temp, project("\"乙值两次\"")).unwrap();
+    std::fs::rename(&temp, &table).unwrap();
+    w.wait_for("rebuild after the save", |_| has_text(&pdf, "乙值两次"));
+    let err = w.stderr();
+    assert!(!err.contains("4913") && !err.contains("sedAB12"), "{err}");
+    assert_eq!(w.count("检测到修改"), 1, "{err}");
+    assert!(err.contains("检测到修改：01-jiance.toml"), "{err}");
+}
+
+/// watch follows one document: a batch folder is refused, naming one.
+#[test]
+fn watch_of_a_batch_folder_names_a_document() {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .arg("watch")
+        .arg(manifest_dir().join("data"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("cannot run the jixiao binary");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("只监视一个文档") && stderr.contains("中有 4 个文档文件夹"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("chengde-xinfang"), "{stderr}");
+}

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 
 use super::CommonArgs;
 use super::output::{Wanted, Watched};
-use crate::report::diag::{Diagnostics, SourceMap};
+use crate::report::diag::{Diagnostic, Diagnostics, SourceMap, display_path};
 use crate::report::stdio::{Stream, errln, status};
 use crate::session::{Formats, Session};
 use crate::typeset::export::{Standard, write_atomic};
@@ -78,10 +78,9 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
     };
     let formats = args.formats();
     if !args.pdf_standard.is_empty() && !formats.pdf {
-        return Err(
-            crate::report::diag::Diagnostic::error(super::output::STANDARD_WITHOUT_PDF).into(),
-        );
+        return Err(Diagnostic::error(super::output::STANDARD_WITHOUT_PDF).into());
     }
+    one_document(&args.dir)?;
     let mut session = Session::new(&args.dir, opts, sources.clone())?;
     session.export(formats);
     let wanted = Wanted {
@@ -97,9 +96,8 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
     let stopper = watcher.stopper();
     // Ctrl-C only ends the wait: a rebuild in progress finishes first and
     // its atomic write is never cut short.
-    ctrlc::set_handler(move || stopper.stop()).map_err(|e| {
-        crate::report::diag::Diagnostic::error(format!("无法设置 Ctrl-C 处理：{e}"))
-    })?;
+    ctrlc::set_handler(move || stopper.stop())
+        .map_err(|e| Diagnostic::error(format!("无法设置 Ctrl-C 处理：{e}")))?;
     let mut count = 0;
     rebuild(&mut session, &watched, &mut count);
     status!(
@@ -117,6 +115,31 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
         rebuild(&mut session, &watched, &mut count);
     }
     Ok(())
+}
+
+/// Refuses what watch cannot follow: a folder that does not exist (as
+/// build says it), and a batch folder (watch follows one document).
+fn one_document(dir: &Path) -> Result<(), Diagnostics> {
+    crate::input::docfiles::DocFiles::open(dir)?;
+    if crate::batch::discover::is_document(dir) {
+        return Ok(());
+    }
+    let Ok(tree) = crate::batch::discover::discover(dir) else {
+        return Ok(());
+    };
+    let Some(first) = tree.docs.first() else {
+        return Ok(());
+    };
+    let shown = display_path(dir);
+    Err(Diagnostic::error(format!(
+        "jixiao watch 只监视一个文档，“{shown}”中有 {} 个文档文件夹",
+        tree.docs.len()
+    ))
+    .with_hint(format!(
+        "请给出其中一个，例如 jixiao watch {}；要一次生成全部，请用 jixiao build {shown}",
+        display_path(first)
+    ))
+    .into())
 }
 
 /// Rebuilds and writes the PDF and/or the OFD, printing the outcome; a
