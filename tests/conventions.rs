@@ -144,4 +144,14 @@ fn usage_errors_follow_the_color_option_too() {
     assert!(stderr(&always).contains(ESC), "{}", stderr(&always));
     let piped = jixiao(&["build", "--bogus"], None);
     assert!(!stderr(&piped).contains(ESC));
+    // A folder that does not exist goes through the same printer.
+    for command in ["build", "check", "export"] {
+        let missing = jixiao(&["--color", "always", command, "/nonexistent-jixiao"], None);
+        assert_eq!(missing.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&missing).contains(ESC),
+            "{command}: {}",
+            stderr(&missing)
+        );
+    }
 }

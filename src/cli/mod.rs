@@ -23,7 +23,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::pipeline::Options;
-use crate::report::stdio::{Color, errln};
+use crate::report::stdio::Color;
 
 /// 部门预算绩效文本生成工具：TOML 数据 → PDF。
 #[derive(Debug, Parser)]
@@ -180,10 +180,11 @@ fn missing_dir(dir: &std::path::Path) -> Option<ExitCode> {
     } else {
         "不存在"
     };
-    errln!(
-        "error: 文档文件夹“{}”{why}\n  = 提示：请给出包含 document.toml 的文件夹，例如 data/2025/chengde-xinfang",
-        dir.display()
-    );
+    // Through the one printer, so --color, NO_COLOR and escaping hold.
+    let shown = crate::report::diag::display_path(dir);
+    let d = crate::report::diag::Diagnostic::error(format!("文档文件夹“{shown}”{why}"))
+        .with_hint("请给出包含 document.toml 的文件夹，例如 data/2025/chengde-xinfang");
+    crate::report::diag::SourceMap::default().print(&[d]);
     Some(ExitCode::from(2))
 }
 
