@@ -400,7 +400,26 @@ fn a_bad_shared_option_is_reported_once() {
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{err}");
         assert_eq!(err.matches(said).count(), 1, "{err}");
+        // One document: the same usage error, the same exit code.
+        let one = jixiao(&[
+            "check".as_ref(),
+            top.join("a").as_os_str(),
+            flag.as_ref(),
+            "/nonexistent-jixiao".as_ref(),
+        ]);
+        assert_eq!(one.status.code(), Some(2), "{}", stderr(&one));
+        assert_eq!(stderr(&one).matches(said).count(), 1);
     }
+    // A font file where its folder is expected is named as such.
+    let font = manifest_dir().join("fonts/FandolHei-Regular.otf");
+    let out = jixiao(&[
+        "build".as_ref(),
+        top.as_os_str(),
+        "--font-path".as_ref(),
+        font.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("不是文件夹") && stderr(&out).contains("而不是字体文件本身"));
 }
 
 /// A broken form file of the project is shown in full once, with the

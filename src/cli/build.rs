@@ -132,6 +132,9 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     if let Some(code) = super::missing_dir(&args.dir) {
         return code;
     }
+    if let Some(code) = super::bad_shared_options(&args.common) {
+        return code;
+    }
     if let Some(message) = args.contradiction() {
         return super::usage_error(message);
     }

@@ -56,6 +56,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     if let Some(code) = super::missing_dir(&args.dir) {
         return code;
     }
+    if let Some(code) = super::bad_shared_options(&args.common) {
+        return code;
+    }
     if let Some(found) = batch::find(&args.dir) {
         return found.map_or_else(|code| code, |tree| run_batch(args, &tree));
     }

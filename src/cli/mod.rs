@@ -170,6 +170,28 @@ fn color_in_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<C
     found
 }
 
+/// Exit code 2 with a message when a shared option names what is not
+/// there: a `--root` that is no folder, a `--font-path` that does not
+/// exist or is a file. A usage error, checked once before any document
+/// (else a batch repeats it for each of 80 documents).
+fn bad_shared_options(common: &CommonArgs) -> Option<ExitCode> {
+    let opts = common.options();
+    let checked = (|| -> crate::report::diag::Result<()> {
+        if let Some(root) = &opts.root {
+            crate::pipeline::Root::find(root, Some(root))?;
+        }
+        // Only the missing folders: FontSet::load refuses them before
+        // scanning anything, with its own message.
+        for dir in opts.font_dirs.iter().filter(|d| !d.is_dir()) {
+            crate::typeset::fonts::FontSet::load(&[dir.as_path()], false)?;
+        }
+        Ok(())
+    })();
+    let d = checked.err()?;
+    crate::report::diag::SourceMap::default().print(&d.0);
+    Some(ExitCode::from(2))
+}
+
 /// Exit code 2 with a message when the document folder does not exist.
 fn missing_dir(dir: &std::path::Path) -> Option<ExitCode> {
     if dir.is_dir() {

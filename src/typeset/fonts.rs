@@ -32,11 +32,17 @@ impl FontSet {
         let builtin = builtin_fonts();
         for dir in dirs {
             if !dir.is_dir() {
-                return Err(
-                    Diagnostic::error(format!("字体文件夹“{}”不存在", dir.display()))
-                        .with_hint("请检查 --font-path 给出的文件夹")
-                        .into(),
-                );
+                let shown = crate::report::diag::display_path(dir);
+                let (why, hint) = match dir.exists() {
+                    // A font file given where its folder is expected.
+                    true => (
+                        "不是文件夹",
+                        "--font-path 要给出字体所在的文件夹，而不是字体文件本身",
+                    ),
+                    false => ("不存在", "请检查 --font-path 给出的文件夹"),
+                };
+                let d = Diagnostic::error(format!("字体文件夹“{shown}”{why}"));
+                return Err(d.with_hint(hint).into());
             }
             // Sorted so that font indices, and with them the PDF, do not
             // depend on the order the file system lists files in.

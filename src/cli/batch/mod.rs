@@ -127,10 +127,6 @@ pub(super) fn run(req: &Request, tree: &Tree) -> ExitCode {
         pdf_standards: req.standards.to_vec(),
         ..req.common.options()
     };
-    if let Err(d) = check_shared(&opts) {
-        sources.print(&d.0);
-        return ExitCode::from(2);
-    }
     let jobs = document::jobs(req.dir, &tree.docs, &req.mode, &opts, &sources);
     let progress = Progress::new(jobs.len());
     let mut done = each_on_one_worker(jobs.len(), |i| {
@@ -149,21 +145,6 @@ pub(super) fn run(req: &Request, tree: &Tree) -> ExitCode {
         batchwide.extend(cross::empty_departments(&tree.empty));
     }
     report(req, &done, &batchwide, &sources)
-}
-
-/// Checks once what every document would fail on alike: a `--root` that is
-/// no folder, a `--font-path` that does not exist (else the same error is
-/// repeated for each of 80 documents). A usage error: exit 2.
-fn check_shared(opts: &Options) -> diag::Result<()> {
-    if let Some(root) = &opts.root {
-        crate::pipeline::Root::find(root, Some(root))?;
-    }
-    // Only the missing folders: FontSet::load refuses them before scanning
-    // anything, with its own message.
-    for dir in opts.font_dirs.iter().filter(|d| !d.is_dir()) {
-        crate::typeset::fonts::FontSet::load(&[dir.as_path()], false)?;
-    }
-    Ok(())
 }
 
 /// `work(0..count)` on every rayon worker, in order of the index; each
