@@ -464,6 +464,17 @@ fn a_folded_target_a_hidden_file_and_a_broken_source_are_reported_well() {
         "{}",
         text(&out).1
     );
+    // What the loader does not read is not copied, and is named.
+    let src = root.join("data/2025/chengde-xinfang");
+    std::fs::write(src.join("说明.txt"), "x").unwrap();
+    std::fs::create_dir(src.join("附件")).unwrap();
+    std::fs::write(src.join("projects/02-b.TOML"), "x").unwrap();
+    std::fs::write(src.join(".hidden"), "x").unwrap();
+    let out = new_from(root, "data/2026/copied", &[]);
+    let stderr = text(&out).1;
+    let said = "未复制（jixiao 不读的文件，需要时请自行复制）：projects/02-b.TOML、说明.txt、附件/";
+    assert!(stderr.contains(said), "{stderr}");
+    assert!(!root.join("data/2026/copied/说明.txt").exists());
     // A source whose document.toml does not parse: its TOML error, placed.
     let doc = root.join("data/2025/chengde-xinfang/document.toml");
     let old = std::fs::read_to_string(&doc).unwrap();

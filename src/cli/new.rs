@@ -70,6 +70,10 @@ pub fn run(args: &NewArgs) -> ExitCode {
         plan.year,
         plan.files.len()
     );
+    if !plan.left.is_empty() {
+        let names = crate::report::escape::one_line(&plan.left.join("、")).into_owned();
+        status!("未复制（jixiao 不读的文件，需要时请自行复制）：{names}");
+    }
     print_moved(&args.dir, &plan);
     match gitattr::ensure(&args.dir) {
         Ok(setup) => print_git(&setup),

@@ -38,6 +38,9 @@ pub(crate) struct Plan {
     /// by file (relative path), in file order; lines are those of the new
     /// file.
     pub moved: Vec<(String, Vec<Moved>)>,
+    /// What the source folder holds that was not copied (the loader does
+    /// not read it), relative, `/`-separated, sorted; a folder ends in `/`.
+    pub left: Vec<String>,
 }
 
 /// The folder the schemas of a new document go to, and how its files name
@@ -108,6 +111,8 @@ pub(crate) fn from_existing(
     map: &SourceMap,
 ) -> Result<Plan> {
     let sources = read_sources(src)?;
+    let copied: Vec<&str> = sources.iter().map(|(rel, _)| rel.as_str()).collect();
+    let left = not_copied(src, &copied);
     let doc_text = &sources[0].1;
     let Some((old, year_edit)) = bump::set_year(doc_text, 0) else {
         return Err(no_year(&src.join(DOCUMENT_FILE), doc_text, map));
@@ -116,6 +121,7 @@ pub(crate) fn from_existing(
     let default_form = doc_form(doc_text).unwrap_or_else(|| DEFAULT_FORM.to_string());
     let mut plan = Plan {
         year: new,
+        left,
         ..Plan::default()
     };
     for (rel, text) in sources {
@@ -178,6 +184,36 @@ fn read_sources(src: &Path) -> Result<Vec<(String, String)>> {
         out.push((rel, text));
     }
     Ok(out)
+}
+
+/// The most entries of one folder looked at for the not-copied list.
+const MAX_LEFT: usize = 1000;
+
+/// The entries of the source folder and of its `projects/` that are not
+/// among `copied` (hidden ones aside, as the loader leaves them out): only
+/// their names are read.
+fn not_copied(src: &Path, copied: &[&str]) -> Vec<String> {
+    let names = |dir: &Path, prefix: &str| -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let entries = entries.filter_map(|e| e.ok());
+        // A folder of a million files is not listed in full.
+        let entries = entries.take(MAX_LEFT);
+        entries
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let folder = e.file_type().is_ok_and(|t| t.is_dir());
+                let rel = format!("{prefix}{name}{}", if folder { "/" } else { "" });
+                let read = copied.contains(&rel.as_str()) || rel == format!("{PROJECTS_DIR}/");
+                (!crate::input::load::is_ignored_name(&name) && !read).then_some(rel)
+            })
+            .collect()
+    };
+    let mut left = names(src, "");
+    left.extend(names(&src.join(PROJECTS_DIR), &format!("{PROJECTS_DIR}/")));
+    left.sort();
+    left
 }
 
 /// The schema file of a data file: the document's, or its form's.

@@ -96,7 +96,7 @@ pub(crate) fn plan(year: i32, form: &Form, schema: &SchemaRef) -> Plan {
     Plan {
         files,
         year,
-        moved: Vec::new(),
+        ..Plan::default()
     }
 }
 
