@@ -168,13 +168,27 @@ impl Walk {
             .collect()
     }
 
-    /// Whether to walk `path`: a folder (also through a link) inside the
-    /// batch folder, not walked before.
+    /// Whether to walk `path`: a folder inside the batch folder, not
+    /// walked before. A link to a folder inside is not walked: the folder
+    /// is, under its own name (so a document is never named by its alias,
+    /// nor its output by the link's name).
     fn enter(&mut self, path: &Path) -> bool {
         let Ok(real) = path.canonicalize() else {
             return false;
         };
         if !real.is_dir() {
+            return false;
+        }
+        let link = path.symlink_metadata().is_ok_and(|m| m.is_symlink());
+        if link && real.starts_with(&self.top) {
+            if is_document(&real) {
+                let note = Diagnostic::note(format!(
+                    "“{}”是指向批量文件夹内“{}”的链接，按后者处理",
+                    display_path(path),
+                    display_path(&real)
+                ));
+                self.tree.skipped.push(note);
+            }
             return false;
         }
         if !real.starts_with(&self.top) {
@@ -271,10 +285,18 @@ mod tests {
         doc(&outside, "secret");
         std::os::unix::fs::symlink(&outside, top.join("elsewhere")).unwrap();
         std::os::unix::fs::symlink(&top, top.join("loop")).unwrap();
+        // A link to a document inside: the document under its own name.
+        doc(&top, "zz");
+        std::os::unix::fs::symlink(top.join("zz"), top.join("aa-link")).unwrap();
         let tree = discover(&top).unwrap();
-        assert_eq!(rels(&top, &tree.docs), ["a"]);
-        assert_eq!(tree.skipped.len(), 1, "{:?}", tree.skipped);
-        assert!(tree.skipped[0].message.contains("elsewhere"));
+        assert_eq!(rels(&top, &tree.docs), ["a", "zz"]);
+        assert_eq!(tree.skipped.len(), 2, "{:?}", tree.skipped);
+        assert!(
+            tree.skipped[0]
+                .message
+                .contains("aa-link”是指向批量文件夹内")
+        );
+        assert!(tree.skipped[1].message.contains("elsewhere"));
     }
 
     /// Deeper than the limit: a document is noted, another folder skipped
