@@ -112,6 +112,19 @@ fn quiet_prints_errors_only() {
     );
     let loud = stderr(&jixiao(&["check", doc.to_str().unwrap()], None));
     assert!(loud.contains("warning[J605]") && loud.contains("检查完成"));
+    // A clean batch under -q prints nothing at all; JSON asked for still
+    // comes.
+    let batch = tmp.path().join("batch");
+    copy_dir(&dir, &batch.join("a"));
+    let central = common::manifest_dir().join("data/examples/central");
+    copy_dir(&central, &batch.join("b"));
+    let b = batch.to_str().unwrap();
+    let out = jixiao(&["-q", "check", b], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert_eq!(stderr(&out), "");
+    let json = jixiao(&["-q", "check", b, "--format", "json"], None);
+    assert!(String::from_utf8_lossy(&json.stdout).contains("\"documents\""));
 }
 
 #[test]

@@ -218,6 +218,9 @@ fn report(req: &Request, done: &[Done], batchwide: &[Diagnostic], sources: &Sour
     let command = if check { "check" } else { "build" };
     let summary = Summary::new(command, entries, sources.records(batchwide));
     let text = match req.format {
+        // Under -q the table is a status report like 已生成: a clean run
+        // prints nothing. JSON and Markdown are asked-for output.
+        SummaryFormat::Text if crate::report::stdio::quiet() => String::new(),
         SummaryFormat::Text => summary.text(),
         SummaryFormat::Json => summary.json(),
         SummaryFormat::Markdown => summary.markdown(),
