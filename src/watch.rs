@@ -164,6 +164,7 @@ impl Watcher {
         // Files made during this batch: one gone again before it ends (an
         // editor's probe, sed's temporary file) changed nothing.
         let mut made = HashSet::new();
+        let mut lost = false;
         loop {
             // Block until the first relevant event, then until a quiet spell.
             let message = if !pending {
@@ -177,16 +178,15 @@ impl Watcher {
             };
             match message {
                 Message::Stop => return None,
-                Message::Event(Ok(event)) => {
-                    self.add(&mut changes, &mut made, &event);
-                    pending = changes.fonts || !changes.paths.is_empty();
-                }
+                Message::Event(Ok(event)) => self.add(&mut changes, &mut made, &event),
                 // A lost event (queue overflow) may hide any change.
-                Message::Event(Err(_)) => {
-                    changes.fonts = true;
-                    pending = true;
-                }
+                Message::Event(Err(_)) => lost = true,
             }
+            // What is left decides: a font file among the paths (or an
+            // event lost) rescans the fonts; nothing left, no batch.
+            let font = |p: &PathBuf| self.inputs.role(p) == Some(Role::Font);
+            changes.fonts = lost || changes.paths.iter().any(font);
+            pending = changes.fonts || !changes.paths.is_empty();
         }
     }
 
@@ -202,9 +202,9 @@ impl Watcher {
             if self.inputs.ignore.contains(path) {
                 continue;
             }
-            let Some(role) = self.inputs.role(path) else {
+            if self.inputs.role(path).is_none() {
                 continue;
-            };
+            }
             // (A rename is reported as its old name, then as both names.)
             if gone(&event.kind, i) && made.contains(path) {
                 if let Ok(at) = changes.paths.binary_search(path) {
@@ -212,10 +212,11 @@ impl Watcher {
                 }
                 continue;
             }
-            if matches!(event.kind, EventKind::Create(_)) {
+            // A file already changed in this batch was there before it.
+            let listed = changes.paths.binary_search(path).is_ok();
+            if matches!(event.kind, EventKind::Create(_)) && !listed {
                 made.insert(path.clone());
             }
-            changes.fonts |= role == Role::Font;
             if let Err(at) = changes.paths.binary_search(path) {
                 changes.paths.insert(at, path.clone());
             }

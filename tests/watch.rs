@@ -337,8 +337,12 @@ fn watch_of_missing_folder_fails() {
         .output()
         .expect("cannot run the jixiao binary");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "watch of a missing folder succeeded");
-    assert!(stderr.contains("无法"), "{stderr}");
+    // As build refuses it: the same message and exit code.
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("文档文件夹") && stderr.contains("”不存在"),
+        "{stderr}"
+    );
 }
 
 /// The document folder deleted (a failed build) and created again: the

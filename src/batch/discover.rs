@@ -168,6 +168,27 @@ impl Walk {
             .collect()
     }
 
+    /// Whether the walk reaches `real` (canonical) under its own name:
+    /// inside the batch folder, within the depth limit, through no hidden
+    /// folder, `out/` or document folder.
+    fn reached(&self, real: &Path) -> bool {
+        let Ok(rest) = real.strip_prefix(&self.top) else {
+            return false;
+        };
+        let parts: Vec<_> = rest.components().collect();
+        let shown = |c: &std::path::Component| {
+            let name = c.as_os_str().to_string_lossy();
+            !name.starts_with('.') && name != "out"
+        };
+        let mut dir = self.top.clone();
+        let mut below_a_document = false;
+        for c in &parts[..parts.len().saturating_sub(1)] {
+            dir.push(c);
+            below_a_document |= is_document(&dir);
+        }
+        parts.len() <= MAX_DEPTH && parts.iter().all(shown) && !below_a_document
+    }
+
     /// Whether to walk `path`: a folder inside the batch folder, not
     /// walked before. A link to a folder inside is not walked: the folder
     /// is, under its own name (so a document is never named by its alias,
@@ -180,7 +201,7 @@ impl Walk {
             return false;
         }
         let link = path.symlink_metadata().is_ok_and(|m| m.is_symlink());
-        if link && real.starts_with(&self.top) {
+        if link && self.reached(&real) {
             if is_document(&real) {
                 let note = Diagnostic::note(format!(
                     "“{}”是指向批量文件夹内“{}”的链接，按后者处理",
@@ -285,11 +306,14 @@ mod tests {
         doc(&outside, "secret");
         std::os::unix::fs::symlink(&outside, top.join("elsewhere")).unwrap();
         std::os::unix::fs::symlink(&top, top.join("loop")).unwrap();
-        // A link to a document inside: the document under its own name.
+        // A link to a document inside: the document under its own name;
+        // one the walk does not reach (hidden) through the link.
         doc(&top, "zz");
         std::os::unix::fs::symlink(top.join("zz"), top.join("aa-link")).unwrap();
+        doc(&top, ".archive/old");
+        std::os::unix::fs::symlink(top.join(".archive/old"), top.join("old")).unwrap();
         let tree = discover(&top).unwrap();
-        assert_eq!(rels(&top, &tree.docs), ["a", "zz"]);
+        assert_eq!(rels(&top, &tree.docs), ["a", "old", "zz"]);
         assert_eq!(tree.skipped.len(), 2, "{:?}", tree.skipped);
         assert!(
             tree.skipped[0]

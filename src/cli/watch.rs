@@ -57,6 +57,10 @@ impl WatchArgs {
 
 /// Runs `jixiao watch` until Ctrl-C (exit 0) or a setup failure (exit 1).
 pub fn run(args: &WatchArgs) -> ExitCode {
+    // The same refusal, and exit code, as build gives a missing folder.
+    if let Some(code) = super::missing_dir(&args.dir) {
+        return code;
+    }
     let sources = SourceMap::default();
     match watch(args, &sources) {
         Ok(()) => {

@@ -381,7 +381,8 @@ fn year_ranges(
                 _ => open,
             })
         };
-        let held = match (range_after || ends_a_range(&chars, i, &is_digit), named) {
+        let ends = ends_a_range(&chars, i, &is_digit) || after_a_date_dash(&chars, i);
+        let held = match (range_after || ends, named) {
             (_, true) => Some("书名号内的文件名，未改动"),
             (true, _) => Some("年份区间，未改动"),
             _ => None,
@@ -410,14 +411,13 @@ fn old_years(chars: &[(usize, char)], old: i32) -> Vec<usize> {
         .collect()
 }
 
-/// Whether a date's month and day follow at `k`: a separator, 1–12, the
-/// same separator, 1–31 ("2025.12.31", "2025-6-30", "2025/12/31"); a month
-/// alone ("2025.12") could be an amount, so it is not taken.
-fn month_and_day(chars: &[(usize, char)], k: usize) -> bool {
+/// Where a date's month and day end, when they follow at `k`: a
+/// separator, 1–12, the same separator, 1–31 ("2025.12.31", "2025-6-30",
+/// "2025/12/31"); a month alone ("2025.12") could be an amount, so it is
+/// not taken.
+fn month_and_day(chars: &[(usize, char)], k: usize) -> Option<usize> {
     const SEPARATORS: [char; 6] = ['.', '-', '/', '．', '－', '／'];
-    let Some(&(_, sep)) = chars.get(k).filter(|(_, c)| SEPARATORS.contains(c)) else {
-        return false;
-    };
+    let &(_, sep) = chars.get(k).filter(|(_, c)| SEPARATORS.contains(c))?;
     // A number of one or two digits at `k`, and where it ends.
     let number = |k: usize| {
         let n = chars[k..]
@@ -429,13 +429,11 @@ fn month_and_day(chars: &[(usize, char)], k: usize) -> bool {
             .fold(0, |v, (_, c)| v * 10 + digit(*c).unwrap_or(0));
         (1..=2).contains(&n).then_some((value, k + n))
     };
-    let Some((month, end)) = number(k + 1) else {
-        return false;
-    };
-    let day = (chars.get(end).map(|(_, c)| *c) == Some(sep))
+    let (month, end) = number(k + 1)?;
+    let (day, end) = (chars.get(end).map(|(_, c)| *c) == Some(sep))
         .then(|| number(end + 1))
-        .flatten();
-    (1..=12).contains(&month) && day.is_some_and(|(d, _)| (1..=31).contains(&d))
+        .flatten()?;
+    ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some(end)
 }
 
 /// The range dashes between two years.
@@ -459,17 +457,29 @@ fn ends_a_range(chars: &[(usize, char)], i: usize, is_digit: &dyn Fn(usize) -> b
     k >= 4 && (k - 4..k).all(is_digit) && !(k >= 5 && is_digit(k - 5))
 }
 
+/// Whether the year at `i` follows a range dash after a date or a year
+/// written out ("2024.7.1-2025.6.30", "2024年—2025年"): the end of a range.
+fn after_a_date_dash(chars: &[(usize, char)], i: usize) -> bool {
+    let before: Vec<char> = chars[..i]
+        .iter()
+        .rev()
+        .map(|(_, c)| *c)
+        .filter(|c| !matches!(c, ' ' | '\u{3000}'))
+        .take(2)
+        .collect();
+    matches!(before[..], [dash, c] if RANGE_DASHES.contains(&dash)
+        && (digit(c).is_some() || matches!(c, '年' | '月' | '日')))
+}
+
 /// Whether what follows the digits ending before `k` makes them a year:
 /// "年" or a month and day ("2025.12.31", `Some(false)`), or a range dash
-/// and four more digits (`Some(true)`).
+/// and four more digits, or a date then a range dash ("2025.7.1-…",
+/// `Some(true)`).
 fn names_a_year(
     chars: &[(usize, char)],
     k: usize,
     is_digit: &dyn Fn(usize) -> bool,
 ) -> Option<bool> {
-    if month_and_day(chars, k) {
-        return Some(false);
-    }
     let skip = |mut k: usize| {
         while chars
             .get(k)
@@ -479,9 +489,27 @@ fn names_a_year(
         }
         k
     };
+    // A range dash, then (after blanks) a number: "-2026", "至 12月".
+    let range_at = |k: usize| {
+        let k = skip(k);
+        chars.get(k).is_some_and(|(_, c)| RANGE_DASHES.contains(c)) && is_digit(skip(k + 1))
+    };
+    if let Some(end) = month_and_day(chars, k) {
+        return Some(range_at(end));
+    }
     let k = skip(k);
     match chars.get(k).map(|(_, c)| *c) {
-        Some('年') => Some(false),
+        // "2025年7月-2026年", "2025年-2026年": the start of a range.
+        Some('年') => {
+            let mut k = k + 1;
+            for unit in ['月', '日'] {
+                let digits = (k..).take_while(|&d| is_digit(d)).count();
+                if digits > 0 && chars.get(k + digits).is_some_and(|(_, c)| *c == unit) {
+                    k += digits + 1;
+                }
+            }
+            Some(range_at(k))
+        }
         Some(c) if RANGE_DASHES.contains(&c) => {
             let k = skip(k + 1);
             ((0..4).all(|d| is_digit(k + d)) && !is_digit(k + 4)).then_some(true)
@@ -571,6 +599,19 @@ mod tests {
             "overall = \"2026.12.31前；2026-6-30；2026/12/31；2025.12万元；2025-13-01\"\n"
         );
         assert_eq!(moved.len(), 3, "{moved:?}");
+    }
+
+    #[test]
+    fn dates_and_years_written_out_that_make_a_range_are_held() {
+        let s = "\"2025.7.1-2026.6.30前；2024.7.1-2025.6.30；2024年—2025年；2025年7月-2026年\"";
+        let text = format!("overall = {s}\n");
+        let (edits, found) = bump_file(&text, None, 2025, 2026);
+        assert!(edits.is_empty(), "{edits:?}");
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert!(found.iter().all(|m| m.held == Some("年份区间，未改动")));
+        // "到" and "至" are range words only before a number.
+        let (text, _) = bumped("\"2025年到期；2025.12.31至今\"");
+        assert_eq!(text, "overall = \"2026年到期；2026.12.31至今\"\n");
     }
 
     #[test]

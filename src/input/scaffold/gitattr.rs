@@ -133,15 +133,16 @@ pub(crate) fn ensure(doc: &Path) -> Result<GitSetup> {
 }
 
 /// The `git config` command that sets the driver, runnable from any
-/// folder (`git -C TOP`): `jixiao textconv` when the `jixiao` on PATH is
-/// this program, else this program by its full path, which git can run
-/// whatever PATH holds.
+/// folder (`git -C TOP`): `jixiao textconv` when the `jixiao` a shell
+/// finds first on PATH is this program, else this program by its full
+/// path, which git can run whatever PATH holds.
 fn config_command(top: &Path, key: &str) -> String {
     let exe = std::env::current_exe().and_then(|e| e.canonicalize()).ok();
     let on_path = std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths)
-            .filter_map(|d| d.join("jixiao").canonicalize().ok())
-            .any(|found| Some(found) == exe)
+        let first = std::env::split_paths(&paths)
+            .map(|d| d.join("jixiao"))
+            .find(|p| p.is_file());
+        first.and_then(|p| p.canonicalize().ok()) == exe && exe.is_some()
     });
     let program = match (&exe, on_path) {
         (Some(exe), false) => sh_quote(&exe.to_string_lossy()),

@@ -163,6 +163,13 @@ fn no_year(path: &Path, text: &str, map: &SourceMap) -> Diagnostics {
     let table = crate::input::load::parse_bytes::<toml::Table>(path, text.into(), map);
     let message = match table {
         Err(located) => return located,
+        Ok((t, _)) if t.get("year").is_some_and(toml::Value::is_integer) => {
+            format!(
+                "“{shown}”中的 year 不在 {}–{} 年之间",
+                YEARS.start(),
+                YEARS.end()
+            )
+        }
         Ok((t, _)) if t.contains_key("year") => format!("“{shown}”中的 year 不是整数"),
         Ok(_) => format!("“{shown}”中没有 year（预算年度）"),
     };
@@ -262,9 +269,15 @@ pub(crate) fn check_target(target: &Path) -> Result<()> {
             .into());
     }
     let entries = std::fs::read_dir(target).map_err(|e| io_error("读取文件夹", target, &e))?;
+    // An entry that cannot be read still makes the folder not empty.
     let mut names: Vec<String> = entries
         .take(4)
-        .filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned()))
+        .map(|e| {
+            e.map_or_else(
+                |_| "?".to_string(),
+                |e| e.file_name().to_string_lossy().into_owned(),
+            )
+        })
         .collect();
     if names.is_empty() {
         return Ok(());
@@ -391,8 +404,9 @@ pub(crate) fn fold(path: &Path) -> PathBuf {
     }
 }
 
-/// The budget year a folder's path names: its last component that is a
-/// year of four digits in range (`data/2026/chengde-xinfang` is 2026).
+/// The budget year a folder's path names, as typed (the current folder's
+/// own path does not count): its last component that is a year of four
+/// digits in range (`data/2026/chengde-xinfang` is 2026).
 pub(crate) fn folder_year(dir: &Path) -> Option<i32> {
     let year = |c: Component| {
         let name = c.as_os_str().to_str()?;
@@ -400,7 +414,7 @@ pub(crate) fn folder_year(dir: &Path) -> Option<i32> {
         (name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit()) && YEARS.contains(&y))
             .then_some(y)
     };
-    absolute(dir).components().rev().find_map(year)
+    fold(dir).components().rev().find_map(year)
 }
 
 /// The project a new document belongs to, found as a build finds it
