@@ -929,3 +929,22 @@ fn data_only_skips_pages_and_checks() {
     assert_eq!(html.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&html.stderr).contains("--data-only 不排版"));
 }
+
+/// 预算数 that add up past a decimal's range are shown as such, not a
+/// panic.
+#[test]
+fn totals_past_the_decimal_range_are_shown_not_fatal() {
+    let tmp = TempDir::new("diff-huge");
+    let huge = manifest_dir().join("tests/corpus/huge-amounts");
+    let (old, new) = (tmp.path().join("old"), tmp.path().join("new"));
+    copy_dir(&huge, &old);
+    copy_dir(&huge, &new);
+    let one = std::fs::read_to_string(new.join("projects/01-xiangmu.toml")).unwrap();
+    let two = one.replace("code = \"", "code = \"2");
+    std::fs::write(new.join("projects/02-xiangmu.toml"), two).unwrap();
+    let out = jixiao(tmp.path(), &["diff", "old", "new"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("超出可计算范围"), "{text}{err}");
+}

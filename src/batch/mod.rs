@@ -45,14 +45,9 @@ impl Facts {
     pub(crate) fn of(loaded: &Loaded, sources: &SourceMap) -> Self {
         let doc = &loaded.document;
         // The 整体支出 table's 资金总额 already holds the projects' money.
-        let projects = doc.projects.iter();
-        let projects: Vec<_> = projects
-            .filter(|p| p.form.placement == Placement::Project)
-            .collect();
-        let total = projects
-            .iter()
-            .filter_map(|p| p.total())
-            .try_fold(Decimal::ZERO, |sum, a| sum.checked_add(a.0));
+        let total = crate::compare::diff::budget_total(doc, Placement::Project);
+        let tables = doc.projects.iter();
+        let tables = tables.filter(|p| p.form.placement == Placement::Project);
         let mut codes = Vec::new();
         let mut marks = Vec::new();
         for (n, p) in doc.projects.iter().enumerate() {
@@ -75,7 +70,7 @@ impl Facts {
             .collect();
         Self {
             year: doc.year,
-            tables: projects.len(),
+            tables: tables.count(),
             total,
             unit: doc.money_unit.clone(),
             codes,

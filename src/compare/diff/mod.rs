@@ -390,13 +390,15 @@ fn ordered(doc: &Document) -> Vec<(usize, &Project)> {
     out
 }
 
-/// The sum of 预算数 over a document's tables of one placement.
-pub fn budget_total(doc: &Document, placement: Placement) -> Decimal {
+/// The sum of 预算数 over a document's tables of one placement; `None`
+/// past what a decimal holds.
+pub fn budget_total(doc: &Document, placement: Placement) -> Option<Decimal> {
     let tables = doc
         .projects
         .iter()
         .filter(|p| p.form.placement == placement);
-    tables.filter_map(|p| p.total()).map(|a| a.0).sum()
+    let mut totals = tables.filter_map(|p| p.total()).map(|a| a.0);
+    totals.try_fold(Decimal::ZERO, Decimal::checked_add)
 }
 
 fn totals(old: &Document, new: &Document) -> Totals {
@@ -404,13 +406,15 @@ fn totals(old: &Document, new: &Document) -> Totals {
     let same_unit = old.money_unit == new.money_unit;
     let sum = |placement: Placement, label: &str| {
         let (a, b) = (budget_total(old, placement), budget_total(new, placement));
+        let shown =
+            |t: Option<Decimal>| t.map_or_else(|| "超出可计算范围".into(), |t| t.to_string());
         AmountChange {
             key: "budget.total".into(),
             label: label.into(),
-            old: Some(a.to_string()),
-            new: Some(b.to_string()),
+            old: Some(shown(a)),
+            new: Some(shown(b)),
             delta: same_unit
-                .then(|| b.checked_sub(a))
+                .then(|| b?.checked_sub(a?))
                 .flatten()
                 .map(fields::signed),
         }
