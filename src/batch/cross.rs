@@ -18,11 +18,12 @@ pub(crate) fn duplicate_codes(
     docs: &[(&Path, &Facts)],
     sources: &SourceMap,
 ) -> Vec<(PathBuf, Diagnostic)> {
-    let mut first: HashMap<(i32, &str), (&Path, &Option<Span>)> = HashMap::new();
+    let mut first: HashMap<(i32, String), (&Path, &Option<Span>)> = HashMap::new();
     let mut out = Vec::new();
     for (dir, facts) in docs {
         for site in &facts.codes {
-            let key = (facts.year, site.code.as_str());
+            // Compared as J601 compares them (full-width, case, blanks).
+            let key = (facts.year, crate::rules::code_key(&site.code));
             let Some((other, at)) = first.get(&key).copied() else {
                 first.insert(key, (dir, &site.span));
                 continue;
@@ -108,7 +109,8 @@ mod tests {
             range: 13..17,
         });
         let a = facts(2025, &[("Q1", at)]);
-        let b = facts(2025, &[("Q2", None), ("Q1", None)]);
+        // Typed with full-width letters and in lower case: the same code.
+        let b = facts(2025, &[("Q2", None), ("ｑ１", None)]);
         let c = facts(2026, &[("Q1", None)]);
         let docs = [
             (Path::new("/d/a"), &a),

@@ -287,7 +287,12 @@ impl Summary {
         let t = &self.totals;
         [
             format!("合计（{} 个文档）", t.documents),
-            format!("{} 个成功，{} 个失败", t.ok, t.failed),
+            // The word the rows use: built documents succeeded, checked
+            // ones passed.
+            match self.command {
+                "build" => format!("{} 个成功，{} 个失败", t.ok, t.failed),
+                _ => format!("{} 个通过，{} 个失败", t.ok, t.failed),
+            },
             t.pages.to_string(),
             t.tables.to_string(),
             self.amounts(),
@@ -435,7 +440,8 @@ mod tests {
         doc.total = None;
         let text = Summary::new("check", vec![doc], Vec::new()).text();
         assert!(
-            text.contains("d     失败     3     2  超出可计算范围（万元）"),
+            text.contains("d     失败     3     2  超出可计算范围（万元）")
+                && text.contains("合计（1 个文档）：0 个通过，1 个失败"),
             "{text}"
         );
     }

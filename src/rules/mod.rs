@@ -6,6 +6,7 @@ mod chars;
 mod indicators;
 mod money;
 pub(crate) use money::in_money;
+pub(crate) use text::code_key;
 mod text;
 mod titles;
 

@@ -111,14 +111,28 @@ fn row_noun(t: &TableDef) -> &str {
     }
 }
 
+/// A 项目编码 as codes are compared (J601, J901): half-width, without
+/// surrounding blanks, in upper case, so "ＱＣ１５４００５ " and
+/// "qc154005" are "QC154005".
+pub(crate) fn code_key(code: &str) -> String {
+    let ascii = code.chars().map(|c| match c {
+        // The full-width forms of ASCII, and the ideographic space.
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        c => c,
+    });
+    ascii.collect::<String>().trim().to_uppercase()
+}
+
 /// J601: two tables with the same 项目编码.
 fn duplicate_codes(doc: &Document, out: &mut Vec<Finding>) {
+    let keys: Vec<String> = doc.projects.iter().map(|p| code_key(&p.code())).collect();
     for (n, p) in doc.projects.iter().enumerate() {
         let code = p.code();
-        if code.is_empty() {
+        if keys[n].is_empty() {
             continue;
         }
-        if let Some(first) = doc.projects[..n].iter().position(|o| o.code() == code) {
+        if let Some(first) = keys[..n].iter().position(|k| *k == keys[n]) {
             let key = p.form.role(Role::Code).map_or("code", |f| f.key);
             out.push(
                 Finding::new(
@@ -529,6 +543,13 @@ fn traditional(place: &Place, text: &str, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_compare_across_full_width_case_and_blanks() {
+        assert_eq!(code_key(" ＱＣ１５４００５\u{3000}"), "QC154005");
+        assert_eq!(code_key("qc154005"), "QC154005");
+        assert_ne!(code_key("QC1540051"), "QC154005");
+    }
 
     #[test]
     fn years_inside_the_period_are_not_j501() {
