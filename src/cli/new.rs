@@ -200,36 +200,35 @@ fn print_moved(dir: &Path, plan: &Plan) {
 
 /// The years moved (not those held for a person), with their files.
 fn moved(plan: &Plan) -> impl Iterator<Item = (&String, &bump::Moved)> {
-    let all = plan
-        .moved
-        .iter()
-        .flat_map(|(rel, m)| m.iter().map(move |m| (rel, m)));
-    all.filter(|(_, m)| m.held.is_none())
+    found(plan).filter(|(_, m)| m.held.is_none())
+}
+
+/// Every year found (moved or held), with its file.
+fn found(plan: &Plan) -> impl Iterator<Item = (&String, &bump::Moved)> {
+    let all = plan.moved.iter();
+    all.flat_map(|(rel, m)| m.iter().map(move |m| (rel, m)))
 }
 
 /// The years held (a range, a named document) as reminder lines.
 fn held(dir: &Path, plan: &Plan) -> Vec<diag::Record> {
-    let all = plan
-        .moved
-        .iter()
-        .flat_map(|(rel, m)| m.iter().map(move |m| (rel, m)));
-    all.filter_map(|(rel, m)| {
-        let why = m.held?;
-        let shown = crate::report::escape::one_line(&m.context);
-        Some(diag::Record {
-            severity: "note",
-            code: None,
-            message: format!("{} 年：{why}  {shown}", m.old),
-            file: Some(display_path(&dir.join(rel))),
-            line: Some(m.line),
-            column: Some(m.column),
-            end_line: None,
-            end_column: None,
-            label: None,
-            hints: Vec::new(),
+    found(plan)
+        .filter_map(|(rel, m)| {
+            let why = m.held?;
+            let shown = crate::report::escape::one_line(&m.context);
+            Some(diag::Record {
+                severity: "note",
+                code: None,
+                message: format!("{} 年：{why}  {shown}", m.old),
+                file: Some(display_path(&dir.join(rel))),
+                line: Some(m.line),
+                column: Some(m.column),
+                end_line: None,
+                end_column: None,
+                label: None,
+                hints: Vec::new(),
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 fn print_git(setup: &gitattr::GitSetup) {

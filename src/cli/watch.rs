@@ -121,10 +121,9 @@ fn watch(args: &WatchArgs, sources: &SourceMap) -> Result<(), Diagnostics> {
     Ok(())
 }
 
-/// Refuses what watch cannot follow: a folder that does not exist (as
-/// build says it), and a batch folder (watch follows one document).
+/// Refuses a batch folder: watch follows one document (a folder that
+/// does not exist was refused by `missing_dir` already).
 fn one_document(dir: &Path) -> Result<(), Diagnostics> {
-    crate::input::docfiles::DocFiles::open(dir)?;
     if crate::batch::discover::is_document(dir) {
         return Ok(());
     }
