@@ -157,6 +157,22 @@ fn usage_errors_follow_the_color_option_too() {
     assert!(stderr(&always).contains(ESC), "{}", stderr(&always));
     let piped = jixiao(&["build", "--bogus"], None);
     assert!(!stderr(&piped).contains(ESC));
+    // In Chinese, through the printer every other error uses.
+    assert!(
+        stderr(&piped).starts_with("error: 无法识别的选项“--bogus”"),
+        "{}",
+        stderr(&piped)
+    );
+    assert!(stderr(&piped).contains("用法：jixiao build [OPTIONS] <DIR>"));
+    let year = jixiao(&["new", "x", "--year", "２０２６"], None);
+    assert_eq!(year.status.code(), Some(2));
+    assert!(stderr(&year).contains("请用半角数字"), "{}", stderr(&year));
+    // Help and version are no errors, and stay clap's.
+    let help = jixiao(&["build", "--help"], None);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Usage: jixiao build"));
+    let version = jixiao(&["--version"], None);
+    assert_eq!(version.status.code(), Some(0));
     // A folder that does not exist goes through the same printer.
     for command in ["build", "check", "export"] {
         let missing = jixiao(&["--color", "always", command, "/nonexistent-jixiao"], None);

@@ -15,6 +15,7 @@ mod rules;
 mod schema;
 mod templates;
 mod textconv;
+mod usage;
 mod watch;
 
 use std::path::PathBuf;
@@ -49,6 +50,16 @@ pub enum ColorArg {
     Always,
     /// Never.
     Never,
+}
+
+impl From<ColorArg> for Color {
+    fn from(arg: ColorArg) -> Self {
+        match arg {
+            ColorArg::Auto => Color::Auto,
+            ColorArg::Always => Color::Always,
+            ColorArg::Never => Color::Never,
+        }
+    }
 }
 
 /// The subcommands.
@@ -110,21 +121,29 @@ impl CommonArgs {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    // clap prints its own errors and help while parsing, before `--color`
-    // is known: so it is looked up first.
-    let clap_color = match color_in_args(std::env::args_os()) {
+    // clap prints its help while parsing, and a usage error is printed
+    // before `--color` is known: so it is looked up first.
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let color = color_in_args(&args);
+    let clap_color = match color {
         Some(ColorArg::Always) => clap::ColorChoice::Always,
         Some(ColorArg::Never) => clap::ColorChoice::Never,
         _ => clap::ColorChoice::Auto,
     };
-    let matches = Cli::command().color(clap_color).get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    let color = match cli.color {
-        ColorArg::Auto => Color::Auto,
-        ColorArg::Always => Color::Always,
-        ColorArg::Never => Color::Never,
+    let parsed = Cli::command()
+        .color(clap_color)
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => {
+            crate::report::stdio::configure(color.unwrap_or(ColorArg::Auto).into(), false);
+            return usage::fail(e, &args);
+        }
     };
-    crate::report::stdio::configure(color, cli.quiet);
+    crate::report::stdio::configure(cli.color.into(), cli.quiet);
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
@@ -150,16 +169,12 @@ fn usage_error(message: &str) -> ExitCode {
 }
 
 /// The last valid `--color VALUE` or `--color=VALUE` before a `--`.
-fn color_in_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<ColorArg> {
-    let args: Vec<String> = args
-        .into_iter()
-        .map(|a| a.to_string_lossy().into_owned())
-        .take_while(|a| a != "--")
-        .collect();
+fn color_in_args(args: &[String]) -> Option<ColorArg> {
+    let args: Vec<&String> = args.iter().take_while(|a| *a != "--").collect();
     let mut found = None;
     for (i, arg) in args.iter().enumerate() {
         let value = match arg.strip_prefix("--color") {
-            Some("") => args.get(i + 1).map(String::as_str),
+            Some("") => args.get(i + 1).map(|s| s.as_str()),
             Some(rest) => rest.strip_prefix('='),
             None => None,
         };
@@ -216,7 +231,8 @@ mod tests {
 
     #[test]
     fn the_color_choice_is_found_before_parsing() {
-        let find = |line: &str| color_in_args(line.split(' ').map(Into::into));
+        let find =
+            |line: &str| color_in_args(&line.split(' ').map(String::from).collect::<Vec<_>>());
         assert_eq!(
             find("jixiao --color never build --bogus"),
             Some(ColorArg::Never)
