@@ -337,9 +337,105 @@ fn usage_errors_exit_2() {
         "{}",
         stderr(&out)
     );
+    // An -o folder the batch's walk reaches would be read back as a
+    // department without a document (J902).
+    for o in ["data/dist/", "data/", "data/a-pdf/2025/"] {
+        let o = tmp.path().join(o);
+        let out = jixiao(&[
+            "build".as_ref(),
+            top.as_os_str(),
+            "-o".as_ref(),
+            o.as_os_str(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("不能在批量文件夹"),
+            "{}",
+            stderr(&out)
+        );
+    }
     assert!(
         std::fs::read_dir(tmp.path()).unwrap().count() == 1,
         "nothing written"
+    );
+    assert!(!top.join("dist").exists() && !top.join("a-pdf").exists());
+    // Its out/ folder is not walked: accepted.
+    let o = top.join("out/");
+    let out = jixiao(&[
+        "build".as_ref(),
+        top.as_os_str(),
+        "-o".as_ref(),
+        o.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(top.join("out/a.pdf").exists());
+}
+
+/// A folder with no document at any depth (a new year's folder before any
+/// department) is an empty batch: its summary, in the format asked for,
+/// says so and the run fails. A folder that lacks only its document.toml
+/// fails as one document, with a hint on what a document folder holds.
+#[test]
+fn an_empty_batch_folder_has_a_summary_and_fails() {
+    let tmp = TempDir::new("batch-empty");
+    let top = tmp.path().join("2026");
+    std::fs::create_dir_all(top.join("city/dept")).unwrap();
+    for command in ["check", "build"] {
+        let out = jixiao(&[
+            command.as_ref(),
+            top.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{command}: {}", stderr(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            json["documents"].as_array().map(Vec::len),
+            Some(0),
+            "{json}"
+        );
+        let message = json["cross"][0]["message"].as_str().unwrap();
+        assert!(message.contains("中没有文档"), "{json}");
+    }
+    let md = jixiao(&[
+        "check".as_ref(),
+        top.as_os_str(),
+        "--format".as_ref(),
+        "markdown".as_ref(),
+    ]);
+    assert_eq!(md.status.code(), Some(1), "{}", stderr(&md));
+    assert!(stdout(&md).contains("中没有文档"), "{}", stdout(&md));
+    let lone = tmp.path().join("lone");
+    std::fs::create_dir_all(lone.join("projects")).unwrap();
+    let out = jixiao(&["check".as_ref(), lone.as_os_str()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("document.toml") && stderr(&out).contains("jixiao new"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stdout(&out).contains("合计"), "{}", stdout(&out));
+}
+
+/// A document that fails to load (one project file is no TOML) still has
+/// the codes of its other project files compared with other documents'.
+#[test]
+fn codes_of_a_document_that_fails_to_load_are_compared() {
+    let tmp = TempDir::new("batch-partial");
+    let top = tmp.path().join("data");
+    let dept = example("department");
+    copy_doc(&dept, &top.join("a"), "");
+    copy_doc(&dept, &top.join("b"), "");
+    std::fs::write(top.join("a/projects/99-broken.toml"), "code = = 1\n").unwrap();
+    let out = jixiao(&["check".as_ref(), top.as_os_str()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("99-broken.toml:1:8"), "{err}");
+    let first = top.join("a/projects/01-dangan-shuzihua.toml");
+    assert!(err.contains("error[J901]"), "{err}");
+    assert!(
+        err.contains(&format!("先出现在 {}:2:8", first.display())),
+        "{err}"
     );
 }
 

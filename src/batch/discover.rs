@@ -19,6 +19,8 @@ const NOT_DEPARTMENTS: [&str; 2] = ["templates", "fonts"];
 
 /// The file that makes a folder a document folder.
 const DOCUMENT_FILE: &str = "document.toml";
+/// The folder of a document's project files.
+const PROJECTS_DIR: &str = "projects";
 
 /// What was found below a batch folder.
 #[derive(Debug, Default)]
@@ -168,27 +170,6 @@ impl Walk {
             .collect()
     }
 
-    /// Whether the walk reaches `real` (canonical) under its own name:
-    /// inside the batch folder, within the depth limit, through no hidden
-    /// folder, `out/` or document folder.
-    fn reached(&self, real: &Path) -> bool {
-        let Ok(rest) = real.strip_prefix(&self.top) else {
-            return false;
-        };
-        let parts: Vec<_> = rest.components().collect();
-        let shown = |c: &std::path::Component| {
-            let name = c.as_os_str().to_string_lossy();
-            !name.starts_with('.') && name != "out"
-        };
-        let mut dir = self.top.clone();
-        let mut below_a_document = false;
-        for c in &parts[..parts.len().saturating_sub(1)] {
-            dir.push(c);
-            below_a_document |= is_document(&dir);
-        }
-        parts.len() <= MAX_DEPTH && parts.iter().all(shown) && !below_a_document
-    }
-
     /// Whether to walk `path`: a folder inside the batch folder, not
     /// walked before. A link to a folder inside is not walked: the folder
     /// is, under its own name (so a document is never named by its alias,
@@ -201,7 +182,7 @@ impl Walk {
             return false;
         }
         let link = path.symlink_metadata().is_ok_and(|m| m.is_symlink());
-        if link && self.reached(&real) {
+        if link && reached(&self.top, &real) {
             if is_document(&real) {
                 let note = Diagnostic::note(format!(
                     "“{}”是指向批量文件夹内“{}”的链接，按后者处理",
@@ -224,6 +205,49 @@ impl Walk {
         }
         self.seen.insert(real)
     }
+}
+
+/// Whether a walk of the batch folder `top` (canonical) reaches `real`
+/// (canonical) under its own name: inside `top`, within the depth limit,
+/// through no hidden folder, `out/` or document folder.
+pub(crate) fn reached(top: &Path, real: &Path) -> bool {
+    let Ok(rest) = real.strip_prefix(top) else {
+        return false;
+    };
+    let parts: Vec<_> = rest.components().collect();
+    let shown = |c: &std::path::Component| {
+        let name = c.as_os_str().to_string_lossy();
+        !name.starts_with('.') && name != "out"
+    };
+    let mut dir = top.to_path_buf();
+    let mut below_a_document = false;
+    for c in &parts[..parts.len().saturating_sub(1)] {
+        dir.push(c);
+        below_a_document |= is_document(&dir);
+    }
+    parts.len() <= MAX_DEPTH && parts.iter().all(shown) && !below_a_document
+}
+
+/// Whether `dir`, holding no document at any depth, still looks like a
+/// document folder (a `projects/` folder or a `.toml` file in it): one
+/// that lacks its `document.toml`, not an empty batch folder.
+pub(crate) fn looks_like_document(dir: &Path) -> bool {
+    let toml = |e: &std::fs::DirEntry| {
+        let name = e.file_name().to_string_lossy().to_lowercase();
+        name.ends_with(".toml")
+    };
+    dir.join(PROJECTS_DIR).is_dir()
+        || std::fs::read_dir(dir).is_ok_and(|all| all.flatten().any(|e| toml(&e)))
+}
+
+/// The error of a batch folder in which no document was found.
+pub(crate) fn no_documents(dir: &Path) -> Diagnostic {
+    let shown = display_path(dir);
+    Diagnostic::error(format!(
+        "文件夹“{shown}”中没有文档：它本身和其下各层文件夹中都没有 document.toml"
+    ))
+    .with_hint(format!("新建文档：jixiao new {shown}/部门名"))
+    .with_hint("如给错了文件夹，请给出文档文件夹（含 document.toml），或含多个文档文件夹的文件夹")
 }
 
 fn to_warning(d: Diagnostic) -> Diagnostic {

@@ -177,7 +177,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
 
 /// Builds every document below a batch folder.
 fn run_batch(args: &BuildArgs, tree: &Tree) -> ExitCode {
-    let outputs = batch::Outputs::new(args.output.as_deref(), args.wanted());
+    let outputs = batch::Outputs::new(args.output.as_deref(), args.wanted(), &args.dir);
     match outputs {
         Ok(outputs) => batch::run(
             &batch::Request {

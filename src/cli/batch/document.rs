@@ -42,8 +42,10 @@ impl Shared {
 pub(super) struct Job {
     /// The document folder.
     pub(super) dir: PathBuf,
-    /// Its path relative to the batch folder, `/`-separated.
+    /// Its path relative to the batch folder, `/`-separated, as shown.
     pub(super) rel: String,
+    /// Its path relative to the batch folder, as it is.
+    below: PathBuf,
     root: std::result::Result<Root, Diagnostics>,
     shared: std::result::Result<Arc<Shared>, Diagnostics>,
     plan: Option<std::result::Result<Plan, Diagnostics>>,
@@ -59,6 +61,9 @@ pub(super) struct Done {
     pub(super) diags: Vec<Diagnostic>,
     /// Its facts, when its data was read.
     pub(super) facts: Option<Facts>,
+    /// The facts of the files that parsed, when it failed to load (one bad
+    /// project file): its 项目编码 are still compared across documents.
+    pub(super) seen: Option<Facts>,
     /// Its page count, when it typeset.
     pub(super) pages: Option<usize>,
     /// The outputs written.
@@ -85,6 +90,7 @@ pub(super) fn jobs(
         .iter()
         .map(|dir| {
             let rel = relative(top, dir);
+            let below = dir.strip_prefix(top).unwrap_or(dir).to_path_buf();
             let root = Root::find(dir, opts.root.as_deref());
             let resources = root.clone().and_then(|root| {
                 let key = (root.templates(), root.fonts());
@@ -101,6 +107,7 @@ pub(super) fn jobs(
             Job {
                 dir: dir.clone(),
                 rel,
+                below,
                 root,
                 shared: resources,
                 plan: None,
@@ -147,7 +154,7 @@ fn plan_outputs(jobs: &mut [Job], outputs: &Outputs) {
     for job in jobs.iter_mut() {
         let Ok(root) = &job.root else { continue };
         let plan = match &outputs.folder {
-            Some(folder) => Ok(mirror(folder, &job.rel, outputs)),
+            Some(folder) => Ok(mirror(folder, &job.below, outputs)),
             None => {
                 let default = root.default_output(&job.dir);
                 output::plan(None, outputs.wanted, &default)
@@ -160,9 +167,16 @@ fn plan_outputs(jobs: &mut [Job], outputs: &Outputs) {
     }
 }
 
-/// The outputs of a document below the `-o` folder: `<folder>/<rel>.pdf`.
-fn mirror(folder: &Path, rel: &str, outputs: &Outputs) -> Plan {
-    let file = |ext: &str| Sink::File(folder.join(format!("{rel}.{ext}")));
+/// The outputs of a document below the `-o` folder: `<folder>/<below>.pdf`.
+/// Built from the folder names as they are, not as shown: two names that
+/// are not UTF-8 (GBK from an old archive) may show the same.
+fn mirror(folder: &Path, below: &Path, outputs: &Outputs) -> Plan {
+    let file = |ext: &str| {
+        let mut name = folder.join(below).into_os_string();
+        name.push(".");
+        name.push(ext);
+        Sink::File(PathBuf::from(name))
+    };
     Plan {
         pdf: outputs.wanted.pdf.then(|| file("pdf")),
         typ: outputs.wanted.typ.then(|| file("typ")),
@@ -215,6 +229,7 @@ impl Job {
             rel: self.rel.clone(),
             diags: Vec::new(),
             facts: None,
+            seen: None,
             pages: None,
             written: Vec::new(),
             failed: true,
@@ -224,6 +239,9 @@ impl Job {
             Ok(p) => p,
             Err(d) => {
                 done.diags = d.0;
+                if let Mode::Check { .. } = mode {
+                    done.seen = self.partial_facts(sources);
+                }
                 return done;
             }
         };
@@ -250,6 +268,14 @@ impl Job {
             Some(&shared.fonts),
             None,
         )
+    }
+
+    /// The facts of what parses of a document that failed to load.
+    fn partial_facts(&self, sources: &SourceMap) -> Option<Facts> {
+        let shared = self.shared.as_ref().ok()?;
+        let files = DocFiles::open(&self.dir).ok()?;
+        let (loaded, _) = crate::input::load::load_files_partial(&files, &shared.forms, sources);
+        Some(Facts::of(&loaded?, sources))
     }
 
     fn build(
@@ -298,6 +324,7 @@ mod tests {
         let job = Job {
             dir: dir.clone(),
             rel: "x".into(),
+            below: PathBuf::from("x"),
             root: Ok(root),
             shared: Ok(Arc::new(shared)),
             plan: None,
@@ -317,7 +344,7 @@ mod tests {
                 ofd: false,
             },
         };
-        let plan = mirror(Path::new("dist/"), "2025/a.b", &outputs);
+        let plan = mirror(Path::new("dist/"), Path::new("2025/a.b"), &outputs);
         assert_eq!(
             plan.pdf,
             Some(Sink::File(PathBuf::from("dist/2025/a.b.pdf")))
@@ -330,5 +357,34 @@ mod tests {
             relative(Path::new("data"), Path::new("data/2025/x")),
             "2025/x"
         );
+    }
+
+    /// Two GBK folder names are shown alike (U+FFFD for each byte that is
+    /// not UTF-8) but written to two files.
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_keep_their_own_output() {
+        use std::os::unix::ffi::OsStrExt;
+        let outputs = Outputs {
+            folder: Some(PathBuf::from("dist/")),
+            wanted: Wanted {
+                pdf: true,
+                ..Wanted::default()
+            },
+        };
+        // 财政 and 民政 in GBK.
+        let (a, b) = (b"\xb2\xc6\xd5\xfe", b"\xc3\xf1\xd5\xfe");
+        let a = Path::new(std::ffi::OsStr::from_bytes(a));
+        let b = Path::new(std::ffi::OsStr::from_bytes(b));
+        assert_eq!(relative(Path::new(""), a), relative(Path::new(""), b));
+        let (pa, pb) = (
+            mirror(Path::new("dist"), a, &outputs),
+            mirror(Path::new("dist"), b, &outputs),
+        );
+        assert_ne!(pa.pdf, pb.pdf);
+        let Some(Sink::File(pa)) = pa.pdf else {
+            panic!("no pdf")
+        };
+        assert_eq!(pa.as_os_str().as_bytes(), b"dist/\xb2\xc6\xd5\xfe.pdf");
     }
 }

@@ -47,10 +47,16 @@ pub(super) struct Outputs {
 }
 
 impl Outputs {
-    /// The outputs of a batch build from `-o` and `--emit`: `-o` must name
-    /// a folder (ending in `/` or existing); a file or standard output
-    /// cannot hold many documents.
-    pub(super) fn new(output: Option<&Path>, wanted: Wanted) -> crate::report::diag::Result<Self> {
+    /// The outputs of a batch build of `batch` from `-o` and `--emit`: `-o`
+    /// must name a folder (ending in `/` or existing); a file or standard
+    /// output cannot hold many documents. A folder the batch's walk
+    /// reaches is refused: the next batch check would take it for a
+    /// department without a document (J902).
+    pub(super) fn new(
+        output: Option<&Path>,
+        wanted: Wanted,
+        batch: &Path,
+    ) -> crate::report::diag::Result<Self> {
         let refuse = |what: String| {
             Diagnostic::error(format!("批量生成时 -o 必须是文件夹，不能是{what}"))
                 .with_hint("请写 -o 文件夹/（以 / 结尾）：各文档按其在批量文件夹中的相对路径写入，例如 dist/2025/部门.pdf；或省略 -o，各文档写到默认位置")
@@ -61,12 +67,28 @@ impl Outputs {
             Some(out) if !super::output::names_folder(out) => {
                 Err(refuse(format!("文件“{}”", out.display())))
             }
+            Some(out) if inside(out, batch) => Err(Diagnostic::error(format!(
+                "批量生成时 -o 的文件夹“{}”不能在批量文件夹“{}”中",
+                out.display(),
+                display_path(batch)
+            ))
+            .with_hint("生成的文件会混进数据，下次批量检查还会把这个文件夹当作缺少文档的部门（J902）")
+            .with_hint("请写到批量文件夹以外，例如 -o dist/；或写到其中的 out/ 文件夹（批量处理不在 out/ 中查找文档）")
+            .into()),
             _ => Ok(Self {
                 folder: output.map(Path::to_path_buf),
                 wanted,
             }),
         }
     }
+}
+
+/// Whether the walk of the batch folder `batch` reaches the folder `out`.
+fn inside(out: &Path, batch: &Path) -> bool {
+    let real = super::output::real_target(out);
+    batch
+        .canonicalize()
+        .is_ok_and(|top| discover::reached(&top, &real))
 }
 
 /// What a batch does to each document.
@@ -104,11 +126,17 @@ pub(super) fn find(dir: &Path) -> Option<Result<Tree, ExitCode>> {
         return None;
     }
     match discover::discover(dir) {
-        Ok(tree) if tree.docs.is_empty() => {
+        Ok(tree) if tree.docs.is_empty() && discover::looks_like_document(dir) => {
             // Say why no document was found (a link out of the folder, a
             // document too deep) before the folder fails as one document.
             SourceMap::default().print(&tree.skipped);
             None
+        }
+        Ok(mut tree) if tree.docs.is_empty() => {
+            // An empty batch (a new year's folder before any department):
+            // its summary, in the shape asked for, says so.
+            tree.skipped.push(discover::no_documents(dir));
+            Some(Ok(tree))
         }
         Ok(tree) => Some(Ok(tree)),
         Err(d) => {
@@ -188,13 +216,14 @@ fn how(done: &Done) -> String {
     }
 }
 
-/// J901 over the documents that were read, each finding added to the
+/// J901 over the documents that were read (in part, for one that failed
+/// to load), each finding added to the
 /// document it is reported at: printed in its group, counted in its row and
 /// failing it, the same in text, Markdown and JSON.
 fn duplicate_codes(done: &mut [Done], deny_warnings: bool, sources: &SourceMap) {
     let read: Vec<(&Path, &crate::batch::Facts)> = done
         .iter()
-        .filter_map(|d| Some((d.dir.as_path(), d.facts.as_ref()?)))
+        .filter_map(|d| Some((d.dir.as_path(), d.facts.as_ref().or(d.seen.as_ref())?)))
         .collect();
     let found = cross::duplicate_codes(&read, sources);
     for (dir, finding) in found {
@@ -228,7 +257,8 @@ fn report(req: &Request, done: &[Done], batchwide: &[Diagnostic], sources: &Sour
     outp!("{text}");
     let t = &summary.totals;
     let failed = match req.mode {
-        Mode::Build(_) => t.failed > 0,
+        // An empty batch, or a folder that could not be read, fails too.
+        Mode::Build(_) => t.failed > 0 || batchwide.iter().any(Diagnostic::is_error),
         Mode::Check { deny_warnings } => t.errors > 0 || (deny_warnings && t.warnings > 0),
     };
     ExitCode::from(u8::from(failed))

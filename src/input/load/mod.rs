@@ -302,7 +302,15 @@ fn read_project_in(
 /// the document as serde reads it.
 fn read_document_in(files: &DocFiles, sources: &SourceMap) -> Result<(Document, FileKey)> {
     let name = files.name(DOCUMENT_FILE);
-    let (text, file) = checked_text(&name, files.read(DOCUMENT_FILE, &name)?, sources)?;
+    let bytes = files.read(DOCUMENT_FILE, &name).map_err(|mut d| {
+        // A folder without its main file: say what a document folder is.
+        if files.memory().is_none() && !name.exists() {
+            let hint = "文档文件夹要有 document.toml（封面、总体目标等）和 projects/（每个项目一个文件）；新建可用 jixiao new 文件夹";
+            d.0.iter_mut().for_each(|e| e.hints.push(hint.into()));
+        }
+        d
+    })?;
+    let (text, file) = checked_text(&name, bytes, sources)?;
     document::read_document(&text, file)
 }
 
