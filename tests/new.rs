@@ -534,26 +534,47 @@ fn quiet_leaves_out_every_status_line_and_the_reminders() {
     assert!(root.join("schemas/document.schema.json").is_file());
 }
 
+/// An empty current folder is filled in place: the shell stays in it, and
+/// it keeps its mode. A folder above the current one is refused.
+#[cfg(unix)]
 #[test]
-fn the_current_folder_is_refused_in_chinese() {
+fn an_empty_current_folder_is_filled_in_place() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let tmp = TempDir::new("new-dot");
     let here = tmp.path().join("empty");
     std::fs::create_dir(&here).unwrap();
-    for dir in [".", "../empty"] {
-        let out = jixiao(&here, &["new", dir, "--year", "2026"]);
-        let stderr = text(&out).1;
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
-        assert!(
-            stderr.contains("是当前文件夹") && stderr.contains("cd .."),
-            "{stderr}"
-        );
-        assert!(!stderr.contains("os error"), "{stderr}");
-    }
-    assert_eq!(std::fs::read_dir(&here).unwrap().count(), 0);
+    std::fs::set_permissions(&here, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let inode = std::fs::metadata(&here).unwrap().ino();
+    let out = jixiao(&here, &["new", ".", "--year", "2026"]);
+    let stderr = text(&out).1;
+    assert!(out.status.success(), "{stderr}");
+    assert!(here.join("document.toml").is_file(), "{stderr}");
+    let meta = std::fs::metadata(&here).unwrap();
+    assert_eq!((meta.ino(), meta.mode() & 0o777), (inode, 0o700));
+    let mut names: Vec<String> = std::fs::read_dir(&here)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        !names.iter().any(|n| n.starts_with(".jixiao-new")),
+        "{names:?}"
+    );
+    assert!(names.contains(&"projects".to_string()), "{names:?}");
+    // Now it is not empty: refused, naming what it holds.
+    let out = jixiao(&here, &["new", ".", "--year", "2026"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("不是空的"), "{}", text(&out).1);
+    let below = here.join("projects");
+    let out = jixiao(&below, &["new", "..", "--year", "2026"]);
+    let stderr = text(&out).1;
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("在当前文件夹之上"), "{stderr}");
+    assert!(!stderr.contains("os error"), "{stderr}");
     // "sub/." is the folder sub: made as any other.
-    let out = jixiao(&here, &["new", "sub/.", "--year", "2026"]);
+    let out = jixiao(&below, &["new", "sub/.", "--year", "2026"]);
     assert!(out.status.success(), "{}", text(&out).1);
-    assert!(here.join("sub/document.toml").is_file());
+    assert!(below.join("sub/document.toml").is_file());
 }
 
 #[test]
@@ -610,4 +631,43 @@ fn the_starter_of_a_project_form_names_its_taxonomy() {
     let project =
         std::fs::read_to_string(root.join("data/2026/y/projects/01-xiangmu.toml")).unwrap();
     assert!(project.contains("level1 = \"产出指标\""), "{project}");
+}
+
+/// A `--from` that is no document folder says what to give instead, and
+/// nothing is written.
+#[test]
+fn a_from_that_is_no_document_folder_says_what_to_give() {
+    let tmp = TempDir::new("new-from-wrong");
+    let here = tmp.path();
+    let data = manifest_dir().join("data");
+    let file = data.join("2025/chengde-xinfang/document.toml");
+    let empty = here.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let cases = [
+        (
+            file.clone(),
+            "是文件",
+            "--from ".to_string() + &file.parent().unwrap().display().to_string(),
+        ),
+        (
+            data.clone(),
+            "个文档的文件夹",
+            "--from ".to_string() + &data.join("2025/chengde-xinfang").display().to_string(),
+        ),
+        (
+            empty.clone(),
+            "不是文档文件夹",
+            "含 document.toml 和 projects/".to_string(),
+        ),
+    ];
+    for (from, message, hint) in cases {
+        let out = jixiao(here, &["new", "x", "--from", from.to_str().unwrap()]);
+        let stderr = text(&out).1;
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(message) && stderr.contains(&hint),
+            "{stderr}"
+        );
+    }
+    assert!(!here.join("x").exists());
 }

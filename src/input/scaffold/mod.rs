@@ -181,6 +181,7 @@ fn no_year(path: &Path, text: &str, map: &SourceMap) -> Diagnostics {
 /// The data files of a document folder as (relative path, text),
 /// `document.toml` first, then the project files in table order.
 fn read_sources(src: &Path) -> Result<Vec<(String, String)>> {
+    check_source(src)?;
     let files = DocFiles::open(src)?;
     let doc = read_text(&files, DOCUMENT_FILE, &files.name(DOCUMENT_FILE))?;
     let mut out = vec![(DOCUMENT_FILE.to_string(), doc)];
@@ -191,6 +192,46 @@ fn read_sources(src: &Path) -> Result<Vec<(String, String)>> {
         out.push((rel, text));
     }
     Ok(out)
+}
+
+/// Refuses a `--from` that is no document folder with what to give
+/// instead: a file (`document.toml` itself), or a folder of documents.
+fn check_source(src: &Path) -> Result<()> {
+    let shown = display_path(src);
+    if src.is_file() {
+        let parent = src.parent().filter(|p| !p.as_os_str().is_empty());
+        let hint = match parent {
+            Some(p) if src.file_name().is_some_and(|n| n == DOCUMENT_FILE) => {
+                format!("请给出它所在的文件夹：--from {}", display_path(p))
+            }
+            _ => "请给出去年的文档文件夹（含 document.toml 和 projects/）".to_string(),
+        };
+        return Err(
+            Diagnostic::error(format!("--from 要给出文档文件夹，“{shown}”是文件"))
+                .with_hint(hint)
+                .into(),
+        );
+    }
+    if !src.is_dir() || crate::batch::discover::is_document(src) {
+        return Ok(()); // Opening it says what is wrong.
+    }
+    let tree = crate::batch::discover::discover(src).unwrap_or_default();
+    let Some(first) = tree.docs.first() else {
+        return Err(
+            Diagnostic::error(format!("“{shown}”中没有 document.toml，不是文档文件夹"))
+                .with_hint("请给出去年的文档文件夹（含 document.toml 和 projects/）")
+                .into(),
+        );
+    };
+    Err(Diagnostic::error(format!(
+        "“{shown}”不是文档文件夹，而是含 {} 个文档的文件夹",
+        tree.docs.len()
+    ))
+    .with_hint(format!(
+        "jixiao new 一次新建一个文档：请给出其中一个，例如 --from {}",
+        display_path(first)
+    ))
+    .into())
 }
 
 /// The most entries of one folder looked at for the not-copied list.
@@ -253,11 +294,14 @@ fn read_text(files: &DocFiles, rel: &str, name: &Path) -> Result<String> {
 pub(crate) fn check_target(target: &Path) -> Result<()> {
     let shown = display_path(target);
     let cwd = std::env::current_dir().unwrap_or_default();
-    if cwd.starts_with(absolute(target)) {
+    let real = absolute(target);
+    // The current folder itself is filled in place when empty; a folder
+    // above it holds it, so is not empty.
+    if cwd.starts_with(&real) && cwd != real {
         return Err(Diagnostic::error(format!(
-            "“{shown}”是当前文件夹（或在它之上），jixiao new 不能在其中新建文本"
+            "“{shown}”在当前文件夹之上，jixiao new 不能在其中新建文本"
         ))
-        .with_hint("请到上一级文件夹运行，例如：cd .. && jixiao new 文件夹名")
+        .with_hint("请给出一个新的或空的文件夹，例如 jixiao new 文件夹名")
         .into());
     }
     if !target.exists() && target.symlink_metadata().is_err() {
@@ -300,6 +344,9 @@ pub(crate) fn write_folder(target: &Path, files: &[NewFile]) -> Result<()> {
     check_target(target)?;
     // Absolute and folded: "x/." or "x/../y" name their folder too.
     let target = &absolute(target);
+    if target.is_dir() {
+        return fill_empty(target, files);
+    }
     let parent = target.parent().map(Path::to_path_buf).unwrap_or_default();
     let made = missing_ancestors(&parent);
     std::fs::create_dir_all(&parent).map_err(|e| io_error("创建文件夹", &parent, &e))?;
@@ -312,6 +359,32 @@ pub(crate) fn write_folder(target: &Path, files: &[NewFile]) -> Result<()> {
         let _ = std::fs::remove_dir_all(&tmp);
         made.iter().for_each(|d| drop(std::fs::remove_dir(d)));
     }
+    written
+}
+
+/// Writes `files` into the existing empty folder `target`, which is kept
+/// (its mode and owner; it may be the shell's current folder): written
+/// whole into a hidden folder inside it, then each entry moved up. On a
+/// failure what was moved is removed again, leaving the folder empty.
+fn fill_empty(target: &Path, files: &[NewFile]) -> Result<()> {
+    let tmp = target.join(format!(".jixiao-new-{}", std::process::id()));
+    let mut moved = Vec::new();
+    let written = write_all(&tmp, files).and_then(|()| {
+        let entries = std::fs::read_dir(&tmp).map_err(|e| io_error("读取文件夹", &tmp, &e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| io_error("读取文件夹", &tmp, &e))?;
+            let to = target.join(entry.file_name());
+            std::fs::rename(entry.path(), &to).map_err(|e| io_error("写入文件夹", &to, &e))?;
+            moved.push(to);
+        }
+        Ok(())
+    });
+    if written.is_err() {
+        for path in &moved {
+            let _ = std::fs::remove_dir_all(path).or_else(|_| std::fs::remove_file(path));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
     written
 }
 
