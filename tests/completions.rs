@@ -8,6 +8,7 @@ const SUBCOMMANDS: &[&str] = &[
     "import",
     "check",
     "rules",
+    "guide",
     "forms",
     "templates",
     "completions",

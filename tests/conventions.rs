@@ -184,3 +184,13 @@ fn usage_errors_follow_the_color_option_too() {
         );
     }
 }
+
+/// The guide every "写法见 jixiao guide" hint points to is built in: the
+/// same text as data/FORMAT.md.
+#[test]
+fn the_guide_is_the_data_format_file() {
+    let out = jixiao(&["guide"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let file = std::fs::read(common::manifest_dir().join("data/FORMAT.md")).unwrap();
+    assert_eq!(out.stdout, file);
+}

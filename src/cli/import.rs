@@ -97,7 +97,7 @@ fn import(args: &ImportArgs, dir: &Path, sources: &SourceMap) -> Result<()> {
             display_path(dir)
         ))
         .with_hint(format!(
-            "用 jixiao new 新建一个文档文件夹后，把 {PROJECTS_DIR}/ 中的文件放进去；或手工写 {DOCUMENT_FILE}（见 data/FORMAT.md）"
+            "用 jixiao new 新建一个文档文件夹后，把 {PROJECTS_DIR}/ 中的文件放进去；或手工写 {DOCUMENT_FILE}（见 jixiao guide）"
         ))]);
     }
     Ok(())

@@ -8,6 +8,7 @@ mod completions;
 mod diff;
 mod export;
 mod forms;
+mod guide;
 mod import;
 mod new;
 mod output;
@@ -71,6 +72,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// List the domain rules and their codes (规则列表).
     Rules,
+    /// Print the guide to the data files' keys and layout (数据文件写法), as data/FORMAT.md.
+    Guide,
     /// List the table forms, or show one form's fields and columns (表样列表).
     Forms(forms::FormsArgs),
     /// List or export the built-in templates and forms (内置模板).
@@ -148,6 +151,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Rules => rules::run(),
+        Command::Guide => guide::run(),
         Command::Forms(args) => forms::run(&args),
         Command::Templates(args) => templates::run(&args),
         Command::Completions(args) => completions::run(&args),

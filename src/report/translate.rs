@@ -145,7 +145,7 @@ pub fn toml_error(message: &str) -> Diagnostic {
         let field = rest.split('`').next().unwrap_or(rest);
         return Diagnostic::error(format!("缺少必填字段“{field}”"))
             .with_label("此表缺少该字段")
-            .with_hint(format!("请补上“{field}”，写法见 data/FORMAT.md"));
+            .with_hint(format!("请补上“{field}”，写法见 jixiao guide"));
     }
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
         return invalid_type(rest);

@@ -780,7 +780,7 @@ fn located(problems: Vec<Problem>, file: FileKey, sources: &SourceMap) -> Diagno
                 });
                 Diagnostic::error(format!("表样文件有误：{}", p.message))
                     .with_span(span)
-                    .with_hint("表样文件的写法见 data/FORMAT.md 的“表样”一节")
+                    .with_hint("表样文件的写法见 jixiao guide 的“Forms (表样)”一节")
             })
             .collect(),
     )

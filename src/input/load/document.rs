@@ -127,7 +127,7 @@ impl Walk {
                 .with_span(self.span(at))
                 .with_label("此表缺少该字段")
                 .with_hint(format!(
-                    "请补上 {} = {example}（写法见 data/FORMAT.md）",
+                    "请补上 {} = {example}（写法见 jixiao guide）",
                     def.key
                 )),
         );

@@ -145,15 +145,15 @@ fn wrong_type(
         }
         ("文本", _) => "文字要用英文双引号括起来，例如 name = \"某某项目\"".to_string(),
         ("多行表 [[…]]" | ROW, _) => {
-            format!("每一行单独写成一个 [[{key}]] 表，写法见 data/FORMAT.md")
+            format!("每一行单独写成一个 [[{key}]] 表，写法见 jixiao guide")
         }
         ("表", _) => {
-            format!("写成单独一行的 [{key}] 表头，下面逐行写其中的字段，见 data/FORMAT.md")
+            format!("写成单独一行的 [{key}] 表头，下面逐行写其中的字段，见 jixiao guide")
         }
         ("金额" | "百分比", _) => {
             "只写阿拉伯数字，不带单位和 % 号，例如 total = \"117.26\"、march = 25".to_string()
         }
-        _ => format!("请按{want}的写法填写，见 data/FORMAT.md"),
+        _ => format!("请按{want}的写法填写，见 jixiao guide"),
     })
 }
 

@@ -303,7 +303,7 @@ impl OverallVisitor {
         E::custom(crate::report::translate::with_hint(
             &format!("总体绩效目标（overall）应为文本或 [[overall]] 表格数组，实际写的是{found}"),
             "写成 overall = \"……\"（一行一段），或分几部分写成 [[overall]] 表，\
-             每个表有 title（小标题）和 text（正文），写法见 data/FORMAT.md",
+             每个表有 title（小标题）和 text（正文），写法见 jixiao guide",
         ))
     }
 }

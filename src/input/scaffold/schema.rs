@@ -128,7 +128,7 @@ pub(crate) fn document_schema(forms: &Registry) -> Value {
     root.insert("title".into(), json!("部门预算绩效文本 document.toml"));
     root.insert(
         "description".into(),
-        json!("封面和第一部分（总体、分项绩效目标，工作保障措施）；写法见 data/FORMAT.md"),
+        json!("封面和第一部分（总体、分项绩效目标，工作保障措施）；写法见 jixiao guide"),
     );
     if let Some(props) = root.get_mut("properties").and_then(Value::as_object_mut) {
         refine_document(props, forms);

@@ -35,7 +35,7 @@ static SAMPLES: &[(&str, &str)] = &[
 ];
 
 /// The starter's `document.toml`, `{year}` standing for the budget year.
-const DOCUMENT: &str = r#"# 部门预算绩效文本：封面和第一部分。写法见 data/FORMAT.md。
+const DOCUMENT: &str = r#"# 部门预算绩效文本：封面和第一部分。写法见 jixiao guide。
 # 检查：jixiao check 本文件夹；生成 PDF：jixiao build 本文件夹。
 # 预算年度（必填）：四位数，2000–2100
 year = {year}
