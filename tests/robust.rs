@@ -204,6 +204,8 @@ fn template_errors_point_at_the_template_line() {
     std::fs::write(&typ, lines.join("\n")).unwrap();
     let err = stderr(&check_with_root(&root));
     assert!(err.contains("templates/jixiao.typ:4:13"), "{err}");
+    // It says the file is the project's own copy of a built-in one.
+    assert!(err.contains("本项目自己的 templates/jixiao.typ"), "{err}");
 
     let tmp = TempDir::new("tera");
     let root = scratch_root(&tmp);
@@ -215,6 +217,10 @@ fn template_errors_point_at_the_template_line() {
     let err = stderr(&check_with_root(&root));
     assert!(err.contains("模板错误"), "{err}");
     assert!(err.contains("templates/document.typ.tera:6:4"), "{err}");
+    assert!(
+        err.contains("本项目自己的 templates/document.typ.tera"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -49,6 +49,14 @@ pub fn path(name: &str) -> PathBuf {
     PathBuf::from(BUILTIN_DIR).join(name)
 }
 
+/// The hint for an error in a project's own copy of the built-in template
+/// `name`: it is the project's file, and how to go back or compare.
+pub fn override_hint(name: &str) -> String {
+    format!(
+        "出错的是本项目自己的 templates/{name}，它替换了内置的同名模板；如非有意修改，删除它即用回内置模板，或用 jixiao templates export 文件夹 写出内置版本对照"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,6 +70,11 @@ pub fn convert(
     if let Some(hint) = template_origin(world, sources, origin, d) {
         out.hints.push(hint);
     }
+    if let Some(id) = d.span.id().filter(|id| world.overrides_builtin(*id)) {
+        let vpath = id.vpath().get_with_slash();
+        let name = vpath.rsplit('/').next().unwrap_or_default();
+        out.hints.push(crate::typeset::builtin::override_hint(name));
+    }
     for hint in &d.hints {
         out.hints.push(hint.v.to_string());
     }

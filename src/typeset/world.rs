@@ -122,6 +122,12 @@ impl JixiaoWorld {
         }
     }
 
+    /// Whether a file is the project's own copy of a built-in template
+    /// (`templates/jixiao.typ`), served instead of the built-in one.
+    pub fn overrides_builtin(&self, id: FileId) -> bool {
+        builtin_template(id).is_some() && self.mount_of(id).is_some_and(|(_, path)| path.exists())
+    }
+
     /// Serves `/data` from a document held in memory (a git revision)
     /// instead of the data folder.
     pub fn set_data_memory(&mut self, files: Option<Arc<MemoryFiles>>) {

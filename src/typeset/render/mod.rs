@@ -97,11 +97,19 @@ impl Templates {
                 file,
                 range: report.span().range.clone(),
             });
-        Diagnostic::error(format!("模板错误：{}", report.message()))
+        let name = report.filename();
+        let own = self
+            .paths
+            .get(name)
+            .is_some_and(|p| *p != builtin::path(name));
+        let d = Diagnostic::error(format!("模板错误：{}", report.message()))
             .with_span(span)
             .with_label("模板在这里出错")
-            .with_hint("这是模板（templates/）的问题，不是数据的问题；请检查模板语法和变量名")
-            .into()
+            .with_hint("这是模板（templates/）的问题，不是数据的问题；请检查模板语法和变量名");
+        match own && builtin::TEMPLATES.iter().any(|(n, _)| *n == name) {
+            true => d.with_hint(builtin::override_hint(name)).into(),
+            false => d.into(),
+        }
     }
 }
 
