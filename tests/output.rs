@@ -274,6 +274,14 @@ fn output_onto_an_input_is_refused() {
             "{err}"
         );
     }
+    // An input file: the place suggested is the PDF beside its folder,
+    // not out/document.toml.
+    let err = stderr(&p.run("build", &[OsStr::new("-o"), document.as_os_str()]));
+    let beside = p.doc().with_extension("pdf");
+    assert!(
+        err.contains("它是输入文件") && err.contains(&format!("例如 {}", beside.display())),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&document).unwrap(), before);
     assert_eq!(std::fs::read(&layout).unwrap(), layout_before);
     assert!(!pdf_in_templates.exists());

@@ -228,19 +228,31 @@ impl Inputs {
     }
 
     /// Why writing `real` is refused, and a place beside the input folder
-    /// it is in (or `out/`) to suggest instead.
+    /// it is in (or `out/`) to suggest instead. For an input file the
+    /// place suggested is the PDF named after its folder.
     fn clash(&self, real: &Path) -> Option<(String, PathBuf)> {
+        let input = self.files.iter().any(|f| f == real);
+        let folder = self.folders.iter().find(|d| real.starts_with(d));
         let name = real.file_name().unwrap_or("文档.pdf".as_ref());
-        if self.files.iter().any(|f| f == real) {
-            let why = "它是输入文件，写入会毁掉它".to_string();
-            return Some((why, Path::new("out").join(name)));
-        }
-        let folder = self.folders.iter().find(|d| real.starts_with(d))?;
-        let why = format!(
-            "它在输入文件夹“{}”中，写入可能覆盖数据、模板或字体",
-            display_path(folder)
-        );
-        Some((why, folder.parent().unwrap_or(folder).join(name)))
+        let why = match (input, folder) {
+            (true, _) => "它是输入文件，写入会毁掉它".to_string(),
+            (false, Some(folder)) => format!(
+                "它在输入文件夹“{}”中，写入可能覆盖数据、模板或字体",
+                display_path(folder)
+            ),
+            (false, None) => return None,
+        };
+        let example = match folder {
+            Some(folder) => {
+                let beside = folder.parent().unwrap_or(folder);
+                match (input, folder.file_name()) {
+                    (true, Some(own)) => beside.join(own).with_extension("pdf"),
+                    _ => beside.join(name),
+                }
+            }
+            None => Path::new("out").join(name),
+        };
+        Some((why, example))
     }
 }
 
