@@ -183,10 +183,11 @@ impl Summary {
         out.push_str("|---|---|--:|--:|--:|--:|--:|\n");
         let rows = self.documents.iter().map(|d| self.cells(d));
         for row in rows.chain(self.cross_cells()) {
-            let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+            // Data text (folder names, the money unit) prints literally.
+            let cells: Vec<String> = row.iter().map(|c| markdown_text(c)).collect();
             out.push_str(&format!("| {} |\n", cells.join(" | ")));
         }
-        let totals = self.totals_cells().map(|c| c.replace('|', "\\|"));
+        let totals = self.totals_cells().map(|c| markdown_text(&c));
         let [first, rest @ ..] = totals;
         out.push_str(&format!("| **{first}** | {} |\n", rest.join(" | ")));
         out.push_str(&self.markdown_findings());
@@ -479,6 +480,18 @@ mod tests {
         );
         assert!(md.contains("### 批量检查\n\n- warning"), "{md}");
         assert!(!md.contains("提示"), "notes are left out: {md}");
+    }
+
+    /// A folder name and a money unit are data: Markdown in them prints
+    /// literally in the table too.
+    #[test]
+    fn markdown_table_cells_print_data_literally() {
+        let mut doc = entry("2025/*局*|<b>", Status::Ok, Some("1"));
+        doc.unit = Some("[万元]".into());
+        let md = Summary::new("build", vec![doc], Vec::new()).markdown();
+        assert!(md.contains("| 2025/\\*局\\*\\|\\<b\\> |"), "{md}");
+        assert!(md.contains("\\[万元\\]"), "{md}");
+        assert!(!md.contains("*局*"), "{md}");
     }
 
     #[test]
