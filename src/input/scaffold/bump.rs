@@ -286,12 +286,16 @@ fn context(text: &str, range: Range<usize>, within: Range<usize>, new: &str) -> 
         .chars()
         .collect();
     let cut = |more: bool| if more { "…" } else { "" };
+    // A multi-line string goes on above or below the line shown.
+    let text_in = |r: Range<usize>| r.start < r.end && !text[r].trim().is_empty();
+    let above = text_in(within.start..line_start);
+    let below = text_in(line_end..within.end);
     let shown: String = before[before.len().saturating_sub(10)..].iter().collect();
     let tail: String = after.iter().take(10).collect();
     format!(
         "{}{shown}【{new}】{tail}{}",
-        cut(before.len() > 10),
-        cut(after.len() > 10)
+        cut(before.len() > 10 || above),
+        cut(after.len() > 10 || below)
     )
 }
 
@@ -647,6 +651,16 @@ mod tests {
         );
         assert_eq!(left[0].context, "较【2025】年提升");
         assert!(left_years(text, 2024, &[]).is_empty());
+    }
+
+    /// A year on a middle line of a multi-line string: "…" on both sides,
+    /// since the text goes on above and below; none on its first line.
+    #[test]
+    fn the_context_says_where_a_multi_line_text_goes_on() {
+        let text = "overall = \"\"\"\n第一段。\n2025年完成\n第三段。\n\"\"\"\nx = \"\"\"\n2025年\n\"\"\"\n";
+        let left = left_years(text, 2025, &[]);
+        let contexts: Vec<&str> = left.iter().map(|m| m.context.as_str()).collect();
+        assert_eq!(contexts, ["…【2025】年完成…", "【2025】年"], "{left:?}");
     }
 
     #[test]
