@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Finding, J501, J502, J601, J602, J603, J604, J605, J606, Rule};
+use super::{Finding, J501, J502, J601, J602, J603, J604, J605, J606, J609, Rule};
 use crate::input::form::{Kind, Need, Role, TableDef, TableKind};
 use crate::input::locate::Place;
 use crate::input::locate::Seg::{Index, Key};
@@ -22,6 +22,7 @@ pub fn check(doc: &Document, out: &mut Vec<Finding>) {
     for (place, text) in doc.texts() {
         doubled(&place, text, out);
         traditional(&place, text, out);
+        placeholder(&place, text, out);
     }
 }
 
@@ -444,6 +445,31 @@ fn doubled(place: &Place, text: &str, out: &mut Vec<Finding>) {
     }
 }
 
+/// Marks that stand for a name still to be filled in, as templates and
+/// the starter of `jixiao new` write them (某某局, ××项目).
+const PLACEHOLDERS: [&str; 2] = ["某某", "××"];
+
+/// J609: a placeholder left in a text (the first one; one is enough to
+/// send the user back to the text).
+fn placeholder(place: &Place, text: &str, out: &mut Vec<Finding>) {
+    let Some((_, mark)) = PLACEHOLDERS
+        .iter()
+        .filter_map(|p| Some((text.find(p)?, *p)))
+        .min()
+    else {
+        return;
+    };
+    out.push(
+        Finding::new(
+            &J609,
+            place.clone(),
+            format!("文字中有示例占位“{mark}”，还没有换成实际内容"),
+        )
+        .at(mark)
+        .hint("请换成本部门的实际名称和内容（jixiao new 写出的样例用“某某”占位）"),
+    );
+}
+
 /// Common traditional characters and their simplified forms.
 const TRADITIONAL: &[(char, char)] = &[
     ('辦', '办'),
@@ -588,6 +614,23 @@ mod tests {
         assert_eq!(
             stated_amounts("经费1,172,600元", "元"),
             [Decimal::from(1_172_600)]
+        );
+    }
+
+    #[test]
+    fn placeholders_are_found_once_per_text_with_their_word() {
+        let place = Place::doc(&[Key("overall")]);
+        let mut out = Vec::new();
+        placeholder(&place, "2026年，某某局围绕某某工作", &mut out);
+        placeholder(&place, "××项目", &mut out);
+        placeholder(&place, "承德市信访局", &mut out);
+        let msgs: Vec<_> = out.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "文字中有示例占位“某某”，还没有换成实际内容",
+                "文字中有示例占位“××”，还没有换成实际内容"
+            ]
         );
     }
 
