@@ -639,3 +639,51 @@ fn a_write_failure_keeps_the_documents_warnings() {
     assert!(err.contains("J606"), "{err}");
     assert!(dist.join("c.pdf").is_file());
 }
+
+/// Ctrl-C during a batch build: exit 130 with a line saying so, and no
+/// temporary file left in the output folders (a PDF is whole or absent).
+#[cfg(unix)]
+#[test]
+fn an_interrupted_batch_leaves_no_temporary_file() {
+    let tmp = TempDir::new("batch-interrupt");
+    let top = tmp.path().join("data");
+    for i in 0..12 {
+        copy_doc(
+            &example(KINDS[i % 3]),
+            &top.join(format!("d{i:02}")),
+            &format!("I{i:02}"),
+        );
+    }
+    let dist = tmp.path().join("dist/");
+    let child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args([
+            "build".as_ref(),
+            top.as_os_str(),
+            "-o".as_ref(),
+            dist.as_os_str(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once the first document is written.
+    let started = Instant::now();
+    while !dist.join("d00.pdf").exists() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("已中断"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&dist)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".jx-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -138,6 +138,14 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     if let Some(message) = args.contradiction() {
         return super::usage_error(message);
     }
+    // Ctrl-C (or SIGTERM) leaves no half-written temporary file behind;
+    // outputs already renamed into place are whole. Exit 130, as a shell
+    // reports an interrupted command.
+    let _ = ctrlc::set_handler(|| {
+        crate::typeset::export::remove_in_flight();
+        errln!("已中断");
+        std::process::exit(130);
+    });
     if let Some(found) = batch::find(&args.dir) {
         return found.map_or_else(|code| code, |tree| run_batch(args, &tree));
     }

@@ -121,6 +121,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         std::process::id()
     ));
     let mode = std::fs::metadata(&target).ok().map(|m| m.permissions());
+    let _in_flight = InFlight::new(&tmp);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -137,6 +138,37 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
                 .with_hint("请确认输出位置可写，或用 -o 指定其他位置"),
         )
     })
+}
+
+/// The temporary files being written now, for [`remove_in_flight`].
+static IN_FLIGHT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A temporary file listed in [`IN_FLIGHT`] while it lives.
+struct InFlight(PathBuf);
+
+impl InFlight {
+    fn new(tmp: &Path) -> Self {
+        let mut list = IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner());
+        list.push(tmp.to_path_buf());
+        Self(tmp.to_path_buf())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut list = IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner());
+        list.retain(|p| *p != self.0);
+    }
+}
+
+/// Removes the temporary files being written now: called on Ctrl-C, so an
+/// interrupted build leaves no `.jx-*.tmp` beside its outputs. A file
+/// already renamed into place is no longer at its temporary name.
+pub fn remove_in_flight() {
+    let list = IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner());
+    for tmp in list.iter() {
+        let _ = std::fs::remove_file(tmp);
+    }
 }
 
 /// Temporary files are named `.jx-<pid>-<n>.tmp`.
@@ -208,6 +240,19 @@ mod tests {
         let leftovers = std::fs::read_dir(&dir).unwrap().count();
         assert_eq!(leftovers, 1);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Listed while written, no longer once renamed or removed. (The
+    /// removal itself is not called here: it would remove the temporary
+    /// files of tests writing at the same time.)
+    #[test]
+    fn temporary_files_are_listed_only_while_in_flight() {
+        let tmp = std::env::temp_dir().join(format!(".jx-inflight-{}.tmp", std::process::id()));
+        let listed = |p: &Path| IN_FLIGHT.lock().unwrap().iter().any(|t| t == p);
+        let entry = InFlight::new(&tmp);
+        assert!(listed(&tmp));
+        drop(entry);
+        assert!(!listed(&tmp));
     }
 
     #[test]
