@@ -118,13 +118,13 @@ impl Root {
             .unwrap_or_else(|_| doc_dir.to_path_buf());
         let name = PathBuf::from(doc.file_name().unwrap_or_default());
         if !self.project {
-            return self.dir.join(name).with_extension("pdf");
+            return self.dir.join(name).with_added_extension("pdf");
         }
         let below = doc
             .strip_prefix(self.dir.join("data"))
             .map(Path::to_path_buf)
             .unwrap_or(name);
-        self.dir.join("out").join(below).with_extension("pdf")
+        self.dir.join("out").join(below).with_added_extension("pdf")
     }
 }
 
@@ -501,6 +501,14 @@ mod tests {
         let root = Root::find(&doc, None).unwrap();
         assert_eq!((root.templates(), root.fonts()), (None, None));
         assert_eq!(root.default_output(&doc), t.0.join("x/c.pdf"));
+        // A dot in the folder's name is kept: shi.xinfang → shi.xinfang.pdf.
+        let t = Tree::new("dotted", &["x/shi.xinfang", "p/data/2025/a.b"]);
+        let doc = t.0.join("x/shi.xinfang");
+        let root = Root::find(&doc, None).unwrap();
+        assert_eq!(root.default_output(&doc), t.0.join("x/shi.xinfang.pdf"));
+        let doc = t.0.join("p/data/2025/a.b");
+        let root = Root::find(&doc, None).unwrap();
+        assert_eq!(root.default_output(&doc), t.0.join("p/out/2025/a.b.pdf"));
     }
 
     #[test]

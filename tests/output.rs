@@ -277,7 +277,10 @@ fn output_onto_an_input_is_refused() {
     // An input file: the place suggested is the PDF beside its folder,
     // not out/document.toml.
     let err = stderr(&p.run("build", &[OsStr::new("-o"), document.as_os_str()]));
-    let beside = p.doc().with_extension("pdf");
+    let beside = p.doc().parent().unwrap().join(format!(
+        "{}.pdf",
+        p.doc().file_name().unwrap().to_string_lossy()
+    ));
     assert!(
         err.contains("它是输入文件") && err.contains(&format!("例如 {}", beside.display())),
         "{err}"

@@ -246,7 +246,7 @@ impl Inputs {
             Some(folder) => {
                 let beside = folder.parent().unwrap_or(folder);
                 match (input, folder.file_name()) {
-                    (true, Some(own)) => beside.join(own).with_extension("pdf"),
+                    (true, Some(own)) => beside.join(own).with_added_extension("pdf"),
                     _ => beside.join(name),
                 }
             }
@@ -337,6 +337,23 @@ pub(crate) fn real_target(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Over an input file, the PDF named after its folder is suggested,
+    /// a dot in the folder's name kept.
+    #[test]
+    fn the_place_suggested_over_an_input_file_keeps_the_folder_name() {
+        let top = std::env::temp_dir().join(format!("jixiao-clash-{}", std::process::id()));
+        let doc = top.join("shi.xinfang");
+        std::fs::create_dir_all(&doc).unwrap();
+        let file = doc.join("document.toml");
+        std::fs::write(&file, "").unwrap();
+        let inputs = Inputs::new(std::slice::from_ref(&doc), std::slice::from_ref(&file));
+        let (why, example) = inputs.clash(&file.canonicalize().unwrap()).unwrap();
+        assert!(why.contains("输入文件"), "{why}");
+        let top = top.canonicalize().unwrap();
+        assert_eq!(example, top.join("shi.xinfang.pdf"));
+        std::fs::remove_dir_all(&top).unwrap();
+    }
 
     fn files(plan: &Plan) -> (Option<Sink>, Option<Sink>) {
         (plan.pdf.clone(), plan.typ.clone())
