@@ -585,6 +585,17 @@ fn an_empty_current_folder_is_filled_in_place() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("在当前文件夹之上"), "{stderr}");
     assert!(!stderr.contains("os error"), "{stderr}");
+    // A link to an empty folder elsewhere is refused, the folder untouched.
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, below.join("link")).unwrap();
+    for dir in ["link", "link/"] {
+        let out = jixiao(&below, &["new", dir, "--year", "2026"]);
+        let stderr = text(&out).1;
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("是链接"), "{stderr}");
+    }
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
     // "sub/." is the folder sub: made as any other.
     let out = jixiao(&below, &["new", "sub/.", "--year", "2026"]);
     assert!(out.status.success(), "{}", text(&out).1);
@@ -665,7 +676,7 @@ fn a_from_that_is_no_document_folder_says_what_to_give() {
         ),
         (
             data.clone(),
-            "个文档的文件夹",
+            "含有文档文件夹的文件夹",
             "--from ".to_string() + &data.join("2025/chengde-xinfang").display().to_string(),
         ),
         (

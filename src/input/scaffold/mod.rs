@@ -215,8 +215,7 @@ fn check_source(src: &Path) -> Result<()> {
     if !src.is_dir() || crate::batch::discover::is_document(src) {
         return Ok(()); // Opening it says what is wrong.
     }
-    let tree = crate::batch::discover::discover(src).unwrap_or_default();
-    let Some(first) = tree.docs.first() else {
+    let Some(first) = document_below(src) else {
         return Err(
             Diagnostic::error(format!("“{shown}”中没有 document.toml，不是文档文件夹"))
                 .with_hint("请给出去年的文档文件夹（含 document.toml 和 projects/）")
@@ -224,14 +223,48 @@ fn check_source(src: &Path) -> Result<()> {
         );
     };
     Err(Diagnostic::error(format!(
-        "“{shown}”不是文档文件夹，而是含 {} 个文档的文件夹",
-        tree.docs.len()
+        "“{shown}”不是文档文件夹，而是含有文档文件夹的文件夹"
     ))
     .with_hint(format!(
         "jixiao new 一次新建一个文档：请给出其中一个，例如 --from {}",
-        display_path(first)
+        display_path(&first)
     ))
     .into())
+}
+
+/// The first document folder (in name order, shallowest first) up to
+/// three levels below `dir`, looking at a bounded number of folders: only
+/// to word an error, so `--from /` does not walk the disk.
+fn document_below(dir: &Path) -> Option<PathBuf> {
+    const MAX_FOLDERS: usize = 200;
+    let mut level = vec![dir.to_path_buf()];
+    let mut seen = 0;
+    for _ in 0..3 {
+        let mut next = Vec::new();
+        for folder in &level {
+            let Ok(entries) = std::fs::read_dir(folder) else {
+                continue;
+            };
+            let mut subs: Vec<PathBuf> = entries
+                .flatten()
+                .take(MAX_LEFT)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .map(|e| e.path())
+                .collect();
+            subs.sort();
+            if let Some(doc) = subs.iter().find(|s| s.join(DOCUMENT_FILE).is_file()) {
+                return Some(doc.clone());
+            }
+            seen += subs.len();
+            if seen > MAX_FOLDERS {
+                return None;
+            }
+            next.extend(subs);
+        }
+        level = next;
+    }
+    None
 }
 
 /// The most entries of one folder looked at for the not-copied list.
@@ -303,6 +336,17 @@ pub(crate) fn check_target(target: &Path) -> Result<()> {
         ))
         .with_hint("请给出一个新的或空的文件夹，例如 jixiao new 文件夹名")
         .into());
+    }
+    // A link to an empty folder elsewhere would carry the files there.
+    if real
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(
+            Diagnostic::error(format!("“{shown}”是链接，jixiao new 不写入链接指向的位置"))
+                .with_hint("请给出一个新的或空的文件夹本身")
+                .into(),
+        );
     }
     if !target.exists() && target.symlink_metadata().is_err() {
         return Ok(());
