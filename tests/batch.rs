@@ -380,6 +380,8 @@ fn an_empty_batch_folder_has_a_summary_and_fails() {
     let tmp = TempDir::new("batch-empty");
     let top = tmp.path().join("2026");
     std::fs::create_dir_all(top.join("city/dept")).unwrap();
+    // An editor's hidden settings file is no data.
+    std::fs::write(top.join(".taplo.toml"), "").unwrap();
     for command in ["check", "build"] {
         let out = jixiao(&[
             command.as_ref(),
@@ -395,7 +397,7 @@ fn an_empty_batch_folder_has_a_summary_and_fails() {
             "{json}"
         );
         let message = json["cross"][0]["message"].as_str().unwrap();
-        assert!(message.contains("中没有文档"), "{json}");
+        assert!(message.contains("中没有找到文档"), "{json}");
     }
     let md = jixiao(&[
         "check".as_ref(),
@@ -404,7 +406,7 @@ fn an_empty_batch_folder_has_a_summary_and_fails() {
         "markdown".as_ref(),
     ]);
     assert_eq!(md.status.code(), Some(1), "{}", stderr(&md));
-    assert!(stdout(&md).contains("中没有文档"), "{}", stdout(&md));
+    assert!(stdout(&md).contains("中没有找到文档"), "{}", stdout(&md));
     let lone = tmp.path().join("lone");
     std::fs::create_dir_all(lone.join("projects")).unwrap();
     let out = jixiao(&["check".as_ref(), lone.as_os_str()]);

@@ -232,22 +232,30 @@ pub(crate) fn reached(top: &Path, real: &Path) -> bool {
 /// document folder (a `projects/` folder or a `.toml` file in it): one
 /// that lacks its `document.toml`, not an empty batch folder.
 pub(crate) fn looks_like_document(dir: &Path) -> bool {
+    // Hidden files (an editor's .taplo.toml) are no data, as the loader has it.
     let toml = |e: &std::fs::DirEntry| {
         let name = e.file_name().to_string_lossy().to_lowercase();
-        name.ends_with(".toml")
+        name.ends_with(".toml") && !name.starts_with('.')
     };
     dir.join(PROJECTS_DIR).is_dir()
         || std::fs::read_dir(dir).is_ok_and(|all| all.flatten().any(|e| toml(&e)))
 }
 
 /// The error of a batch folder in which no document was found.
-pub(crate) fn no_documents(dir: &Path) -> Diagnostic {
+/// Folders skipped (too deep, links, unreadable) are said to be left out.
+pub(crate) fn no_documents(dir: &Path, skipped: bool) -> Diagnostic {
     let shown = display_path(dir);
-    Diagnostic::error(format!(
-        "文件夹“{shown}”中没有文档：它本身和其下各层文件夹中都没有 document.toml"
-    ))
-    .with_hint(format!("新建文档：jixiao new {shown}/部门名"))
-    .with_hint("如给错了文件夹，请给出文档文件夹（含 document.toml），或含多个文档文件夹的文件夹")
+    let d = Diagnostic::error(format!(
+        "文件夹“{shown}”中没有找到文档：它本身和其下查找的各层文件夹中都没有 document.toml"
+    ));
+    let d = match skipped {
+        true => d.with_hint("上面列出的跳过的文件夹未查找，其中的文档未计入"),
+        false => d,
+    };
+    d.with_hint(format!("新建文档：jixiao new {shown}/部门名"))
+        .with_hint(
+            "如给错了文件夹，请给出文档文件夹（含 document.toml），或含多个文档文件夹的文件夹",
+        )
 }
 
 fn to_warning(d: Diagnostic) -> Diagnostic {

@@ -135,7 +135,8 @@ pub(super) fn find(dir: &Path) -> Option<Result<Tree, ExitCode>> {
         Ok(mut tree) if tree.docs.is_empty() => {
             // An empty batch (a new year's folder before any department):
             // its summary, in the shape asked for, says so.
-            tree.skipped.push(discover::no_documents(dir));
+            let skipped = !tree.skipped.is_empty();
+            tree.skipped.push(discover::no_documents(dir, skipped));
             Some(Ok(tree))
         }
         Ok(tree) => Some(Ok(tree)),
@@ -257,7 +258,7 @@ fn report(req: &Request, done: &[Done], batchwide: &[Diagnostic], sources: &Sour
     outp!("{text}");
     let t = &summary.totals;
     let failed = match req.mode {
-        // An empty batch, or a folder that could not be read, fails too.
+        // An empty batch fails too (its batch-wide error).
         Mode::Build(_) => t.failed > 0 || batchwide.iter().any(Diagnostic::is_error),
         Mode::Check { deny_warnings } => t.errors > 0 || (deny_warnings && t.warnings > 0),
     };
