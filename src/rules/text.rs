@@ -446,28 +446,58 @@ fn doubled(place: &Place, text: &str, out: &mut Vec<Finding>) {
 }
 
 /// Marks that stand for a name still to be filled in, as templates and
-/// the starter of `jixiao new` write them (某某局, ××项目).
-const PLACEHOLDERS: [&str; 2] = ["某某", "××"];
+/// the starter of `jixiao new` write them (某某局, ××项目, XX单位, ○○科).
+/// Not 〇〇: it is the zero of dates written out (二〇〇五年).
+const PLACEHOLDERS: [&str; 6] = ["某某", "××", "XX", "xx", "ＸＸ", "○○"];
+
+/// What a placeholder for a body or a project is followed by: 某某局,
+/// 某某单位, 某某项目. After a surname 某某 rather hides a person's name
+/// (王某某, as complaint records write it) and is left alone.
+const BODY: &str = "局厅委办处科室部院校所站中单公司县市区镇乡村街项工省州队会社馆系统";
 
 /// J609: a placeholder left in a text (the first one; one is enough to
 /// send the user back to the text).
 fn placeholder(place: &Place, text: &str, out: &mut Vec<Finding>) {
-    let Some((_, mark)) = PLACEHOLDERS
+    let mut found: Vec<(usize, &str)> = PLACEHOLDERS
         .iter()
-        .filter_map(|p| Some((text.find(p)?, *p)))
-        .min()
+        .flat_map(|p| text.match_indices(p))
+        .collect();
+    found.sort();
+    let Some((at, mark)) = found
+        .into_iter()
+        .find(|(at, mark)| stands_alone(text, *at, mark))
     else {
         return;
     };
+    // With the character after it, so the span is this one, not an
+    // earlier 王某某.
+    let next = text[at + mark.len()..].chars().next();
+    let needle = format!("{mark}{}", next.map(String::from).unwrap_or_default());
     out.push(
         Finding::new(
             &J609,
             place.clone(),
             format!("文字中有示例占位“{mark}”，还没有换成实际内容"),
         )
-        .at(mark)
+        .at(needle)
         .hint("请换成本部门的实际名称和内容（jixiao new 写出的样例用“某某”占位）"),
     );
+}
+
+/// Whether the mark at byte `at` is a placeholder: XX not inside a code
+/// (QCXX01) and followed by a Chinese character; 某某 not after a Chinese
+/// character unless a body follows (由某某局, not 王某某).
+fn stands_alone(text: &str, at: usize, mark: &str) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at + mark.len()..].chars().next();
+    match mark {
+        "XX" | "xx" | "ＸＸ" => {
+            !before.is_some_and(|c| c.is_ascii_alphanumeric() || "XxＸ".contains(c))
+                && after.is_some_and(is_cjk)
+        }
+        "某某" => !before.is_some_and(is_cjk) || after.is_some_and(|c| BODY.contains(c)),
+        _ => true,
+    }
 }
 
 /// Common traditional characters and their simplified forms.
@@ -623,13 +653,33 @@ mod tests {
         let mut out = Vec::new();
         placeholder(&place, "2026年，某某局围绕某某工作", &mut out);
         placeholder(&place, "××项目", &mut out);
-        placeholder(&place, "承德市信访局", &mut out);
-        let msgs: Vec<_> = out.iter().map(|f| f.message.as_str()).collect();
+        placeholder(&place, "化解王某某、李某某等积案，由某某单位负责", &mut out);
+        placeholder(&place, "XX局；ＸＸ单位", &mut out);
+        placeholder(&place, "○○科", &mut out);
+        // Not placeholders: anonymised names, codes, dates, Roman XX.
+        for real in [
+            "承德市信访局",
+            "妥善化解王某某、李某某等重复信访积案",
+            "项目编码QCXX01局",
+            "二〇〇五年",
+            "第XX",
+            "XXL号",
+        ] {
+            placeholder(&place, real, &mut out);
+        }
+        let found: Vec<_> = out
+            .iter()
+            .map(|f| (f.message.as_str(), f.needle.as_deref().unwrap_or("")))
+            .collect();
+        let m = |mark: &str| format!("文字中有示例占位“{mark}”，还没有换成实际内容");
         assert_eq!(
-            msgs,
+            found,
             [
-                "文字中有示例占位“某某”，还没有换成实际内容",
-                "文字中有示例占位“××”，还没有换成实际内容"
+                (m("某某").as_str(), "某某局"),
+                (m("××").as_str(), "××项"),
+                (m("某某").as_str(), "某某单"),
+                (m("XX").as_str(), "XX局"),
+                (m("○○").as_str(), "○○科"),
             ]
         );
     }
