@@ -31,6 +31,7 @@ pub(super) fn diagnostic(error: &clap::Error, args: &[String]) -> Diagnostic {
         None => String::new(),
     };
     let arg = text(ContextKind::InvalidArg);
+    let opt = what(&arg);
     let value = text(ContextKind::InvalidValue);
     let d = match error.kind() {
         ErrorKind::UnknownArgument => unknown_argument(error, &arg),
@@ -40,10 +41,10 @@ pub(super) fn diagnostic(error: &clap::Error, args: &[String]) -> Diagnostic {
             suggested(d, error).with_hint(format!("可用的子命令：{}", subcommands().join("、")))
         }
         ErrorKind::InvalidValue if value.is_empty() => {
-            Diagnostic::error(format!("选项 {arg} 缺少取值"))
+            Diagnostic::error(format!("{opt} {arg} 缺少取值"))
         }
         ErrorKind::InvalidValue => {
-            let mut d = Diagnostic::error(format!("选项 {arg} 的取值“{value}”无效"));
+            let mut d = Diagnostic::error(format!("{opt} {arg} 的取值“{value}”无效"));
             if let Some(ContextValue::Strings(valid)) = error.get(ContextKind::ValidValue) {
                 d = d.with_hint(format!("可用的取值：{}", valid.join("、")));
             }
@@ -52,7 +53,7 @@ pub(super) fn diagnostic(error: &clap::Error, args: &[String]) -> Diagnostic {
         ErrorKind::ValueValidation => invalid_value(error, &arg, &value),
         ErrorKind::NoEquals => Diagnostic::error(format!("选项 {arg} 的取值要用等号连接"))
             .with_hint(format!("例如 {}=取值", option_name(&arg))),
-        ErrorKind::TooManyValues => Diagnostic::error(format!("选项 {arg} 多给了取值“{value}”"))
+        ErrorKind::TooManyValues => Diagnostic::error(format!("{opt} {arg} 多给了取值“{value}”"))
             .with_hint("取值中有空格时，请用引号把整个取值括起来"),
         ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
             let expected = match error.get(ContextKind::MinValues) {
@@ -61,7 +62,7 @@ pub(super) fn diagnostic(error: &clap::Error, args: &[String]) -> Diagnostic {
             };
             let actual = text(ContextKind::ActualNumValues);
             Diagnostic::error(format!(
-                "选项 {arg} 需要 {expected} 个取值，只给了 {actual} 个"
+                "{opt} {arg} 需要 {expected} 个取值，只给了 {actual} 个"
             ))
         }
         ErrorKind::ArgumentConflict => conflict(error, &arg),
@@ -70,7 +71,13 @@ pub(super) fn diagnostic(error: &clap::Error, args: &[String]) -> Diagnostic {
                 Some(ContextValue::Strings(all)) => all.join("、"),
                 _ => arg.clone(),
             };
-            Diagnostic::error(format!("缺少必需的参数：{missing}"))
+            let d = Diagnostic::error(format!("缺少必需的参数：{missing}"));
+            match missing.contains("--from") && args.iter().any(|a| a == "--bump-years") {
+                true => {
+                    d.with_hint("--bump-years 要与 --from 一起用：它改的是从去年文档复制来的年份")
+                }
+                false => d,
+            }
         }
         ErrorKind::MissingSubcommand => Diagnostic::error("缺少子命令")
             .with_hint(format!("可用的子命令：{}", subcommands().join("、"))),
@@ -84,7 +91,18 @@ pub(super) fn diagnostic(error: &clap::Error, args: &[String]) -> Diagnostic {
                 .to_string(),
         ),
     };
-    with_usage(d, args)
+    with_usage(typed_wrong(d, args), args)
+}
+
+/// `d` with a hint for what a Chinese input method types: an option
+/// with a full-width dash (－－year) is taken for a value, so the error
+/// may name another argument.
+fn typed_wrong(d: Diagnostic, args: &[String]) -> Diagnostic {
+    let dash = args.iter().skip(1).any(|a| a.starts_with(['－', '—', '–']));
+    match dash {
+        true => d.with_hint("选项要用半角减号，例如 --year；不能用全角“－”或破折号“—”"),
+        false => d,
+    }
 }
 
 /// An argument clap does not know: a misspelt option, a full-width dash,
@@ -96,13 +114,11 @@ fn unknown_argument(error: &clap::Error, arg: &str) -> Diagnostic {
         Diagnostic::error(format!("多余的参数“{arg}”"))
     };
     d = suggested(d, error);
-    if arg.starts_with(['－', '—', '–']) {
-        d = d.with_hint("选项要用半角减号，例如 --year；不能用全角“－”或破折号“—”");
-    } else if arg.starts_with('-') && error.get(ContextKind::SuggestedArg).is_none() {
+    if arg.starts_with('-') && error.get(ContextKind::SuggestedArg).is_none() {
         d = d.with_hint(format!(
             "如“{arg}”是取值（例如以 - 开头的文件夹名），请写在 -- 之后：-- {arg}"
         ));
-    } else if !arg.starts_with('-') {
+    } else if !arg.starts_with(['-', '－', '—', '–']) {
         d = d.with_hint("文件夹名中有空格时，请用引号把整个路径括起来，例如 \"data/2025/某 单位\"");
     }
     d
@@ -139,7 +155,7 @@ fn invalid_value(error: &clap::Error, arg: &str, value: &str) -> Diagnostic {
         Some(other) => other.to_string(),
         None => "无法识别".to_string(),
     };
-    let d = Diagnostic::error(format!("选项 {arg} 的取值“{value}”{why}"));
+    let d = Diagnostic::error(format!("{} {arg} 的取值“{value}”{why}", what(arg)));
     if value.chars().any(|c| ('０'..='９').contains(&c)) {
         d.with_hint("请用半角数字，例如 2026（输入法的全角数字“２０２６”不算数字）")
     } else {
@@ -163,6 +179,14 @@ fn conflict(error: &clap::Error, arg: &str) -> Diagnostic {
     }
 }
 
+/// How `arg` is called: an option (`--year <YEAR>`) or an argument (`<DIR>`).
+fn what(arg: &str) -> &'static str {
+    match arg.starts_with('-') {
+        true => "选项",
+        false => "参数",
+    }
+}
+
 /// The option of `--name <VALUE>`: `--name`.
 fn option_name(arg: &str) -> &str {
     arg.split([' ', '=']).next().unwrap_or(arg)
@@ -176,6 +200,16 @@ fn subcommands() -> Vec<String> {
     names.map(|c| c.get_name().to_string()).collect()
 }
 
+/// The words of `args` that may name subcommands: after the program,
+/// not options, nor the value of the one top-level option taking one.
+fn command_words(args: &[String]) -> impl Iterator<Item = &str> {
+    let mut after_color = false;
+    args.iter().skip(1).filter_map(move |a| {
+        let value = std::mem::replace(&mut after_color, a == "--color");
+        (!value && !a.starts_with('-')).then_some(a.as_str())
+    })
+}
+
 /// `d` with the usage of the subcommand named in `args` (else of
 /// jixiao) and where its full help is.
 fn with_usage(d: Diagnostic, args: &[String]) -> Diagnostic {
@@ -183,14 +217,18 @@ fn with_usage(d: Diagnostic, args: &[String]) -> Diagnostic {
     let mut cmd = super::Cli::command();
     // Built, so that a subcommand's usage starts with `jixiao`.
     cmd.build();
-    let named = args.iter().skip(1).find(|a| subcommands().contains(a));
-    let (usage, command) = match named.and_then(|n| cmd.find_subcommand_mut(n)) {
-        Some(sub) => {
-            let name = format!("jixiao {}", sub.get_name());
-            (sub.render_usage().to_string(), name)
+    let mut sub = &cmd;
+    let mut command = "jixiao".to_string();
+    for name in command_words(args) {
+        match sub.find_subcommand(name) {
+            Some(found) => {
+                sub = found;
+                command = format!("{command} {name}");
+            }
+            None => break,
         }
-        None => (cmd.render_usage().to_string(), "jixiao".to_string()),
-    };
+    }
+    let usage = sub.clone().render_usage().to_string();
     let usage = usage.trim().trim_start_matches("Usage:").trim();
     d.with_hint(format!("用法：{usage}"))
         .with_hint(format!("运行 {command} --help 查看全部选项"))
@@ -259,6 +297,32 @@ mod tests {
         assert!(hints(&d).contains("请用引号"), "{d:?}");
         let d = parsed("jixiao new d --from a --form x");
         assert!(d.message.contains("不能与"), "{d:?}");
+    }
+
+    #[test]
+    fn found_in_review() {
+        let d = parsed("jixiao completions tcsh");
+        assert!(d.message.starts_with("参数 <SHELL> 的取值“tcsh”"), "{d:?}");
+        let d = parsed("jixiao new －－year 2026");
+        assert!(hints(&d).contains("半角减号"), "{d:?}");
+        let d = parsed("jixiao new x --bump-years");
+        assert!(
+            hints(&d).contains("--bump-years 要与 --from 一起用"),
+            "{d:?}"
+        );
+        let d = parsed("jixiao templates export --bad");
+        assert!(hints(&d).contains("用法：jixiao templates export"), "{d:?}");
+        assert!(
+            hints(&d).contains("运行 jixiao templates export --help"),
+            "{d:?}"
+        );
+        let d = parsed("jixiao biuld check");
+        assert!(
+            hints(&d).contains("用法：jixiao [OPTIONS] <COMMAND>"),
+            "{d:?}"
+        );
+        let d = parsed("jixiao --color never check");
+        assert!(hints(&d).contains("用法：jixiao check"), "{d:?}");
     }
 
     #[test]
