@@ -636,8 +636,9 @@ fn a_write_failure_keeps_the_documents_warnings() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     let row = summary.lines().find(|l| l.starts_with("ref")).unwrap();
     let cells: Vec<&str> = row.split_whitespace().collect();
-    // ref 失败 — 7 301.84 万元 1 4
+    // ref 失败 16 7 301.84 万元 1 4: it typeset, so its pages are known.
     assert_eq!((cells[1], cells[6], cells[7]), ("失败", "1", "4"), "{row}");
+    assert_eq!(cells[2], "16", "{row}");
     assert!(err.contains("J606"), "{err}");
     assert!(dist.join("c.pdf").is_file());
 }

@@ -170,7 +170,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err((diags, written)) => {
+        Err(Failed { diags, written, .. }) => {
             sources.print(&diags.0);
             let n = diags.0.iter().filter(|d| d.is_error()).count();
             let shown: Vec<String> = written.iter().map(Sink::shown).collect();
@@ -214,22 +214,38 @@ pub(super) struct Built {
     pub(super) pages: Option<usize>,
 }
 
-/// What a build wrote; or its errors and what it had written before the
-/// failure.
-pub(super) type Outcome = Result<Built, (Diagnostics, Vec<Sink>)>;
+/// A build that failed.
+pub(super) struct Failed {
+    /// Its errors, with the document's own warnings.
+    pub(super) diags: Diagnostics,
+    /// What it had written before the failure.
+    pub(super) written: Vec<Sink>,
+    /// Pages of the PDF, when it typeset before failing to write.
+    pub(super) pages: Option<usize>,
+}
+
+impl From<Diagnostics> for Failed {
+    fn from(diags: Diagnostics) -> Self {
+        Self {
+            diags,
+            written: Vec::new(),
+            pages: None,
+        }
+    }
+}
+
+/// What a build wrote; or how it failed.
+pub(super) type Outcome = Result<Built, Failed>;
 
 /// Checks, compiles, and only then writes every output.
 fn build(args: &BuildArgs, sources: &SourceMap) -> Outcome {
-    let none = |d: Diagnostics| (d, Vec::new());
     let opts = pipeline::Options {
         pdf_standards: args.pdf_standard.clone(),
         ..args.common.options()
     };
-    let prepared = pipeline::prepare(&args.dir, &opts, sources)
-        .and_then(Prepared::accepted)
-        .map_err(none)?;
+    let prepared = pipeline::prepare(&args.dir, &opts, sources).and_then(Prepared::accepted)?;
     let default = prepared.root.default_output(&prepared.loaded.dir);
-    let plan = output::plan(args.output.as_deref(), args.wanted(), &default).map_err(none)?;
+    let plan = output::plan(args.output.as_deref(), args.wanted(), &default)?;
     finish(&prepared, &plan, &args.common.font_paths, sources)
 }
 
@@ -241,8 +257,7 @@ pub(super) fn finish(
     font_paths: &[PathBuf],
     sources: &SourceMap,
 ) -> Outcome {
-    let none = |d: Diagnostics| (d, Vec::new());
-    inputs(prepared, font_paths).check(plan).map_err(none)?;
+    inputs(prepared, font_paths).check(plan)?;
     // The source is named in Typst's messages even when it is not written.
     let typ_name = match &plan.typ {
         Some(Sink::File(path)) => path.clone(),
@@ -253,17 +268,17 @@ pub(super) fn finish(
     };
     // Typeset only for the outputs made from the pages.
     let typeset = if plan.pdf.is_some() || plan.ofd.is_some() {
-        Some(prepared.typeset(&typ_name, sources).map_err(none)?)
+        Some(prepared.typeset(&typ_name, sources)?)
     } else {
         None
     };
     let mut outputs: Vec<(&Sink, Vec<u8>)> = Vec::new();
     if let Some(typeset) = &typeset {
         if let Some(sink) = &plan.pdf {
-            outputs.push((sink, typeset.pdf().map_err(none)?));
+            outputs.push((sink, typeset.pdf()?));
         }
         if let Some(sink) = &plan.ofd {
-            outputs.push((sink, typeset.ofd().map_err(none)?));
+            outputs.push((sink, typeset.ofd()?));
         }
     }
     if let Some(sink) = &plan.typ {
@@ -278,7 +293,13 @@ pub(super) fn finish(
         match write(sink, &bytes) {
             Ok(()) => written.push(sink.clone()),
             // The document's own findings stand beside the write error.
-            Err(e) => return Err((Diagnostics([warnings, e.0].concat()), written)),
+            Err(e) => {
+                return Err(Failed {
+                    diags: Diagnostics([warnings, e.0].concat()),
+                    written,
+                    pages,
+                });
+            }
         }
     }
     Ok(Built {

@@ -301,9 +301,10 @@ impl Job {
                 done.written = built.written;
                 done.failed = false;
             }
-            Err((d, written)) => {
-                done.diags = d.0;
-                done.written = written;
+            Err(failed) => {
+                done.diags = failed.diags.0;
+                done.written = failed.written;
+                done.pages = failed.pages;
             }
         }
     }
