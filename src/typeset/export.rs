@@ -121,9 +121,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         std::process::id()
     ));
     let mode = std::fs::metadata(&target).ok().map(|m| m.permissions());
-    let _in_flight = InFlight::new(&tmp);
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let (_in_flight, mut f) = InFlight::create(&tmp)?;
         f.write_all(bytes)?;
         if let Some(mode) = mode {
             f.set_permissions(mode)?;
@@ -147,10 +146,14 @@ static IN_FLIGHT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::ne
 struct InFlight(PathBuf);
 
 impl InFlight {
-    fn new(tmp: &Path) -> Self {
+    /// Creates the temporary file `tmp`, listed: under the list's lock, so
+    /// that [`remove_in_flight`] sees every file made before it, and none
+    /// is made after it.
+    fn create(tmp: &Path) -> std::io::Result<(Self, std::fs::File)> {
         let mut list = IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner());
+        let file = std::fs::File::create(tmp)?;
         list.push(tmp.to_path_buf());
-        Self(tmp.to_path_buf())
+        Ok((Self(tmp.to_path_buf()), file))
     }
 }
 
@@ -161,14 +164,17 @@ impl Drop for InFlight {
     }
 }
 
-/// Removes the temporary files being written now: called on Ctrl-C, so an
-/// interrupted build leaves no `.jx-*.tmp` beside its outputs. A file
-/// already renamed into place is no longer at its temporary name.
+/// Removes the temporary files being written now and keeps any other from
+/// being made: called on Ctrl-C right before exiting, so an interrupted
+/// build leaves no `.jx-*.tmp` beside its outputs. (The list stays locked:
+/// a writer then waits; one that had made its file finds it gone, and its
+/// rename fails.) A file already renamed into place is whole.
 pub fn remove_in_flight() {
     let list = IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner());
     for tmp in list.iter() {
         let _ = std::fs::remove_file(tmp);
     }
+    std::mem::forget(list);
 }
 
 /// Temporary files are named `.jx-<pid>-<n>.tmp`.
@@ -243,16 +249,16 @@ mod tests {
     }
 
     /// Listed while written, no longer once renamed or removed. (The
-    /// removal itself is not called here: it would remove the temporary
-    /// files of tests writing at the same time.)
+    /// removal itself is not called here: it locks the list for good.)
     #[test]
     fn temporary_files_are_listed_only_while_in_flight() {
         let tmp = std::env::temp_dir().join(format!(".jx-inflight-{}.tmp", std::process::id()));
         let listed = |p: &Path| IN_FLIGHT.lock().unwrap().iter().any(|t| t == p);
-        let entry = InFlight::new(&tmp);
-        assert!(listed(&tmp));
-        drop(entry);
+        let (entry, file) = InFlight::create(&tmp).unwrap();
+        assert!(listed(&tmp) && tmp.is_file());
+        drop((entry, file));
         assert!(!listed(&tmp));
+        std::fs::remove_file(&tmp).unwrap();
     }
 
     #[test]
