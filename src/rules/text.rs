@@ -448,12 +448,15 @@ fn doubled(place: &Place, text: &str, out: &mut Vec<Finding>) {
 /// Marks that stand for a name still to be filled in, as templates and
 /// the starter of `jixiao new` write them (某某局, ××项目, XX单位, ○○科).
 /// Not 〇〇: it is the zero of dates written out (二〇〇五年).
-const PLACEHOLDERS: [&str; 6] = ["某某", "××", "XX", "xx", "ＸＸ", "○○"];
+const PLACEHOLDERS: [&str; 3] = ["某某", "××", "○○"];
 
-/// What a placeholder for a body or a project is followed by: 某某局,
-/// 某某单位, 某某项目. After a surname 某某 rather hides a person's name
-/// (王某某, as complaint records write it) and is left alone.
-const BODY: &str = "局厅委办处科室部院校所站中单公司县市区镇乡村街项工省州队会社馆系统";
+/// Common surnames: after one, 某某 hides a person's name (王某某, as
+/// complaint records write it) and is no placeholder. Not 于, 向, 和:
+/// mostly words (于某某年).
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤常温康施牛樊葛邢齐乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝";
+
+/// Chinese numerals: ○ between them is a zero (二○○八年), no mark.
+const NUMERALS: &str = "〇○零一二三四五六七八九十";
 
 /// J609: a placeholder left in a text (the first one; one is enough to
 /// send the user back to the text).
@@ -461,43 +464,81 @@ fn placeholder(place: &Place, text: &str, out: &mut Vec<Finding>) {
     let mut found: Vec<(usize, &str)> = PLACEHOLDERS
         .iter()
         .flat_map(|p| text.match_indices(p))
+        .filter(|(at, mark)| stands_alone(text, *at, mark))
+        .chain(x_runs(text))
         .collect();
     found.sort();
-    let Some((at, mark)) = found
-        .into_iter()
-        .find(|(at, mark)| stands_alone(text, *at, mark))
-    else {
+    let Some(&(at, mark)) = found.first() else {
         return;
     };
-    // With the character after it, so the span is this one, not an
+    // With a character beside it, so the span is this one, not an
     // earlier 王某某.
-    let next = text[at + mark.len()..].chars().next();
-    let needle = format!("{mark}{}", next.map(String::from).unwrap_or_default());
+    let (before, after) = (&text[..at], &text[at + mark.len()..]);
+    let needle = match (before.chars().next_back(), after.chars().next()) {
+        (_, Some(next)) => format!("{mark}{next}"),
+        (Some(prev), None) => format!("{prev}{mark}"),
+        (None, None) => mark.to_string(),
+    };
+    let shown = if mark.starts_with(['X', 'x', 'Ｘ']) {
+        "XX"
+    } else {
+        mark
+    };
     out.push(
         Finding::new(
             &J609,
             place.clone(),
-            format!("文字中有示例占位“{mark}”，还没有换成实际内容"),
+            format!("文字中有示例占位“{shown}”，还没有换成实际内容"),
         )
         .at(needle)
         .hint("请换成本部门的实际名称和内容（jixiao new 写出的样例用“某某”占位）"),
     );
 }
 
-/// Whether the mark at byte `at` is a placeholder: XX not inside a code
-/// (QCXX01) and followed by a Chinese character; 某某 not after a Chinese
-/// character unless a body follows (由某某局, not 王某某).
+/// Whether 某某, ×× or ○○ at byte `at` is a placeholder: 某某 not after a
+/// surname, ○○ not among Chinese numerals.
 fn stands_alone(text: &str, at: usize, mark: &str) -> bool {
     let before = text[..at].chars().next_back();
     let after = text[at + mark.len()..].chars().next();
     match mark {
-        "XX" | "xx" | "ＸＸ" => {
-            !before.is_some_and(|c| c.is_ascii_alphanumeric() || "XxＸ".contains(c))
-                && after.is_some_and(is_cjk)
-        }
-        "某某" => !before.is_some_and(is_cjk) || after.is_some_and(|c| BODY.contains(c)),
+        "某某" => !before.is_some_and(|c| SURNAMES.contains(c)),
+        "○○" => ![before, after]
+            .iter()
+            .flatten()
+            .any(|c| NUMERALS.contains(*c)),
         _ => true,
     }
+}
+
+/// Runs of two or more X (XX局, 20XX年, XXXX年, 承办单位：XX) that are not
+/// part of a code or word: no Latin letter right before or letter or digit
+/// right after (QCXX01, XXL). Each as its byte offset and text.
+fn x_runs(text: &str) -> Vec<(usize, &str)> {
+    let is_x = |c: char| matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ');
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut before: Option<char> = None;
+    while let Some((start, c)) = chars.next() {
+        if !is_x(c) {
+            before = Some(c);
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        let mut count = 1;
+        while let Some(&(i, n)) = chars.peek().filter(|(_, n)| is_x(*n)) {
+            end = i + n.len_utf8();
+            count += 1;
+            chars.next();
+        }
+        let after = text[end..].chars().next();
+        let code = before.is_some_and(|b| b.is_ascii_alphabetic())
+            || after.is_some_and(|a| a.is_ascii_alphanumeric());
+        if count >= 2 && !code {
+            out.push((start, &text[start..end]));
+        }
+        before = text[..end].chars().next_back();
+    }
+    out
 }
 
 /// Common traditional characters and their simplified forms.
@@ -650,38 +691,43 @@ mod tests {
     #[test]
     fn placeholders_are_found_once_per_text_with_their_word() {
         let place = Place::doc(&[Key("overall")]);
-        let mut out = Vec::new();
-        placeholder(&place, "2026年，某某局围绕某某工作", &mut out);
-        placeholder(&place, "××项目", &mut out);
-        placeholder(&place, "化解王某某、李某某等积案，由某某单位负责", &mut out);
-        placeholder(&place, "XX局；ＸＸ单位", &mut out);
-        placeholder(&place, "○○科", &mut out);
-        // Not placeholders: anonymised names, codes, dates, Roman XX.
+        let marked = [
+            ("2026年，某某局围绕某某工作", "某某", "某某局"),
+            ("××项目", "××", "××项"),
+            ("化解王某某、李某某等积案，由某某单位负责", "某某", "某某单"),
+            ("由某某负责", "某某", "某某负"),
+            ("于某某年某某月完成", "某某", "某某年"),
+            ("XX局；ＸＸ单位", "XX", "XX局"),
+            ("20XX年完成验收", "XX", "XX年"),
+            ("XXXX年XX月", "XX", "XXXX年"),
+            ("承办单位：XX", "XX", "：XX"),
+            ("○○科", "○○", "○○科"),
+            ("王某某。某某", "某某", "。某某"),
+        ];
+        for (text, mark, needle) in marked {
+            let mut out = Vec::new();
+            placeholder(&place, text, &mut out);
+            assert_eq!(out.len(), 1, "{text}");
+            let m = format!("文字中有示例占位“{mark}”，还没有换成实际内容");
+            assert_eq!(
+                (out[0].message.as_str(), out[0].needle.as_deref()),
+                (m.as_str(), Some(needle)),
+                "{text}"
+            );
+        }
+        // Not placeholders: anonymised names, codes, dates, words.
         for real in [
             "承德市信访局",
             "妥善化解王某某、李某某等重复信访积案",
-            "项目编码QCXX01局",
-            "二〇〇五年",
-            "第XX",
+            "信访人王某某系某村村民，为张某某办理低保，化解刘某某所反映的问题",
+            "项目编码QCXX01",
+            "二〇〇五年；二○○八年出台",
             "XXL号",
         ] {
+            let mut out = Vec::new();
             placeholder(&place, real, &mut out);
+            assert!(out.is_empty(), "{real}: {out:?}");
         }
-        let found: Vec<_> = out
-            .iter()
-            .map(|f| (f.message.as_str(), f.needle.as_deref().unwrap_or("")))
-            .collect();
-        let m = |mark: &str| format!("文字中有示例占位“{mark}”，还没有换成实际内容");
-        assert_eq!(
-            found,
-            [
-                (m("某某").as_str(), "某某局"),
-                (m("××").as_str(), "××项"),
-                (m("某某").as_str(), "某某单"),
-                (m("XX").as_str(), "XX局"),
-                (m("○○").as_str(), "○○科"),
-            ]
-        );
     }
 
     #[test]
