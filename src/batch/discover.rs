@@ -249,7 +249,7 @@ pub(crate) fn no_documents(dir: &Path, skipped: bool) -> Diagnostic {
         "文件夹“{shown}”中没有找到文档：它本身和其下查找的各层文件夹中都没有 document.toml"
     ));
     let d = match skipped {
-        true => d.with_hint("上面列出的跳过的文件夹未查找，其中的文档未计入"),
+        true => d.with_hint("有文件夹被跳过、未查找（不加 -q 可看到是哪些），其中的文档未计入"),
         false => d,
     };
     d.with_hint(format!("新建文档：jixiao new {shown}/部门名"))

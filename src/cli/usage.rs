@@ -34,7 +34,7 @@ pub(super) fn diagnostic(error: &clap::Error, args: &[String]) -> Diagnostic {
     let opt = what(&arg);
     let value = text(ContextKind::InvalidValue);
     let d = match error.kind() {
-        ErrorKind::UnknownArgument => unknown_argument(error, &arg),
+        ErrorKind::UnknownArgument => unknown_argument(error, &arg, full_width_dash(args)),
         ErrorKind::InvalidSubcommand => {
             let sub = text(ContextKind::InvalidSubcommand);
             let d = Diagnostic::error(format!("没有子命令“{sub}”"));
@@ -94,12 +94,17 @@ pub(super) fn diagnostic(error: &clap::Error, args: &[String]) -> Diagnostic {
     with_usage(typed_wrong(d, args), args)
 }
 
+/// Whether an argument before `--` starts with a full-width dash.
+fn full_width_dash(args: &[String]) -> bool {
+    let before = args.iter().skip(1).take_while(|a| *a != "--");
+    before.into_iter().any(|a| a.starts_with(['－', '—', '–']))
+}
+
 /// `d` with a hint for what a Chinese input method types: an option
 /// with a full-width dash (－－year) is taken for a value, so the error
 /// may name another argument.
 fn typed_wrong(d: Diagnostic, args: &[String]) -> Diagnostic {
-    let dash = args.iter().skip(1).any(|a| a.starts_with(['－', '—', '–']));
-    match dash {
+    match full_width_dash(args) {
         true => d.with_hint("选项要用半角减号，例如 --year；不能用全角“－”或破折号“—”"),
         false => d,
     }
@@ -107,7 +112,7 @@ fn typed_wrong(d: Diagnostic, args: &[String]) -> Diagnostic {
 
 /// An argument clap does not know: a misspelt option, a full-width dash,
 /// or a path with a blank split in two.
-fn unknown_argument(error: &clap::Error, arg: &str) -> Diagnostic {
+fn unknown_argument(error: &clap::Error, arg: &str, dash: bool) -> Diagnostic {
     let mut d = if arg.starts_with('-') {
         Diagnostic::error(format!("无法识别的选项“{arg}”"))
     } else {
@@ -118,7 +123,7 @@ fn unknown_argument(error: &clap::Error, arg: &str) -> Diagnostic {
         d = d.with_hint(format!(
             "如“{arg}”是取值（例如以 - 开头的文件夹名），请写在 -- 之后：-- {arg}"
         ));
-    } else if !arg.starts_with(['-', '－', '—', '–']) {
+    } else if !arg.starts_with('-') && !dash {
         d = d.with_hint("文件夹名中有空格时，请用引号把整个路径括起来，例如 \"data/2025/某 单位\"");
     }
     d
@@ -305,6 +310,7 @@ mod tests {
         assert!(d.message.starts_with("参数 <SHELL> 的取值“tcsh”"), "{d:?}");
         let d = parsed("jixiao new －－year 2026");
         assert!(hints(&d).contains("半角减号"), "{d:?}");
+        assert!(!hints(&d).contains("请用引号"), "{d:?}");
         let d = parsed("jixiao new x --bump-years");
         assert!(
             hints(&d).contains("--bump-years 要与 --from 一起用"),
