@@ -211,7 +211,8 @@ fn pdf_standards_are_declared() {
 }
 
 /// PDF/A needs a creation date and a build never reads the clock: without
-/// one the build fails in Chinese, says how to give one, and writes nothing.
+/// one the build fails in Chinese, says how to give one, and writes nothing;
+/// the document's warnings are still shown.
 #[test]
 fn pdf_a_without_a_date_is_refused() {
     let dir = TempDir::new("pages-a2b-nodate");
@@ -226,6 +227,8 @@ fn pdf_a_without_a_date_is_refused() {
     assert!(stderr.contains("PDF/A-2b 要求 PDF 有创建日期"), "{stderr}");
     assert!(stderr.contains("SOURCE_DATE_EPOCH"), "{stderr}");
     assert!(!pdf.exists(), "a failed build wrote a PDF");
+    // The document's own warnings are not lost to the export error.
+    assert!(stderr.contains("warning[J606]"), "{stderr}");
 }
 
 /// The 目录 is tagged as a table of contents: one TOCI per 目录 line (the

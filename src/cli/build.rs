@@ -272,34 +272,33 @@ pub(super) fn finish(
     } else {
         None
     };
+    let (warnings, pages) = match &typeset {
+        Some(t) => (t.warnings.clone(), Some(t.document.pages().len())),
+        None => (prepared.report.clone(), None),
+    };
+    // The document's own findings stand beside an export or write error.
+    let failed = |e: Diagnostics, written: Vec<Sink>| Failed {
+        diags: Diagnostics([warnings.clone(), e.0].concat()),
+        written,
+        pages,
+    };
     let mut outputs: Vec<(&Sink, Vec<u8>)> = Vec::new();
     if let Some(typeset) = &typeset {
         if let Some(sink) = &plan.pdf {
-            outputs.push((sink, typeset.pdf()?));
+            outputs.push((sink, typeset.pdf().map_err(|e| failed(e, Vec::new()))?));
         }
         if let Some(sink) = &plan.ofd {
-            outputs.push((sink, typeset.ofd()?));
+            outputs.push((sink, typeset.ofd().map_err(|e| failed(e, Vec::new()))?));
         }
     }
     if let Some(sink) = &plan.typ {
         outputs.push((sink, prepared.typst.as_bytes().to_vec()));
     }
-    let (warnings, pages) = match typeset {
-        Some(typeset) => (typeset.warnings, Some(typeset.document.pages().len())),
-        None => (prepared.report.clone(), None),
-    };
     let mut written = Vec::new();
     for (sink, bytes) in outputs {
         match write(sink, &bytes) {
             Ok(()) => written.push(sink.clone()),
-            // The document's own findings stand beside the write error.
-            Err(e) => {
-                return Err(Failed {
-                    diags: Diagnostics([warnings, e.0].concat()),
-                    written,
-                    pages,
-                });
-            }
+            Err(e) => return Err(failed(e, written)),
         }
     }
     Ok(Built {
