@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use crate::input::load::{DOCUMENT_FILE, PROJECTS_DIR, is_ignored_name};
 use crate::report::diag::{Diagnostic, Result, Severity, display_path, io_error};
 
 /// How deep below the batch folder documents are looked for.
@@ -16,11 +17,6 @@ pub(crate) const MAX_DOCUMENTS: usize = 2000;
 
 /// Folders of a project that hold no document and are no department.
 const NOT_DEPARTMENTS: [&str; 2] = ["templates", "fonts"];
-
-/// The file that makes a folder a document folder.
-const DOCUMENT_FILE: &str = "document.toml";
-/// The folder of a document's project files.
-const PROJECTS_DIR: &str = "projects";
 
 /// What was found below a batch folder.
 #[derive(Debug, Default)]
@@ -235,10 +231,47 @@ pub(crate) fn looks_like_document(dir: &Path) -> bool {
     // Hidden files (an editor's .taplo.toml) are no data, as the loader has it.
     let toml = |e: &std::fs::DirEntry| {
         let name = e.file_name().to_string_lossy().to_lowercase();
-        name.ends_with(".toml") && !name.starts_with('.')
+        name.ends_with(".toml") && !is_ignored_name(&name)
     };
     dir.join(PROJECTS_DIR).is_dir()
         || std::fs::read_dir(dir).is_ok_and(|all| all.flatten().any(|e| toml(&e)))
+}
+
+/// The first document folder (in name order, shallowest first) up to
+/// three levels below `dir`, looking at a bounded number of folders: only
+/// to word an error, so that naming `/` does not walk the disk. Hidden
+/// folders and links are not entered.
+pub(crate) fn first_document(dir: &Path) -> Option<PathBuf> {
+    const MAX_FOLDERS: usize = 200;
+    const MAX_ENTRIES: usize = 1000;
+    let mut level = vec![dir.to_path_buf()];
+    let mut seen = 0;
+    for _ in 0..3 {
+        let mut next = Vec::new();
+        for folder in &level {
+            let Ok(entries) = std::fs::read_dir(folder) else {
+                continue;
+            };
+            let mut subs: Vec<PathBuf> = entries
+                .flatten()
+                .take(MAX_ENTRIES)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .map(|e| e.path())
+                .collect();
+            subs.sort();
+            if let Some(doc) = subs.iter().find(|s| is_document(s)) {
+                return Some(doc.clone());
+            }
+            seen += subs.len();
+            if seen > MAX_FOLDERS {
+                return None;
+            }
+            next.extend(subs);
+        }
+        level = next;
+    }
+    None
 }
 
 /// The error of a batch folder in which no document was found.

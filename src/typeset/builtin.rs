@@ -49,6 +49,11 @@ pub fn path(name: &str) -> PathBuf {
     PathBuf::from(BUILTIN_DIR).join(name)
 }
 
+/// The text of the built-in template `name` (`jixiao.typ`), if there is one.
+pub fn template(name: &str) -> Option<&'static str> {
+    TEMPLATES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
 /// The hint for an error in a project's own copy of the built-in template
 /// `name`: it is the project's file, and how to go back or compare.
 pub fn override_hint(name: &str) -> String {

@@ -89,8 +89,8 @@ pub(super) fn jobs(
     let mut jobs: Vec<Job> = docs
         .iter()
         .map(|dir| {
-            let rel = relative(top, dir);
             let below = dir.strip_prefix(top).unwrap_or(dir).to_path_buf();
+            let rel = shown(&below);
             let root = Root::find(dir, opts.root.as_deref());
             let resources = root.clone().and_then(|root| {
                 let key = (root.templates(), root.fonts());
@@ -131,10 +131,9 @@ fn same_error(first: &str) -> Diagnostics {
     .into()
 }
 
-/// `dir` relative to `top`, with `/` between the parts.
-fn relative(top: &Path, dir: &Path) -> String {
-    let rel = dir.strip_prefix(top).unwrap_or(dir);
-    let parts: Vec<String> = rel
+/// A path below the batch folder as shown, with `/` between the parts.
+fn shown(below: &Path) -> String {
+    let parts: Vec<String> = below
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
@@ -354,10 +353,7 @@ mod tests {
             plan.typ,
             Some(Sink::File(PathBuf::from("dist/2025/a.b.typ")))
         );
-        assert_eq!(
-            relative(Path::new("data"), Path::new("data/2025/x")),
-            "2025/x"
-        );
+        assert_eq!(shown(Path::new("2025/x")), "2025/x");
     }
 
     /// Two GBK folder names are shown alike (U+FFFD for each byte that is
@@ -377,7 +373,7 @@ mod tests {
         let (a, b) = (b"\xb2\xc6\xd5\xfe", b"\xc3\xf1\xd5\xfe");
         let a = Path::new(std::ffi::OsStr::from_bytes(a));
         let b = Path::new(std::ffi::OsStr::from_bytes(b));
-        assert_eq!(relative(Path::new(""), a), relative(Path::new(""), b));
+        assert_eq!(shown(a), shown(b));
         let (pa, pb) = (
             mirror(Path::new("dist"), a, &outputs),
             mirror(Path::new("dist"), b, &outputs),

@@ -215,7 +215,7 @@ fn check_source(src: &Path) -> Result<()> {
     if !src.is_dir() || crate::batch::discover::is_document(src) {
         return Ok(()); // Opening it says what is wrong.
     }
-    let Some(first) = document_below(src) else {
+    let Some(first) = crate::batch::discover::first_document(src) else {
         return Err(
             Diagnostic::error(format!("“{shown}”中没有 document.toml，不是文档文件夹"))
                 .with_hint("请给出去年的文档文件夹（含 document.toml 和 projects/）")
@@ -230,41 +230,6 @@ fn check_source(src: &Path) -> Result<()> {
         display_path(&first)
     ))
     .into())
-}
-
-/// The first document folder (in name order, shallowest first) up to
-/// three levels below `dir`, looking at a bounded number of folders: only
-/// to word an error, so `--from /` does not walk the disk.
-fn document_below(dir: &Path) -> Option<PathBuf> {
-    const MAX_FOLDERS: usize = 200;
-    let mut level = vec![dir.to_path_buf()];
-    let mut seen = 0;
-    for _ in 0..3 {
-        let mut next = Vec::new();
-        for folder in &level {
-            let Ok(entries) = std::fs::read_dir(folder) else {
-                continue;
-            };
-            let mut subs: Vec<PathBuf> = entries
-                .flatten()
-                .take(MAX_LEFT)
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-                .map(|e| e.path())
-                .collect();
-            subs.sort();
-            if let Some(doc) = subs.iter().find(|s| s.join(DOCUMENT_FILE).is_file()) {
-                return Some(doc.clone());
-            }
-            seen += subs.len();
-            if seen > MAX_FOLDERS {
-                return None;
-            }
-            next.extend(subs);
-        }
-        level = next;
-    }
-    None
 }
 
 /// The most entries of one folder looked at for the not-copied list.

@@ -106,7 +106,7 @@ impl Templates {
             .with_span(span)
             .with_label("模板在这里出错")
             .with_hint("这是模板（templates/）的问题，不是数据的问题；请检查模板语法和变量名");
-        match own && builtin::TEMPLATES.iter().any(|(n, _)| *n == name) {
+        match own && builtin::template(name).is_some() {
             true => d.with_hint(builtin::override_hint(name)).into(),
             false => d.into(),
         }
