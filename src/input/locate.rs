@@ -56,18 +56,26 @@ fn first_line(text: &str, range: Range<usize>) -> Range<usize> {
     start..end.max(start)
 }
 
-/// Narrows the span of a string value to the first occurrence of `needle`.
+/// Narrows the span of a string value to the occurrence of `needle` after
+/// `skip` earlier ones, or failing that to its first.
 ///
 /// When the value spells it differently (escapes, line continuations), the
 /// whole value is kept.
-pub(crate) fn narrow(sources: &SourceMap, span: &Span, needle: &str) -> Span {
+pub(crate) fn narrow(sources: &SourceMap, span: &Span, needle: &str, skip: usize) -> Span {
     let Some(text) = sources.text(span.file) else {
         return span.clone();
     };
     let Some(raw) = text.get(span.range.clone()) else {
         return span.clone();
     };
-    match raw.find(needle) {
+    let mut found = raw.match_indices(needle).map(|(i, _)| i);
+    let first = found.next();
+    let at = if skip == 0 {
+        first
+    } else {
+        found.nth(skip - 1).or(first)
+    };
+    match at {
         Some(i) if !needle.is_empty() => Span {
             file: span.file,
             range: span.range.start + i..span.range.start + i + needle.len(),
@@ -117,7 +125,24 @@ mod tests {
             file: key,
             range: range_of(TEXT, &path).unwrap(),
         };
-        let inner = narrow(&map, &span, "1%");
+        let inner = narrow(&map, &span, "1%", 0);
         assert_eq!(&TEXT[inner.range], "1%");
+    }
+
+    #[test]
+    fn narrow_passes_over_earlier_occurrences() {
+        let map = SourceMap::default();
+        let text = "t = \"某某甲某某乙某某\"\n";
+        let key = map.add(std::path::Path::new("/t.toml"), text);
+        let span = Span {
+            file: key,
+            range: range_of(text, &[Seg::Key("t")]).unwrap(),
+        };
+        let at = |skip| narrow(&map, &span, "某某", skip).range.start;
+        assert_eq!(at(0), text.find("某某").unwrap());
+        assert_eq!(at(1), text.find("甲").unwrap() + "甲".len());
+        assert_eq!(at(2), text.rfind("某某").unwrap());
+        // Fewer occurrences than asked for (an escape spells one): the first.
+        assert_eq!(at(7), at(0));
     }
 }

@@ -141,8 +141,8 @@ fn cp1252(c: char) -> Option<char> {
 
 /// Narrows a value's span to `needle`; a single character the file spells
 /// as a TOML escape (`\u202E`, `\u001b`, `\r`, `\e`, `\x1B`) is found too.
-pub fn narrow(sources: &SourceMap, span: &Span, needle: &str) -> Span {
-    let first = locate::narrow(sources, span, needle);
+pub fn narrow(sources: &SourceMap, span: &Span, needle: &str, skip: usize) -> Span {
+    let first = locate::narrow(sources, span, needle, skip);
     let mut chars = needle.chars();
     let (Some(c), None) = (chars.next(), chars.next()) else {
         return first;
@@ -152,7 +152,7 @@ pub fn narrow(sources: &SourceMap, span: &Span, needle: &str) -> Span {
     }
     spellings(c)
         .iter()
-        .map(|s| locate::narrow(sources, span, s))
+        .map(|s| locate::narrow(sources, span, s, skip))
         .find(|s| s != span)
         .unwrap_or(first)
 }
@@ -244,7 +244,7 @@ mod tests {
         let file = map.add(std::path::Path::new("/t.toml"), text);
         let span = |r: std::ops::Range<usize>| Span { file, range: r };
         let value = span(10..text.find('\n').unwrap());
-        let at = |needle: char| narrow(&map, &value, &needle.to_string()).range;
+        let at = |needle: char| narrow(&map, &value, &needle.to_string(), 0).range;
         assert_eq!(&text[at('\u{202E}')], "\\u202e");
         assert_eq!(&text[at('\r')], "\\r");
         assert_eq!(
@@ -253,7 +253,7 @@ mod tests {
             "not in this value: whole value"
         );
         let second = span(text.find("\"x").unwrap()..text.len() - 1);
-        let r = narrow(&map, &second, "\u{2066}").range;
+        let r = narrow(&map, &second, "\u{2066}", 0).range;
         assert_eq!(&text[r], "\u{2066}");
     }
 }

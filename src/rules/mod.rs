@@ -122,6 +122,8 @@ pub struct Finding {
     pub hints: Vec<String>,
     /// Point at this text inside the value rather than at all of it.
     pub needle: Option<String>,
+    /// Earlier occurrences of the needle in the value to pass over.
+    pub skip: usize,
 }
 
 impl Finding {
@@ -133,6 +135,7 @@ impl Finding {
             message: message.into(),
             hints: Vec::new(),
             needle: None,
+            skip: 0,
         }
     }
 
@@ -145,6 +148,14 @@ impl Finding {
     /// Points the caret at the first occurrence of `text` in the value.
     pub fn at(mut self, text: impl Into<String>) -> Self {
         self.needle = Some(text.into());
+        self
+    }
+
+    /// Points the caret at the occurrence of `text` that follows `skip`
+    /// earlier ones, for a mark that repeats in the value.
+    pub fn at_nth(mut self, text: impl Into<String>, skip: usize) -> Self {
+        self.needle = Some(text.into());
+        self.skip = skip;
         self
     }
 }
@@ -205,15 +216,15 @@ pub fn run(loaded: &Loaded, fonts: Option<&FontSet>, sources: &SourceMap) -> Vec
 /// Drops silenced findings and turns the rest into located diagnostics.
 pub fn locate_all(found: Vec<Finding>, loaded: &Loaded, sources: &SourceMap) -> Vec<Diagnostic> {
     let doc = &loaded.document;
-    let (needles, mut diags): (Vec<Option<String>>, Vec<Diagnostic>) = found
+    let (needles, mut diags): (Vec<(Option<String>, usize)>, Vec<Diagnostic>) = found
         .into_iter()
         .filter(|f| !is_allowed(doc, f))
-        .map(|f| (f.needle.clone(), to_diagnostic(f)))
+        .map(|f| ((f.needle.clone(), f.skip), to_diagnostic(f)))
         .unzip();
     loaded.locate(sources, &mut diags);
-    for (d, needle) in diags.iter_mut().zip(&needles) {
+    for (d, (needle, skip)) in diags.iter_mut().zip(&needles) {
         if let (Some(span), Some(t)) = (&d.span, needle) {
-            d.span = Some(chars::narrow(sources, span, t));
+            d.span = Some(chars::narrow(sources, span, t, *skip));
         }
     }
     let key = |d: &Diagnostic| {

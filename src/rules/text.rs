@@ -471,14 +471,8 @@ fn placeholder(place: &Place, text: &str, out: &mut Vec<Finding>) {
     let Some(&(at, mark)) = found.first() else {
         return;
     };
-    // With a character beside it, so the span is this one, not an
-    // earlier 王某某.
-    let (before, after) = (&text[..at], &text[at + mark.len()..]);
-    let needle = match (before.chars().next_back(), after.chars().next()) {
-        (_, Some(next)) => format!("{mark}{next}"),
-        (Some(prev), None) => format!("{prev}{mark}"),
-        (None, None) => mark.to_string(),
-    };
+    // The caret goes on this one, not on an earlier 王某某 or code.
+    let skip = text[..at].matches(mark).count();
     let shown = if mark.starts_with(['X', 'x', 'Ｘ']) {
         "XX"
     } else {
@@ -490,7 +484,7 @@ fn placeholder(place: &Place, text: &str, out: &mut Vec<Finding>) {
             place.clone(),
             format!("文字中有示例占位“{shown}”，还没有换成实际内容"),
         )
-        .at(needle)
+        .at_nth(mark, skip)
         .hint("请换成本部门的实际名称和内容（jixiao new 写出的样例用“某某”占位）"),
     );
 }
@@ -689,31 +683,36 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_are_found_once_per_text_with_their_word() {
+    fn placeholders_are_found_once_per_text_where_they_stand() {
         let place = Place::doc(&[Key("overall")]);
+        // Text, mark shown, the text before the mark the caret goes on.
         let marked = [
-            ("2026年，某某局围绕某某工作", "某某", "某某局"),
-            ("××项目", "××", "××项"),
-            ("化解王某某、李某某等积案，由某某单位负责", "某某", "某某单"),
-            ("由某某负责", "某某", "某某负"),
-            ("于某某年某某月完成", "某某", "某某年"),
-            ("XX局；ＸＸ单位", "XX", "XX局"),
-            ("20XX年完成验收", "XX", "XX年"),
-            ("XXXX年XX月", "XX", "XXXX年"),
-            ("承办单位：XX", "XX", "：XX"),
-            ("○○科", "○○", "○○科"),
-            ("王某某。某某", "某某", "。某某"),
+            ("2026年，某某局围绕某某工作", "某某", "2026年，"),
+            ("××项目", "××", ""),
+            (
+                "化解王某某、李某某等积案，由某某单位负责",
+                "某某",
+                "化解王某某、李某某等积案，由",
+            ),
+            ("由某某负责", "某某", "由"),
+            ("于某某年某某月完成", "某某", "于"),
+            ("XX局；ＸＸ单位", "XX", ""),
+            ("20XX年完成验收", "XX", "20"),
+            ("XXXX年XX月", "XX", ""),
+            ("承办单位：XX", "XX", "承办单位："),
+            ("○○科", "○○", ""),
+            ("王某某。某某", "某某", "王某某。"),
+            ("编码QCXX01，XX局", "XX", "编码QCXX01，"),
         ];
-        for (text, mark, needle) in marked {
+        for (text, mark, before) in marked {
             let mut out = Vec::new();
             placeholder(&place, text, &mut out);
             assert_eq!(out.len(), 1, "{text}");
             let m = format!("文字中有示例占位“{mark}”，还没有换成实际内容");
-            assert_eq!(
-                (out[0].message.as_str(), out[0].needle.as_deref()),
-                (m.as_str(), Some(needle)),
-                "{text}"
-            );
+            assert_eq!(out[0].message, m, "{text}");
+            let needle = out[0].needle.as_deref().unwrap();
+            let at = text.match_indices(needle).nth(out[0].skip).map(|(i, _)| i);
+            assert_eq!(at, Some(before.len()), "{text}");
         }
         // Not placeholders: anonymised names, codes, dates, words.
         for real in [
