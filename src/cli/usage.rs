@@ -34,7 +34,7 @@ pub(super) fn diagnostic(error: &clap::Error, args: &[String]) -> Diagnostic {
     let opt = what(&arg);
     let value = text(ContextKind::InvalidValue);
     let d = match error.kind() {
-        ErrorKind::UnknownArgument => unknown_argument(error, &arg, full_width_dash(args)),
+        ErrorKind::UnknownArgument => unknown_argument(error, &arg, args),
         ErrorKind::InvalidSubcommand => {
             let sub = text(ContextKind::InvalidSubcommand);
             let d = Diagnostic::error(format!("没有子命令“{sub}”"));
@@ -112,7 +112,9 @@ fn typed_wrong(d: Diagnostic, args: &[String]) -> Diagnostic {
 
 /// An argument clap does not know: a misspelt option, a full-width dash,
 /// or a path with a blank split in two.
-fn unknown_argument(error: &clap::Error, arg: &str, dash: bool) -> Diagnostic {
+fn unknown_argument(error: &clap::Error, arg: &str, args: &[String]) -> Diagnostic {
+    // A blank splits a path only for a subcommand that takes one.
+    let takes_path = typed_command(args).0.get_positionals().next().is_some();
     let mut d = if arg.starts_with('-') {
         Diagnostic::error(format!("无法识别的选项“{arg}”"))
     } else {
@@ -123,7 +125,7 @@ fn unknown_argument(error: &clap::Error, arg: &str, dash: bool) -> Diagnostic {
         d = d.with_hint(format!(
             "如“{arg}”是取值（例如以 - 开头的文件夹名），请写在 -- 之后：-- {arg}"
         ));
-    } else if !arg.starts_with('-') && !dash {
+    } else if !arg.starts_with('-') && takes_path && !full_width_dash(args) {
         d = d.with_hint("文件夹名中有空格时，请用引号把整个路径括起来，例如 \"data/2025/某 单位\"");
     }
     d
@@ -215,9 +217,9 @@ fn command_words(args: &[String]) -> impl Iterator<Item = &str> {
     })
 }
 
-/// `d` with the usage of the subcommand named in `args` (else of
-/// jixiao) and where its full help is.
-fn with_usage(d: Diagnostic, args: &[String]) -> Diagnostic {
+/// The deepest subcommand named in `args` (else jixiao itself), built,
+/// and how it is typed (`jixiao templates export`).
+fn typed_command(args: &[String]) -> (clap::Command, String) {
     use clap::CommandFactory;
     let mut cmd = super::Cli::command();
     // Built, so that a subcommand's usage starts with `jixiao`.
@@ -233,7 +235,14 @@ fn with_usage(d: Diagnostic, args: &[String]) -> Diagnostic {
             None => break,
         }
     }
-    let usage = sub.clone().render_usage().to_string();
+    (sub.clone(), command)
+}
+
+/// `d` with the usage of the subcommand named in `args` (else of
+/// jixiao) and where its full help is.
+fn with_usage(d: Diagnostic, args: &[String]) -> Diagnostic {
+    let (mut sub, command) = typed_command(args);
+    let usage = sub.render_usage().to_string();
     let usage = usage.trim().trim_start_matches("Usage:").trim();
     d.with_hint(format!("用法：{usage}"))
         .with_hint(format!("运行 {command} --help 查看全部选项"))
@@ -329,6 +338,10 @@ mod tests {
         );
         let d = parsed("jixiao --color never check");
         assert!(hints(&d).contains("用法：jixiao check"), "{d:?}");
+        // No path to split for a subcommand that takes none.
+        let d = parsed("jixiao rules extra");
+        assert_eq!(d.message, "多余的参数“extra”");
+        assert!(!hints(&d).contains("请用引号"), "{d:?}");
     }
 
     #[test]
