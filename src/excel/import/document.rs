@@ -203,18 +203,19 @@ fn part_rows(g: &Grid, heading: u32, columns: &[(&str, &str)]) -> Vec<toml::Valu
         })
         .collect();
     let mut out = Vec::new();
-    let mut r = header + 1;
-    while !cols.is_empty() && r < g.height && !g.row_blank(r) && !is_heading(g, r) {
-        let mut row = toml::Table::new();
-        for &(key, c) in &cols {
-            let text = g
-                .raw(r, c)
-                .map(|v| text_of(v, Kind::Text))
-                .unwrap_or_default();
-            row.insert(key.into(), toml::Value::String(text));
+    // Blank rows a user left between the rows are passed over: only the
+    // next part's heading ends a part.
+    for r in (header + 1..g.height).take_while(|&r| !cols.is_empty() && !is_heading(g, r)) {
+        let cells: Vec<(&str, Option<&Cell>)> =
+            cols.iter().map(|&(key, c)| (key, g.raw(r, c))).collect();
+        if cells.iter().all(|(_, v)| v.is_none()) {
+            continue;
         }
-        out.push(toml::Value::Table(row));
-        r += 1;
+        let row = cells.into_iter().map(|(key, v)| {
+            let text = v.map(|v| text_of(v, Kind::Text)).unwrap_or_default();
+            (key.to_string(), toml::Value::String(text))
+        });
+        out.push(toml::Value::Table(row.collect()));
     }
     out
 }
@@ -238,6 +239,10 @@ mod tests {
             &["二、分项绩效目标"],
             &["序号", "标题", "绩效目标", "绩效指标"],
             &["1", "甲", "乙", "丙"],
+            &[],
+            &["2", "丁", "戊", "己"],
+            &["3"],
+            &["4", "庚", "", ""],
             &["三、工作保障措施"],
             &["序号", "首句", "正文"],
             &["1", "首", "正"],
@@ -247,6 +252,9 @@ mod tests {
         assert_eq!(d.unit_code, "154001");
         assert_eq!(d.overall, Overall::Text("总体\n目标".into()));
         assert_eq!(d.goals[0].indicator, "丙");
+        // A blank row, or one with only its number, is passed over.
+        let titles: Vec<&str> = d.goals.iter().map(|g| g.title.as_str()).collect();
+        assert_eq!(titles, ["甲", "丁", "庚"]);
         assert_eq!(d.measures[0].text, "正");
         assert_eq!(d.form.as_deref(), Some("hebei"));
         let bad = from_rows(&[&["预算年度", "明年"]]);

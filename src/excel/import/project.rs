@@ -342,17 +342,27 @@ impl Reader<'_> {
             _ => last_row,
         };
         let mut rows = Vec::new();
-        let mut r = first_row;
-        while r <= last_row && r < self.g.height {
+        let mut gap = false;
+        for r in first_row..=last_row.min(self.g.height.saturating_sub(1)) {
             if self.ends_table(t, r, &cols) {
                 break;
             }
-            if let Some(row) = self.row(t, r, first_row, &cols) {
-                rows.push(row);
-            } else if t.header {
+            // Blank rows a user left inside the table are passed over. The
+            // table ends at its 合计, a label of something else, a line
+            // under it, the sheet's end, or after blank rows at a row of
+            // one cell (a note, "注：…").
+            let own = self.own_cells(r, &cols);
+            if own == 0 {
+                gap = true;
+                continue;
+            }
+            if gap && t.header && own < 2 {
                 break;
             }
-            r += 1;
+            gap = false;
+            if let Some(row) = self.row(t, r, first_row, &cols) {
+                rows.push(row);
+            }
         }
         fill_down(t, &mut rows);
         if !rows.is_empty() {
@@ -448,6 +458,15 @@ impl Reader<'_> {
                 other || self.below_line(text)
             })
         })
+    }
+
+    /// How many of the table's cells in row r hold something written in
+    /// that row, not a cell merged down from above.
+    fn own_cells(&self, r: u32, cols: &[(usize, u32)]) -> usize {
+        let own = |&&(_, col): &&(usize, u32)| {
+            self.g.anchor(r, col) == (r, col) && self.g.raw(r, col).is_some()
+        };
+        cols.iter().filter(own).count()
     }
 
     fn used_row(&mut self, r: u32, cols: &[(usize, u32)]) {
@@ -777,6 +796,27 @@ mod tests {
         assert_eq!(rows[1].get("description"), "");
         assert_eq!(got.warnings.len(), 1, "{:?}", got.warnings);
         assert!(got.warnings[0].starts_with("表1!A14：无法识别的内容“注：杂项”"));
+    }
+
+    #[test]
+    fn blank_rows_inside_a_table_are_passed_over_and_a_note_ends_it() {
+        let g = from_rows(&[
+            &["项目编码", "QC1", "项目名称", "甲项目"],
+            &["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"],
+            &[],
+            &["产出指标", "数量指标", "x", "", "≥1"],
+            &[],
+            &[],
+            &["效益指标", "社会效益指标", "y", "", "100%"],
+            &[],
+            &["注：杂项"],
+        ]);
+        let got = read(&g, &hebei(), &Labels::new());
+        let rows = got.project.rows("indicators");
+        let level1: Vec<String> = rows.iter().map(|r| r.get("level1").into_owned()).collect();
+        assert_eq!(level1, ["产出指标", "效益指标"]);
+        assert_eq!(got.warnings.len(), 1, "{:?}", got.warnings);
+        assert!(got.warnings[0].starts_with("表1!A9：无法识别的内容“注：杂项”"));
     }
 
     #[test]
