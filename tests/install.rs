@@ -196,6 +196,16 @@ fn export_never_writes_through_a_link_and_a_dangling_template_link_is_an_error()
             "half an export"
         );
     }
+    // Nor through a folder on the way that is a link (forms/ elsewhere).
+    let victim = tmp.path().join("victim");
+    std::fs::create_dir_all(&victim).unwrap();
+    std::fs::create_dir_all(project.join("fresh")).unwrap();
+    std::os::unix::fs::symlink(&victim, project.join("fresh/forms")).unwrap();
+    let out = run_in(&bin, &project, &["templates", "export", "fresh", "--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("路径中的“fresh/forms”是符号链接"), "{err}");
+    assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
     // The dangling link is the project's layout, not a reason to fall back.
     copy_dir(&reference_dir(), &project.join("data/d"));
     let listed = run_in(&bin, &project, &["templates"]);

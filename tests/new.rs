@@ -413,6 +413,28 @@ fn a_failure_writing_the_schemas_is_a_warning_and_links_are_refused() {
         "{stderr}"
     );
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    // Nor when templates/ itself links elsewhere.
+    std::fs::rename(root.join("templates"), root.join("kept")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, root.join("templates")).unwrap();
+    let out = new_from(root, "data/2026/v", &[]);
+    let stderr = text(&out).1;
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("是链接"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    std::fs::remove_file(root.join("templates")).unwrap();
+    std::fs::rename(root.join("kept"), root.join("templates")).unwrap();
+    // A link on the way to the new folder is refused before anything is made.
+    std::os::unix::fs::symlink(&elsewhere, root.join("data/2027")).unwrap();
+    let out = new_from(root, "data/2027/x", &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
+    assert!(
+        text(&out).1.contains("不能写入“data/2027”：它是符号链接"),
+        "{}",
+        text(&out).1
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
     // A schema file already as it would be written is left alone (not
     // replaced: same inode), so a read-only copy does not fail `new`.
     use std::os::unix::fs::MetadataExt;

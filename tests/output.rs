@@ -395,7 +395,7 @@ fn failed_compile_writes_no_source_either() {
 }
 
 #[test]
-fn symlink_long_name_and_mode_are_respected() {
+fn links_are_never_written_through_long_names_and_modes_are_kept() {
     use std::os::unix::fs::PermissionsExt;
     let p = Project::new("links");
     let real = p.out().join("real.pdf");
@@ -404,8 +404,11 @@ fn symlink_long_name_and_mode_are_respected() {
     let link = p.out().join("link.pdf");
     std::os::unix::fs::symlink("real.pdf", &link).unwrap();
     let out = p.run("build", &[OsStr::new("-o"), link.as_os_str()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("它是符号链接"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&real).unwrap(), b"old");
+    let out = p.run("build", &[OsStr::new("-o"), real.as_os_str()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
     assert!(std::fs::read(&real).unwrap().starts_with(b"%PDF"));
     assert_eq!(
         std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
@@ -415,6 +418,42 @@ fn symlink_long_name_and_mode_are_respected() {
     let out = p.run("build", &[OsStr::new("-o"), long.as_os_str()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(long.is_file());
+}
+
+/// A link planted in the project (a cloned repository, a shared folder)
+/// on the way to the default output, or to an `-o` inside the project,
+/// is refused: the PDF would land wherever it points.
+#[test]
+fn a_link_planted_on_the_way_to_an_output_is_refused() {
+    let p = Project::new("planted");
+    let victim = p.out().join("victim");
+    std::fs::create_dir_all(&victim).unwrap();
+    std::os::unix::fs::symlink(&victim, p.root().join("out")).unwrap();
+    for args in [vec![], vec![OsStr::new("-o"), OsStr::new("out/x.pdf")]] {
+        let out = jixiao()
+            .current_dir(p.root())
+            .args([OsStr::new("build"), OsStr::new("data/doc")])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("路径中的“out”是符号链接"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
+    }
+    // A link above the project is the user's own: followed.
+    let above = p.out().join("mounted");
+    std::os::unix::fs::symlink(p.root(), &above).unwrap();
+    std::fs::remove_file(p.root().join("out")).unwrap();
+    let out = jixiao()
+        .args([OsStr::new("build"), above.join("data/doc").as_os_str()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(p.root().join("out/doc.pdf").is_file());
 }
 
 #[test]

@@ -323,7 +323,7 @@ fn inputs(prepared: &Prepared, font_paths: &[PathBuf]) -> Inputs {
     let mut files = prepared.template_files.clone();
     files.push(dir.join("document.toml"));
     files.extend(crate::input::load::project_files(dir).unwrap_or_default());
-    Inputs::new(&folders, &files)
+    Inputs::new(&folders, &files).within(&prepared.root.dir)
 }
 
 fn write(sink: &Sink, bytes: &[u8]) -> Result<(), Diagnostics> {

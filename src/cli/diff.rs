@@ -390,7 +390,7 @@ fn refuse_output_on_inputs(
         typ: None,
         ofd: None,
     };
-    Inputs::new(&folders, &[]).check(&plan)
+    Inputs::new(&folders, &[]).within(&root.dir).check(&plan)
 }
 
 /// Both versions ready to typeset (the output checked against the

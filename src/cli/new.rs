@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::CommonArgs;
+use crate::input::confine::{link_inside, link_refused};
 use crate::input::form::{DEFAULT_FORM, Kind, Registry, Role};
 use crate::input::locate::Place;
 use crate::input::locate::Seg::Key;
@@ -96,6 +97,7 @@ fn make(args: &NewArgs, sources: &SourceMap) -> Result<(Plan, Vec<Diagnostic>)> 
         None => Registry::builtin(),
     };
     let schema_dir = scaffold::schema_dir(&args.dir, args.common.root.as_deref());
+    no_link_on_the_way(root.as_deref(), &args.dir)?;
     let schema_ref = SchemaRef {
         from_doc: scaffold::relative(&scaffold::absolute(&args.dir), &schema_dir),
     };
@@ -127,7 +129,7 @@ fn make(args: &NewArgs, sources: &SourceMap) -> Result<(Plan, Vec<Diagnostic>)> 
     scaffold::write_folder(&args.dir, &files)?;
     let written = match inside {
         Some(_) => Ok(Vec::new()),
-        None => schema::write(&schema_dir, &schemas),
+        None => schema::write(&schema_dir, &schemas, root.as_deref()),
     };
     match written {
         Ok(_) => status!("JSON Schema 已写入 {}", display_path(&schema_dir)),
@@ -156,6 +158,20 @@ fn year_asked(args: &NewArgs) -> (Option<i64>, Vec<Diagnostic>) {
 
 /// A failure writing the schema files, as a warning: the document was
 /// written; only the editor's completion waits for the files.
+/// Refuses a link inside the project on the way to the new folder
+/// (`data/2026 -> elsewhere`): the files would land where it points. The
+/// folder itself being a link is refused by [`scaffold::check_target`],
+/// one on the way to the schema folder by [`schema::write`].
+fn no_link_on_the_way(root: Option<&Path>, dir: &Path) -> Result<()> {
+    let Some(root) = root else { return Ok(()) };
+    let dir = scaffold::absolute(dir);
+    let parent = dir.parent().unwrap_or(&dir);
+    match link_inside(root, parent) {
+        Some(link) => Err(link_refused(parent, &link).into()),
+        None => Ok(()),
+    }
+}
+
 fn schema_warning(d: Diagnostic) -> Diagnostic {
     let hint =
         "文档已新建；编辑器暂时无法按 JSON Schema 补全，可稍后用 jixiao schema -o 文件夹 写出";

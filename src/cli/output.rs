@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::input::confine::{link_inside, link_refused};
 use crate::report::diag::{Diagnostic, Diagnostics, Result, display_path};
 use crate::session::Session;
 use crate::typeset::export::follow_links;
@@ -186,6 +187,9 @@ pub(crate) fn names_folder(out: &Path) -> bool {
 pub(crate) struct Inputs {
     folders: Vec<PathBuf>,
     files: Vec<PathBuf>,
+    /// The project (or the folder of a lone document), where no link may
+    /// be on an output's way.
+    root: Option<PathBuf>,
 }
 
 impl Inputs {
@@ -196,7 +200,14 @@ impl Inputs {
         Self {
             folders: folders.iter().filter_map(real).collect(),
             files: files.iter().filter_map(real).collect(),
+            root: None,
         }
+    }
+
+    /// Also refuses an output with a link on its way inside `root`.
+    pub(crate) fn within(mut self, root: &Path) -> Self {
+        self.root = Some(root.to_path_buf());
+        self
     }
 
     /// Refuses a plan whose outputs overwrite an input or each other.
@@ -216,6 +227,10 @@ impl Inputs {
             }
         }
         for (shown, real) in &files {
+            let link = self.root.as_ref().and_then(|r| link_inside(r, shown));
+            if let Some(link) = link {
+                return Err(link_refused(shown, &link).into());
+            }
             if let Some((why, example)) = self.clash(real) {
                 let hint = format!(
                     "请用 -o 指定数据、模板和字体文件夹以外的位置，例如 {}",
@@ -296,7 +311,9 @@ pub(crate) fn watched(output: Option<&Path>, wanted: Wanted, session: &Session) 
     folders.extend(root.templates());
     let mut inputs = vec![session.doc_dir().join("document.toml")];
     inputs.extend(crate::input::load::project_files(session.doc_dir()).unwrap_or_default());
-    Inputs::new(&folders, &inputs).check(&plan)?;
+    Inputs::new(&folders, &inputs)
+        .within(&root.dir)
+        .check(&plan)?;
     Ok(watched)
 }
 

@@ -44,7 +44,7 @@ pub fn run(args: &SchemaArgs) -> ExitCode {
         crate::report::stdio::out(&files[0].1);
         return ExitCode::SUCCESS;
     };
-    match schema::write(dir, &files) {
+    match schema::write(dir, &files, None) {
         Ok(paths) => {
             for p in paths {
                 status!("已写入 {}", display_path(&p));

@@ -104,6 +104,14 @@ fn write_out(args: &ExportArgs) -> Result<(), Diagnostics> {
             .map(|p| format!("“{}”", one_line(&p.display().to_string())))
             .collect()
     };
+    // A folder on the way (forms/) that is a link would carry files too.
+    let on_way = targets.iter().find_map(|p| {
+        let folder = p.parent()?;
+        crate::input::confine::link_inside(&args.dir, folder).map(|l| (p, l))
+    });
+    if let Some((path, link)) = on_way {
+        return Err(crate::input::confine::link_refused(path, &link).into());
+    }
     let links = named(&|m| m.file_type().is_symlink());
     if !links.is_empty() {
         return Err(

@@ -2,11 +2,12 @@
 //! regular file inside its folder and not larger than a bound: the one rule
 //! for data files, Tera templates and every file the Typst world serves, so
 //! a symlink cannot smuggle `/etc/passwd` into a PDF or a log, and a FIFO or
-//! `/dev/zero` cannot hang or flood a build.
+//! `/dev/zero` cannot hang or flood a build. Writing is confined too: no
+//! output goes through a link planted inside the project.
 
 use std::fs::{File, OpenOptions};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use crate::report::diag::{Diagnostic, display_path};
 
@@ -88,6 +89,61 @@ fn open_no_wait(path: &Path) -> std::io::Result<File> {
     OpenOptions::new().read(true).open(path)
 }
 
+/// The first symbolic link met on the way down to `path` inside `root`:
+/// a folder or the file itself. Inside the project a cloned repository, an
+/// unpacked archive or a shared folder may have planted a link that would
+/// carry a write anywhere; links above it (a home folder mounted
+/// elsewhere) are the user's and are followed. `..` is taken as the
+/// system takes it: after a link, it leaves the link's target.
+pub(crate) fn link_inside(root: &Path, path: &Path) -> Option<PathBuf> {
+    let root = root.canonicalize().ok()?;
+    let absolute = std::env::current_dir().ok()?.join(path);
+    let mut real = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::Prefix(_) | Component::RootDir => real.push(part),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                real.pop();
+            }
+            Component::Normal(name) => {
+                let next = real.join(name);
+                let link = next
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.file_type().is_symlink());
+                if !link {
+                    real = next;
+                } else if real.starts_with(&root) {
+                    return Some(next);
+                } else {
+                    real = next.canonicalize().ok()?;
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The refusal to write `path` because of the link `link` on its way (or
+/// `path` itself being one).
+pub(crate) fn link_refused(path: &Path, link: &Path) -> Diagnostic {
+    let message = if link == path {
+        format!(
+            "不能写入“{}”：它是符号链接，写入会落到链接指向的位置",
+            display_path(path)
+        )
+    } else {
+        format!(
+            "不能写入“{}”：路径中的“{}”是符号链接，写入会落到链接指向的位置",
+            display_path(path),
+            display_path(link)
+        )
+    };
+    Diagnostic::error(message).with_hint(
+        "链接可能随复制、解压或克隆的文件夹而来；确认无误后请删去该链接，或换一个输出位置",
+    )
+}
+
 impl ConfineError {
     /// The error as a diagnostic about `path` (a `what` such as 数据文件);
     /// it never shows anything of the file's target but the reason.
@@ -118,6 +174,32 @@ impl ConfineError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_inside_the_root_is_found_one_above_is_followed() {
+        use std::os::unix::fs::symlink;
+        let base = std::env::temp_dir().join(format!("jx-link-inside-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let (root, elsewhere) = (base.join("proj"), base.join("elsewhere"));
+        std::fs::create_dir_all(root.join("out")).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        symlink(&root, base.join("mounted")).unwrap();
+        symlink(&elsewhere, root.join("planted")).unwrap();
+        symlink(elsewhere.join("f"), root.join("out/x.pdf")).unwrap();
+        let found = |p: &str| link_inside(&root, &base.join(p));
+        assert_eq!(found("proj/out/new/y.pdf"), None);
+        assert_eq!(found("mounted/out/y.pdf"), None, "a link above the root");
+        assert_eq!(found("proj/planted/y.pdf"), Some(root.join("planted")));
+        assert_eq!(found("mounted/out/x.pdf"), Some(root.join("out/x.pdf")));
+        assert_eq!(
+            found("proj/planted/../out/y.pdf"),
+            Some(root.join("planted")),
+            "`..` after a link is the link's"
+        );
+        assert_eq!(found("elsewhere/y.pdf"), None, "outside the root");
+        std::fs::remove_dir_all(&base).unwrap();
+    }
     use std::path::PathBuf;
 
     fn scratch(name: &str) -> PathBuf {

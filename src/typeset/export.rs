@@ -105,22 +105,26 @@ fn pdf_standards(standards: &[Standard]) -> Result<PdfStandards> {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder that
 /// is renamed into place, so readers see the old file or the new one, never
-/// a mix. A symlink is written through (its target is replaced, the link
-/// stays), and an existing file keeps its permissions.
+/// a mix. An existing file keeps its permissions; a `path` that is a
+/// symbolic link is refused, as a write through it lands anywhere.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let target = follow_links(path);
-    let dir = folder_of(&target);
+    if path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(crate::input::confine::link_refused(path, path).into());
+    }
+    let dir = folder_of(path);
     std::fs::create_dir_all(dir).map_err(|e| io_error("创建输出文件夹", dir, &e))?;
     remove_stale_temps(dir);
     // A short name: `.<name>.<pid>.tmp` could exceed the 255-byte limit
     // on names when `name` is near it.
-    static COUNT: AtomicUsize = AtomicUsize::new(0);
     let n = COUNT.fetch_add(1, Ordering::Relaxed);
     let tmp = dir.join(format!(
         "{TEMP_PREFIX}{}-{n}{TEMP_SUFFIX}",
         std::process::id()
     ));
-    let mode = std::fs::metadata(&target).ok().map(|m| m.permissions());
+    let mode = std::fs::metadata(path).ok().map(|m| m.permissions());
     let result = (|| {
         let (_in_flight, mut f) = InFlight::create(&tmp)?;
         f.write_all(bytes)?;
@@ -128,7 +132,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             f.set_permissions(mode)?;
         }
         f.sync_all()?;
-        std::fs::rename(&tmp, &target)
+        // Renaming replaces a link put in place meanwhile, never its target.
+        std::fs::rename(&tmp, path)
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
@@ -138,6 +143,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         )
     })
 }
+
+/// How many temporary files this process has named.
+static COUNT: AtomicUsize = AtomicUsize::new(0);
 
 /// The temporary files being written now, for [`remove_in_flight`].
 static IN_FLIGHT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
@@ -151,7 +159,12 @@ impl InFlight {
     /// is made after it.
     fn create(tmp: &Path) -> std::io::Result<(Self, std::fs::File)> {
         let mut list = IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner());
-        let file = std::fs::File::create(tmp)?;
+        // Made new, never opened through a link or a file planted at
+        // this name.
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(tmp)?;
         list.push(tmp.to_path_buf());
         Ok((Self(tmp.to_path_buf()), file))
     }
@@ -289,7 +302,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn symlink_is_written_through_and_mode_kept() {
+    fn a_link_is_refused_a_planted_temp_name_too_and_mode_kept() {
         use std::os::unix::fs::PermissionsExt;
         let dir = std::env::temp_dir().join(format!("jixiao-export4-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -298,11 +311,21 @@ mod tests {
         std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
         let link = dir.join("link.pdf");
         std::os::unix::fs::symlink("real.pdf", &link).unwrap();
-        write_atomic(&link, b"new").unwrap();
-        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
-        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        let e = write_atomic(&link, b"new").unwrap_err();
+        assert!(format!("{e:?}").contains("符号链接"), "{e:?}");
+        assert_eq!(std::fs::read(&real).unwrap(), b"old");
+        write_atomic(&real, b"new").unwrap();
         let mode = std::fs::metadata(&real).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o640);
+        // A link at the next temporary names (other tests take some) is
+        // not written through.
+        let next = COUNT.load(Ordering::Relaxed);
+        for n in next..next + 64 {
+            let name = format!("{TEMP_PREFIX}{}-{n}{TEMP_SUFFIX}", std::process::id());
+            std::os::unix::fs::symlink("real.pdf", dir.join(name)).unwrap();
+        }
+        assert!(write_atomic(&dir.join("out.pdf"), b"other").is_err());
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

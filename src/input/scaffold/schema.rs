@@ -523,18 +523,27 @@ pub(crate) fn all(forms: &Registry) -> Vec<(String, String)> {
 }
 
 /// Writes the schema files into `dir` (created if missing), each through
-/// a new temporary file renamed into place; a `dir` that is a link, or a
-/// schema file that is a link or not a regular file, is refused, so the
-/// writing never leaves the folder. Returns the paths written (a file
-/// already holding its text is not).
-pub(crate) fn write(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>> {
-    if dir
-        .symlink_metadata()
-        .is_ok_and(|m| m.file_type().is_symlink())
-    {
+/// a new temporary file renamed into place; a `dir` that is a link (or,
+/// inside the project `within`, has one on its way), or a schema file that
+/// is a link or not a regular file, is refused, so the writing never
+/// leaves the folder. Returns the paths written (a file already holding
+/// its text is not).
+pub(crate) fn write(
+    dir: &Path,
+    files: &[(String, String)],
+    within: Option<&Path>,
+) -> Result<Vec<PathBuf>> {
+    let link = match within {
+        Some(root) => crate::input::confine::link_inside(root, dir),
+        None => dir
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+            .then(|| dir.to_path_buf()),
+    };
+    if let Some(link) = link {
         return Err(Diagnostic::error(format!(
             "“{}”是链接，JSON Schema 不会写到链接指向的地方",
-            display_path(dir)
+            display_path(&link)
         ))
         .with_hint("请把它换成普通文件夹，或删除它后重试")
         .into());
