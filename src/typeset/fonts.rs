@@ -2,14 +2,14 @@
 //! loaded lazily, and the check that every configured role exists.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use std::sync::OnceLock;
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
-use typst_kit::fonts::FontStore;
+use typst_kit::fonts::{FontPath, FontStore};
 
 use crate::input::locate::Place;
 use crate::input::locate::Seg::Key;
@@ -46,7 +46,7 @@ impl FontSet {
             }
             // Sorted so that font indices, and with them the PDF, do not
             // depend on the order the file system lists files in.
-            let mut found: Vec<_> = typst_kit::fonts::scan(dir).collect();
+            let mut found = scan(dir);
             found.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
             // A copy of a built-in font (a project's own `fonts/` often is
             // one) adds nothing but a second entry for the same family.
@@ -116,6 +116,86 @@ impl FontSet {
             })
             .collect()
     }
+}
+
+/// Folders below a font folder looked into, at most.
+const MAX_FONT_DEPTH: usize = 8;
+/// Entries of a font folder and its subfolders looked at, at most.
+const MAX_FONT_ENTRIES: usize = 20_000;
+
+/// The fonts in the files below `dir` (see [`font_files`]), as typst-kit's
+/// `scan` gives them but read only from where [`font_files`] allows.
+fn scan(dir: &Path) -> Vec<(FontPath, FontInfo)> {
+    let mut db = fontdb::Database::new();
+    for file in font_files(dir) {
+        // A file that is no font (or a broken one) is skipped, as
+        // typst-kit's own scan skips it.
+        let _ = db.load_font_file(&file);
+    }
+    db.faces()
+        .filter_map(|face| {
+            let fontdb::Source::File(path) = &face.source else {
+                return None;
+            };
+            let info = db.with_face_data(face.id, FontInfo::new)??;
+            let path = FontPath {
+                path: path.clone(),
+                index: face.index,
+            };
+            Some((path, info))
+        })
+        .collect()
+}
+
+/// The font files (`.ttf`, `.otf`, `.ttc`, `.otc`) below `dir`, by their
+/// real paths: regular files that are inside `dir` after resolving links,
+/// as for data files and templates, so a `fonts/x -> /` neither embeds
+/// a font from elsewhere nor walks the whole disk. Links to folders are
+/// not followed (a folder inside is found under its own name), and the
+/// walk stops [`MAX_FONT_DEPTH`] folders deep and after
+/// [`MAX_FONT_ENTRIES`] entries.
+fn font_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(root) = dir.canonicalize() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![(root.clone(), 0)];
+    let mut seen = 0;
+    while let Some((folder, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            seen += 1;
+            if seen > MAX_FONT_ENTRIES {
+                break;
+            }
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let path = entry.path();
+            if kind.is_dir() && depth < MAX_FONT_DEPTH {
+                stack.push((path, depth + 1));
+            } else if is_font_name(&path)
+                && let Ok(real) = path.canonicalize()
+                && real.starts_with(&root)
+                && std::fs::metadata(&real).is_ok_and(|m| m.is_file())
+            {
+                out.push(real);
+            }
+        }
+    }
+    // Once each, also when a link inside names it a second time.
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether a file is named as a font file, as fontdb's scan picks them.
+fn is_font_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["ttf", "otf", "ttc", "otc"].contains(&e.to_ascii_lowercase().as_str()))
 }
 
 /// The built-in fonts, parsed once per process: the bytes are part of the
@@ -223,6 +303,38 @@ fn is_space_fallback(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn font_files_stay_inside_their_folder() {
+        use std::os::unix::fs::symlink;
+        let base = std::env::temp_dir().join(format!("jx-font-files-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let (dir, outside) = (base.join("fonts"), base.join("outside"));
+        std::fs::create_dir_all(dir.join("sub/deeper")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        for f in ["a.otf", "sub/B.TTF", "sub/deeper/c.ttc", "notes.txt"] {
+            std::fs::write(dir.join(f), "").unwrap();
+        }
+        std::fs::write(outside.join("x.otf"), "").unwrap();
+        symlink(outside.join("x.otf"), dir.join("x.otf")).unwrap();
+        symlink(&outside, dir.join("elsewhere")).unwrap();
+        symlink("/", dir.join("root")).unwrap();
+        symlink("sub/B.TTF", dir.join("b-link.ttf")).unwrap();
+        let mut found: Vec<String> = font_files(&dir)
+            .iter()
+            .map(|p| {
+                p.strip_prefix(dir.canonicalize().unwrap())
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        found.sort();
+        // A link to a font inside counts once, under its real name.
+        assert_eq!(found, ["a.otf", "sub/B.TTF", "sub/deeper/c.ttc"]);
+        std::fs::remove_dir_all(&base).unwrap();
+    }
 
     fn shipped() -> FontSet {
         FontSet::load(&[], false).unwrap()
