@@ -5,7 +5,8 @@
 //! [`typeset`] renders it with Tera and Typst into a PDF, [`compare`] diffs
 //! versions and gives git its text forms; [`excel`] writes and reads
 //! workbooks; [`pipeline`] chains the stages
-//! (one build path for every command), [`session`] and [`watch`] rebuild,
+//! (one build path for every command) and `limits` bounds its time and
+//! memory, [`session`] and [`watch`] rebuild,
 //! `batch` finds the documents of a folder tree and sums them up,
 //! [`report`] is the one diagnostics path, and [`cli`] holds one file per
 //! subcommand.
@@ -15,6 +16,7 @@ pub mod cli;
 pub mod compare;
 pub mod excel;
 pub mod input;
+pub(crate) mod limits;
 pub mod pipeline;
 pub mod report;
 pub mod rules;

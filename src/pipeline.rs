@@ -281,7 +281,10 @@ pub(crate) fn prepare_files(
         Some(cache) => render::view_reusing(&loaded.document, style, cache),
         None => render::view(&loaded.document, style),
     };
-    let typst = templates.render(&view, sources)?;
+    let typst = {
+        let _deadline = crate::limits::arm(files.dir());
+        templates.render(&view, sources)?
+    };
     loaded.locate(sources, &mut report);
     Ok(Prepared {
         root,
@@ -338,6 +341,8 @@ fn fonts_for(
 pub struct Typeset {
     /// The laid-out pages.
     pub(crate) document: PagedDocument,
+    /// The document folder (for the deadline's message).
+    dir: PathBuf,
     /// The rules' findings (see [`Prepared::report`]), then Typst's warnings.
     pub(crate) warnings: Vec<Diagnostic>,
     date: Option<BuildDate>,
@@ -353,11 +358,13 @@ impl Typeset {
     /// The PDF bytes, stamped with the build date if there is one, in the
     /// standards asked for.
     pub fn pdf(&self) -> Result<Vec<u8>> {
+        let _deadline = crate::limits::arm(&self.dir);
         export::pdf(&self.document, self.date.as_ref(), &self.standards)
     }
 
     /// The OFD package of the same pages, dated like the PDF.
     pub fn ofd(&self) -> Result<Vec<u8>> {
+        let _deadline = crate::limits::arm(&self.dir);
         crate::typeset::ofd::ofd(&self.document, self.date.as_ref())
     }
 }
@@ -418,10 +425,14 @@ impl Prepared {
         mut warnings: Vec<Diagnostic>,
         sources: &SourceMap,
     ) -> Result<Typeset> {
-        let compiled = compile::compile(world, sources, origin)?;
+        let compiled = {
+            let _deadline = crate::limits::arm(&self.loaded.dir);
+            compile::compile(world, sources, origin)?
+        };
         warnings.extend(compiled.warnings);
         Ok(Typeset {
             document: compiled.document,
+            dir: self.loaded.dir.clone(),
             warnings,
             date: self.date,
             standards: self.standards.clone(),

@@ -342,3 +342,64 @@ fn data_files_linked_outside_the_folder_are_refused_without_content() {
         assert!(!all.contains(line), "printed a line of /etc/passwd: {line}");
     }
 }
+
+/// A project template that never ends (Typst or Tera) is stopped at the
+/// deadline with a message; one that eats memory fails at the ceiling.
+/// Nothing is written either way.
+#[test]
+fn runaway_templates_are_stopped() {
+    let loops = [
+        (
+            "jixiao.typ",
+            "\n#for i in range(100000) { for j in range(100000) { let x = i + j } }\n",
+        ),
+        (
+            "document.typ.tera",
+            "\n{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}\n",
+        ),
+    ];
+    for (file, text) in loops {
+        let tmp = TempDir::new("runaway");
+        let root = scratch_root(&tmp);
+        append(&root.join("templates").join(file), text);
+        let pdf = tmp.path().join("x.pdf");
+        let started = Instant::now();
+        let out = build_limited(&root, &pdf, ("JIXIAO_TIMEOUT", "2"));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{file}: {err}");
+        assert!(err.contains("排版超过 2 秒仍未完成"), "{file}: {err}");
+        assert!(started.elapsed() < Duration::from_secs(60), "{file}");
+        assert!(!pdf.exists());
+    }
+    let tmp = TempDir::new("runaway-memory");
+    let root = scratch_root(&tmp);
+    let doubling = "{% set s = \"xxxxxxxx\" %}{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}";
+    std::fs::write(root.join("templates/document.typ.tera"), doubling).unwrap();
+    let pdf = tmp.path().join("x.pdf");
+    let out = build_limited(&root, &pdf, ("JIXIAO_MEMORY_MIB", "512"));
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("memory allocation"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!pdf.exists());
+}
+
+/// Builds the minimal fixture with `root`'s templates into `pdf`, with one
+/// limit set in the environment.
+fn build_limited(root: &Path, pdf: &Path, limit: (&str, &str)) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args([
+            "build",
+            s(&fixture("minimal")),
+            "--root",
+            s(root),
+            "-o",
+            s(pdf),
+        ])
+        .env(limit.0, limit.1)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap()
+}

@@ -124,6 +124,7 @@ impl CommonArgs {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
+    crate::limits::cap_memory();
     // clap prints its help while parsing, and a usage error is printed
     // before `--color` is known: so it is looked up first.
     let args: Vec<String> = std::env::args_os()
