@@ -226,7 +226,19 @@ pub fn figure(value: &str) -> Option<Figure> {
     let end = rest
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(rest.len());
-    let number: Decimal = rest[..end].parse().ok()?;
+    let digits = &rest[..end];
+    let number: Decimal = match digits.parse() {
+        Ok(n) => n,
+        // More whole digits than a Decimal holds (28): larger than any
+        // budget or percentage, which is all the rules ask of it.
+        Err(_)
+            if digits.split('.').next().is_some_and(|w| w.len() > 28)
+                && digits.matches('.').count() <= 1 =>
+        {
+            Decimal::MAX
+        }
+        Err(_) => return None,
+    };
     Some(Figure {
         op,
         number,
@@ -334,6 +346,11 @@ mod tests {
             ("≥", "98.5".into(), "%")
         );
         assert_eq!(figure("100%").unwrap().op, "");
+        // Too many digits for a Decimal: the largest one, so J401 and J402
+        // still see that it is too large.
+        let huge = format!("≤1{}万元", "0".repeat(30));
+        assert_eq!(figure(&huge).unwrap().number, Decimal::MAX);
+        assert!(figure(&format!("={}.5%", "9".repeat(40))).unwrap().number > Decimal::ONE_HUNDRED);
         assert!(figure("优良").is_none());
         assert!(figure("12月底前完成").is_some_and(|f| f.unit == "月底前完成"));
         let f = figure("≤1,172,600元").unwrap();
