@@ -129,10 +129,32 @@ impl Root {
 }
 
 /// Whether `dir` is the project folder of the document folder `doc`.
+/// Only a folder others cannot plant files in counts, so that another
+/// user's `/tmp/templates` or `/tmp/out` never serves a build (as git
+/// refuses a repository another user owns).
 fn is_root(dir: &Path, doc: &Path) -> bool {
-    dir.join("templates").is_dir()
-        || dir.join("fonts").is_dir()
-        || doc.starts_with(dir.join("data"))
+    let holds = |name: &str| {
+        let sub = dir.join(name);
+        sub.is_dir() && trusted(&sub)
+    };
+    trusted(dir) && (holds("templates") || holds("fonts") || doc.starts_with(dir.join("data")))
+}
+
+/// Whether a folder is this user's (or the system's) and not writable by
+/// everyone.
+fn trusted(dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let me = nix::unistd::geteuid().as_raw();
+        std::fs::metadata(dir)
+            .is_ok_and(|m| m.mode() & 0o002 == 0 && (m.uid() == me || m.uid() == 0))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        true
+    }
 }
 
 /// What a build needs besides the document folder.
@@ -546,6 +568,44 @@ mod tests {
             lone.default_output(Path::new("/data/x")),
             Path::new("/data/x.pdf")
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_everyone_can_write_to_is_no_project() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = Tree::new(
+            "shared",
+            &[
+                "tmp/templates",
+                "tmp/p/data/d",
+                "tmp/q/fonts",
+                "tmp/q/data/d",
+            ],
+        );
+        let world = |p: &Path| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o1777)).unwrap()
+        };
+        world(&t.0.join("tmp"));
+        // As /tmp: its templates/ (anyone's) do not make it a project.
+        let d = t.0.join("tmp/p/data/d");
+        assert_eq!(Root::search(&d, None).dir, t.0.join("tmp/p"));
+        world(&t.0.join("tmp/p"));
+        assert_eq!(
+            Root::search(&d, None).default_output(&d),
+            d.with_added_extension("pdf")
+        );
+        // A fonts/ everyone can write to does not make a project either.
+        world(&t.0.join("tmp/q/fonts"));
+        let e = t.0.join("tmp/q/data/d");
+        assert_eq!(
+            Root::search(&e, None).dir,
+            t.0.join("tmp/q"),
+            "its data/ still does"
+        );
+        let lone = t.0.join("tmp/q/fonts/x");
+        std::fs::create_dir_all(&lone).unwrap();
+        assert_eq!(Root::search(&lone, None).project(), None);
     }
 
     #[test]
