@@ -10,6 +10,7 @@ const SYNTAX: &[(&[&str], &str, &str)] = &[
             "invalid basic string",
             "invalid multi-line basic string",
             "invalid literal string",
+            "invalid multi-line literal string",
         ],
         "文本缺少结尾的引号",
         "文本要用一对英文双引号括起来，例如 name = \"某某项目\"；中文引号“”不算引号",
@@ -92,6 +93,7 @@ const SYNTAX: &[(&[&str], &str, &str)] = &[
             "invalid time",
             "invalid offset",
             "invalid datetime",
+            "invalid date-time",
         ],
         "日期不存在或写法不对",
         "日期写成 2025-01-20（年-月-日，月和日写两位），且必须是真实存在的日期",
@@ -113,6 +115,30 @@ const SYNTAX: &[(&[&str], &str, &str)] = &[
         ],
         "数字太大",
         "请检查这个数是否多写了位数；编码等内容请加英文双引号写成文本",
+    ),
+    (
+        &[
+            "invalid float",
+            "invalid fraction",
+            "invalid mantissa",
+            "invalid exponent",
+            "invalid integer number",
+            "invalid hexadecimal number",
+            "invalid octal number",
+            "invalid binary number",
+        ],
+        "数字的写法不对（数字后面不能跟单位或文字）",
+        "金额写成 total = \"15.28\"（不带“万元”）；带文字的取值请整个加英文双引号；小数点前后都要有数字（0.5，不写 .5 或 1.）",
+    ),
+    (
+        &["invalid boolean"],
+        "是/否的取值写法不对",
+        "是/否只能写 true 或 false（小写，不加引号），例如 duplex = true；若是文字，请加英文双引号",
+    ),
+    (
+        &["invalid comment character", "missing comment start"],
+        "注释中有不可见的控制字符",
+        "注释以 # 开头，这一行 # 后面有控制字符（可能是从别处复制来的）；请删去这一行注释重新输入",
     ),
     (
         &["cannot recurse further"],
@@ -306,6 +332,31 @@ mod tests {
         assert_eq!(d.message, "TOML 格式错误：文本缺少结尾的引号");
         let d = toml_error("something new");
         assert_eq!(d.message, "TOML 格式错误：something new");
+    }
+
+    #[test]
+    fn what_the_parser_says_of_typed_values_is_translated() {
+        let cases = [
+            ("total = 15.28万元", "数字的写法不对"),
+            ("total = 1.", "数字的写法不对"),
+            ("total = 1..2", "数字的写法不对"),
+            ("total = .5", "数字的写法不对"),
+            ("total = 1e", "数字的写法不对"),
+            ("total = 0x1G", "数字的写法不对"),
+            ("total = nan1", "数字的写法不对"),
+            ("duplex = true1", "是/否的取值写法不对"),
+            ("a = 1 # x\u{7}y", "注释中有不可见的控制字符"),
+        ];
+        for (line, want) in cases {
+            let e = line.parse::<toml::Table>().unwrap_err();
+            let d = toml_error(e.message());
+            assert!(
+                d.message.contains(want),
+                "{line}: {} ({})",
+                d.message,
+                e.message()
+            );
+        }
     }
 
     #[test]
