@@ -721,6 +721,21 @@ fn textconv_shows_why_a_project_form_does_not_load() {
     );
 }
 
+/// git runs textconv at the repository's top; a project in a folder
+/// below it still reads its files with its own forms.
+#[test]
+fn textconv_reads_a_file_with_the_forms_of_the_project_it_is_in() {
+    let tmp = TempDir::new("textconv-nested");
+    let top = tmp.path();
+    let project = top.join("office");
+    project_root(&project, false);
+    rename_fiscal(&project);
+    let out = jixiao(top, &["textconv", "office/doc/projects/01-jiedai.toml"]);
+    let text = stdout_with_code(&out, 0);
+    assert!(!text.starts_with("# jixiao"), "{text}");
+    assert!(text.contains("新资金"), "{text}");
+}
+
 #[test]
 fn a_table_with_a_new_code_and_name_but_the_same_rows_is_one_change() {
     let tmp = TempDir::new("diff-renamed-table");

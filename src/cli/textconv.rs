@@ -59,18 +59,29 @@ pub fn run(args: &TextconvArgs) -> ExitCode {
 fn work(file: &Path) -> ExitCode {
     limit_self();
     let sources = SourceMap::default();
-    // git runs textconv in the work tree: its project's forms apply; the
-    // built-in ones only outside any project.
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let forms = match crate::pipeline::Root::find(&cwd, None) {
-        Ok(root) => root.forms(&sources),
-        Err(_) => Ok(Registry::builtin()),
+    let forms = match project_of(file) {
+        Some(root) => root.forms(&sources),
+        None => Ok(Registry::builtin()),
     };
     let forms = match forms {
         Ok(forms) => forms,
         Err(errors) => return broken_forms(file, &errors, &sources),
     };
     convert(file, &forms, &sources)
+}
+
+/// The project whose forms read `file`: the one the file is in (git
+/// passes a work-tree file by its path from the repository's top, where
+/// the project may be a folder further down), else, for an old version
+/// git wrote to a temporary file, the one git runs in; `None` outside any.
+fn project_of(file: &Path) -> Option<crate::pipeline::Root> {
+    use crate::pipeline::Root;
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let folder = file.parent().filter(|p| !p.as_os_str().is_empty());
+    let own = folder.and_then(|f| Root::find(f, None).ok());
+    own.filter(|r| r.project().is_some())
+        .or_else(|| Root::find(&cwd, None).ok())
+        .filter(|r| r.project().is_some())
 }
 
 /// The project's forms do not load: a project file is shown as its text
