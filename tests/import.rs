@@ -985,3 +985,45 @@ fn a_unit_line_naming_another_unit_is_a_located_warning() {
         "{err}"
     );
 }
+
+/// A workbook exported before a project file was renamed writes to the
+/// renamed file (found by its 项目编码), and a sheet deleted from it is
+/// named as left out, its file untouched.
+#[test]
+fn renamed_files_and_deleted_sheets_after_the_export() {
+    let tmp = TempDir::new("import-renamed");
+    let doc = tmp.path().join("doc");
+    common::copy_dir(&common::reference_dir(), &doc);
+    let xlsx = tmp.path().join("ref.xlsx");
+    let o = jixiao(&["export", "doc", "-o", xlsx.to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let projects = doc.join("projects");
+    std::fs::rename(
+        projects.join("01-jiefang-dating.toml"),
+        projects.join("08-jiefang-dating.toml"),
+    )
+    .unwrap();
+    // The seventh table's sheet taken out of the workbook's sheet list.
+    edit_part(&xlsx, "xl/workbook.xml", |x| {
+        let start = x.find("<sheet name=\"7.").unwrap();
+        let end = start + x[start..].find("/>").unwrap() + 2;
+        format!("{}{}", &x[..start], &x[end..])
+    });
+    let seventh = std::fs::read(projects.join("07-xinfang-weiwen.toml")).unwrap();
+    let o = jixiao(
+        &["import", xlsx.to_str().unwrap(), "-o", "doc", "--force"],
+        tmp.path(),
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(!projects.join("01-jiefang-dating.toml").exists(), "{err}");
+    assert!(!err.contains("J601"), "{err}");
+    assert!(
+        err.contains("07-xinfang-weiwen.toml 在工作簿中已没有工作表"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(projects.join("07-xinfang-weiwen.toml")).unwrap(),
+        seventh
+    );
+}

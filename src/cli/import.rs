@@ -85,11 +85,13 @@ fn import(args: &ImportArgs, dir: &Path, sources: &SourceMap) -> Result<()> {
         .with_hint("加 --force 覆盖它们，或用 -o 指定另一个文件夹")
         .into());
     }
+    let left = left_out(&imported, &planned, dir);
     write(dir, &planned)?;
     for name in &imported.skipped {
         status!("跳过工作表“{name}”：其中没有绩效目标表");
     }
     sources.print(&imported.warnings);
+    sources.print(&left);
     if imported.document.is_none() && !dir.join(DOCUMENT_FILE).exists() {
         sources.print(&[Diagnostic::warning(format!(
             "工作簿中没有“{}”工作表，{} 中还缺少 {DOCUMENT_FILE}",
@@ -182,17 +184,19 @@ fn plan(imported: &Imported, dir: &Path) -> Result<Vec<Planned>> {
             Placement::Department => p.title().trim().to_string(),
         };
         let code = p.code();
-        let name = ip
-            .file
-            .as_deref()
-            .and_then(meta_file_name)
-            .or_else(|| {
-                existing
-                    .iter()
-                    .find(|(_, c)| !code.is_empty() && *c == code)
-                    .map(|(n, _)| n.clone())
-            })
-            .unwrap_or_else(|| free_name(&code, &taken));
+        let by_code = existing
+            .iter()
+            .find(|(_, c)| !code.is_empty() && *c == code)
+            .map(|(n, _)| n.clone());
+        let exists = |n: &String| existing.iter().any(|(e, _)| e == n);
+        // The file it was exported from, unless that is gone and another
+        // holds its 项目编码 (renamed since: 01-x.toml → 08-x.toml).
+        let name = match (ip.file.as_deref().and_then(meta_file_name), by_code) {
+            (Some(file), Some(other)) if !exists(&file) => other,
+            (Some(file), _) => file,
+            (None, Some(other)) => other,
+            (None, None) => free_name(&code, &taken),
+        };
         taken.insert(name.clone());
         if !assigned.insert(name.clone()) {
             return Err(Diagnostic::error(format!(
@@ -209,6 +213,27 @@ fn plan(imported: &Imported, dir: &Path) -> Result<Vec<Planned>> {
         });
     }
     Ok(out)
+}
+
+/// Warnings for the project files the workbook was exported from that no
+/// sheet of it writes any more (its sheet deleted): such a file is left as
+/// it is and still printed.
+fn left_out(imported: &Imported, planned: &[Planned], dir: &Path) -> Vec<Diagnostic> {
+    let pdir = dir.join(PROJECTS_DIR);
+    imported
+        .listed
+        .iter()
+        .filter_map(|f| meta_file_name(f))
+        .map(|name| pdir.join(name))
+        .filter(|path| path.is_file() && !planned.iter().any(|p| p.path == *path))
+        .map(|path| {
+            Diagnostic::warning(format!(
+                "{} 在工作簿中已没有工作表（可能已删去），该文件未改动，仍会印出",
+                display_path(&path)
+            ))
+            .with_hint("如确要去掉这个项目，请删除该文件；否则可忽略")
+        })
+        .collect()
 }
 
 /// The form the document names (`form = "…"`): the imported one's, else

@@ -48,6 +48,9 @@ pub struct Imported {
     pub skipped: Vec<String>,
     /// What could not be placed (warnings).
     pub warnings: Vec<Diagnostic>,
+    /// The project files the hidden sheet says the workbook was exported
+    /// from (`projects/01-x.toml`), its sheets deleted since included.
+    pub listed: Vec<String>,
 }
 
 /// One table read from a sheet.
@@ -116,6 +119,11 @@ fn read_in(path: &Path, forms: &Registry, default_form: Option<&str>) -> Result<
         true => meta_rows(&reading.grid(&mut book, META_SHEET)?),
         false => Vec::new(),
     };
+    reading.out.listed = metas
+        .iter()
+        .map(|(_, m)| m.file.trim().to_string())
+        .filter(|f| !f.is_empty())
+        .collect();
     reading.metas = metas;
     if names.iter().any(|n| n == DOC_SHEET) {
         let g = reading.grid(&mut book, DOC_SHEET)?;
@@ -267,6 +275,7 @@ impl<'a> Reading<'a> {
                 projects: Vec::new(),
                 skipped: Vec::new(),
                 warnings: Vec::new(),
+                listed: Vec::new(),
             },
             errors: Vec::new(),
             room: grid::MAX_CELLS,
