@@ -137,6 +137,16 @@ pub(crate) fn number(v: f64, format: Option<&str>) -> Option<(Decimal, bool)> {
     }
 }
 
+/// The amount a number cell stores, without its float noise (General's
+/// 15 digits), ×100 when its format shows a percentage.
+fn stored(v: f64, format: Option<&str>) -> Option<Decimal> {
+    let exact = general(v)?;
+    match format.map(shown) {
+        Some(Shown::Percent(_)) => exact.checked_mul(Decimal::ONE_HUNDRED),
+        _ => Some(exact),
+    }
+}
+
 /// The amount a text cell holds: "117.26", "1,234.5", "25%", "25％";
 /// `None` when it is not a number.
 pub(crate) fn text(t: &str) -> Option<Decimal> {
@@ -170,6 +180,9 @@ pub(crate) enum Read {
     /// A decimal; `formatted` when a number format or the text fixed how
     /// it is shown (not subject to the fraction heuristic).
     Amount { value: Decimal, formatted: bool },
+    /// A number whose format hides some of its digits (14.28 shown as
+    /// 14): the value stored, and what the sheet shows.
+    Hidden { value: Decimal, shown: Decimal },
     /// Not a number: the text shown.
     NotNumber(String),
     /// A number with more digits than an amount holds (28): its start.
@@ -183,6 +196,14 @@ const MAX_DIGITS: usize = 28;
 pub(crate) fn cell(c: &Cell) -> Read {
     match c {
         Cell::Number(v, f) => match number(*v, f.as_deref()) {
+            Some((shown, true)) => match stored(*v, f.as_deref()) {
+                // Equal as numbers: only float noise or zeros were cut.
+                Some(value) if value != shown => Read::Hidden { value, shown },
+                _ => Read::Amount {
+                    value: shown,
+                    formatted: true,
+                },
+            },
             Some((value, formatted)) => Read::Amount { value, formatted },
             None if v.is_finite() => Read::TooLarge(format!("{v:E}")),
             None => Read::NotNumber(v.to_string()),
@@ -236,6 +257,34 @@ mod tests {
             ("0.25".parse().unwrap(), false)
         );
         assert!(number(f64::NAN, Some("0.00")).is_none());
+    }
+
+    #[test]
+    fn an_amount_whose_format_hides_digits_keeps_them() {
+        let read = |v: f64, f: &str| cell(&Cell::Number(v, Some(f.into())));
+        let d = |t: &str| t.parse::<Decimal>().unwrap();
+        assert_eq!(
+            read(14.28, "0"),
+            Read::Hidden {
+                value: d("14.28"),
+                shown: d("14")
+            }
+        );
+        assert_eq!(
+            read(0.2534, "0%"),
+            Read::Hidden {
+                value: d("25.34"),
+                shown: d("25")
+            }
+        );
+        // Float noise and zeros only: the shown value, with its scale.
+        let amount = |t: &str| Read::Amount {
+            value: d(t),
+            formatted: true,
+        };
+        assert_eq!(read(noisy(), "0.00"), amount("117.26"));
+        assert_eq!(read(14.0, "0.00"), amount("14.00"));
+        assert_eq!(read(0.25, "0%"), amount("25"));
     }
 
     #[test]

@@ -437,6 +437,10 @@ impl<'a> Reading<'a> {
         for (m, h) in read.errors {
             self.error(&m, &h);
         }
+        for (m, h) in read.notes {
+            let d = Diagnostic::warning(format!("{}：{m}", display_path(self.path)));
+            self.out.warnings.push(d.with_hint(h));
+        }
         self.stray(&g.name, read.warnings);
         let mut project = read.project;
         project.form_written = written;

@@ -21,6 +21,8 @@ pub(crate) struct SheetRead {
     pub project: Project,
     pub errors: Vec<(String, String)>,
     pub warnings: Vec<String>,
+    /// Warnings with their own hint (message, hint).
+    pub notes: Vec<(String, String)>,
     /// The 单位 line above the table ("单位：元"): where, and the unit.
     pub unit: Option<(String, String)>,
 }
@@ -58,6 +60,8 @@ struct Reader<'a> {
     top: u32,
     p: Project,
     errors: Vec<(String, String)>,
+    /// Warnings with their own hint.
+    notes: Vec<(String, String)>,
     /// Percent values read from numbers without a format.
     bare_percents: Vec<&'static str>,
     /// The 单位 line above the table: where, and the unit.
@@ -83,6 +87,7 @@ pub(crate) fn read(g: &Grid, form: &Arc<Form>, doc_labels: &Labels) -> SheetRead
         top,
         p: Project::new(form.clone()),
         errors: Vec::new(),
+        notes: Vec::new(),
         bare_percents: Vec::new(),
         unit: None,
     };
@@ -100,6 +105,7 @@ pub(crate) fn read(g: &Grid, form: &Arc<Form>, doc_labels: &Labels) -> SheetRead
         project: r.p,
         errors: r.errors,
         warnings,
+        notes: r.notes,
         unit: r.unit,
     }
 }
@@ -305,6 +311,17 @@ impl Reader<'_> {
         if kind.is_amount() {
             return match amount::cell(cell) {
                 Read::Amount { value, .. } => Some(Value::Amount(Amount(value))),
+                Read::Hidden { value, shown } => {
+                    self.notes.push((
+                        format!(
+                            "{}：{label}显示为 {shown}，单元格中存的是 {value}，已按 {value} 导入",
+                            at()
+                        ),
+                        "单元格的数字格式隐藏了部分小数；若应为显示的数，请在表格中改正后再导入"
+                            .into(),
+                    ));
+                    Some(Value::Amount(Amount(value)))
+                }
                 Read::TooLarge(t) => {
                     self.errors.push((
                         format!("{}：{label}数值过大（“{t}”）", at()),
