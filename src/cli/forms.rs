@@ -153,6 +153,10 @@ fn describe(f: &Form, forms: &Registry) -> String {
             out.push_str(&format!("  （末行“{}”合计金额列）\n", e(total)));
         }
     }
+    out.push_str("\n[labels] 可改写的固定文字（键  默认文字）：\n");
+    for (key, label) in f.label_keys() {
+        out.push_str(&format!("  {:<24} {}\n", e(key), e(label)));
+    }
     for tax in &f.taxonomies {
         out.push_str(&format!(
             "\n指标体系 {}（{}）：\n",
@@ -190,5 +194,22 @@ mod tests {
         );
         assert!(text.contains("表\\u{1b}[2J样"), "{text}");
         assert!(text.contains("编\\u{202e}码↵二"), "{text}");
+    }
+
+    #[test]
+    fn the_label_keys_are_listed_with_their_labels() {
+        let forms = Registry::builtin();
+        let text = describe(forms.get("hebei").unwrap(), &forms);
+        let labels = text.split("[labels]").nth(1).unwrap();
+        for line in [
+            "budget_block",
+            "预算规模及资金用途",
+            "  plan ",
+            "name3",
+            "三级指标",
+            "indicators",
+        ] {
+            assert!(labels.contains(line), "{line}:\n{labels}");
+        }
     }
 }

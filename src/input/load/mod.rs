@@ -187,6 +187,23 @@ fn default_form(
     name.clone()
 }
 
+/// The key `key` written before the value at `span` on its line (the
+/// wrong word is the key); the value's span when it is not found there.
+fn key_of(sources: &SourceMap, span: Span, key: &str) -> Span {
+    let Some(text) = sources.text(span.file) else {
+        return span;
+    };
+    let start = span.range.start.min(text.len());
+    let line = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    match text.get(line..start).and_then(|before| before.find(key)) {
+        Some(i) => Span {
+            file: span.file,
+            range: line + i..line + i + key.len(),
+        },
+        None => span,
+    }
+}
+
 /// The span of the value at `path` in a loaded file.
 fn span_at(sources: &SourceMap, file: FileKey, path: &[locate::Seg]) -> Option<Span> {
     let text = sources.text(file)?;
@@ -219,7 +236,7 @@ fn check_doc_labels(
                 locate::Seg::Key("labels"),
                 locate::Seg::Key(crate::input::form::intern(k)),
             ];
-            let span = span_at(sources, key, &path);
+            let span = span_at(sources, key, &path).map(|s| key_of(sources, s, k));
             let mut d = Diagnostic::error(format!(
                 "未知字段“labels.{k}”（所用表样都没有这个固定文字）"
             ))
@@ -228,7 +245,14 @@ fn check_doc_labels(
             if let Some(best) = translate::nearest(k, &names) {
                 d = d.with_hint(format!("您是不是想写“{best}”（{}）？", known[best]));
             }
-            d.with_hint(format!("此处可用的字段：{}", names.join("、")))
+            let listed: Vec<String> = names
+                .iter()
+                .map(|n| format!("{n}（{}）", known[n.as_str()]))
+                .collect();
+            d.with_hint(format!(
+                "此处可用的字段：{}（jixiao forms 表样名 也列出它们）",
+                listed.join("、")
+            ))
         })
         .collect()
 }
