@@ -31,21 +31,48 @@ impl Catalogue {
             by_norm.entry(norm_label(&shown)).or_insert(key);
             effective.insert(key, shown);
         }
+        // Then the looser spellings of hand-made sheets: 财政资金 for
+        // 其中：财政资金, 资金支出计划 for 资金支出计划（%）. Exact ones win.
+        let loose: Vec<(String, &'static str)> = by_norm
+            .iter()
+            .map(|(n, k)| (loosen(n), *k))
+            .filter(|(l, _)| !l.is_empty())
+            .collect();
+        for (l, k) in loose {
+            by_norm.entry(l).or_insert(k);
+        }
         Catalogue { by_norm, effective }
     }
 
-    /// The label key a text is, if any.
+    /// The label key a text is, if any: as written, else without a unit
+    /// in brackets or a leading 其中 (预算数（万元）, 其中：其他资金).
     pub(crate) fn key_of(&self, text: &str) -> Option<&'static str> {
         let n = norm_label(text);
-        (!n.is_empty())
-            .then(|| self.by_norm.get(&n).copied())
-            .flatten()
+        if n.is_empty() {
+            return None;
+        }
+        let exact = self.by_norm.get(&n).copied();
+        exact.or_else(|| self.by_norm.get(&loosen(&n)).copied())
     }
 
     /// Whether the cell at a position is a label of the form.
     pub(crate) fn is_label(&self, g: &Grid, row: u32, col: u32) -> bool {
         g.text(row, col).and_then(|t| self.key_of(t)).is_some()
     }
+}
+
+/// A compared label without a leading 其中: and a trailing bracket (a
+/// unit: "(万元)", "(%)").
+fn loosen(norm: &str) -> String {
+    let n = norm.strip_prefix("其中:").unwrap_or(norm);
+    let n = match n
+        .strip_suffix(')')
+        .and_then(|x| x.rfind('(').map(|i| &x[..i]))
+    {
+        Some(stem) if !stem.is_empty() => stem,
+        _ => n,
+    };
+    n.to_string()
 }
 
 /// Every cell holding a label, by label key, in reading order.

@@ -94,6 +94,7 @@ pub(crate) fn read(g: &Grid, form: &Arc<Form>, doc_labels: &Labels) -> SheetRead
     r.infer_labels();
     r.labels();
     r.values();
+    r.labelled_values();
     for t in &form.tables {
         r.table(t);
     }
@@ -211,6 +212,38 @@ impl Reader<'_> {
                     }
                     _ => {}
                 }
+            }
+        }
+    }
+
+    /// Fields the layout did not place, found by their own label written
+    /// on the sheet (a hand-made sheet's 资金用途 row; the hebei layout has
+    /// no label for it): the value right of it, else below it.
+    fn labelled_values(&mut self) {
+        let form = self.form;
+        let labelled = |k: &'static str| {
+            form.layout
+                .iter()
+                .flatten()
+                .any(|s| s.what == CellRef::Label(k))
+        };
+        for f in &form.fields {
+            // A field the layout labels was looked for there; a blank one
+            // stays blank.
+            if self.p.values.contains_key(f.key) || labelled(f.label_key) {
+                continue;
+            }
+            let Some((r, c)) = self.hit(f.label_key) else {
+                continue;
+            };
+            let pos = self.right_of(r, c).or_else(|| self.below(r, c));
+            let free = |&(vr, vc): &(u32, u32)| {
+                !self.used.contains(&(vr, vc))
+                    && !self.g.text(vr, vc).is_some_and(|t| self.below_line(t))
+            };
+            if let Some((vr, vc)) = pos.filter(free) {
+                self.used.insert((vr, vc));
+                self.value(f, vr, vc);
             }
         }
     }
@@ -813,6 +846,33 @@ mod tests {
         assert_eq!(rows[1].get("description"), "");
         assert_eq!(got.warnings.len(), 1, "{:?}", got.warnings);
         assert!(got.warnings[0].starts_with("表1!A14：无法识别的内容“注：杂项”"));
+    }
+
+    #[test]
+    fn a_hand_made_sheet_with_looser_labels_reads() {
+        let g = from_rows(&[
+            &["项目编码", "QC1", "项目名称", "甲项目"],
+            &["资金用途", "用于甲"],
+            &[
+                "预算数（万元）",
+                "10",
+                "财政资金",
+                "8",
+                "其中：其他资金",
+                "2",
+            ],
+            &["资金支出计划", "3月底", "6月底", "10月底", "12月底"],
+            &["", "25", "50", "90", "100"],
+        ]);
+        let got = read(&g, &hebei(), &Labels::new());
+        let p = got.project;
+        assert!(got.errors.is_empty(), "{:?}", got.errors);
+        assert_eq!(p.text("usage"), "用于甲");
+        assert_eq!(p.text("budget.total"), "10");
+        assert_eq!(p.text("budget.fiscal"), "8");
+        assert_eq!(p.text("budget.other"), "2");
+        assert_eq!(p.text("plan.june"), "50");
+        assert!(got.warnings.is_empty(), "{:?}", got.warnings);
     }
 
     #[test]
