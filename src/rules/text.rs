@@ -447,8 +447,9 @@ fn doubled(place: &Place, text: &str, out: &mut Vec<Finding>) {
 
 /// Marks that stand for a name still to be filled in, as templates and
 /// the starter of `jixiao new` write them (某某局, ××项目, XX单位, ○○科).
-/// Not 〇〇: it is the zero of dates written out (二〇〇五年).
-const PLACEHOLDERS: [&str; 3] = ["某某", "××", "○○"];
+/// Not 〇〇: it is the zero of dates written out (二〇〇五年). （请填写） is
+/// what `jixiao new` writes for a required value its example lacks.
+const PLACEHOLDERS: [&str; 5] = ["某某", "××", "○○", "（请填写）", "(请填写)"];
 
 /// Common surnames: after one, 某某 hides a person's name (王某某, as
 /// complaint records write it) and is no placeholder. Not 于, 向, 和:
@@ -703,6 +704,8 @@ mod tests {
             ("○○科", "○○", ""),
             ("王某某。某某", "某某", "王某某。"),
             ("编码QCXX01，XX局", "XX", "编码QCXX01，"),
+            ("（请填写）", "（请填写）", ""),
+            ("实施单位(请填写)", "(请填写)", "实施单位"),
         ];
         for (text, mark, before) in marked {
             let mut out = Vec::new();
