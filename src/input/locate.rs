@@ -21,7 +21,7 @@ impl<'a> Tree<'a> {
     /// Parses a file's text; `None` when it is not valid TOML.
     pub(crate) fn parse(text: &'a str) -> Option<Self> {
         let root = DeTable::parse(text).ok()?;
-        let whole = first_line(text, root.span());
+        let whole = first_line(text, first_entry(text, root.span()));
         Some(Self {
             root: DeValue::Table(root.into_inner()),
             whole,
@@ -47,6 +47,21 @@ impl<'a> Tree<'a> {
         }
         best
     }
+}
+
+/// `range` from its first line that is neither blank nor a comment (the
+/// `#:schema` line and the field comments at a file's top are no place to
+/// point a missing top-level key at).
+fn first_entry(text: &str, range: Range<usize>) -> Range<usize> {
+    let mut at = range.start.min(text.len());
+    for line in text[at..].split_inclusive('\n') {
+        let t = line.trim();
+        if !t.is_empty() && !t.starts_with('#') {
+            return at..range.end.max(at);
+        }
+        at += line.len();
+    }
+    range
 }
 
 /// The first line of a range, so a whole-file fallback shows one line.
@@ -114,6 +129,9 @@ mod tests {
     fn missing_key_falls_back_to_its_table() {
         assert_eq!(at(&[Seg::Key("budget"), Seg::Key("fiscal")]), "[budget]");
         assert_eq!(at(&[Seg::Key("nothing")]), "code = \"X\"");
+        let commented = "#:schema x.json\n\n# 项目编码\ncode = \"X\"\n";
+        let r = range_of(commented, &[Seg::Key("usage")]).unwrap();
+        assert_eq!(&commented[r], "code = \"X\"");
     }
 
     #[test]
