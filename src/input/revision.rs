@@ -61,9 +61,13 @@ pub fn resolve(old: &str, new: &str, dir: Option<&Path>) -> Result<(Side, Side)>
             return Ok(Side::Dir(path));
         }
         let Some(folder) = &folder else {
-            return Err(Diagnostic::error(format!("“{arg}”既不是文件夹，也无法确定是哪个文件夹的版本"))
-                .with_hint("比较两个版本时请给出文档文件夹，例如 jixiao diff HEAD~1 HEAD data/2025/chengde-xinfang")
-                .into());
+            // Neither argument is a folder: either may be the mistake.
+            return Err(Diagnostic::error(format!(
+                "“{old}”和“{new}”都不是存在的文件夹，也无法确定要比较哪个文件夹的 git 版本"
+            ))
+            .with_hint("比较两个文件夹时请检查路径是否写对")
+            .with_hint("比较 git 版本时请再给出文档文件夹，例如 jixiao diff HEAD~1 HEAD data/2025/chengde-xinfang")
+            .into());
         };
         if is_revision(folder, arg) {
             return Ok(Side::Rev {
@@ -354,6 +358,18 @@ fn read_blob(reader: &mut impl BufRead, oid: &str) -> std::result::Result<Vec<u8
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_arguments_that_are_no_folders_are_both_named() {
+        let e = resolve("HEAD", "no/such/folder", None).unwrap_err();
+        let d = &e.0[0];
+        assert!(
+            d.message
+                .contains("“HEAD”和“no/such/folder”都不是存在的文件夹"),
+            "{d:?}"
+        );
+        assert!(d.hints.iter().any(|h| h.contains("检查路径")), "{d:?}");
+    }
 
     fn refused(path: &str) -> String {
         let err = check_path(path, "HEAD").expect_err(path);
