@@ -319,17 +319,18 @@ fn table_name(doc: &Document, place: &Place) -> String {
     }
 }
 
-/// A finding's place for the reader: the table's code and name (or
-/// document.toml) and the key.
+/// A finding's place for the reader: the table's code and name (nothing
+/// for document.toml) and the key in Chinese (绩效指标第 3 行的指标值).
 fn place_name(doc: &Document, place: &Place) -> String {
     let file = match place.file {
-        FileRef::Document => "document.toml".to_string(),
-        FileRef::Project(n) => doc
-            .projects
-            .get(n)
-            .map_or(String::new(), |p| format!("{} {}", p.code(), p.name())),
+        FileRef::Document => String::new(),
+        FileRef::Project(n) => doc.projects.get(n).map_or(String::new(), |p| {
+            [p.code(), p.name()].map(|s| s.trim().to_string()).join(" ")
+        }),
     };
-    format!("{file} {place}").trim().to_string()
+    format!("{} {}", file.trim(), doc.describe(place))
+        .trim()
+        .to_string()
 }
 
 /// Loads one side with its own forms (returned, to typeset it with the same); a side whose forms do not load

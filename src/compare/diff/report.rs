@@ -518,7 +518,13 @@ fn project_lines(out: &mut Lines, section: &Section<ProjectChange>, part: u8, st
 /// `修改 QC900001 信访接待经费（预算数 10.00 → 12.50，+2.50）（第 7 页）`.
 fn project_head(out: &mut Lines, proj: &ProjectChange) {
     let p = out.painter;
-    let name = format!("{} {}", p.text(&proj.code), p.text(&proj.name));
+    // A table without 项目编码 (a department-level form) shows its name alone.
+    let name = [&proj.code, &proj.name]
+        .into_iter()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| p.text(t))
+        .collect::<Vec<_>>()
+        .join(" ");
     let total = match (&proj.old_total, proj.kind) {
         (Some(old), Kind::Changed | Kind::Moved) if *old != proj.total => {
             let delta = proj

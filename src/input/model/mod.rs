@@ -64,6 +64,25 @@ pub struct Document {
 }
 
 impl Document {
+    /// A place named in Chinese for a reader without the file at hand
+    /// (the diff's findings): 分项绩效目标第 2 项的绩效目标, 绩效目标, 绩效指标第
+    /// 3 行的指标值. A key it does not know is shown as written.
+    pub fn describe(&self, place: &Place) -> String {
+        use crate::input::locate::FileRef;
+        let words = match place.file {
+            FileRef::Document => describe_doc(DOCUMENT_KEYS, &place.path),
+            FileRef::Project(n) => match self.projects.get(n) {
+                Some(p) => describe_project(p, &place.path),
+                None => Vec::new(),
+            },
+        };
+        if words.is_empty() {
+            place.to_string()
+        } else {
+            words.concat()
+        }
+    }
+
     /// Every user string with its place in the data, for checks.
     pub fn texts(&self) -> Vec<(Place, &str)> {
         let mut out: Vec<(Place, &str)> = vec![
@@ -160,6 +179,57 @@ const fn sub(key: &'static str, zh: &'static str, holds: Holds) -> DocKey {
         zh,
         required: None,
         holds,
+    }
+}
+
+/// The Chinese words of a path in `document.toml` under `keys`.
+fn describe_doc(keys: &[DocKey], path: &[crate::input::locate::Seg]) -> Vec<String> {
+    let Some((Key(first), rest)) = path.split_first() else {
+        return Vec::new();
+    };
+    let Some(k) = keys.iter().find(|k| k.key == *first) else {
+        return vec![first.to_string()];
+    };
+    let mut out = vec![k.zh.to_string()];
+    let (inner, rest) = match (&k.holds, rest.split_first()) {
+        (Holds::Tables(inner), Some((Index(i), rest))) => {
+            out.push(format!("第 {} 项", i + 1));
+            (*inner, rest)
+        }
+        (Holds::Table(inner), _) => (*inner, rest),
+        _ => return out,
+    };
+    let more = describe_doc(inner, rest);
+    if !more.is_empty() {
+        out.push("的".into());
+        out.extend(more);
+    }
+    out
+}
+
+/// The Chinese words of a path in a project file: its form's labels.
+fn describe_project(p: &Project, path: &[crate::input::locate::Seg]) -> Vec<String> {
+    let keys: Vec<&str> = path
+        .iter()
+        .filter_map(|s| match s {
+            Key(k) => Some(*k),
+            Index(_) => None,
+        })
+        .collect();
+    if let Some(f) = p.form.field(&keys.join(".")) {
+        return vec![f.label.replace('\n', "")];
+    }
+    match path {
+        [Key(t), Index(i), Key(c), ..] => match p.form.table(t) {
+            Some(table) => {
+                let column = table.columns.iter().find(|col| col.key == *c);
+                let column = column.map_or(c.to_string(), |col| col.label.replace('\n', ""));
+                let table = table.label.replace('\n', "");
+                vec![format!("{table}第 {} 行的{column}", i + 1)]
+            }
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
     }
 }
 
@@ -614,6 +684,38 @@ impl Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_are_described_in_chinese() {
+        let mut doc: Document = toml::from_str(
+            "year = 2025\ndepartment = 'x'\nunit_code = '1'\nunit_name = 'y'\noverall = 'z'",
+        )
+        .unwrap();
+        let forms = crate::input::form::Registry::builtin();
+        doc.projects
+            .push(Project::new(forms.get("hebei").unwrap().clone()));
+        let said = |p: Place| doc.describe(&p);
+        assert_eq!(
+            said(Place::doc(&[Key("goals"), Index(1), Key("target")])),
+            "分项绩效目标第 2 项的绩效目标"
+        );
+        assert_eq!(
+            said(Place::doc(&[Key("style"), Key("fonts"), Key("body")])),
+            "版式的字体的正文字体"
+        );
+        assert_eq!(
+            said(Place::project(0, &[Key("budget"), Key("total")])),
+            "预算数"
+        );
+        assert_eq!(
+            said(Place::project(
+                0,
+                &[Key("indicators"), Index(2), Key("value")]
+            )),
+            "绩效指标第 3 行的指标值"
+        );
+        assert_eq!(said(Place::project(0, &[Key("nothing")])), "nothing");
+    }
 
     #[derive(Deserialize)]
     struct One {
