@@ -101,12 +101,13 @@ fn sum_rule(n: usize, p: &Project, sum: &Sum, out: &mut Vec<Finding>) {
         .map(|k| format!("{} {}", label(k), show(part_amount(p, k))))
         .collect();
     let names: Vec<String> = sum.parts.iter().map(|k| label(k)).collect();
-    let message = format!(
-        "{} {total} ≠ {}（合计 {}）",
-        label(sum.total),
-        parts.join(" + "),
-        total_sum.map_or_else(|| "超出可计算范围".to_string(), |s| s.to_string())
-    );
+    // One part is its own sum: "（合计 …）" would repeat it.
+    let summed = match (parts.len(), total_sum) {
+        (1, Some(_)) => String::new(),
+        (_, Some(s)) => format!("（合计 {s}）"),
+        (_, None) => "（合计 超出可计算范围）".to_string(),
+    };
+    let message = format!("{} {total} ≠ {}{summed}", label(sum.total), parts.join(" + "));
     let hint = match names.as_slice() {
         [one] => format!("{}应等于{one}；请核对这两个数", label(sum.total)),
         _ => format!(
@@ -433,7 +434,7 @@ mod tests {
         let msgs: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(
             msgs,
-            ["项目支出 386.00 ≠ 年度履职目标预算金额合计 4940.00（合计 4940.00）"]
+            ["项目支出 386.00 ≠ 年度履职目标预算金额合计 4940.00"]
         );
     }
 
