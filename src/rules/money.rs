@@ -107,7 +107,11 @@ fn sum_rule(n: usize, p: &Project, sum: &Sum, out: &mut Vec<Finding>) {
         (_, Some(s)) => format!("（合计 {s}）"),
         (_, None) => "（合计 超出可计算范围）".to_string(),
     };
-    let message = format!("{} {total} ≠ {}{summed}", label(sum.total), parts.join(" + "));
+    let message = format!(
+        "{} {total} ≠ {}{summed}",
+        label(sum.total),
+        parts.join(" + ")
+    );
     let hint = match names.as_slice() {
         [one] => format!("{}应等于{one}；请核对这两个数", label(sum.total)),
         _ => format!(
@@ -432,10 +436,7 @@ mod tests {
             crate::input::model::project::parse_test(&text.replace("\"46.00\"", "\"4600.00\""));
         amounts(0, &broken, &mut out);
         let msgs: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
-        assert_eq!(
-            msgs,
-            ["项目支出 386.00 ≠ 年度履职目标预算金额合计 4940.00"]
-        );
+        assert_eq!(msgs, ["项目支出 386.00 ≠ 年度履职目标预算金额合计 4940.00"]);
     }
 
     #[test]

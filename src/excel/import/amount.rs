@@ -150,13 +150,26 @@ fn stored(v: f64, format: Option<&str>) -> Option<Decimal> {
 /// The amount a text cell holds: "117.26", "1,234.5", "25%", "25％";
 /// `None` when it is not a number.
 pub(crate) fn text(t: &str) -> Option<Decimal> {
-    let t = t.trim();
+    // What a Chinese input method types: １４．２８, ￥14.28.
+    let t: String = t.trim().chars().map(half_width).collect();
+    let t = t.trim_start_matches(['¥', '￥']).trim();
     let t = t.strip_suffix(['%', '％']).map_or(t, str::trim_end);
     let plain: String = t.chars().filter(|&c| c != ',' && c != '，').collect();
     if plain.is_empty() || plain.contains(['e', 'E', '_']) {
         return None;
     }
     Decimal::from_str_exact(&plain).ok()
+}
+
+/// A full-width digit, point, comma, minus or percent sign as its ASCII
+/// form; any other character as it is.
+fn half_width(c: char) -> char {
+    match c {
+        '０'..='９' | '．' | '，' | '－' | '％' => {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
+        other => other,
+    }
 }
 
 /// The digits of a text that is a plain number ("1,234.5" has 5), 0 for
@@ -301,6 +314,9 @@ mod tests {
         assert_eq!(text(" 25% ").unwrap().to_string(), "25");
         assert_eq!(text("25％").unwrap().to_string(), "25");
         assert_eq!(text("1,234.50").unwrap().to_string(), "1234.50");
+        assert_eq!(text("１４．２８").unwrap().to_string(), "14.28");
+        assert_eq!(text("￥14.28").unwrap().to_string(), "14.28");
+        assert_eq!(text("¥ 1，234．5").unwrap().to_string(), "1234.5");
         assert!(text("abc").is_none());
         assert!(text("1e5").is_none());
         assert!(text("").is_none());
