@@ -628,6 +628,36 @@ impl Reader<'_> {
                     self.p.values.insert(k, Value::Amount(Amount(v)));
                 }
             }
+            return;
+        }
+        self.mixed_scales();
+    }
+
+    /// A warning for plan checkpoints written on two scales (0.25 beside
+    /// 50, 90, 100): a fraction left among percentages is read as written.
+    fn mixed_scales(&mut self) {
+        let plan = &self.form.plan;
+        let found: Vec<(&str, Decimal)> = plan
+            .iter()
+            .filter_map(|k| self.p.amount(k).map(|a| (*k, a.0)))
+            .collect();
+        let is_fraction = |v: &Decimal| *v > Decimal::ZERO && *v < Decimal::ONE;
+        if !found.iter().any(|(_, v)| *v > Decimal::ONE) {
+            return;
+        }
+        for (k, v) in found.iter().filter(|(_, v)| is_fraction(v)) {
+            let label = self.form.field(k).map_or(*k, |f| f.label.as_str());
+            self.notes.push((
+                format!(
+                    "{}：资金支出计划“{label}”是 {v}，其他节点是百分数；已按 {v}% 导入",
+                    self.g.name
+                ),
+                format!(
+                    "若应为 {}%，请在表格中改为 {} 后再导入",
+                    (v * Decimal::ONE_HUNDRED).normalize(),
+                    (v * Decimal::ONE_HUNDRED).normalize()
+                ),
+            ));
         }
     }
 
@@ -878,6 +908,20 @@ mod tests {
         assert_eq!(p.text("budget.other"), "2");
         assert_eq!(p.text("plan.june"), "50");
         assert!(got.warnings.is_empty(), "{:?}", got.warnings);
+    }
+
+    #[test]
+    fn a_fraction_among_percentages_is_warned_about() {
+        let g = from_rows(&[
+            &["项目编码", "QC1", "项目名称", "甲项目"],
+            &["资金支出计划(%)", "3月底", "6月底", "10月底", "12月底"],
+            &["", "0.25", "50", "90", "100"],
+        ]);
+        let got = read(&g, &hebei(), &Labels::new());
+        assert_eq!(got.project.text("plan.march"), "0.25");
+        assert_eq!(got.notes.len(), 1, "{:?}", got.notes);
+        assert!(got.notes[0].0.contains("“3月底”是 0.25"), "{:?}", got.notes);
+        assert!(got.notes[0].1.contains("若应为 25%"), "{:?}", got.notes);
     }
 
     #[test]
