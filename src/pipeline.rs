@@ -107,7 +107,7 @@ impl Root {
 
     fn project_folder(&self, name: &str) -> Option<PathBuf> {
         let dir = self.dir.join(name);
-        (self.project && dir.is_dir()).then_some(dir)
+        (self.project && dir.is_dir() && !shared_scratch(&dir)).then_some(dir)
     }
 
     /// The default output path of a document folder: in a project
@@ -129,31 +129,31 @@ impl Root {
 }
 
 /// Whether `dir` is the project folder of the document folder `doc`.
-/// Only a folder others cannot plant files in counts, so that another
-/// user's `/tmp/templates` or `/tmp/out` never serves a build (as git
-/// refuses a repository another user owns).
+/// A shared scratch folder never counts, so that another user's
+/// `/tmp/templates` or `/tmp/out` never serves a build.
 fn is_root(dir: &Path, doc: &Path) -> bool {
     let holds = |name: &str| {
         let sub = dir.join(name);
-        sub.is_dir() && trusted(&sub)
+        sub.is_dir() && !shared_scratch(&sub)
     };
-    trusted(dir) && (holds("templates") || holds("fonts") || doc.starts_with(dir.join("data")))
+    !shared_scratch(dir)
+        && (holds("templates") || holds("fonts") || doc.starts_with(dir.join("data")))
 }
 
-/// Whether a folder is this user's (or the system's) and not writable by
-/// everyone.
-fn trusted(dir: &Path) -> bool {
+/// Whether a folder is a shared scratch folder such as `/tmp`: writable by
+/// everyone, with the sticky bit that lets each user keep only their own
+/// files there. (A USB stick or a Windows drive shows every folder as
+/// writable by everyone, but without the sticky bit: those are projects.)
+fn shared_scratch(dir: &Path) -> bool {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::MetadataExt;
-        let me = nix::unistd::geteuid().as_raw();
-        std::fs::metadata(dir)
-            .is_ok_and(|m| m.mode() & 0o002 == 0 && (m.uid() == me || m.uid() == 0))
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o1002 == 0o1002)
     }
     #[cfg(not(unix))]
     {
         let _ = dir;
-        true
+        false
     }
 }
 
@@ -572,7 +572,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn a_folder_everyone_can_write_to_is_no_project() {
+    fn a_shared_scratch_folder_is_no_project() {
         use std::os::unix::fs::PermissionsExt;
         let t = Tree::new(
             "shared",
@@ -581,31 +581,37 @@ mod tests {
                 "tmp/p/data/d",
                 "tmp/q/fonts",
                 "tmp/q/data/d",
+                "usb/templates",
+                "usb/data/d",
             ],
         );
-        let world = |p: &Path| {
-            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o1777)).unwrap()
+        let mode = |p: &str, m: u32| {
+            std::fs::set_permissions(t.0.join(p), std::fs::Permissions::from_mode(m)).unwrap()
         };
-        world(&t.0.join("tmp"));
+        mode("tmp", 0o1777);
         // As /tmp: its templates/ (anyone's) do not make it a project.
         let d = t.0.join("tmp/p/data/d");
         assert_eq!(Root::search(&d, None).dir, t.0.join("tmp/p"));
-        world(&t.0.join("tmp/p"));
+        mode("tmp/p", 0o1777);
         assert_eq!(
             Root::search(&d, None).default_output(&d),
             d.with_added_extension("pdf")
         );
-        // A fonts/ everyone can write to does not make a project either.
-        world(&t.0.join("tmp/q/fonts"));
+        // A fonts/ of that kind is not the project's either.
+        mode("tmp/q/fonts", 0o1777);
         let e = t.0.join("tmp/q/data/d");
-        assert_eq!(
-            Root::search(&e, None).dir,
-            t.0.join("tmp/q"),
-            "its data/ still does"
-        );
-        let lone = t.0.join("tmp/q/fonts/x");
-        std::fs::create_dir_all(&lone).unwrap();
-        assert_eq!(Root::search(&lone, None).project(), None);
+        let root = Root::search(&e, None);
+        assert_eq!(root.dir, t.0.join("tmp/q"), "its data/ still makes it one");
+        assert_eq!(root.fonts(), None);
+        // Everything writable by everyone without the sticky bit, as a FAT
+        // stick shows it: a project like any other.
+        for p in ["usb", "usb/templates", "usb/data", "usb/data/d"] {
+            mode(p, 0o777);
+        }
+        let u = t.0.join("usb/data/d");
+        let root = Root::search(&u, None);
+        assert_eq!(root.dir, t.0.join("usb"));
+        assert!(root.templates().is_some());
     }
 
     #[test]
