@@ -244,3 +244,42 @@ fn the_fonts_are_built_in_once() {
         );
     }
 }
+
+/// Commands told to write into a folder (`templates export DIR`, `schema
+/// -o DIR`, `import -o DIR`) refuse one that is a link or has one on its
+/// way inside the project; nothing lands where the link points.
+#[cfg(unix)]
+#[test]
+fn folders_to_write_into_are_not_reached_through_links() {
+    let tmp = TempDir::new("install-write-links");
+    let bin = moved_binary(tmp.path());
+    let project = tmp.path().join("office");
+    std::fs::create_dir_all(project.join("data")).unwrap();
+    copy_dir(&reference_dir(), &project.join("data/d"));
+    let victim = tmp.path().join("victim");
+    std::fs::create_dir_all(&victim).unwrap();
+    std::os::unix::fs::symlink(&victim, project.join("linked")).unwrap();
+    std::os::unix::fs::symlink(&victim, project.join("data/2030")).unwrap();
+    let xlsx = tmp.path().join("d.xlsx");
+    let made = run_in(
+        &bin,
+        &project,
+        &["export", "data/d", "-o", xlsx.to_str().unwrap()],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    for args in [
+        vec!["templates", "export", "linked"],
+        vec!["schema", "-o", "linked/schema"],
+        vec!["import", xlsx.to_str().unwrap(), "-o", "data/2030/x"],
+    ] {
+        let out = run_in(&bin, &project, &args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: {err}");
+        assert!(err.contains("符号链接"), "{args:?}: {err}");
+        assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0, "{args:?}");
+    }
+}

@@ -1,7 +1,7 @@
 //! `jixiao build`: data folder → PDF (and, on request, the OFD and the
 //! Typst source).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -296,7 +296,7 @@ pub(super) fn finish(
     }
     let mut written = Vec::new();
     for (sink, bytes) in outputs {
-        match write(sink, &bytes) {
+        match write(sink, &bytes, prepared.root.project()) {
             Ok(()) => written.push(sink.clone()),
             Err(e) => return Err(failed(e, written)),
         }
@@ -323,12 +323,17 @@ fn inputs(prepared: &Prepared, font_paths: &[PathBuf]) -> Inputs {
     let mut files = prepared.template_files.clone();
     files.push(dir.join("document.toml"));
     files.extend(crate::input::load::project_files(dir).unwrap_or_default());
-    Inputs::new(&folders, &files).within(&prepared.root.dir)
+    Inputs::new(&folders, &files).within(prepared.root.project())
 }
 
-fn write(sink: &Sink, bytes: &[u8]) -> Result<(), Diagnostics> {
+/// Writes one output; a file is checked again for a link on its way
+/// inside the project `root` (planted since the plan was checked).
+fn write(sink: &Sink, bytes: &[u8], root: Option<&Path>) -> Result<(), Diagnostics> {
     match sink {
-        Sink::File(path) => write_atomic(path, bytes),
+        Sink::File(path) => {
+            crate::input::confine::no_link_within(root, path)?;
+            write_atomic(path, bytes)
+        }
         Sink::Stdout => {
             crate::report::stdio::write(crate::report::stdio::Stream::Out, bytes);
             Ok(())

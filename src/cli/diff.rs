@@ -391,7 +391,9 @@ fn refuse_output_on_inputs(
         typ: None,
         ofd: None,
     };
-    Inputs::new(&folders, &[]).within(&root.dir).check(&plan)
+    Inputs::new(&folders, &[])
+        .within(root.project())
+        .check(&plan)
 }
 
 /// Both versions ready to typeset (the output checked against the

@@ -97,7 +97,7 @@ fn inputs(root: &Root, loaded: &Loaded, files: &[String]) -> Inputs {
     folders.extend(root.templates());
     let mut inputs = vec![loaded.dir.join(DOCUMENT_FILE)];
     inputs.extend(files.iter().map(|f| loaded.dir.join(f)));
-    Inputs::new(&folders, &inputs).within(&root.dir)
+    Inputs::new(&folders, &inputs).within(root.project())
 }
 
 /// Writes the workbook: to a file atomically, never through a link (an

@@ -108,6 +108,7 @@ fn import(args: &ImportArgs, dir: &Path, sources: &SourceMap) -> Result<()> {
 /// Refuses a document folder, or its projects folder, that is a link or
 /// not a folder: the import would write outside the folder named.
 fn check_folders(dir: &Path) -> Result<()> {
+    crate::input::confine::no_link_to(dir)?;
     for d in [dir.to_path_buf(), dir.join(PROJECTS_DIR)] {
         let Ok(meta) = std::fs::symlink_metadata(&d) else {
             continue;

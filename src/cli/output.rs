@@ -204,9 +204,10 @@ impl Inputs {
         }
     }
 
-    /// Also refuses an output with a link on its way inside `root`.
-    pub(crate) fn within(mut self, root: &Path) -> Self {
-        self.root = Some(root.to_path_buf());
+    /// Also refuses an output with a link on its way inside the project
+    /// `root` (none for a lone document: its folder's parent is no project).
+    pub(crate) fn within(mut self, root: Option<&Path>) -> Self {
+        self.root = root.map(Path::to_path_buf);
         self
     }
 
@@ -312,7 +313,7 @@ pub(crate) fn watched(output: Option<&Path>, wanted: Wanted, session: &Session) 
     let mut inputs = vec![session.doc_dir().join("document.toml")];
     inputs.extend(crate::input::load::project_files(session.doc_dir()).unwrap_or_default());
     Inputs::new(&folders, &inputs)
-        .within(&root.dir)
+        .within(root.project())
         .check(&plan)?;
     Ok(watched)
 }

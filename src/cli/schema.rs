@@ -44,7 +44,9 @@ pub fn run(args: &SchemaArgs) -> ExitCode {
         crate::report::stdio::out(&files[0].1);
         return ExitCode::SUCCESS;
     };
-    match schema::write(dir, &files, None) {
+    let written =
+        crate::input::confine::no_link_to(dir).and_then(|()| schema::write(dir, &files, None));
+    match written {
         Ok(paths) => {
             for p in paths {
                 status!("已写入 {}", display_path(&p));

@@ -104,6 +104,7 @@ fn write_out(args: &ExportArgs) -> Result<(), Diagnostics> {
             .map(|p| format!("“{}”", one_line(&p.display().to_string())))
             .collect()
     };
+    crate::input::confine::no_link_to(&args.dir)?;
     // A folder on the way (forms/) that is a link would carry files too.
     let on_way = targets.iter().find_map(|p| {
         let folder = p.parent()?;

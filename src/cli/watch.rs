@@ -155,6 +155,8 @@ fn rebuild(session: &mut Session, watched: &Watched, count: &mut usize) {
     let result = session.rebuild(&typ).and_then(|built| {
         for (path, bytes) in [(&watched.pdf, built.pdf), (&watched.ofd, built.ofd)] {
             if let (Some(path), Some(bytes)) = (path, bytes) {
+                // A link planted while watching is refused too.
+                crate::input::confine::no_link_within(session.root().project(), path)?;
                 write_atomic(path, &bytes)?;
                 written.push(path.clone());
             }

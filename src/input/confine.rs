@@ -127,7 +127,15 @@ pub(crate) fn link_inside(root: &Path, path: &Path) -> Option<PathBuf> {
 /// The refusal to write `path` because of the link `link` on its way (or
 /// `path` itself being one).
 pub(crate) fn link_refused(path: &Path, link: &Path) -> Diagnostic {
-    let message = if link == path {
+    // `link` is real (its folders resolved), `path` as the user gave it.
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let itself = link == path
+        || (path.file_name() == link.file_name()
+            && folder.canonicalize().ok().as_deref() == link.parent());
+    let message = if itself {
         format!(
             "不能写入“{}”：它是符号链接，写入会落到链接指向的位置",
             display_path(path)
@@ -142,6 +150,38 @@ pub(crate) fn link_refused(path: &Path, link: &Path) -> Diagnostic {
     Diagnostic::error(message).with_hint(
         "链接可能随复制、解压或克隆的文件夹而来；确认无误后请删去该链接，或换一个输出位置",
     )
+}
+
+/// Refuses a write to `path` when a link is on its way inside the project
+/// `root`: checked again right before each write, as `watch` (or a long
+/// batch) writes long after its outputs were planned.
+pub(crate) fn no_link_within(root: Option<&Path>, path: &Path) -> crate::report::diag::Result<()> {
+    match root.and_then(|r| link_inside(r, path)) {
+        Some(link) => Err(link_refused(path, &link).into()),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a folder a command was told to write into (`-o DIR`,
+/// `templates export DIR`) that is a link, or that has one on its way
+/// inside the project the command runs in (the current folder's, or the
+/// current folder itself when it holds `data/` or `templates/`).
+pub(crate) fn no_link_to(dir: &Path) -> crate::report::diag::Result<()> {
+    if dir
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(link_refused(dir, dir).into());
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let found = crate::pipeline::Root::find(&cwd, None).ok();
+    let project = found
+        .as_ref()
+        .and_then(|r| r.project())
+        .map(Path::to_path_buf);
+    let here = ["data", "templates"].iter().any(|d| cwd.join(d).is_dir());
+    let root = project.or_else(|| here.then_some(cwd));
+    no_link_within(root.as_deref(), dir)
 }
 
 impl ConfineError {
