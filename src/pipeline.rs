@@ -195,6 +195,8 @@ pub struct Prepared {
 pub(crate) struct FontKey {
     /// Font folders in search order (`--font-path` ones, then the shipped).
     pub(crate) dirs: Vec<PathBuf>,
+    /// How many of them, first, are `--font-path` ones.
+    pub(crate) user: usize,
     /// Whether the system's fonts are included.
     pub(crate) system: bool,
 }
@@ -207,6 +209,7 @@ impl FontKey {
         dirs.extend(root.fonts());
         Self {
             dirs,
+            user: opts.font_dirs.len(),
             system: opts.system_fonts || style_system,
         }
     }
@@ -225,7 +228,7 @@ impl LoadedFonts {
     /// Loads the fonts a key names.
     pub(crate) fn load(key: FontKey) -> Result<Self> {
         let dirs: Vec<&Path> = key.dirs.iter().map(PathBuf::as_path).collect();
-        let set = Arc::new(FontSet::load(&dirs, key.system)?);
+        let set = Arc::new(FontSet::load_from(&dirs, key.user, key.system)?);
         Ok(Self { key, set })
     }
 }

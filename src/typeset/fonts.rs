@@ -28,9 +28,16 @@ impl FontSet {
     /// Scans the font folders, then adds the built-in fonts and, when asked
     /// to, the system's: an earlier font wins where two offer a family.
     pub fn load(dirs: &[&Path], system: bool) -> Result<Self> {
+        Self::load_from(dirs, dirs.len(), system)
+    }
+
+    /// Like [`FontSet::load`], where the first `user` folders are the
+    /// user's own (`--font-path`: a link to a font elsewhere is followed)
+    /// and the rest the project's (`fonts/`: confined to the folder).
+    pub(crate) fn load_from(dirs: &[&Path], user: usize, system: bool) -> Result<Self> {
         let mut store = FontStore::new();
         let builtin = builtin_fonts();
-        for dir in dirs {
+        for (i, dir) in dirs.iter().enumerate() {
             if !dir.is_dir() {
                 let shown = crate::report::diag::display_path(dir);
                 let (why, hint) = match dir.exists() {
@@ -46,7 +53,7 @@ impl FontSet {
             }
             // Sorted so that font indices, and with them the PDF, do not
             // depend on the order the file system lists files in.
-            let mut found = scan(dir);
+            let mut found = scan(dir, i >= user);
             found.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
             // A copy of a built-in font (a project's own `fonts/` often is
             // one) adds nothing but a second entry for the same family.
@@ -125,9 +132,9 @@ const MAX_FONT_ENTRIES: usize = 20_000;
 
 /// The fonts in the files below `dir` (see [`font_files`]), as typst-kit's
 /// `scan` gives them but read only from where [`font_files`] allows.
-fn scan(dir: &Path) -> Vec<(FontPath, FontInfo)> {
+fn scan(dir: &Path, confined: bool) -> Vec<(FontPath, FontInfo)> {
     let mut db = fontdb::Database::new();
-    for file in font_files(dir) {
+    for file in font_files(dir, confined) {
         // A file that is no font (or a broken one) is skipped, as
         // typst-kit's own scan skips it.
         let _ = db.load_font_file(&file);
@@ -148,13 +155,13 @@ fn scan(dir: &Path) -> Vec<(FontPath, FontInfo)> {
 }
 
 /// The font files (`.ttf`, `.otf`, `.ttc`, `.otc`) below `dir`, by their
-/// real paths: regular files that are inside `dir` after resolving links,
-/// as for data files and templates, so a `fonts/x -> /` neither embeds
-/// a font from elsewhere nor walks the whole disk. Links to folders are
-/// not followed (a folder inside is found under its own name), and the
-/// walk stops [`MAX_FONT_DEPTH`] folders deep and after
-/// [`MAX_FONT_ENTRIES`] entries.
-fn font_files(dir: &Path) -> Vec<PathBuf> {
+/// real paths: regular files, and when `confined` (a project's `fonts/`)
+/// only those inside `dir` after resolving links, as for data files and
+/// templates, so a `fonts/x -> /` neither embeds a font from elsewhere
+/// nor walks the whole disk. Links to folders are not followed (a folder
+/// inside is found under its own name), and the walk stops
+/// [`MAX_FONT_DEPTH`] folders deep and after [`MAX_FONT_ENTRIES`] entries.
+fn font_files(dir: &Path, confined: bool) -> Vec<PathBuf> {
     let Ok(root) = dir.canonicalize() else {
         return Vec::new();
     };
@@ -178,7 +185,7 @@ fn font_files(dir: &Path) -> Vec<PathBuf> {
                 stack.push((path, depth + 1));
             } else if is_font_name(&path)
                 && let Ok(real) = path.canonicalize()
-                && real.starts_with(&root)
+                && (!confined || real.starts_with(&root))
                 && std::fs::metadata(&real).is_ok_and(|m| m.is_file())
             {
                 out.push(real);
@@ -321,7 +328,7 @@ mod tests {
         symlink(&outside, dir.join("elsewhere")).unwrap();
         symlink("/", dir.join("root")).unwrap();
         symlink("sub/B.TTF", dir.join("b-link.ttf")).unwrap();
-        let mut found: Vec<String> = font_files(&dir)
+        let mut found: Vec<String> = font_files(&dir, true)
             .iter()
             .map(|p| {
                 p.strip_prefix(dir.canonicalize().unwrap())
@@ -333,6 +340,11 @@ mod tests {
         found.sort();
         // A link to a font inside counts once, under its real name.
         assert_eq!(found, ["a.otf", "sub/B.TTF", "sub/deeper/c.ttc"]);
+        // A folder the user named (--font-path) reaches a linked font
+        // elsewhere, still not a linked folder.
+        let reached = font_files(&dir, false);
+        assert!(reached.contains(&outside.join("x.otf").canonicalize().unwrap()));
+        assert_eq!(reached.len(), 4, "{reached:?}");
         std::fs::remove_dir_all(&base).unwrap();
     }
 
