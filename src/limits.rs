@@ -53,9 +53,32 @@ impl Drop for Deadline {
 
 /// The time a document may take.
 fn seconds() -> Duration {
-    let asked = std::env::var("JIXIAO_TIMEOUT").ok();
-    let secs = asked.and_then(|s| s.trim().parse::<u64>().ok());
-    Duration::from_secs(secs.filter(|s| *s > 0).unwrap_or(DEFAULT_SECONDS))
+    Duration::from_secs(env_number("JIXIAO_TIMEOUT").unwrap_or(DEFAULT_SECONDS))
+}
+
+/// The positive whole number an environment variable sets, if it sets one;
+/// a value that is none is warned about (once per variable) and ignored.
+fn env_number(name: &'static str) -> Option<u64> {
+    static WARNED: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+    let text = std::env::var(name).ok()?;
+    let n = text.trim().parse::<u64>().ok().filter(|n| *n > 0);
+    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
+    if n.is_none() && !warned.contains(&name) {
+        let example = match name {
+            "JIXIAO_TIMEOUT" => DEFAULT_SECONDS,
+            _ => DEFAULT_MEMORY_MIB,
+        };
+        warned.push(name);
+        let d = Diagnostic::warning(format!(
+            "环境变量 {name}=“{}”不是正整数，已忽略",
+            text.escape_debug()
+        ))
+        .with_hint(format!(
+            "写成 {name}={example} 这样的整数；不设置则用默认值"
+        ));
+        SourceMap::default().print(&[d]);
+    }
+    n
 }
 
 /// The watchdog: ends the process when a document passes its deadline.
@@ -82,9 +105,10 @@ fn watch() {
 fn overdue(shown: &str) -> Diagnostic {
     let secs = seconds().as_secs();
     Diagnostic::error(format!(
-        "“{shown}”排版超过 {secs} 秒仍未完成，已停止（未写入任何文件）"
+        "“{shown}”排版超过 {secs} 秒仍未完成，已停止运行（这篇文本未写入任何文件）"
     ))
     .with_hint("项目自己的模板（templates/ 下的文件）可能有死循环；删去或改正它后重试")
+    .with_hint("批量生成时，已写好的文本不受影响，其余文本未生成")
     .with_hint(format!(
         "数据确实很多时，可设置环境变量 JIXIAO_TIMEOUT=秒数 放宽（现为 {secs} 秒）"
     ))
@@ -97,9 +121,8 @@ pub(crate) fn cap_memory() {
     #[cfg(unix)]
     {
         use nix::sys::resource::{Resource, getrlimit, setrlimit};
-        let asked = std::env::var("JIXIAO_MEMORY_MIB").ok();
-        let mib = asked.and_then(|s| s.trim().parse::<u64>().ok());
-        let bytes = mib.filter(|m| *m > 0).unwrap_or(DEFAULT_MEMORY_MIB) << 20;
+        let mib = env_number("JIXIAO_MEMORY_MIB").unwrap_or(DEFAULT_MEMORY_MIB);
+        let bytes = mib.saturating_mul(1 << 20);
         if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_DATA) {
             // Failing to lower it leaves the process as it was.
             let _ = setrlimit(Resource::RLIMIT_DATA, soft.min(bytes).min(hard), hard);
