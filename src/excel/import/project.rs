@@ -776,15 +776,12 @@ pub(crate) fn strip_number(text: &str) -> &str {
 }
 
 /// A cell's content as text: a number as the sheet displays it (95%,
-/// 1,234.50), a date as YYYY-MM-DD, line breaks as "\n", without the
-/// blanks typed around it (" QC154002 " is QC154002; a line break at its
-/// end is kept, as a multi-line text may hold one).
+/// 1,234.50), a date as YYYY-MM-DD, line breaks as "\n". Blanks around
+/// a text are kept: an exported workbook must give back its data exactly
+/// (the hidden sheet's names included).
 pub(crate) fn text_of(cell: &Cell, kind: Kind) -> String {
     match cell {
-        Cell::Text(t) => t
-            .trim_matches([' ', '\t', '\u{3000}', '\u{a0}'])
-            .replace("\r\n", "\n")
-            .replace('\r', "\n"),
+        Cell::Text(t) => t.replace("\r\n", "\n").replace('\r', "\n"),
         Cell::Number(v, f) => match (kind, f) {
             (Kind::Date, _) => serial_date(*v),
             _ => amount::display(*v, f.as_deref()),
