@@ -53,32 +53,32 @@ impl Drop for Deadline {
 
 /// The time a document may take.
 fn seconds() -> Duration {
-    Duration::from_secs(env_number("JIXIAO_TIMEOUT").unwrap_or(DEFAULT_SECONDS))
+    // Read once: every document arms a deadline, and a bad value is
+    // warned about once.
+    static SECONDS: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+    *SECONDS.get_or_init(|| Duration::from_secs(env_number("JIXIAO_TIMEOUT", DEFAULT_SECONDS)))
 }
 
-/// The positive whole number an environment variable sets, if it sets one;
-/// a value that is none is warned about (once per variable) and ignored.
-fn env_number(name: &'static str) -> Option<u64> {
-    static WARNED: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
-    let text = std::env::var(name).ok()?;
-    let n = text.trim().parse::<u64>().ok().filter(|n| *n > 0);
-    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
-    if n.is_none() && !warned.contains(&name) {
-        let example = match name {
-            "JIXIAO_TIMEOUT" => DEFAULT_SECONDS,
-            _ => DEFAULT_MEMORY_MIB,
-        };
-        warned.push(name);
-        let d = Diagnostic::warning(format!(
-            "环境变量 {name}=“{}”不是正整数，已忽略",
-            text.escape_debug()
-        ))
-        .with_hint(format!(
-            "写成 {name}={example} 这样的整数；不设置则用默认值"
-        ));
-        SourceMap::default().print(&[d]);
+/// The positive whole number an environment variable sets, else `default`;
+/// a value that is none is warned about and ignored.
+fn env_number(name: &str, default: u64) -> u64 {
+    let Ok(text) = std::env::var(name) else {
+        return default;
+    };
+    match text.trim().parse::<u64>().ok().filter(|n| *n > 0) {
+        Some(n) => n,
+        None => {
+            let d = Diagnostic::warning(format!(
+                "环境变量 {name}=“{}”不是正整数，已忽略",
+                text.escape_debug()
+            ))
+            .with_hint(format!(
+                "写成 {name}={default} 这样的整数；不设置则用默认值"
+            ));
+            SourceMap::default().print(&[d]);
+            default
+        }
     }
-    n
 }
 
 /// The watchdog: ends the process when a document passes its deadline.
@@ -121,7 +121,7 @@ pub(crate) fn cap_memory() {
     #[cfg(unix)]
     {
         use nix::sys::resource::{Resource, getrlimit, setrlimit};
-        let mib = env_number("JIXIAO_MEMORY_MIB").unwrap_or(DEFAULT_MEMORY_MIB);
+        let mib = env_number("JIXIAO_MEMORY_MIB", DEFAULT_MEMORY_MIB);
         let bytes = mib.saturating_mul(1 << 20);
         if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_DATA) {
             // Failing to lower it leaves the process as it was.

@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::CommonArgs;
-use crate::input::confine::{link_inside, link_refused};
 use crate::input::form::{DEFAULT_FORM, Kind, Registry, Role};
 use crate::input::locate::Place;
 use crate::input::locate::Seg::Key;
@@ -163,13 +162,8 @@ fn year_asked(args: &NewArgs) -> (Option<i64>, Vec<Diagnostic>) {
 /// folder itself being a link is refused by [`scaffold::check_target`],
 /// one on the way to the schema folder by [`schema::write`].
 fn no_link_on_the_way(root: Option<&Path>, dir: &Path) -> Result<()> {
-    let Some(root) = root else { return Ok(()) };
     let dir = scaffold::absolute(dir);
-    let parent = dir.parent().unwrap_or(&dir);
-    match link_inside(root, parent) {
-        Some(link) => Err(link_refused(parent, &link).into()),
-        None => Ok(()),
-    }
+    crate::input::confine::no_link_within(root, dir.parent().unwrap_or(&dir))
 }
 
 fn schema_warning(d: Diagnostic) -> Diagnostic {
